@@ -1,0 +1,76 @@
+"""Convert between local Markdown/HTML and the Productive Document Format.
+
+Readers turn text into one document tree (``converter.model.Node``); writers turn the tree into text.
+A new format is one reader or one writer registered below; nothing else moves.
+
+    >>> from converter import read, write
+    >>> result = read("# Hello", "md")
+    >>> write(result.doc, "html")
+    '<h1>Hello</h1>'
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
+
+from converter.errors import InputError, ProductiveDocsError, UsageError
+from converter.model import Mark, Node, doc_hash, normalize
+from converter.report import Entry, Report
+
+#: Converter version; part of every sync state hash, so a converter change re-checks documents.
+VERSION = "1"
+
+#: format -> "module:function" of its reader, imported on first use.
+READERS = {
+    "md": "converter.readers.markdown:read",
+    "html": "converter.readers.html:read",
+    "json": "converter.readers.json:read",
+}
+#: format -> "module:function" of its writer.
+WRITERS = {
+    "md": "converter.writers.markdown:write_gfm",
+    "productive-md": "converter.writers.markdown:write_productive",
+    "html": "converter.writers.html:write",
+    "json": "converter.writers.json:write",
+}
+#: file suffix -> format, for guessing.
+SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}
+
+
+@dataclass(slots=True)
+class Document:
+    """What a reader returns: the tree and the metadata (front matter) that is not content."""
+
+    doc: Node
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def _load(table: dict[str, str], fmt: str, kind: str) -> Any:
+    if fmt not in table:
+        raise UsageError(f"unknown {kind} format {fmt!r} (choose from {', '.join(table)})")
+    module, function = table[fmt].split(":")
+    return getattr(import_module(module), function)
+
+
+def read(source: str | dict[str, Any], fmt: str, *, report: Report | None = None) -> Document:
+    """Read ``source`` in format ``fmt`` into a document; lowerings go to ``report``."""
+    return _load(READERS, fmt, "input")(source, report if report is not None else Report())
+
+
+def write(doc: Node, fmt: str, *, report: Report | None = None) -> str:
+    """Write a document tree in format ``fmt``; lowerings go to ``report``."""
+    return _load(WRITERS, fmt, "output")(doc, report if report is not None else Report())
+
+
+def convert(source: str, from_fmt: str, to_fmt: str, *, report: Report | None = None) -> str:
+    """Read then write, sharing one report."""
+    report = report if report is not None else Report()
+    return write(read(source, from_fmt, report=report).doc, to_fmt, report=report)
+
+
+__all__ = [
+    "Document", "Entry", "InputError", "Mark", "Node", "ProductiveDocsError", "Report", "UsageError",
+    "VERSION", "convert", "doc_hash", "normalize", "read", "write",
+]

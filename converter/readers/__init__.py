@@ -1,0 +1,1 @@
+"""Readers: text in some format -> ``converter.Document``. Registered in ``converter.READERS``."""

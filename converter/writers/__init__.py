@@ -1,0 +1,1 @@
+"""Writers: ``converter.model.Node`` -> text in some format. Registered in ``converter.WRITERS``."""

@@ -1,0 +1,14 @@
+"""Writer for the stored body (the JSON object Productive keeps in ``pages.body``)."""
+
+from __future__ import annotations
+
+import json
+
+from converter.lowering import lower_for_productive
+from converter.model import Node, to_json
+from converter.report import Report
+
+
+def write(doc: Node, report: Report) -> str:
+    """The stored JSON of ``doc``, with what Productive cannot store lowered first."""
+    return json.dumps(to_json(lower_for_productive(doc, report)), ensure_ascii=False)

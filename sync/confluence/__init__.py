@@ -1,0 +1,1 @@
+"""Migration of Confluence HTML space exports into a docs folder."""

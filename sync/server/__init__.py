@@ -1,0 +1,1 @@
+"""The local Productive-compatible server (the emulator)."""
