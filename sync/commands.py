@@ -1,7 +1,188 @@
-"""Placeholder: replaced by the module that owns these subcommands."""
+"""The sync subcommands: ``status``, ``push``, ``pull`` and ``watch`` (one engine, several entry points).
+
+Without an API token (no ``--token``, no ``PRODUCTIVE_API_TOKEN``, no config file) they use the embedded
+local server, persisted in the user's data folder, and say so on stderr: the README's main command works on
+a fresh machine with no account.
+"""
+
+from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sync.client import Client
+from sync.config import resolve_settings
+from sync.documents import VIAS
+from sync.links import DEFAULT_TEMPLATE
+from sync.output import MODES, Printer
+from sync.result import SyncResult
+
+
+@dataclass(slots=True)
+class Connection:
+    """A client, the identity of its server for the state, and whether it is the embedded one."""
+
+    client: Client
+    server: str
+    embedded: bool
+
+
+@contextmanager
+def connect(args: argparse.Namespace, printer: Printer) -> Iterator[Connection]:
+    """The configured API, or the embedded local server when no token is configured."""
+    settings = resolve_settings(args.token, args.org, args.api_url, args.config)
+    if settings.token:
+        with Client.from_settings(args.token, args.org, args.api_url, args.config) as client:
+            yield Connection(client, f"{client.base_url}#org={client.org_id}", False)
+        return
+    from sync.server.app import default_db_path, embedded
+
+    server = embedded()
+    printer.note(f"no API token configured: using the embedded local server (data in {default_db_path()}); "
+                 "set PRODUCTIVE_API_TOKEN and PRODUCTIVE_ORG_ID to sync with Productive")
+    try:
+        with Client(server.url, server.token, server.org_id) as client:
+            yield Connection(client, f"embedded:{default_db_path()}#org={server.org_id}", True)
+    finally:
+        server.stop()
+
+
+def _printer(args: argparse.Namespace) -> Printer:
+    return Printer(args.output, verbose=args.verbose)
+
+
+def _finish(printer: Printer, result: SyncResult) -> int:
+    printer.finish(result)
+    return result.exit_code
+
+
+def push_options(args: argparse.Namespace, connection: Connection, printer: Printer) -> dict:
+    """Keyword arguments of ``push_folder`` from the command line."""
+    return {
+        "project_id": args.project, "doc_id": args.doc, "force": args.force, "prune": args.prune,
+        "via": args.via, "state_path": args.state, "link_template": args.link_template, "jobs": args.jobs,
+        "server": connection.server, "fresh_if_doc_missing": connection.embedded, "on_outcome": printer.outcome,
+    }
+
+
+def run_push(args: argparse.Namespace, *, dry_run: bool = False) -> int:
+    from sync.push import push_folder
+
+    printer = _printer(args)
+    with connect(args, printer) as connection:
+        options = push_options(args, connection, printer)
+        printer.start(_count_files(args.dir))
+        result = push_folder(args.dir, connection.client, dry_run=dry_run or args.dry_run,
+                             diff=getattr(args, "diff", False), **options)
+    return _finish(printer, result)
+
+
+def run_status(args: argparse.Namespace) -> int:
+    args.force, args.prune, args.jobs, args.dry_run = False, "report", 1, True
+    return run_push(args, dry_run=True)
+
+
+def run_pull(args: argparse.Namespace) -> int:
+    from sync.pull import pull_doc, pull_project
+
+    printer = _printer(args)
+    with connect(args, printer) as connection:
+        options = {"state_path": args.state, "link_template": args.link_template, "server": connection.server,
+                   "on_outcome": printer.outcome}
+        if args.doc:
+            results = [pull_doc(connection.client, args.doc, args.dir, **options)]
+        else:
+            results = list(pull_project(connection.client, args.project, args.dir, **options))
+    merged = SyncResult(doc_id=results[0].doc_id if len(results) == 1 else None)
+    for result in results:
+        merged.outcomes += result.outcomes
+        merged.notes += result.notes
+        for name, value in result.requests.items():
+            merged.requests[name] = merged.requests.get(name, 0) + value
+    return _finish(printer, merged)
+
+
+def run_watch(args: argparse.Namespace) -> int:
+    from sync.watch import watch
+
+    printer = _printer(args)
+    with connect(args, printer) as connection:
+        return watch(args.dir, connection.client, push_options(args, connection, printer), printer,
+                     debounce=args.debounce)
+
+
+def _count_files(folder: Path) -> int:
+    return sum(1 for _ in Path(folder).rglob("*.md")) if Path(folder).is_dir() else 0
+
+
+# --- parsers ----------------------------------------------------------------------------------------------
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("connection (default: environment, config file, else the embedded server)")
+    group.add_argument("--token", help="API token (prefer PRODUCTIVE_API_TOKEN: flags show up in ps)")
+    group.add_argument("--org", help="organisation id (PRODUCTIVE_ORG_ID)")
+    group.add_argument("--api-url", help="API base URL (PRODUCTIVE_API_URL)")
+    group.add_argument("--config", type=Path, help="config file (default: ~/.config/productive-docs/config.toml)")
+    parser.add_argument("--state", type=Path, metavar="PATH",
+                        help="sync state file (default: DIR/.productive-docs/state.json)")
+    parser.add_argument("--link-template", metavar="URL",
+                        help=f"URL of a page, for links between files (default: {DEFAULT_TEMPLATE}); "
+                        "remembered in the state")
+    parser.add_argument("--output", choices=MODES, default="text",
+                        help="text (default), json for tools, github for workflow annotations")
+    parser.add_argument("-v", "--verbose", action="store_true", help="also list what each conversion lowered")
+
+
+def _target(parser: argparse.ArgumentParser) -> None:
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument("--project", metavar="ID", help="first push: create the doc in this project")
+    target.add_argument("--doc", metavar="ID", help="first push: map the folder onto this existing doc")
+    parser.add_argument("--via", choices=VIAS, default="auto",
+                        help="endpoints for bodies: auto (Markdown unless the page needs HTML), markdown, html")
+
+
+def _push_flags(parser: argparse.ArgumentParser) -> None:
+    _target(parser)
+    parser.add_argument("--force", action="store_true",
+                        help="overwrite pages changed in Productive (backed up first), recreate deleted ones")
+    parser.add_argument("--prune", choices=("report", "delete"), default="report",
+                        help="pages whose files are gone: report them (default) or delete those this tool "
+                        "created")
+    parser.add_argument("--jobs", type=int, default=4, metavar="N", help="parallel requests (default: 4)")
+    parser.add_argument("--dry-run", action="store_true", help="show the plan, write nothing")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Adds no subcommand yet."""
+    """Adds ``status``, ``push``, ``pull`` and ``watch``."""
+    status = subparsers.add_parser("status", help="show what a push would do, page by page (read-only)")
+    status.add_argument("dir", type=Path, metavar="DIR")
+    _target(status)
+    status.add_argument("--diff", action="store_true", help="show a short diff for changed pages")
+    _common(status)
+    status.set_defaults(run=run_status)
+
+    push = subparsers.add_parser("push", help="make the Productive doc mirror DIR with the fewest writes")
+    push.add_argument("dir", type=Path, metavar="DIR")
+    _push_flags(push)
+    _common(push)
+    push.set_defaults(run=run_push)
+
+    pull = subparsers.add_parser("pull", help="write a Productive doc's pages as Markdown files into DIR")
+    source = pull.add_mutually_exclusive_group(required=True)
+    source.add_argument("--doc", metavar="ID", help="the doc to pull")
+    source.add_argument("--project", metavar="ID", help="pull every doc of the project (a folder each)")
+    pull.add_argument("dir", type=Path, metavar="DIR")
+    _common(pull)
+    pull.set_defaults(run=run_pull)
+
+    watch = subparsers.add_parser("watch", help="push DIR whenever a file in it is saved (Ctrl-C stops)")
+    watch.add_argument("dir", type=Path, metavar="DIR")
+    _push_flags(watch)
+    watch.add_argument("--debounce", type=float, default=0.5, metavar="SECONDS",
+                       help="quiet time after a save before pushing (default: 0.5)")
+    _common(watch)
+    watch.set_defaults(run=run_watch)

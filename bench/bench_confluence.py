@@ -1,0 +1,57 @@
+"""Benchmark: import the 406-file Confluence export (405 pages + index) to Markdown, without pushing.
+
+Target (issue 6): under 15 s. Prints seconds, pages per second, and the ratio to a baseline measured in the
+same process: markdownify over each page's ``#main-content`` (a plain HTML-to-Markdown pass with no tree,
+links, assets or report), so the figure says what the full import costs over the bare conversion.
+
+    python3 bench/bench_confluence.py [EXPORT]
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import lxml.html
+from markdownify import markdownify
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from sync.confluence.export import open_export  # noqa: E402
+from sync.confluence.importer import import_export  # noqa: E402
+
+CORPUS = ROOT / ".." / "shared" / "corpora" / "confluence-varlab"
+
+
+def baseline(export_path: Path) -> float:
+    """Seconds markdownify takes over every page's ``#main-content``."""
+    export = open_export(export_path)
+    started = time.perf_counter()
+    for file in export.pages():
+        root = lxml.html.document_fromstring(export.read_bytes(file))
+        main = root.get_element_by_id("main-content", None)
+        if main is not None:
+            markdownify(lxml.html.tostring(main, encoding="unicode"))
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    export_path = Path(sys.argv[1]) if len(sys.argv) > 1 else CORPUS
+    base = baseline(export_path)
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        result = import_export(export_path, Path(out), progress=False)
+        seconds = time.perf_counter() - started
+    pages = result.stats.pages
+    print(f"import-confluence {export_path.name}: {pages} pages in {seconds:.2f} s "
+          f"= {pages / seconds:.0f} pages/s (target < 15 s: {'met' if seconds < 15 else 'MISSED'})")
+    print(f"baseline markdownify of #main-content: {base:.2f} s; import / baseline = {seconds / base:.2f}x")
+    print(f"files copied {result.stats.assets.copied}, broken links {len(result.stats.broken_links)}, "
+          f"missing files {len(result.stats.missing_files)}, failed pages {len(result.stats.failed_pages)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,233 @@
+"""Confluence page HTML (space exports and the storage-like markup inside them), rule by CSS class.
+
+The reader looks each class of an element up in ``CLASS_RULES`` before its tag rule, so a Confluence macro
+is recognised by the class Confluence gives its wrapper:
+
+| Confluence construct                          | becomes                                            |
+| --------------------------------------------- | -------------------------------------------------- |
+| info / note / tip / warning macro             | banner info / warning / success / critical         |
+| panel macro (not a code panel)                | banner info                                        |
+| code panel, ``syntaxhighlighter`` ``<pre>``   | codeblock, language from ``brush:`` (``<pre>`` rule) |
+| ``inline-task-list``, ``li.checked``          | checklist, checked items                           |
+| ``columnLayout`` with 2-5 cells               | columns of column                                  |
+| expand macro                                  | its title in bold, then its content                |
+| status lozenge                                | bold text                                          |
+| user mention link                             | the name as text (an export has no person id)      |
+| emoticon image                                | its Unicode character (``EMOTICONS``)              |
+| ``colgroup`` widths of ``confluenceTable``    | cell ``colwidth``                                  |
+| embedded image                                | image with the relative ``data-image-src``         |
+
+Attachment links keep their relative ``href`` for the importer to resolve.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import TYPE_CHECKING
+
+from bs4 import Tag
+
+from converter import inferred
+from converter.model import Mark, Node
+
+if TYPE_CHECKING:
+    from converter.readers.html import Handler, Reader
+
+#: Confluence information macro class -> banner type.
+MACRO_BANNERS = {
+    "confluence-information-macro-information": "info",
+    "confluence-information-macro-note": "warning",
+    "confluence-information-macro-tip": "success",
+    "confluence-information-macro-warning": "critical",
+}
+#: Confluence emoticon name -> the character it shows (used when the export has no emoji fallback).
+EMOTICONS = {
+    "smile": "\N{SLIGHTLY SMILING FACE}", "sad": "\N{SLIGHTLY FROWNING FACE}", "cheeky": "\N{FACE WITH STUCK-OUT TONGUE}",
+    "laugh": "\N{GRINNING FACE}", "wink": "\N{WINKING FACE}", "thumbs-up": "\N{THUMBS UP SIGN}",
+    "thumbs-down": "\N{THUMBS DOWN SIGN}", "information": "\N{INFORMATION SOURCE}", "tick": "\N{WHITE HEAVY CHECK MARK}",
+    "cross": "\N{CROSS MARK}", "warning": "\N{WARNING SIGN}", "plus": "\N{HEAVY PLUS SIGN}",
+    "minus": "\N{HEAVY MINUS SIGN}", "question": "\N{BLACK QUESTION MARK ORNAMENT}", "light-on": "\N{ELECTRIC LIGHT BULB}",
+    "light-off": "\N{ELECTRIC LIGHT BULB}", "yellow-star": "\N{WHITE MEDIUM STAR}", "red-star": "\N{WHITE MEDIUM STAR}",
+    "green-star": "\N{WHITE MEDIUM STAR}", "blue-star": "\N{WHITE MEDIUM STAR}", "heart": "\N{HEAVY BLACK HEART}",
+    "broken-heart": "\N{BROKEN HEART}",
+}
+#: Confluence column layout -> grid template of the columns node.
+LAYOUT_WIDTHS = {
+    "two-equal": "1fr 1fr",
+    "two-left-sidebar": "1fr 2fr",
+    "two-right-sidebar": "2fr 1fr",
+    "three-equal": "1fr 1fr 1fr",
+    "three-with-sidebars": "1fr 2fr 1fr",
+}
+_SHORTNAME = re.compile(r"^:[\w+-]+:$")
+_PIXELS = re.compile(r"width:\s*([0-9.]+)px")
+
+
+MAIN_CONTENT = 'id="main-content"'
+#: What follows the page body in an export: the attachments section and the footer.
+_AFTER_BODY = ('<div class="pageSection group">', '<div id="footer"')
+_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def page_title(source: str) -> str | None:
+    """The page title of an export's ``<title>`` ("Space : Page" -> "Page")."""
+    match = _TITLE.search(source, 0, 4096)
+    if not match:
+        return None
+    text = html.unescape(" ".join(match.group(1).split()))
+    _space, sep, title = text.partition(" : ")
+    return title if sep else text
+
+
+def main_content(source: str) -> str:
+    """The part of an export that holds ``#main-content``.
+
+    Parsing is most of the reader's time, and a quarter of an export is breadcrumbs, metadata, the
+    attachment list and the footer; cutting them off by their fixed markup before parsing saves that
+    share (``tests/html`` checks the cut against a search in the whole page).
+    """
+    start = source.rfind("<", 0, source.find(MAIN_CONTENT))
+    ends = [index for index in (source.find(marker, start) for marker in _AFTER_BODY) if index > 0]
+    return source[max(start, 0):min(ends) if ends else len(source)]
+
+
+def colgroup_widths(table: Tag) -> list[int | None] | None:
+    """Pixel widths of a table's columns from its ``<colgroup>`` (``None`` where a column has none)."""
+    colgroup = table.find("colgroup", recursive=False)
+    if colgroup is None:
+        return None
+    widths: list[int | None] = []
+    for col in colgroup.find_all("col", recursive=False):
+        match = _PIXELS.search(str(col.get("style") or ""))
+        span = int(col["span"]) if str(col.get("span", "")).isdigit() else 1
+        widths += [round(float(match.group(1))) if match else None] * span
+    return widths if any(width is not None for width in widths) else None
+
+
+def apply_colwidths(table: Node, widths: list[int | None]) -> None:
+    """Give each cell the widths of the columns it spans (rowspans taken into account)."""
+    occupied: set[tuple[int, int]] = set()
+    for row_index, row in enumerate(table.content):
+        column = 0
+        for cell in row.content:
+            while (row_index, column) in occupied:
+                column += 1
+            colspan = max(int(cell.attrs.get("colspan") or 1), 1)
+            rowspan = max(int(cell.attrs.get("rowspan") or 1), 1)
+            spanned = widths[column:column + colspan]
+            if len(spanned) == colspan and all(width is not None for width in spanned):
+                cell.attrs["colwidth"] = list(spanned)
+            for extra_row in range(1, rowspan):
+                occupied.update((row_index + extra_row, column + offset) for offset in range(colspan))
+            column += colspan
+
+
+def _information_macro(r: Reader, el: Tag) -> bool:
+    classes = el.get("class") or []
+    kind = next((MACRO_BANNERS[name] for name in classes if name in MACRO_BANNERS), "info")
+    r.block(Node(inferred.BANNER, {inferred.BANNER_TYPE_ATTR: kind}))
+    return True
+
+
+def _panel(r: Reader, el: Tag) -> bool:
+    if "code" in (el.get("class") or []):
+        r.wrapper()
+    else:
+        r.block(Node(inferred.BANNER, {inferred.BANNER_TYPE_ATTR: "info"}))
+    return True
+
+
+def _bold_title(r: Reader, el: Tag) -> bool:
+    """Panel, code panel and expand titles: a paragraph in bold."""
+    r.block(Node("paragraph"))
+    r.mark(Mark("strong"))
+    return True
+
+
+def _skip(r: Reader, el: Tag) -> bool:
+    return False
+
+
+def _lozenge(r: Reader, el: Tag) -> bool:
+    r.mark(Mark("strong"))
+    return True
+
+
+def _user_mention(r: Reader, el: Tag) -> bool:
+    return True
+
+
+def _emoticon(r: Reader, el: Tag) -> bool:
+    fallback = el.get("data-emoji-fallback")
+    name = str(el.get("data-emoticon-name") or "")
+    if isinstance(fallback, str) and fallback and not _SHORTNAME.match(fallback):
+        char = fallback
+    elif name in EMOTICONS:
+        char = EMOTICONS[name]
+    else:
+        char = str(el.get("alt") or fallback or "")
+        r.lowered(f"emoticon {name or char!r}", f"text {char!r}", once=True)
+    if char:
+        r.builder.add_text(char)
+    return False
+
+
+def _task_list(r: Reader, el: Tag) -> bool:
+    r.block(Node(inferred.CHECKLIST))
+    return True
+
+
+def _column_layout(r: Reader, el: Tag) -> bool:
+    cells = [child for child in el.find_all("div", recursive=False) if "cell" in (child.get("class") or [])]
+    if not inferred.COLUMNS_MIN <= len(cells) <= inferred.COLUMNS_MAX:
+        r.wrapper()
+        return True
+    attrs = {inferred.COLUMNS_COUNT_ATTR: len(cells)}
+    widths = LAYOUT_WIDTHS.get(str(el.get("data-layout") or ""))
+    if widths:
+        attrs[inferred.COLUMNS_WIDTHS_ATTR] = widths
+    r.block(Node(inferred.COLUMNS, attrs))
+    return True
+
+
+def _layout_cell(r: Reader, el: Tag) -> bool:
+    if r.builder.top.node.type == inferred.COLUMNS:
+        r.block(Node(inferred.COLUMN))
+    else:
+        r.wrapper()
+    return True
+
+
+def _embedded_image(r: Reader, el: Tag) -> bool:
+    if el.name == "img" and isinstance(el.get("data-image-src"), str):
+        el["src"] = el["data-image-src"]
+    return r.by_tag(el)
+
+
+def _table_cell(r: Reader, el: Tag) -> bool:
+    """Confluence keeps a cell's colour in ``data-highlight-colour`` (a hex colour or a theme variable)."""
+    colour = el.get("data-highlight-colour")
+    if isinstance(colour, str) and colour.startswith("#") and not el.has_attr("bgcolor"):
+        el["bgcolor"] = colour
+    return r.by_tag(el)
+
+
+CLASS_RULES: dict[str, Handler] = {
+    "confluence-information-macro": _information_macro,
+    "panel": _panel,
+    "panelHeader": _bold_title,
+    "expand-control": _bold_title,
+    "expand-control-icon": _skip,
+    "status-macro": _lozenge,
+    "confluence-userlink": _user_mention,
+    "user-mention": _user_mention,
+    "emoticon": _emoticon,
+    "inline-task-list": _task_list,
+    "columnLayout": _column_layout,
+    "cell": _layout_cell,
+    "confluence-embedded-image": _embedded_image,
+    "confluence-anchor-link": _skip,
+    "confluenceTd": _table_cell,
+    "confluenceTh": _table_cell,
+}

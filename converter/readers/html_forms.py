@@ -1,0 +1,84 @@
+"""The Productive HTML forms (spec §2.3-2.5): which HTML attribute carries which JSON attr.
+
+The HTML input forms use kebab-case attributes (``mention-avatar-url``), the stored JSON camelCase
+(``avatarUrl``); the spec warns that plain case conversion is not the rule (``codeblock-language`` is
+``language``). So every pair lives in this one table, read by the HTML reader and the HTML writer alike.
+
+``colwidth`` has no documented HTML form; we carry it as ``data-colwidth="145,80"`` (one pixel width per
+spanned column), the attribute ProseMirror's own table module uses.
+"""
+
+from __future__ import annotations
+
+from converter import inferred
+
+#: node or mark type -> ((HTML attribute, JSON attr), ...), in the order the writer emits them.
+HTML_ATTRS: dict[str, tuple[tuple[str, str], ...]] = {
+    "codeblock": (("codeblock-language", "language"),),
+    "ol": (("start", "order"),),
+    inferred.CHECKLIST_ITEM: (("checked", inferred.CHECKED_ATTR),),
+    "table_cell": (("colspan", "colspan"), ("rowspan", "rowspan"), ("data-colwidth", "colwidth")),
+    "table_header": (("colspan", "colspan"), ("rowspan", "rowspan"), ("data-colwidth", "colwidth")),
+    inferred.BANNER: (("type", inferred.BANNER_TYPE_ATTR),),
+    inferred.COLUMNS: (("data-column-count", inferred.COLUMNS_COUNT_ATTR),),
+    "image": (("src", "src"), ("alt", "alt"), ("title", "title"), ("width", "width")),
+    inferred.FILE: tuple(inferred.FILE_ATTRS.items()),
+    "mention": (
+        ("mention-type", "type"),
+        ("mention-id", "id"),
+        ("mention-label", "label"),
+        ("mention-avatar-url", "avatarUrl"),
+    ),
+    inferred.VAR: (("var", inferred.VAR_NAME_ATTR),),
+    "link": (("href", "href"), ("title", "title")),
+    "discussion": (("discussion-id", "discussionId"), ("resolved-id", "resolvedId")),
+}
+
+#: JSON attrs whose values are integers (HTML attributes are strings).
+INT_ATTRS = frozenset({"order", "colspan", "rowspan", inferred.COLUMNS_COUNT_ATTR})
+
+#: The span attribute that marks a span as an inline node or a mark of the Productive forms.
+SPAN_KINDS: tuple[tuple[str, str], ...] = (
+    ("mention-type", "mention"),
+    ("mention-id", "mention"),
+    ("file-type", inferred.FILE),
+    ("var", inferred.VAR),
+    ("discussion-id", "discussion"),
+)
+
+#: CSS of a table cell -> cell attr.
+CELL_CSS = {"text-align": inferred.ALIGN_ATTR, "background-color": "background"}
+
+#: Columns layout: the grid template in ``style`` carries the widths.
+COLUMNS_CSS = "grid-template-columns"
+
+
+def css_declarations(style: str) -> dict[str, str]:
+    """The declarations of an inline ``style`` attribute, property names lower-cased."""
+    out: dict[str, str] = {}
+    for declaration in style.split(";"):
+        name, sep, value = declaration.partition(":")
+        if sep:
+            name = name.strip().lower()
+            value = value.strip()
+            if name and value:
+                out[name] = value
+    return out
+
+
+def css_text(declarations: dict[str, str]) -> str:
+    """An inline ``style`` value from declarations, in the given order."""
+    return "; ".join(f"{name}: {value}" for name, value in declarations.items())
+
+
+def colwidth_text(widths: list[int]) -> str:
+    """The ``data-colwidth`` form of a cell's ``colwidth``."""
+    return ",".join(str(width) for width in widths)
+
+
+def parse_colwidth(value: str) -> list[int] | None:
+    """``colwidth`` from ``data-colwidth``; ``None`` when it is not a list of integers."""
+    parts = [part.strip() for part in value.split(",")]
+    if not parts or not all(part.isdigit() for part in parts):
+        return None
+    return [int(part) for part in parts]

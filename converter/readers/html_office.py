@@ -1,0 +1,144 @@
+"""Google Docs and Word HTML: rewrite the editors' presentational markup into plain HTML before the walk.
+
+Both editors say everything with inline CSS on ``<span>``s and paragraphs, most of it defaults that mean
+nothing (``font-family``, ``font-size: 11pt``, ``color: #000000``, ``mso-*``). ``prepare`` rewrites them in
+the parsed tree, so the generic rules then read the meaning:
+
+- a span's ``font-weight: 700`` becomes a ``<b>`` around it, ``vertical-align: super|sub`` a ``<sup>``/``<sub>``;
+  colours that are not the default stay in ``style`` (a ``styles`` mark), the rest of the CSS goes;
+- Google Docs' ``<b style="font-weight:normal" id="docs-internal-guid-...">`` wrapper is not bold (the
+  generic ``<b>`` rule honours ``font-weight: normal``);
+- Word's ``MsoListParagraph`` paragraphs (``mso-list: l0 level2``) become nested ``<ol>``/``<ul>`` items, the
+  list marker span (``mso-list: Ignore``) goes; ``<o:p>`` wrappers and paragraphs holding only
+  non-breaking spaces (Word's spacing) go.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, NavigableString, Tag
+
+from converter.readers.html_forms import css_declarations, css_text
+from converter.report import Report
+
+_WORD_MARKERS = ("urn:schemas-microsoft-com:office", "class=Mso", 'class="Mso', "mso-list")
+_LEVEL = re.compile(r"level(\d+)")
+_ORDERED_MARKER = re.compile(r"^[(\[]?([0-9]+|[a-zA-Z]|[ivxlcdmIVXLCDM]+)[.)\]]$")
+_DEFAULT_COLOURS = frozenset({"#000000", "#000", "black", "rgb(0,0,0)", "windowtext", "auto", "inherit"})
+_NO_BACKGROUND = frozenset({"transparent", "#ffffff", "#fff", "white", "rgb(255,255,255)", "inherit", "initial"})
+_BOLD = frozenset({"bold", "bolder", "600", "700", "800", "900"})
+
+
+def is_office(source: str) -> bool:
+    """True for HTML written by Google Docs or Word (their markup needs ``prepare``)."""
+    return "docs-internal-guid" in source or any(marker in source for marker in _WORD_MARKERS)
+
+
+def prepare(root: Tag, report: Report) -> None:
+    """Rewrite Google Docs / Word markup under ``root`` in place (see the module docstring)."""
+    soup = _soup_of(root)
+    _word_lists(root, soup)
+    for span in root.find_all("span", style=True):
+        _clean_span(span, soup)
+    for wrapper in root.find_all("o:p"):
+        wrapper.unwrap()
+    for paragraph in root.find_all("p"):
+        if not paragraph.get_text().strip() and paragraph.find("img") is None:
+            paragraph.decompose()
+
+
+def _soup_of(root: Tag) -> BeautifulSoup:
+    node: Tag = root
+    while node.parent is not None:
+        node = node.parent
+    assert isinstance(node, BeautifulSoup)
+    return node
+
+
+def _clean_span(span: Tag, soup: BeautifulSoup) -> None:
+    """Keep the meaning of a span's CSS, drop the editor defaults."""
+    css = css_declarations(str(span["style"]))
+    if "mso-list" in css and css["mso-list"].lower() == "ignore":
+        return
+    kept: dict[str, str] = {}
+    color = css.get("color", "").replace(" ", "").lower()
+    if color and color not in _DEFAULT_COLOURS:
+        kept["color"] = css["color"]
+    background = (css.get("background-color") or css.get("background") or "").replace(" ", "").lower()
+    if background and background not in _NO_BACKGROUND:
+        kept["background-color"] = css.get("background-color") or css["background"]
+    for prop in ("font-style", "text-decoration", "text-decoration-line"):
+        if css.get(prop) and css[prop] not in ("normal", "none"):
+            kept[prop] = css[prop]
+    if kept:
+        span["style"] = css_text(kept)
+    else:
+        del span["style"]
+    if css.get("font-weight", "").lower() in _BOLD:
+        span.wrap(soup.new_tag("b"))
+    vertical = css.get("vertical-align", "")
+    if vertical in ("super", "sub"):
+        span.wrap(soup.new_tag("sup" if vertical == "super" else "sub"))
+
+
+def _is_list_paragraph(el: object) -> bool:
+    if not isinstance(el, Tag) or el.name != "p":
+        return False
+    if any(name.startswith("MsoListParagraph") for name in el.get("class") or []):
+        return True
+    style = str(el.get("style") or "").lower().replace(" ", "")
+    return "mso-list:l" in style
+
+
+def _marker(paragraph: Tag) -> str:
+    """Remove Word's list marker span and return its text ("1.", "a)", a bullet character)."""
+    for span in paragraph.find_all("span", style=True):
+        if css_declarations(str(span["style"])).get("mso-list", "").lower() == "ignore":
+            text = span.get_text().replace("\xa0", " ").strip()
+            span.decompose()
+            return text
+    return ""
+
+
+def _word_lists(root: Tag, soup: BeautifulSoup) -> None:
+    """Turn runs of Word list paragraphs into nested lists."""
+    stack: list[tuple[int, Tag]] = []
+    previous: Tag | None = None
+    for paragraph in root.find_all(_is_list_paragraph):
+        if previous is None or _next_tag(previous) is not paragraph:
+            stack = []
+        previous = paragraph
+        style = str(paragraph.get("style") or "")
+        match = _LEVEL.search(style)
+        level = int(match.group(1)) if match else 1
+        kind = "ol" if _ORDERED_MARKER.match(_marker(paragraph)) else "ul"
+        while stack and stack[-1][0] > level:
+            stack.pop()
+        if not stack or stack[-1][0] < level:
+            new_list = soup.new_tag(kind)
+            if stack:
+                items = stack[-1][1].find_all("li", recursive=False)
+                (items[-1] if items else stack[-1][1]).append(new_list)
+            else:
+                paragraph.insert_before(new_list)
+            stack.append((level, new_list))
+        item = soup.new_tag("li")
+        stack[-1][1].append(item)
+        marker_free = paragraph.extract()
+        del marker_free["class"]
+        item.append(marker_free)
+
+
+def _next_tag(el: Tag) -> Tag | None:
+    """The next element sibling of the list the paragraph went into (whitespace skipped)."""
+    node = el.parent
+    while node is not None and node.name not in ("ul", "ol"):
+        node = node.parent
+    top = node
+    while top is not None and top.parent is not None and top.parent.name in ("ul", "ol", "li"):
+        top = top.parent
+    sibling = top.next_sibling if top is not None else None
+    while isinstance(sibling, NavigableString) and not sibling.strip():
+        sibling = sibling.next_sibling
+    return sibling if isinstance(sibling, Tag) else None

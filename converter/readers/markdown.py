@@ -1,0 +1,101 @@
+"""Markdown reader: CommonMark + GFM + the extensions of ``markdown_plugins`` -> one document tree.
+
+The parser is markdown-it-py (``commonmark`` preset) with GFM tables, strikethrough, task lists, alerts
+and autolinks, and the mdit-py-plugins front_matter, footnote, deflist, dollarmath, admon and container
+plugins. ``markdown_rules`` maps its tokens to nodes. YAML front matter becomes ``Document.metadata``.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from html import escape
+from typing import Any
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.admon import admon_plugin
+from mdit_py_plugins.container import container_plugin
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
+
+from converter import Document
+from converter.errors import InputError
+from converter.readers.markdown_plugins import is_banner_container, mention_plugin
+from converter.readers.markdown_rules import build
+from converter.report import Report
+
+
+def _render_mention(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """The Productive HTML form of a mention, for inline runs handed to the HTML reader."""
+    meta = tokens[idx].meta
+    label = escape(meta["label"])
+    return (
+        f'<span mention-type="{escape(meta["type"])}" mention-id="{escape(meta["id"])}" '
+        f'mention-label="{label}">{label}</span>'
+    )
+
+
+def _render_footnote_ref(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return f"[{tokens[idx].meta['id'] + 1}]"
+
+
+def _render_math_inline(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    return f"<code>{escape(tokens[idx].content)}</code>"
+
+
+@cache
+def parser(front_matter: bool = True) -> MarkdownIt:
+    """The configured parser (built once: building costs more than parsing a small file)."""
+    md = MarkdownIt("commonmark", {"tasklists": True, "alerts": True}).enable(["table", "strikethrough"])
+    if front_matter:
+        md.use(front_matter_plugin)
+    (
+        md.use(footnote_plugin, inline=False)
+        .use(deflist_plugin)
+        .use(dollarmath_plugin, allow_blank_lines=False, double_inline=True)
+        .use(admon_plugin)
+        .use(container_plugin, name="banner", validate=is_banner_container)
+        .use(gfm_autolink_plugin)
+        .use(mention_plugin)
+    )
+    md.add_render_rule("mention", _render_mention)
+    md.add_render_rule("footnote_ref", _render_footnote_ref)
+    md.add_render_rule("math_inline", _render_math_inline)
+    md.add_render_rule("math_inline_double", _render_math_inline)
+    return md
+
+
+def _metadata(token: Token, source: str | None) -> dict[str, Any] | None:
+    """The front matter as a mapping (``None`` if it is YAML but not a mapping); bad YAML is an error."""
+    try:
+        data = yaml.safe_load(token.content)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1  # +1 for the opening ``---``, +1 for 1-based
+        problem = getattr(exc, "problem", None) or "cannot be parsed"
+        raise InputError(f"front matter is not valid YAML: {problem}", source, line) from None
+    if data is None:
+        return {}
+    return data if isinstance(data, dict) else None
+
+
+def read(source: str | dict[str, Any], report: Report) -> Document:
+    """Parse Markdown text into a document; front matter -> ``metadata``, lowerings -> ``report``."""
+    if not isinstance(source, str):
+        raise InputError("Markdown input must be text", report.source)
+    md = parser()
+    env: dict[str, Any] = {}
+    tokens = md.parse(source, env)
+    metadata: dict[str, Any] | None = {}
+    if tokens and tokens[0].type == "front_matter":
+        metadata = _metadata(tokens[0], report.source)
+        if metadata is None:  # "---\nFoo\n---" is a thematic break and a heading, not metadata
+            report.add("front matter that is not a YAML mapping", "read as Markdown", 1)
+            md, env, metadata = parser(front_matter=False), {}, {}
+            tokens = md.parse(source, env)
+    return Document(build(md, tokens, env, report), metadata)
+

@@ -1,0 +1,295 @@
+"""Writer for the Productive HTML forms (spec §2.3-2.5), the body of the ``*_html`` proxy calls.
+
+Every node and mark has one form, rendered by a small function in ``BLOCK_RENDERERS`` /
+``INLINE_RENDERERS``; attribute names come from the one mapping table in
+``converter.readers.html_forms``, so the HTML reader reads each form back into the node it came from
+(json -> html -> json is the identity on the normal form).
+
+Two choices the spec leaves open, made here so the round trip holds:
+
+- a code block whose text ends in a newline gets one more (the reader drops the newline a ``<pre>`` ends
+  with, as every HTML-to-Markdown tool does);
+- a text block whose text a browser would collapse (runs of spaces, leading or trailing spaces, newlines,
+  tabs) is written with ``style="white-space: pre-wrap"``, the CSS that tells a browser - and our
+  reader - to keep that whitespace.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from converter import inferred
+from converter.lowering import lower_for_productive
+from converter.model import Mark, Node
+from converter.readers.html_forms import COLUMNS_CSS, HTML_ATTRS, colwidth_text, css_text
+from converter.report import Report
+
+#: Marks from the outermost to the innermost wrapper; the order is fixed so output is stable.
+MARK_ORDER = ("link", "discussion", "styles", "strong", "em", inferred.UNDERLINE, "strike", "code")
+_MARK_RANK = {name: rank for rank, name in enumerate(MARK_ORDER)}
+SIMPLE_MARK_TAGS = {"strong": "strong", "em": "em", inferred.UNDERLINE: "u", "strike": "del", "code": "code"}
+STYLES_CSS_BY_KEY = {key: css for css, key in inferred.STYLES_CSS.items()}
+
+#: Whitespace inside a text node that a browser would not show as written.
+_HARD_WHITESPACE = re.compile(r"[\t\n\r\f]")
+
+
+def write(doc: Node, report: Report) -> str:
+    """The Productive HTML of ``doc``, with what Productive cannot store lowered (and reported) first."""
+    return render_blocks(lower_for_productive(doc, report).content, report)
+
+
+def render_blocks(nodes: list[Node], report: Report) -> str:
+    """HTML of block nodes, without lowering (the Markdown writer embeds it)."""
+    return "".join(_block(node, report) for node in nodes)
+
+
+def render_inline(nodes: list[Node], report: Report) -> str:
+    """HTML of inline nodes (the content of one paragraph), without lowering."""
+    return "".join(_inline(node, report) for node in nodes)
+
+
+# --- helpers ------------------------------------------------------------------------------------------------
+
+
+def _attr_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return colwidth_text(value)
+    return str(value)
+
+
+def _attrs_html(pairs: list[tuple[str, Any]]) -> str:
+    """` name="value"` for every pair whose value is set (``None`` means absent)."""
+    return "".join(f' {name}="{escape(_attr_value(value))}"' for name, value in pairs if value is not None)
+
+
+def _mapped(node_type: str, attrs: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The HTML attributes of a node or mark, from the mapping table."""
+    return [(html_name, attrs.get(json_name)) for html_name, json_name in HTML_ATTRS.get(node_type, ())]
+
+
+def _style(declarations: dict[str, Any]) -> tuple[str, str | None]:
+    set_ = {name: str(value) for name, value in declarations.items() if value not in (None, "")}
+    return ("style", css_text(set_) if set_ else None)
+
+
+def _children(node: Node, report: Report) -> str:
+    return render_blocks(node.content, report)
+
+
+def _text_style(node: Node) -> dict[str, Any]:
+    """``white-space: pre-wrap`` when the block's text would not survive browser whitespace rules.
+
+    A browser collapses runs of spaces and drops spaces at the start of a line and at the block's end.
+    """
+    parts: list[str] = []
+    for child in node.content:
+        if child.type == "text":
+            if _HARD_WHITESPACE.search(child.text or ""):
+                return {"white-space": "pre-wrap"}
+            parts.append(child.text or "")
+        else:
+            parts.append("\n" if child.type == "br" else "\x01")
+    text = "".join(parts)
+    if "  " in text or text.startswith(" ") or text.endswith(" ") or "\n " in text:
+        return {"white-space": "pre-wrap"}
+    return {}
+
+
+# --- block renderers ----------------------------------------------------------------------------------------
+
+
+def _textblock(tag: str, node: Node, report: Report) -> str:
+    style = {"text-align": node.attrs.get(inferred.ALIGN_ATTR), **_text_style(node)}
+    return f"<{tag}{_attrs_html([_style(style)])}>{render_inline(node.content, report)}</{tag}>"
+
+
+def _paragraph(node: Node, report: Report) -> str:
+    return _textblock("p", node, report)
+
+
+def _heading(node: Node, report: Report) -> str:
+    level = node.attrs.get("level") or 1
+    return _textblock(f"h{min(max(int(level), 1), 6)}", node, report)
+
+
+def _blockquote(node: Node, report: Report) -> str:
+    return f"<blockquote>{_children(node, report)}</blockquote>"
+
+
+def _codeblock(node: Node, report: Report) -> str:
+    code = "".join(child.text or "" for child in node.content if child.type == "text")
+    if code.endswith("\n"):
+        code += "\n"
+    return f"<pre{_attrs_html(_mapped('codeblock', node.attrs))}><code>{escape(code, quote=False)}</code></pre>"
+
+
+def _ol(node: Node, report: Report) -> str:
+    order = node.attrs.get("order")
+    return f"<ol{_attrs_html([('start', order if order not in (None, 1) else None)])}>{_children(node, report)}</ol>"
+
+
+def _ul(node: Node, report: Report) -> str:
+    return f"<ul>{_children(node, report)}</ul>"
+
+
+def _li(node: Node, report: Report) -> str:
+    return f"<li>{_children(node, report)}</li>"
+
+
+def _checklist(node: Node, report: Report) -> str:
+    return f'<ul type="{inferred.CHECKLIST}">{_children(node, report)}</ul>'
+
+
+def _checklist_item(node: Node, report: Report) -> str:
+    checked = bool(node.attrs.get(inferred.CHECKED_ATTR))
+    attrs = _attrs_html([("type", inferred.CHECKLIST_ITEM), ("checked", checked)])
+    return f"<li{attrs}>{_children(node, report)}</li>"
+
+
+def _table(node: Node, report: Report) -> str:
+    return f"<table>{_children(node, report)}</table>"
+
+
+def _table_row(node: Node, report: Report) -> str:
+    return f"<tr>{_children(node, report)}</tr>"
+
+
+def _cell(node: Node, report: Report) -> str:
+    tag = "th" if node.type == "table_header" else "td"
+    attrs = node.attrs
+    pairs = [(name, value) for name, value in _mapped(node.type, attrs) if value != 1 and value != []]
+    style = _style({"text-align": attrs.get(inferred.ALIGN_ATTR), "background-color": attrs.get("background")})
+    return f"<{tag}{_attrs_html([*pairs, style])}>{_children(node, report)}</{tag}>"
+
+
+def _divider(node: Node, report: Report) -> str:
+    return "<hr>"
+
+
+def _banner(node: Node, report: Report) -> str:
+    kind = node.attrs.get(inferred.BANNER_TYPE_ATTR) or inferred.BANNER_TYPES[0]
+    return f'<banner type="{escape(str(kind))}">{_children(node, report)}</banner>'
+
+
+def _columns(node: Node, report: Report) -> str:
+    attrs = _attrs_html([*_mapped(inferred.COLUMNS, node.attrs), _style({COLUMNS_CSS: node.attrs.get(
+        inferred.COLUMNS_WIDTHS_ATTR)})])
+    return f"<div data-columns{attrs}>{_children(node, report)}</div>"
+
+
+def _column(node: Node, report: Report) -> str:
+    return f"<div data-column>{_children(node, report)}</div>"
+
+
+def _unknown_block(node: Node, report: Report) -> str:
+    report.add(f"unknown node {node.type!r}", "its content", node.line)
+    if node.content and node.content[0].type in BLOCK_RENDERERS:
+        return _children(node, report)
+    return f"<p>{render_inline(node.content, report)}</p>" if node.content else ""
+
+
+BLOCK_RENDERERS: dict[str, Callable[[Node, Report], str]] = {
+    "paragraph": _paragraph,
+    "heading": _heading,
+    "blockquote": _blockquote,
+    "codeblock": _codeblock,
+    "ol": _ol,
+    "ul": _ul,
+    "li": _li,
+    inferred.CHECKLIST: _checklist,
+    inferred.CHECKLIST_ITEM: _checklist_item,
+    "table": _table,
+    "table_row": _table_row,
+    "table_header": _cell,
+    "table_cell": _cell,
+    "divider": _divider,
+    inferred.BANNER: _banner,
+    inferred.COLUMNS: _columns,
+    inferred.COLUMN: _column,
+}
+
+
+def _block(node: Node, report: Report) -> str:
+    renderer = BLOCK_RENDERERS.get(node.type)
+    if renderer is None:
+        if node.type in INLINE_RENDERERS:
+            return f"<p>{_inline(node, report)}</p>"
+        return _unknown_block(node, report)
+    return renderer(node, report)
+
+
+# --- inline renderers ---------------------------------------------------------------------------------------
+
+
+def _text(node: Node, report: Report) -> str:
+    return escape(node.text or "", quote=False).replace("\r", "&#13;")
+
+
+def _br(node: Node, report: Report) -> str:
+    return "<br>"
+
+
+def _image(node: Node, report: Report) -> str:
+    return f"<img{_attrs_html(_mapped('image', node.attrs))}>"
+
+
+def _file(node: Node, report: Report) -> str:
+    name = node.attrs.get(inferred.FILE_ATTRS["name"]) or ""
+    return f"<span{_attrs_html(_mapped(inferred.FILE, node.attrs))}>{escape(str(name), quote=False)}</span>"
+
+
+def _mention(node: Node, report: Report) -> str:
+    attrs = dict(node.attrs)
+    kind = attrs.get("type")
+    attrs["type"] = inferred.MENTION_TYPE_JSON_TO_HTML.get(kind, kind) if isinstance(kind, str) else kind
+    return f"<span{_attrs_html(_mapped('mention', attrs))}>{render_inline(node.content, report)}</span>"
+
+
+def _var(node: Node, report: Report) -> str:
+    return f"<span{_attrs_html(_mapped(inferred.VAR, node.attrs))}></span>"
+
+
+INLINE_RENDERERS: dict[str, Callable[[Node, Report], str]] = {
+    "text": _text,
+    "br": _br,
+    "image": _image,
+    inferred.FILE: _file,
+    "mention": _mention,
+    inferred.VAR: _var,
+}
+
+
+def _open_mark(mark: Mark) -> tuple[str, str]:
+    """The opening and closing tag of a mark."""
+    tag = SIMPLE_MARK_TAGS.get(mark.type)
+    if tag:
+        return f"<{tag}>", f"</{tag}>"
+    if mark.type == "link":
+        return f"<a{_attrs_html(_mapped('link', mark.attrs))}>", "</a>"
+    if mark.type == "discussion":
+        return f"<span{_attrs_html(_mapped('discussion', mark.attrs))}>", "</span>"
+    if mark.type == "styles":
+        css = {STYLES_CSS_BY_KEY[key]: value for key, value in mark.attrs.items() if key in STYLES_CSS_BY_KEY}
+        return f"<span{_attrs_html([_style(css)])}>", "</span>"
+    return "", ""
+
+
+def _inline(node: Node, report: Report) -> str:
+    renderer = INLINE_RENDERERS.get(node.type)
+    if renderer is None:
+        report.add(f"unknown inline node {node.type!r}", "its text", node.line)
+        body = render_inline(node.content, report)
+    else:
+        body = renderer(node, report)
+    for mark in sorted(node.marks, key=lambda m: _MARK_RANK.get(m.type, len(MARK_ORDER)), reverse=True):
+        if mark.type not in _MARK_RANK:
+            report.add(f"unknown mark {mark.type!r}", "plain text", node.line)
+        opening, closing = _open_mark(mark)
+        body = f"{opening}{body}{closing}"
+    return body

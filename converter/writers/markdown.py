@@ -1,0 +1,248 @@
+"""Markdown writers: local GFM (lossless) and the Markdown Productive's proxy endpoints accept.
+
+``write_gfm`` expresses every node and mark of the tree in a form the Markdown reader reads back to the
+same normal form:
+
+| construct                                   | local Markdown form                                   |
+| ------------------------------------------- | ----------------------------------------------------- |
+| banner                                      | GitHub alert ``> [!NOTE]`` / TIP / WARNING / CAUTION  |
+| mention                                     | ``@[type:id:label]`` (HTML ``<span mention-...>`` with an avatar) |
+| checklist                                   | ``- [ ] `` / ``- [x] ``                                |
+| underline, discussion, styles marks; file, var; image with width | inline HTML of ``converter.writers.html`` |
+| columns; aligned or empty paragraph; heading with a break or alignment | block HTML                  |
+| table that GFM cannot hold (spans, colours, widths, justify, header cells outside row 1, several paragraphs or breaks in a cell) | block HTML |
+| em / strong / strike where no delimiter can open and close | ``<em>`` / ``<strong>`` / ``<del>``       |
+
+``write_productive`` first lowers what the Markdown endpoints cannot take (``markdown_lowering``), then
+writes plain GFM with two-space hard breaks (spec §2.4) and no HTML. ``needs_html`` says whether that
+lowering changes anything, i.e. whether a push must go through the HTML endpoints.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from converter import inferred
+from converter.lowering import lower_for_productive
+from converter.model import Node
+from converter.readers.markdown_plugins import ALERT_FOR_BANNER
+from converter.report import Report
+from converter.writers import html as html_writer
+from converter.writers.markdown_inline import InlineContext, write_inline
+from converter.writers.markdown_lowering import lower_for_markdown
+
+BULLET_LISTS = frozenset({"ul", inferred.CHECKLIST})
+_GFM_ALIGN = {None: "---", "left": ":--", "center": ":-:", "right": "--:"}
+_CELL_DEFAULTS = {"colspan": 1, "rowspan": 1, "colwidth": None, "background": None, inferred.ALIGN_ATTR: None}
+
+
+@dataclass(slots=True)
+class Writer:
+    """One write: the inline context (report, HTML allowed, break form) and the list marker to alternate."""
+
+    inline: InlineContext
+    alternate: bool = False
+
+    @property
+    def report(self) -> Report:
+        return self.inline.report
+
+    @property
+    def allow_html(self) -> bool:
+        return self.inline.allow_html
+
+
+BlockWriter = Callable[[Node, Writer], str]
+
+
+def write_gfm(doc: Node, report: Report) -> str:
+    """Local Markdown (GFM plus the forms above) for ``doc``; reads back to the same normal form."""
+    content = list(doc.content)
+    while content and content[-1].type == "paragraph" and not content[-1].content:
+        content.pop()  # Productive ends most bodies with an empty paragraph; the normal form ignores it
+    return _document(content, Writer(InlineContext(report)))
+
+
+def write_productive(doc: Node, report: Report) -> str:
+    """Markdown for Productive's ``*_markdown`` endpoints; HTML-only constructs lowered and reported."""
+    lowered = lower_for_markdown(lower_for_productive(doc, report), report)
+    return _document(lowered.content, Writer(InlineContext(report, allow_html=False, hard_break="  \n")))
+
+
+def needs_html(doc: Node) -> bool:
+    """True when ``productive-md`` would lose something that the HTML endpoints keep."""
+    scratch = Report()
+    _document(lower_for_markdown(doc, scratch).content, Writer(InlineContext(scratch, allow_html=False)))
+    return bool(scratch)
+
+
+def _document(blocks: list[Node], w: Writer) -> str:
+    text = _blocks(blocks, w)
+    return text + "\n" if text else ""
+
+
+def _blocks(nodes: list[Node], w: Writer) -> str:
+    """Blocks separated by blank lines; a list right after a list of its kind switches marker."""
+    parts: list[str] = []
+    previous: str | None = None
+    previous_alternate = False
+    for node in nodes:
+        family = "bullet" if node.type in BULLET_LISTS else node.type
+        w.alternate = family in ("bullet", "ol") and family == previous and not previous_alternate
+        previous, previous_alternate = family, w.alternate
+        text = BLOCK_WRITERS.get(node.type, _html_block)(node, w)
+        if text:
+            parts.append(text)
+    return "\n\n".join(parts)
+
+
+def _html_block(node: Node, w: Writer) -> str:
+    """A block as the HTML writer's form; a blank line would end the HTML block, so none is left."""
+    if not w.allow_html:
+        w.report.add(f"{node.type} block", "its content", node.line)
+        return _blocks(node.content, w)
+    w.inline.used_html = True
+    html = html_writer.render_blocks([node], w.report).strip("\n")
+    return re.sub(r"\n(?=[ \t]*(?:\n|$))", "&#10;", html)
+
+
+def _other_attrs(node: Node, allowed: tuple[str, ...]) -> bool:
+    return any(value not in (None, "", [], {}) for key, value in node.attrs.items() if key not in allowed)
+
+
+def _paragraph(node: Node, w: Writer) -> str:
+    content = node.content
+    if w.allow_html and (
+        not content or content[0].type == "br" or content[-1].type == "br" or _other_attrs(node, ("id",))
+    ):
+        return _html_block(node, w)
+    return write_inline(content, w.inline)
+
+
+def _heading(node: Node, w: Writer) -> str:
+    if w.allow_html and (any(child.type == "br" for child in node.content) or _other_attrs(node, ("id", "level"))):
+        return _html_block(node, w)
+    level = int(node.attrs.get("level") or 1)
+    text = write_inline(node.content, w.inline)
+    if text.endswith("#"):
+        text = text[:-1] + "\\#"
+    return "#" * level + (" " + text if text else "")
+
+
+def _quote(text: str) -> str:
+    return "\n".join("> " + line if line else ">" for line in text.split("\n"))
+
+
+def _blockquote(node: Node, w: Writer) -> str:
+    return _quote(_blocks(node.content, w)) if node.content else ">"
+
+
+def _banner(node: Node, w: Writer) -> str:
+    alert = ALERT_FOR_BANNER.get(str(node.attrs.get(inferred.BANNER_TYPE_ATTR) or "info"), "NOTE")
+    body = _blocks(node.content, w)
+    return _quote(f"[!{alert}]\n{body}" if body else f"[!{alert}]")
+
+
+def _codeblock(node: Node, w: Writer) -> str:
+    code = "".join(child.text or "" for child in node.content)
+    language = str(node.attrs.get("language") or "")
+    char = "~" if "`" in language else "`"
+    longest = max((len(run) for run in re.findall(re.escape(char) + "+", code)), default=0)
+    fence = char * max(3, longest + 1)
+    info = re.sub(r"([\\&])", r"\\\1", language)
+    return f"{fence}{info}\n{code}\n{fence}" if code else f"{fence}{info}\n{fence}"
+
+
+def _divider(node: Node, w: Writer) -> str:
+    return "***"  # "---" first in a file would open front matter
+
+
+def _item(marker: str, body: str, checkbox: str = "") -> str:
+    """One list item: the marker (and task checkbox), then the body indented to the marker's width."""
+    indent = " " * len(marker)
+    lines = body.split("\n")
+    if lines[0] == "***":
+        lines[0] = "___"  # "* ***" would read as one thematic break
+    first = marker + checkbox + lines[0] if lines[0] or checkbox else marker.rstrip(" ")
+    return "\n".join([first, *(indent + line if line else "" for line in lines[1:])])
+
+
+def _item_body(item: Node, w: Writer) -> str:
+    content = item.content
+    if len(content) == 1 and content[0].type == "paragraph" and not content[0].content and not content[0].attrs:
+        return ""  # the reader gives an empty item an empty paragraph back
+    return _blocks(content, w)
+
+
+def _list(node: Node, w: Writer) -> str:
+    alternate = w.alternate
+    start = node.attrs.get("order")
+    start = 1 if start is None else int(start)
+    items = []
+    for index, item in enumerate(node.content):
+        checkbox = ""
+        if node.type == "ol":
+            marker = f"{start + index}{')' if alternate else '.'} "
+        else:
+            marker = "* " if alternate else "- "
+            if node.type == inferred.CHECKLIST:
+                checkbox = "[x] " if item.attrs.get(inferred.CHECKED_ATTR) else "[ ] "
+        items.append(_item(marker, _item_body(item, w), checkbox))
+    loose = any(len(item.content) > 1 for item in node.content)
+    return ("\n\n" if loose else "\n").join(items)
+
+
+def _gfm_table_shape(node: Node) -> list[str] | None:
+    """The delimiter cells of a table GFM can hold as is, or ``None`` when it needs HTML."""
+    rows = node.content
+    if not rows or any(row.type != "table_row" or not row.content for row in rows):
+        return None
+    width = len(rows[0].content)
+    aligns: list[str | None] = [cell.attrs.get(inferred.ALIGN_ATTR) for cell in rows[0].content]
+    for index, row in enumerate(rows):
+        expected = "table_header" if index == 0 else "table_cell"
+        if len(row.content) != width:
+            return None
+        for column, cell in enumerate(row.content):
+            if cell.type != expected or cell.attrs.get(inferred.ALIGN_ATTR) != aligns[column]:
+                return None
+            if any(cell.attrs.get(key, default) not in (default, None) for key, default in _CELL_DEFAULTS.items()
+                   if key != inferred.ALIGN_ATTR):
+                return None
+            if len(cell.content) != 1 or cell.content[0].type != "paragraph" or _other_attrs(cell.content[0], ("id",)):
+                return None
+            if any(child.type == "br" for child in cell.content[0].content):
+                return None
+    if any(align not in _GFM_ALIGN for align in aligns):
+        return None
+    return [_GFM_ALIGN[align] for align in aligns]
+
+
+def _table(node: Node, w: Writer) -> str:
+    delimiters = _gfm_table_shape(node)
+    if delimiters is None:
+        return _html_block(node, w)
+    w.inline.table = True
+    try:
+        rows = [[write_inline(cell.content[0].content, w.inline) for cell in row.content] for row in node.content]
+    finally:
+        w.inline.table = False
+    lines = ["| " + " | ".join(cells) + " |" for cells in rows]
+    lines.insert(1, "| " + " | ".join(delimiters) + " |")
+    return "\n".join(lines)
+
+
+BLOCK_WRITERS: dict[str, BlockWriter] = {
+    "paragraph": _paragraph,
+    "heading": _heading,
+    "blockquote": _blockquote,
+    inferred.BANNER: _banner,
+    "codeblock": _codeblock,
+    "divider": _divider,
+    "ul": _list,
+    "ol": _list,
+    inferred.CHECKLIST: _list,
+    "table": _table,
+}

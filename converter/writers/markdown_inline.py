@@ -1,0 +1,315 @@
+"""Inline content -> Markdown: marks as delimiters, text escaped just enough to read back the same.
+
+Marks are grouped into nested runs (the mark covering the longest run opens first, links outermost on a
+tie). Each run is written with the first delimiter that CommonMark's flanking rules let both open and
+close at that spot (``*``/``_`` for em, ``**``/``__`` for strong, ``~~`` for strike); where none can,
+the local writer falls back to the mark's HTML tag (``<em>`` ...), and the Productive writer, which may
+not emit HTML, drops the mark with a report entry. Marks GFM lacks (underline, discussion, styles) and
+the inline nodes it lacks (file, var, a mention with an avatar) are HTML from ``converter.writers.html``;
+the Markdown reader hands such runs to the HTML reader.
+
+Escaping is contextual: ``* ` [ ] \\ $`` always, ``_`` and ``~`` unless intraword or unpaired, ``<`` and
+``&`` only before what would read as a tag or entity, ``|`` in tables, what GFM would autolink
+(``http\\://``, ``www\\.``, ``a\\@b``), and block markers (``#``, ``>``, ``-``, ``1.`` ...) at a line start.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it.common.normalize_url import normalizeLink, validateLink
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+
+from converter import inferred
+from converter.model import Mark, Node
+from converter.readers.markdown_plugins import MENTION_RE
+from converter.report import Report
+from converter.writers import html as html_writer
+
+#: Delimiters to try per mark, in order of preference.
+DELIMITERS = {"em": ("*", "_"), "strong": ("**", "__"), "strike": ("~~",)}
+#: Which mark opens first when two start together and cover equally long runs (outermost first).
+MARK_RANK = {name: rank for rank, name in enumerate(
+    ("link", "discussion", "styles", inferred.UNDERLINE, "strike", "strong", "em", "code"))}
+#: Stands for a neighbour whose delimiter is chosen later: any delimiter starts with ASCII punctuation.
+_UNDECIDED = "\x00"
+_SENTINEL = "\ue000"
+
+_ALWAYS = re.compile(r"([\\*`\[\]$])")
+_TAG_OR_ENTITY = re.compile(r"<(?=[A-Za-z/!?]|$)|&(?=[#A-Za-z0-9]|$)")
+_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_TILDE = re.compile(r"~(?=~|$)|(?<=~)~|^~")
+_AUTOLINK = re.compile(r"(?i)(?<=https)(:)|(?<=http)(:)|(?<=mailto)(:)|(?<=xmpp)(:)|(?<=www)(\.)|(?<=[\w.+-])(@)")
+_BANG_AT_END = re.compile(r"!$")
+_LINE_START = re.compile(r"^(?:[#>+=|:-]|!!|\?\?|\d{1,9}(?=[.)]))")
+_HTML_TEXT = re.compile(r"(<[^>]*>)")
+
+
+@dataclass(slots=True)
+class InlineContext:
+    """What inline writing needs: where lowerings go, whether HTML may be emitted, the break form."""
+
+    report: Report
+    allow_html: bool = True
+    hard_break: str = "\\\n"
+    table: bool = False
+    used_html: bool = field(default=False)
+
+
+def escape_text(value: str, *, table: bool = False, in_html: bool = False) -> str:
+    """Markdown-escape text that is not at a line start (see ``escape_line_start``)."""
+    value = _ALWAYS.sub(r"\\\1", value)
+    if not in_html:
+        value = _TAG_OR_ENTITY.sub(r"\\\g<0>", value)
+    value = _UNDERSCORE.sub(r"\\_", value)
+    value = _TILDE.sub(r"\\~", value)
+    value = _AUTOLINK.sub(lambda m: "\\" + m.group(m.lastindex or 0), value)
+    value = _BANG_AT_END.sub(r"\\!", value)
+    if table:
+        value = value.replace("|", "\\|")
+    return value.replace("\n", "&#10;").replace("\r", "&#13;")
+
+
+def escape_line_start(line: str) -> str:
+    """Escape what would start a block at the beginning of a line, and keep leading whitespace."""
+    stripped = line.lstrip()
+    lead = line[: len(line) - len(stripped)]
+    match = _LINE_START.match(stripped)
+    if match:
+        cut = match.end() if stripped[0].isdigit() else 0
+        stripped = stripped[:cut] + "\\" + stripped[cut:]
+    return _entities(lead) + stripped
+
+
+def _entities(whitespace: str) -> str:
+    return "".join(f"&#{ord(ch)};" for ch in whitespace)
+
+
+def keep_trailing_whitespace(text: str) -> str:
+    """Trailing whitespace of a paragraph is stripped by the parser; write it as character references."""
+    stripped = text.rstrip()
+    return stripped + _entities(text[len(stripped):])
+
+
+def code_span(value: str) -> str:
+    """A code span holding ``value`` exactly (CommonMark strips one space each side when both have one)."""
+    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
+    fence = "`" * (longest + 1)
+    pad = value[:1] == "`" or value[-1:] == "`" or (
+        value[:1] == " " and value[-1:] == " " and value.strip(" ") != ""
+    )
+    return f"{fence} {value} {fence}" if pad else f"{fence}{value}{fence}"
+
+
+# --- the run tree -----------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Wrap:
+    """A run of inline content under one mark."""
+
+    mark: Mark
+    children: list[str | Wrap]
+
+
+Piece = str | Wrap
+
+
+def merge_text(nodes: list[Node]) -> list[Node]:
+    """Adjacent text nodes with the same marks as one (two code spans side by side would fuse wrongly)."""
+    out: list[Node] = []
+    for node in nodes:
+        last = out[-1] if out else None
+        if (
+            last is not None and node.type == last.type == "text" and node.text and last.text
+            and _mark_key(node.marks) == _mark_key(last.marks)
+        ):
+            out[-1] = Node("text", text=last.text + node.text, marks=last.marks, line=last.line)
+        elif node.type != "text" or node.text:
+            out.append(node)
+    return out
+
+
+def _mark_key(marks: list[Mark]) -> list[str]:
+    return sorted(f"{m.type}{sorted(m.attrs.items())}" for m in marks)
+
+
+def _pieces(nodes: list[Node], opened: list[Mark], ctx: InlineContext, line_start: bool) -> list[Piece]:
+    pieces: list[Piece] = []
+    i = 0
+    while i < len(nodes):
+        pending = [m for m in nodes[i].marks if m.type != "code" and m not in opened]
+        if not pending:
+            pieces.append(_leaf(nodes[i], ctx, line_start))
+            line_start = nodes[i].type == "br"
+            i += 1
+            continue
+        best, end = pending[0], i
+        for mark in sorted(pending, key=lambda m: MARK_RANK.get(m.type, 99)):
+            j = i
+            while j < len(nodes) and mark in nodes[j].marks:
+                j += 1
+            if j > end:
+                best, end = mark, j
+        pieces.append(Wrap(best, _pieces(nodes[i:end], [*opened, best], ctx, False)))
+        line_start = nodes[end - 1].type == "br"
+        i = end
+    return pieces
+
+
+# --- leaves -------------------------------------------------------------------------------------------------
+
+
+def html_inline(nodes: list[Node], ctx: InlineContext) -> str:
+    """Nodes as the HTML writer's form, their text escaped so Markdown leaves it as it is."""
+    ctx.used_html = True
+    html = html_writer.render_inline(nodes, ctx.report)
+    parts = _HTML_TEXT.split(html)
+    return "".join(
+        part if index % 2 else escape_text(part, table=ctx.table, in_html=True) for index, part in enumerate(parts)
+    )
+
+
+def _leaf(node: Node, ctx: InlineContext, line_start: bool) -> str:
+    bare = Node(node.type, node.attrs, node.content, node.text, [m for m in node.marks if m.type == "code"])
+    out = LEAF_WRITERS.get(node.type, _html_leaf)(bare, ctx)
+    return escape_line_start(out) if line_start and node.type == "text" and not bare.marks else out
+
+
+def _text(node: Node, ctx: InlineContext) -> str:
+    if node.marks:
+        span = code_span(node.text or "")
+        return span.replace("|", "\\|") if ctx.table else span
+    return escape_text(node.text or "", table=ctx.table)
+
+
+def _br(node: Node, ctx: InlineContext) -> str:
+    return ctx.hard_break
+
+
+def _safe_url(url: str) -> bool:
+    return bool(url) and normalizeLink(url) == url and validateLink(url) and not re.search(r"[\s<>]", url)
+
+
+def _destination(url: str, title: str | None) -> str:
+    dest = re.sub(r"([\\()&])", r"\\\1", url)
+    if title:
+        dest += ' "' + re.sub(r'([\\"&])', r"\\\1", title).replace("\n", "&#10;") + '"'
+    return dest
+
+
+def _image(node: Node, ctx: InlineContext) -> str:
+    attrs = node.attrs
+    src = attrs.get("src") or ""
+    extra = {k: v for k, v in attrs.items() if k not in ("src", "alt", "title") and v not in (None, "")}
+    if ctx.allow_html and (extra or not _safe_url(src)):
+        return _html_leaf(node, ctx)
+    alt = escape_text(attrs.get("alt") or "", table=ctx.table)
+    return f"![{alt}]({_destination(src, attrs.get('title'))})"
+
+
+def _mention(node: Node, ctx: InlineContext) -> str:
+    attrs = node.attrs
+    label = str(attrs.get("label") or "")
+    kind = inferred.MENTION_TYPE_JSON_TO_HTML.get(str(attrs.get("type")), str(attrs.get("type")))
+    shorthand = f"@[{kind}:{attrs.get('id')}:{label}]"
+    content = "".join(child.text or "" for child in node.content)
+    if attrs.get("avatarUrl") or content != label or not MENTION_RE.fullmatch(shorthand) or label != label.strip():
+        return _html_leaf(node, ctx)
+    return shorthand.replace("|", "\\|") if ctx.table else shorthand
+
+
+def _html_leaf(node: Node, ctx: InlineContext) -> str:
+    return html_inline([node], ctx)
+
+
+LEAF_WRITERS = {"text": _text, "br": _br, "image": _image, "mention": _mention}
+
+
+# --- wraps ----------------------------------------------------------------------------------------------------
+
+
+def _is_space(ch: str) -> bool:
+    return ch != _UNDECIDED and isWhiteSpace(ord(ch))
+
+
+def _is_punct(ch: str) -> bool:
+    return ch == _UNDECIDED or isMdAsciiPunct(ord(ch)) or isPunctChar(ch)
+
+
+def _flanking(before: str, after: str) -> tuple[bool, bool]:
+    """(left-flanking, right-flanking) of a delimiter run between ``before`` and ``after`` (CommonMark 6.2)."""
+    left = not _is_space(after) and (not _is_punct(after) or _is_space(before) or _is_punct(before))
+    right = not _is_space(before) and (not _is_punct(before) or _is_space(after) or _is_punct(after))
+    return left, right
+
+
+def _delimits(char: str, prev: str, first: str, last: str, nxt: str) -> bool:
+    """Whether a run of ``char`` can open before ``first`` and close after ``last`` with these neighbours."""
+    if char in (prev, first, last, nxt):
+        return False
+    open_left, open_right = _flanking(prev, first)
+    close_left, close_right = _flanking(last, nxt)
+    if char == "_":
+        return open_left and (not open_right or _is_punct(prev)) and close_right and (
+            not close_left or _is_punct(nxt)
+        )
+    return open_left and close_right
+
+
+def mark_tags(mark: Mark, ctx: InlineContext) -> tuple[str, str]:
+    """The HTML writer's opening and closing tag for one mark."""
+    ctx.used_html = True
+    html = html_writer.render_inline([Node("text", text=_SENTINEL, marks=[mark])], ctx.report)
+    opening, _, closing = html.partition(_SENTINEL)
+    return opening, closing
+
+
+def _edge(piece: Piece, first: bool) -> str:
+    if isinstance(piece, Wrap):
+        return _UNDECIDED
+    return (piece[:1] if first else piece[-1:]) or " "
+
+
+def _wrap_tags(wrap: Wrap, prev: str, nxt: str, ctx: InlineContext) -> tuple[str, str]:
+    mark = wrap.mark
+    if mark.type == "link":
+        return _link_tags(mark, ctx)
+    first, last = _edge(wrap.children[0], True), _edge(wrap.children[-1], False)
+    for delimiter in DELIMITERS.get(mark.type, ()):
+        if _delimits(delimiter[0], prev, first, last, nxt):
+            return delimiter, delimiter
+    if ctx.allow_html:
+        return mark_tags(mark, ctx)
+    ctx.report.add(f"{mark.type} mark that Markdown cannot delimit here", "plain text")
+    return "", ""
+
+
+def _link_tags(mark: Mark, ctx: InlineContext) -> tuple[str, str]:
+    href = str(mark.attrs.get("href") or "")
+    extra = {k: v for k, v in mark.attrs.items() if k not in ("href", "title") and v not in (None, "")}
+    if ctx.allow_html and (extra or not _safe_url(href)):
+        return mark_tags(mark, ctx)
+    return "[", "](" + _destination(href, mark.attrs.get("title")) + ")"
+
+
+def _emit(pieces: list[Piece], before: str, after: str, ctx: InlineContext) -> str:
+    out: list[str] = []
+    prev = before
+    for index, piece in enumerate(pieces):
+        if isinstance(piece, Wrap):
+            nxt = _edge(pieces[index + 1], True) if index + 1 < len(pieces) else after
+            opening, closing = _wrap_tags(piece, prev, nxt, ctx)
+            inner_before = opening[-1:] or prev
+            inner_after = closing[:1] or nxt
+            piece = opening + _emit(piece.children, inner_before, inner_after, ctx) + closing
+        out.append(piece)
+        prev = piece[-1:] or prev
+    return "".join(out)
+
+
+def write_inline(nodes: list[Node], ctx: InlineContext) -> str:
+    """Markdown for the inline content of one text block (line starts escaped, edge spaces kept)."""
+    pieces = _pieces(merge_text(nodes), [], ctx, True)
+    return keep_trailing_whitespace(_emit(pieces, "\n", "\n", ctx))

@@ -1,0 +1,90 @@
+"""Images and attachments: copied from the export into an ``assets/`` folder beside the pages using them.
+
+The export stores files as ``attachments/<pageId>/<attachmentId>.<ext>``; the page's attachments section
+gives their real names, which we use (made safe for every file system). Within one ``assets/`` folder a
+name is used once, and a file whose content is already there (same SHA-256) is not stored again: the page
+links to the copy that exists.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import posixpath
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sync.confluence.export import Export
+from sync.state import write_atomic
+
+ASSETS = "assets"
+_UNSAFE = re.compile(r"[^\w.+-]+")
+_MAX_NAME = 80
+
+
+def safe_name(name: str, fallback_suffix: str = "") -> str:
+    """A file name that is valid and harmless everywhere: no separators, no leading dots, bounded length."""
+    name = unicodedata.normalize("NFKC", name).strip()
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or not stem or not re.fullmatch(r"[A-Za-z0-9]{1,8}", suffix):
+        stem, suffix = name, fallback_suffix.lstrip(".")
+    stem = _UNSAFE.sub("-", stem).strip("-._")[: _MAX_NAME] or "file"
+    suffix = _UNSAFE.sub("", suffix)
+    return f"{stem}.{suffix}" if suffix else stem
+
+
+@dataclass(slots=True)
+class _Folder:
+    """One ``assets/`` folder: the names taken and the content hashes already stored."""
+
+    names: set[str] = field(default_factory=set)
+    by_hash: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class AssetCounts:
+    """What the copying did, for the import report."""
+
+    copied: int = 0
+    deduplicated: int = 0
+    bytes_written: int = 0
+
+
+class AssetStore:
+    """Copies export files next to the pages that use them and hands out relative hrefs."""
+
+    def __init__(self, export: Export, out_dir: Path) -> None:
+        self.export = export
+        self.out_dir = out_dir
+        self.counts = AssetCounts()
+        self._folders: dict[str, _Folder] = {}
+        self._placed: dict[tuple[str, str], str] = {}
+
+    def place(self, export_name: str, display_name: str, page_path: str) -> str:
+        """Copy ``export_name`` into the assets folder of ``page_path``; the href from that page to it."""
+        folder = posixpath.join(posixpath.dirname(page_path), ASSETS)
+        key = (folder, export_name)
+        if key not in self._placed:
+            self._placed[key] = self._store(folder, export_name, display_name)
+        return posixpath.join(ASSETS, self._placed[key])
+
+    def _store(self, folder: str, export_name: str, display_name: str) -> str:
+        state = self._folders.setdefault(folder, _Folder())
+        data = self.export.read_bytes(export_name)
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in state.by_hash:
+            self.counts.deduplicated += 1
+            return state.by_hash[digest]
+        wanted = safe_name(display_name, posixpath.splitext(export_name)[1])
+        name, number = wanted, 1
+        while name.lower() in state.names:
+            number += 1
+            stem, dot, suffix = wanted.rpartition(".")
+            name = f"{stem}-{number}.{suffix}" if dot else f"{wanted}-{number}"
+        state.names.add(name.lower())
+        state.by_hash[digest] = name
+        write_atomic(self.out_dir / folder / name, data)
+        self.counts.copied += 1
+        self.counts.bytes_written += len(data)
+        return name

@@ -1,0 +1,168 @@
+"""Reading a Confluence HTML space export, given as its folder or as its ``.zip``.
+
+Both forms look the same to the importer: a set of ``/``-separated names relative to the folder that holds
+``index.html``, and their bytes. A zip is untrusted input, so it is checked as a whole when it is opened,
+before anything is written: names that are absolute or climb with ``..`` are refused, the entry count and
+the declared sizes are bounded, and reads stop at the declared size (a lying header cannot inflate more).
+Names without the zip UTF-8 flag are decoded as UTF-8 when they are valid UTF-8 (what most zip tools
+write), otherwise as CP437 (what the zip format says).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from converter.errors import InputError
+
+#: Bounds for zip input; far above any real space export, far below what would exhaust a machine.
+MAX_ENTRIES = 200_000
+MAX_ENTRY_BYTES = 1 << 30
+MAX_TOTAL_BYTES = 8 << 30
+#: A member inflating more than this many times its compressed size is treated as a zip bomb.
+MAX_RATIO = 200
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+_UTF8_FLAG = 0x800
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """The zip bounds in force; tests lower them."""
+
+    entries: int = MAX_ENTRIES
+    entry_bytes: int = MAX_ENTRY_BYTES
+    total_bytes: int = MAX_TOTAL_BYTES
+    ratio: int = MAX_RATIO
+
+
+class Export:
+    """The files of one export, by name relative to the folder of ``index.html``."""
+
+    def __init__(self, source: Path, names: list[str]) -> None:
+        self.source = source
+        self.names = frozenset(names)
+        # Exports name some files with literal %-escapes (``Ohm%27s-Law_1.html``) that their own links
+        # escape once more or not at all; a name is found by itself and by its decoded form.
+        self._by_key = {unquote(name): name for name in sorted(names)} | {name: name for name in names}
+
+    def read_bytes(self, name: str) -> bytes:
+        """The bytes of one file of the export (``name`` as listed in ``names``)."""
+        raise NotImplementedError
+
+    def read_text(self, name: str) -> str:
+        """A page or ``index.html`` as text (exports are UTF-8; stray bytes are replaced, not fatal)."""
+        return self.read_bytes(name).decode("utf-8", errors="replace")
+
+    def pages(self) -> list[str]:
+        """The page files: every top-level ``.html`` except ``index.html``, sorted."""
+        return sorted(n for n in self.names if "/" not in n and n.endswith(".html") and n != "index.html")
+
+    def find(self, name: str) -> str | None:
+        """The export name ``name`` stands for, trying it as is and %-decoded once and twice."""
+        once = unquote(name)
+        for candidate in (name, once, unquote(once)):
+            if candidate in self._by_key:
+                return self._by_key[candidate]
+        return None
+
+    def resolve(self, ref: str, base: str = "") -> str | None:
+        """The export name a relative URL in a page points at, or ``None`` when it points outside the export.
+
+        Query and fragment are dropped and ``%``-escapes decoded (see ``find``). Only listed names are ever
+        returned, so page content can never make us read outside the export.
+        """
+        parts = urlsplit(ref)
+        if parts.scheme or parts.netloc or not parts.path:
+            return None
+        path = posixpath.normpath(posixpath.join(base, parts.path))
+        if path.startswith(("../", "/")) or path in ("..", ".") or unquote(path).startswith(("../", "/")):
+            return None
+        return self.find(path)
+
+
+class FolderExport(Export):
+    """An unpacked export folder."""
+
+    def __init__(self, root: Path) -> None:
+        names = [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()]
+        super().__init__(root, names)
+
+    def read_bytes(self, name: str) -> bytes:
+        return (self.source / name).read_bytes()
+
+
+class ZipExport(Export):
+    """A zipped export, validated entry by entry when opened."""
+
+    def __init__(self, path: Path, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        try:
+            self._zip = zipfile.ZipFile(path)
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise InputError(f"not a readable zip file ({exc})", str(path)) from None
+        infos = [info for info in self._zip.infolist() if not info.is_dir()]
+        if len(infos) > self.limits.entries:
+            raise InputError(f"zip has {len(infos)} entries, over the limit {self.limits.entries}", str(path))
+        members = {_checked_name(info, path): info for info in self._zip.infolist()}
+        total = 0
+        for name, info in members.items():
+            if info.is_dir():
+                continue
+            total += info.file_size
+            if info.file_size > self.limits.entry_bytes or total > self.limits.total_bytes:
+                raise InputError(f"zip entry {name!r} is too large to import safely", str(path))
+            if info.compress_size and info.file_size / info.compress_size > self.limits.ratio:
+                raise InputError(f"zip entry {name!r} is compressed suspiciously well (zip bomb?)", str(path))
+        prefix = _root_prefix([n for n, info in members.items() if not info.is_dir()], str(path))
+        self._members = {n[len(prefix):]: info for n, info in members.items() if n.startswith(prefix)}
+        super().__init__(path, [n for n, info in self._members.items() if not info.is_dir()])
+
+    def read_bytes(self, name: str) -> bytes:
+        info = self._members[name]
+        with self._zip.open(info) as stream:
+            data = stream.read(info.file_size + 1)
+        if len(data) > info.file_size:
+            raise InputError(f"zip entry {name!r} inflates beyond its declared size", str(self.source))
+        return data
+
+
+def _checked_name(info: zipfile.ZipInfo, archive: Path) -> str:
+    """The entry's name decoded and normalised; refuses names that could land outside the output folder."""
+    name = info.filename
+    if not info.flag_bits & _UTF8_FLAG:
+        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+            name = name.encode("cp437").decode("utf-8")
+    name = name.replace("\\", "/")
+    if name.startswith("/") or _DRIVE.match(name) or "\0" in name:
+        raise InputError(f"refusing zip: entry {name!r} has an absolute path", str(archive))
+    if ".." in name.split("/"):
+        raise InputError(f"refusing zip: entry {name!r} climbs out of the export with '..'", str(archive))
+    return posixpath.normpath(name) + ("/" if info.is_dir() else "")
+
+
+def _root_prefix(names: list[str], source: str) -> str:
+    """The folder inside the zip that holds ``index.html`` (exports usually wrap everything in one)."""
+    candidates = [n for n in names if posixpath.basename(n) == "index.html"]
+    if not candidates:
+        raise InputError("no index.html: not a Confluence HTML space export", source)
+    return min(candidates, key=lambda n: n.count("/"))[: -len("index.html")]
+
+
+def open_export(path: Path, limits: Limits | None = None) -> Export:
+    """The export at ``path``: a folder (or a folder one level above it) or a ``.zip`` file."""
+    if path.is_file():
+        return ZipExport(path, limits)
+    if not path.is_dir():
+        raise InputError("no such export folder or zip file", str(path))
+    if (path / "index.html").is_file():
+        return FolderExport(path)
+    inner = sorted(p.parent for p in path.glob("*/index.html"))
+    if not inner:
+        raise InputError("no index.html: not a Confluence HTML space export", str(path))
+    return FolderExport(inner[0])

@@ -1,0 +1,267 @@
+"""The import: an export becomes a docs folder the sync engine can push.
+
+Order of work: open (and, for a zip, validate) the export before anything is written; read every page's
+metadata and the tree; give each page its output path; then per page read the body with the HTML reader,
+rewrite its references on the document tree (page links to relative ``.md`` links, export files to
+copies in ``assets/``), append the attachments its body does not use, and write front matter plus the
+local Markdown atomically. Problems with one page or one file are reported, never fatal.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+import converter
+from converter.model import Mark, Node, empty_doc, text
+from converter.report import Report
+from sync.assets import IMAGE, is_local, references, rewrite_refs
+from sync.client import Client
+from sync.confluence.assets import AssetStore
+from sync.confluence.export import Export, Limits, open_export
+from sync.confluence.links import PageLinks
+from sync.confluence.pages import PageMeta, read_page
+from sync.confluence.report import REPORT_NAME, ImportStats, Problem, render
+from sync.confluence.tree import TreeNode, assign_paths, build_tree, read_index, slug
+from sync.push import push_folder
+from sync.result import SyncResult
+from sync.state import STATE_DIR, write_atomic
+
+#: Heading of the list of attachments a page's body does not show.
+FILES_HEADING = "Files"
+
+
+@dataclass(slots=True)
+class ImportResult:
+    """Where the import went, the page paths it wrote and its counts."""
+
+    out_dir: Path
+    paths: dict[str, str]
+    stats: ImportStats
+
+    @property
+    def exit_code(self) -> int:
+        """1 when a page failed to convert; missing files and broken links alone are not failures."""
+        return 1 if self.stats.failed_pages else 0
+
+
+class _PageJob:
+    """The conversion of one page: read, rewrite references, add the Files list, render."""
+
+    def __init__(self, importer: Importer, meta: PageMeta, path: str) -> None:
+        self.importer = importer
+        self.meta = meta
+        self.path = path
+        self.used: set[str] = set()
+        find = importer.export.resolve
+        self.attachments = [(find(a.path), a) for a in meta.attachments]
+        self.names = {name: attachment.name for name, attachment in self.attachments if name}
+
+    def run(self, html: str, order: int | None) -> str:
+        report = Report(self.path)
+        doc = converter.read(html, "html", report=report).doc if self.meta.has_body else empty_doc()
+        doc = rewrite_refs(doc, self.new_refs(doc))
+        doc = self.with_files_list(doc)
+        body = converter.write(doc, "md", report=report)
+        self.importer.stats.lowered.update(report.counts())
+        return front_matter(self.meta, order) + body
+
+    def new_refs(self, doc: Node) -> dict[str, str]:
+        """Old -> new href of every reference to a page or a file of the export; the rest reported or kept."""
+        stats, new, seen = self.importer.stats, {}, set()
+        for ref in references(doc):
+            if ref.target in seen:
+                continue
+            seen.add(ref.target)
+            is_page, href = self.importer.links.rewrite(ref.target, self.path)
+            if is_page:
+                if href != ref.target:
+                    new[ref.target] = href
+                    stats.links_rewritten += 1
+                else:
+                    stats.broken_links.append(Problem(self.path, ref.target, "page not in the export"))
+                continue
+            if not is_local(ref.target) or ref.target.startswith("/"):
+                continue
+            copied = self.copy(ref.target)
+            if copied is None:
+                stats.missing_files.append(Problem(self.path, ref.target, f"{ref.kind} not in the export"))
+                continue
+            new[ref.target] = copied
+            if ref.kind == IMAGE:
+                stats.images += 1
+            else:
+                stats.attachment_links += 1
+        return new
+
+    def copy(self, target: str) -> str | None:
+        """Copy the export file a local reference names; its new href, or None when the export lacks it."""
+        name = self.importer.export.resolve(target)
+        if name is None:
+            return None
+        self.used.add(name)
+        return self.importer.assets.place(name, self.names.get(name, posixpath.basename(name)), self.path)
+
+    def with_files_list(self, doc: Node) -> Node:
+        items = []
+        for name, attachment in self.attachments:
+            if name in self.used:
+                continue
+            href = self.copy(attachment.path)
+            if href is None:
+                self.importer.stats.missing_files.append(Problem(self.path, attachment.path, attachment.name))
+                line = [text(f"{attachment.name} (not in the export)")]
+            else:
+                self.importer.stats.files_listed += 1
+                line = [text(attachment.name, [Mark("link", {"href": href})])]
+            items.append(Node("li", content=[Node("paragraph", content=line)]))
+        if not items:
+            return doc
+        heading = Node("heading", {"level": 2}, [text(FILES_HEADING)])
+        return Node(doc.type, dict(doc.attrs), [*doc.content, heading, Node("ul", content=items)])
+
+
+def front_matter(meta: PageMeta, order: int | None) -> str:
+    """The page's YAML front matter, values as the export states them."""
+    fields: dict[str, Any] = {
+        "title": meta.title,
+        "confluence_page_id": meta.page_id,
+        "created_by": meta.created_by,
+        "last_modified": meta.last_modified,
+        "order": order,
+    }
+    kept = {key: value for key, value in fields.items() if value is not None}
+    return "---\n" + yaml.safe_dump(kept, sort_keys=False, allow_unicode=True, width=1 << 16) + "---\n\n"
+
+
+@contextmanager
+def _progress(enabled: bool, total: int) -> Iterator[Any]:
+    """A rich progress bar on stderr when it is a terminal; a no-op advance otherwise."""
+    if not enabled:
+        yield lambda _title: None
+        return
+    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+               TextColumn("{task.description}"))
+    with Progress(*columns, transient=True) as progress:
+        task = progress.add_task("", total=total)
+        yield lambda title: progress.update(task, advance=1, description=title[:40])
+
+
+class Importer:
+    """One import run: the export, its pages and tree, the output paths and the shared counters."""
+
+    def __init__(self, export: Export, out_dir: Path) -> None:
+        self.started = time.perf_counter()
+        self.export = export
+        self.out_dir = out_dir
+        self.stats = ImportStats(str(export.source))
+        self.pages: dict[str, PageMeta] = {}
+        self.html: dict[str, str] = {}
+        for file in export.pages():
+            self.html[file] = export.read_text(file)
+            meta = self.pages[file] = read_page(file, self.html[file])
+            meta.breadcrumbs = [found for crumb in meta.breadcrumbs if (found := export.find(crumb))]
+        index_roots = read_index(export.read_text("index.html"))
+        for node in (node for root in index_roots for node in root.walk()):
+            node.file = export.find(node.file) or node.file
+        self._titles_from_index(index_roots)
+        self.home, self.others = build_tree(index_roots, self.pages)
+        self.paths = assign_paths(self.home, self.others, self.pages)
+        ids = {meta.page_id: file for file, meta in self.pages.items() if meta.page_id}
+        self.links = PageLinks(self.paths, ids, export.find)
+        self.assets = AssetStore(export, out_dir)
+
+    def _titles_from_index(self, roots: list[TreeNode]) -> None:
+        """The index states titles without the ``Space : `` prefix of the page heading; prefer it."""
+        for root in roots:
+            for node in root.walk():
+                if node.file in self.pages and node.title:
+                    self.pages[node.file].title = node.title
+
+    def _order(self) -> dict[str, int]:
+        """Position of each page among its siblings (1-based), so the sync engine keeps Confluence's order."""
+        order: dict[str, int] = {}
+        for root in [self.home, *self.others]:
+            for node in root.walk():
+                order.update({child.file: number for number, child in enumerate(node.children, 1)})
+        first = len(self.home.children) + 1
+        order.update({root.file: number for number, root in enumerate(self.others, first)})
+        return order
+
+    def run(self, progress: bool = False) -> ImportResult:
+        order = self._order()
+        files = [node.file for root in [self.home, *self.others] for node in root.walk()]
+        self.stats.home = self.pages[self.home.file].title
+        self.stats.placed_by_breadcrumbs = [
+            Problem(self.paths[node.file], node.file, (self.pages[node.file].breadcrumbs or ["(home)"])[-1])
+            for root in [self.home, *self.others] for node in root.walk() if node.from_breadcrumbs
+        ]
+        with _progress(progress, len(files)) as advance:
+            for file in files:
+                self._import_page(file, order.get(file))
+                advance(self.pages[file].title)
+        self.stats.pages = len(files)
+        self.stats.assets = self.assets.counts
+        self.stats.seconds = time.perf_counter() - self.started
+        write_atomic(self.out_dir / REPORT_NAME, render(self.stats))
+        return ImportResult(self.out_dir, self.paths, self.stats)
+
+    def _import_page(self, file: str, order: int | None) -> None:
+        path = self.paths[file]
+        job = _PageJob(self, self.pages[file], path)
+        try:
+            content = job.run(self.html.pop(file), order)
+        except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
+            self.stats.failed_pages.append(Problem(path, file, f"{type(exc).__name__}: {exc}"))
+            content = front_matter(self.pages[file], order)
+        write_atomic(self.out_dir / path, content)
+
+
+def import_export(export_path: Path, out_dir: Path, *, progress: bool | None = None,
+                  limits: Limits | None = None) -> ImportResult:
+    """Import the export at ``export_path`` (folder or zip) into ``out_dir``.
+
+    The export is opened and checked first, so a refused zip writes nothing. ``progress`` defaults to
+    showing a bar when stderr is a terminal.
+    """
+    export = open_export(Path(export_path), limits)
+    importer = Importer(export, Path(out_dir))
+    show = sys.stderr.isatty() if progress is None else progress
+    return importer.run(progress=show)
+
+
+def push_state_path(export_path: Path) -> Path:
+    """Where ``--push`` without ``-o`` keeps the sync state, so a re-run updates the same doc.
+
+    The Markdown goes to a temporary folder that vanishes; the state (page ids by file) must not, so it
+    lives in the current folder under the tool's state directory, named after the export.
+    """
+    stem = Path(export_path).resolve().name.removesuffix(".zip")
+    return Path.cwd() / STATE_DIR / f"confluence-{slug(stem) or 'export'}.json"
+
+
+def import_and_push(export_path: Path, out_dir: Path | None, client: Client, *,
+                    project_id: str | None = None, doc_id: str | None = None,
+                    progress: bool | None = None) -> tuple[ImportResult, SyncResult]:
+    """Import, then push the folder through the sync engine (a re-run updates instead of duplicating).
+
+    Without ``out_dir`` the import goes to a temporary folder and the sync state to ``push_state_path``.
+    """
+    if out_dir is not None:
+        imported = import_export(export_path, out_dir, progress=progress)
+        return imported, push_folder(out_dir, client, project_id=project_id, doc_id=doc_id)
+    with tempfile.TemporaryDirectory(prefix="confluence-import-") as temp:
+        imported = import_export(export_path, Path(temp), progress=progress)
+        pushed = push_folder(Path(temp), client, project_id=project_id, doc_id=doc_id,
+                             state_path=push_state_path(export_path))
+    return imported, pushed

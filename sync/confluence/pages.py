@@ -1,0 +1,104 @@
+"""What an exported page says about itself outside its body: id, title, author, date, breadcrumbs, files.
+
+The body (``#main-content``) is the HTML reader's job; this module reads only the page chrome, as the
+Confluence export templates lay it out:
+
+- title: ``#title-text``, ``"<Space> : <Title>"``;
+- ``.page-metadata``: ``Created by <span class="author">A</span>[, last modified [by <span
+  class="editor">B</span>]] on <date>``; the date is the last modification date, or the creation date of a
+  page never modified. Values are kept as the export states them (no date parsing);
+- ``#breadcrumbs``: links from ``index.html`` (the space) down to the parent page;
+
+Hrefs are kept as written; ``Export.find`` maps them to the export's file names.
+- the ``Attachments:`` section: one link per attached file, with the file's original name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+import lxml.html
+
+_PAGE_ID = re.compile(r"(?:^|_)(\d+)\.html$")
+#: XPath test for one class among several.
+_HAS_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
+_DATE = re.compile(r"\bon\s+([A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    """A file listed in a page's attachments section: its href (as written) and its original name."""
+
+    path: str
+    name: str
+
+
+@dataclass(slots=True)
+class PageMeta:
+    """The facts of one exported page other than its body."""
+
+    file: str
+    page_id: str | None
+    title: str
+    created_by: str | None = None
+    last_modified: str | None = None
+    breadcrumbs: list[str] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
+    #: False for the pages Confluence exports without a ``#main-content`` (their body is empty).
+    has_body: bool = True
+
+
+def page_id_of(file_name: str) -> str | None:
+    """The page id in an export file name (``Title_123.html`` or ``123.html``), if it carries one."""
+    match = _PAGE_ID.search(file_name)
+    return match.group(1) if match else None
+
+
+def _text(element: lxml.html.HtmlElement | None) -> str | None:
+    if element is None:
+        return None
+    value = " ".join(element.text_content().split())
+    return value or None
+
+
+def _first(root: lxml.html.HtmlElement, xpath: str) -> lxml.html.HtmlElement | None:
+    found = root.xpath(xpath)
+    return found[0] if found else None
+
+
+def _title(root: lxml.html.HtmlElement, space: str | None, file_name: str) -> str:
+    title = _text(_first(root, "//*[@id='title-text']")) or _text(_first(root, "//title")) or file_name
+    if space and title.startswith(f"{space} : "):
+        return title[len(space) + 3:]
+    return title
+
+
+def _attachments(root: lxml.html.HtmlElement) -> list[Attachment]:
+    section = _first(root, f"//*[@id='attachments']/ancestor::div[{_HAS_CLASS.format('pageSection')}][1]")
+    if section is None:
+        return []
+    hrefs = [(a, a.get("href", "").split("?")[0]) for a in section.iter("a")]
+    return [Attachment(href, _text(a) or unquote(href.rsplit("/", 1)[-1]))
+            for a, href in hrefs if href.startswith("attachments/")]
+
+
+def read_page(file_name: str, html: str) -> PageMeta:
+    """The metadata of one exported page, from its HTML."""
+    root = lxml.html.document_fromstring(html.encode("utf-8"))
+    crumbs = root.xpath("//*[@id='breadcrumbs']//a[@href]")
+    space = _text(crumbs[0]) if crumbs else None
+    meta = _first(root, f"//*[{_HAS_CLASS.format('page-metadata')}]")
+    stated = _text(meta) or ""
+    date = _DATE.search(stated)
+    return PageMeta(
+        file=file_name,
+        page_id=page_id_of(file_name),
+        title=_title(root, space, file_name),
+        created_by=_text(_first(meta, ".//*[@class='author']")) if meta is not None else None,
+        last_modified=date.group(1) if date else None,
+        breadcrumbs=[a.get("href") for a in crumbs if a.get("href") != "index.html"],
+        attachments=_attachments(root),
+        has_body=_first(root, "//*[@id='main-content']") is not None,
+    )

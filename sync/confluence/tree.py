@@ -1,0 +1,131 @@
+"""The page tree of an export, and the Markdown path each page gets in the output folder.
+
+``index.html`` lists the space as nested lists: each ``<li>`` holds a link to a page and zero or more
+``<ul>`` of its children. A page the list leaves out is hung under the last page of its breadcrumbs that
+the export has (or under the home page when none is). The home page (the first root; Confluence marks it
+with a house icon) becomes the root ``index.md``; every other page becomes ``<slug>.md``, or
+``<slug>/index.md`` when it has children.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import lxml.html
+
+from sync.confluence.pages import PageMeta
+
+#: Stems a page may not take: the folder page, the asset folders and the report beside the pages.
+RESERVED_STEMS = frozenset({"index", "assets", "import-report"})
+_MAX_STEM = 60
+
+
+@dataclass(slots=True)
+class TreeNode:
+    """One page in the tree: its export file name (the href, until canonicalised), title and children."""
+
+    file: str
+    title: str
+    children: list[TreeNode] = field(default_factory=list)
+    from_breadcrumbs: bool = False
+
+    def walk(self) -> list[TreeNode]:
+        """This node and all below it, parents before children."""
+        nodes = [self]
+        for child in self.children:
+            nodes += child.walk()
+        return nodes
+
+
+def _node(li: lxml.html.HtmlElement) -> TreeNode | None:
+    link = next((a for a in li.iterchildren("a") if a.get("href")), None)
+    if link is None:
+        return None
+    node = TreeNode(link.get("href"), " ".join(link.text_content().split()))
+    for sublist in li.iterchildren("ul"):
+        node.children += [child for child in map(_node, sublist.iterchildren("li")) if child]
+    return node
+
+
+def read_index(html: str) -> list[TreeNode]:
+    """The page tree of ``index.html``: its outermost lists of page links, roots in order."""
+    root = lxml.html.document_fromstring(html.encode("utf-8"))
+    roots: list[TreeNode] = []
+    for ul in root.iter("ul"):
+        if any(a.tag in ("ul", "li") for a in ul.iterancestors()):
+            continue
+        roots += [node for node in map(_node, ul.iterchildren("li")) if node]
+    return roots
+
+
+def build_tree(index_roots: list[TreeNode], pages: dict[str, PageMeta]) -> tuple[TreeNode, list[TreeNode]]:
+    """The home page and the other roots, with pages missing from ``index.html`` placed by breadcrumbs.
+
+    Links in the index to files the export lacks are dropped; every page in ``pages`` ends up exactly once.
+    """
+    placed: dict[str, TreeNode] = {}
+
+    def keep(node: TreeNode) -> TreeNode | None:
+        if node.file not in pages or node.file in placed:
+            return None
+        placed[node.file] = node
+        node.children = [kept for kept in map(keep, node.children) if kept]
+        return node
+
+    roots = [kept for kept in map(keep, index_roots) if kept]
+    if not roots:
+        first = min(pages, key=lambda f: len(pages[f].breadcrumbs))
+        roots = [TreeNode(first, pages[first].title, from_breadcrumbs=True)]
+        placed[first] = roots[0]
+    home = roots[0]
+
+    def place(file: str, seen: frozenset[str]) -> TreeNode:
+        if file in placed:
+            return placed[file]
+        node = placed[file] = TreeNode(file, pages[file].title, from_breadcrumbs=True)
+        avoid = seen | {file}
+        parents = [crumb for crumb in pages[file].breadcrumbs if crumb in pages and crumb not in avoid]
+        parent = place(parents[-1], seen | {file}) if parents else home
+        parent.children.append(node)
+        return node
+
+    for file in sorted(pages):
+        place(file, frozenset())
+    return home, roots[1:]
+
+
+def slug(title: str) -> str:
+    """A file-name stem for a title: ASCII letters, digits and dashes, lower case, bounded length."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:_MAX_STEM].rstrip("-")
+
+
+def unique_stem(wanted: str, taken: set[str]) -> str:
+    """``wanted`` or ``wanted-2``, ``wanted-3`` ...: free in ``taken`` (compared case-insensitively)."""
+    stem, number = wanted, 1
+    while stem.lower() in taken or stem.lower() in RESERVED_STEMS:
+        number += 1
+        stem = f"{wanted}-{number}"
+    taken.add(stem.lower())
+    return stem
+
+
+def assign_paths(home: TreeNode, others: list[TreeNode], pages: dict[str, PageMeta]) -> dict[str, str]:
+    """Export file name -> output path (``/``-separated, relative to the output folder)."""
+    paths = {home.file: "index.md"}
+
+    def assign(children: list[TreeNode], folder: str) -> None:
+        taken: set[str] = set()
+        for child in children:
+            page = pages[child.file]
+            stem = unique_stem(slug(child.title) or f"page-{page.page_id or len(paths)}", taken)
+            if child.children:
+                paths[child.file] = f"{folder}{stem}/index.md"
+                assign(child.children, f"{folder}{stem}/")
+            else:
+                paths[child.file] = f"{folder}{stem}.md"
+
+    assign(home.children + others, "")
+    return paths

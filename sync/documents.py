@@ -1,0 +1,91 @@
+"""How a local page's document is prepared for Productive: links resolved, hashed, and put into a payload.
+
+The hash that decides "changed or not" covers the normalised document as it would be sent (links already
+turned into page URLs), the converter version and the options that change what is sent (``via`` and the
+link template). A converter upgrade or another option therefore re-checks every page once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import converter
+from converter.model import Node, doc_hash, from_json, normalize
+from converter.report import Report
+from converter.writers.markdown import needs_html
+from sync import links
+from sync.folder import LocalPage
+from sync.plan import LocalVersion
+
+VIAS = ("auto", "markdown", "html")
+
+
+def options_key(options: Mapping[str, Any]) -> str:
+    return json.dumps(dict(options), sort_keys=True)
+
+
+def local_version(doc: Node, options: str) -> LocalVersion:
+    """The change-detection view of a document (see the module docstring)."""
+
+    def digest(node: Node) -> str:
+        text = f"{converter.VERSION}\n{options}\n{doc_hash(node)}"
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+    blocks = len(normalize(doc).get("content", []))
+    return LocalVersion(digest(doc), blocks, lambda n: digest(Node("doc", content=doc.content[:n])))
+
+
+def remote_hash(body: dict[str, Any] | None) -> str | None:
+    """``doc_hash`` of a page body as the API returned it (None when there is no body)."""
+    if body is None:
+        return None
+    try:
+        return doc_hash(from_json(body))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Payload:
+    """A body ready for one of the proxy endpoints."""
+
+    html: bool
+    text: str
+
+
+def payload(doc: Node, via: str, report: Report) -> Payload:
+    """Markdown unless the document needs HTML (``via="auto"``) or HTML is asked for."""
+    use_html = via == "html" or (via == "auto" and needs_html(doc))
+    return Payload(use_html, converter.write(doc, "html" if use_html else "productive-md", report=report))
+
+
+def appended_part(doc: Node, blocks: int) -> Node:
+    """The blocks after the first ``blocks`` (what an append sends)."""
+    return Node("doc", content=doc.content[blocks:])
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A local page's document as it would be sent, with its change-detection view."""
+
+    doc: Node
+    version: LocalVersion
+    #: Pages it links to that have no id yet.
+    waiting: set[str]
+    #: Links left as they were, with the reason.
+    problems: list[str]
+
+
+def prepare(page: LocalPage, pages: Mapping[str, object], ids: Mapping[str, str], *, template: str,
+            org_id: str, options: str) -> Prepared | None:
+    """Resolve the page's links with the ids known now and hash the result (None: no body to send)."""
+    if page.doc is None:
+        return None
+    resolved = links.to_urls(page.doc, page.source or page.key, pages, ids, template=template, org_id=org_id,
+                             root_id=ids.get(""))
+    problems = [f"{page.display}: link {href} kept as is ({why})" for href, why in resolved.problems]
+    return Prepared(resolved.doc, local_version(resolved.doc, options), resolved.waiting, problems)

@@ -1,0 +1,255 @@
+"""Scan a docs folder into the local page tree: which files are pages, their titles, order and bodies.
+
+A folder maps to one doc. Every ``.md``/``.markdown``/``.html`` file is a page; every subfolder is a page
+whose body comes from its ``index.md``/``README.md`` (or, without one, a generated list of its children).
+Pages are keyed by their path relative to the folder: ``"guide/setup.md"`` for a file, ``"guide/"`` for a
+subfolder and ``""`` for the folder itself (the doc). Bad files do not stop the scan: they become pages
+with an ``error`` naming the file and line, so the rest of the tree still syncs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pathspec
+
+import converter
+from converter.errors import InputError, ProductiveDocsError
+from converter.model import Mark, Node, text
+from converter.report import Report
+
+#: File suffix -> converter input format of the files that become pages.
+PAGE_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
+#: Files that give a folder its title and body, best first (compared case-insensitively).
+INDEX_NAMES = ("index.md", "index.markdown", "readme.md", "index.html")
+IGNORE_FILE = ".productiveignore"
+#: What the tool itself writes inside a docs folder and must never read back as pages.
+TOOL_PATTERNS = ("*.remote.md",)
+_PREFIX = re.compile(r"^(\d+)[-_. ]+(?=\S)")
+_SEPARATORS = re.compile(r"[-_\s]+")
+
+
+@dataclass(slots=True)
+class LocalPage:
+    """One page the folder asks for."""
+
+    key: str
+    parent: str | None
+    title: str
+    sort_key: tuple[float, float, str]
+    #: The file giving title and body (relative path); None for a folder without an index file.
+    source: str | None = None
+    doc: Node | None = None
+    error: str | None = None
+    children: list[str] = field(default_factory=list)
+    report: Report = field(default_factory=Report)
+
+    @property
+    def is_folder(self) -> bool:
+        return self.key == "" or self.key.endswith("/")
+
+    @property
+    def display(self) -> str:
+        """The name the user knows the page by: its file, or its folder."""
+        return self.source or self.key or "./"
+
+
+@dataclass(slots=True)
+class LocalTree:
+    """Every page of a folder in creation order (parents first, siblings in their order)."""
+
+    root: Path
+    pages: dict[str, LocalPage]
+    #: Files left out on purpose (``productive: false``), relative path -> reason.
+    skipped: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[LocalPage]:
+        return [page for page in self.pages.values() if page.error]
+
+
+def readable_name(stem: str) -> str:
+    """A title from a file or folder name: numeric prefix dropped, dashes to spaces, first letter up."""
+    name = _SEPARATORS.sub(" ", _PREFIX.sub("", stem)).strip() or stem
+    return name[:1].upper() + name[1:]
+
+
+def plain_text(node: Node) -> str:
+    """The visible text of a node (mention labels included), for titles."""
+    if node.type == "text":
+        return node.text or ""
+    if node.type == "mention":
+        return str(node.attrs.get("label") or "")
+    return "".join(plain_text(child) for child in node.content)
+
+
+def _prefix_number(stem: str) -> float:
+    match = _PREFIX.match(stem)
+    return float(match.group(1)) if match else float("inf")
+
+
+def _front_matter_order(metadata: dict[str, Any], source: str) -> float:
+    value = metadata.get("order", metadata.get("weight"))
+    if value is None:
+        return float("inf")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(f"front matter order must be a number, not {value!r}", source, 1)
+    return float(value)
+
+
+def _decode(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError("invalid UTF-8", source, line) from None
+
+
+def _take_title(doc: Node) -> tuple[str | None, Node]:
+    """The first level-1 heading's text and the body without it."""
+    for index, block in enumerate(doc.content):
+        if block.type == "heading" and block.attrs.get("level", 1) == 1:
+            title = plain_text(block).strip()
+            if title:
+                return title, Node("doc", dict(doc.attrs), doc.content[:index] + doc.content[index + 1 :])
+    return None, doc
+
+
+@dataclass(slots=True)
+class _Parsed:
+    title: str | None
+    doc: Node
+    order: float
+    publish: bool
+    report: Report
+
+
+def _parse(path: Path, source: str) -> _Parsed:
+    """Read one file; raises ``ProductiveDocsError`` naming the file (and line) when it is bad."""
+    report = Report(source)
+    text_value = _decode(path.read_bytes(), source)
+    result = converter.read(text_value, PAGE_SUFFIXES[path.suffix.lower()], report=report)
+    metadata = result.metadata or {}
+    title = metadata.get("title")
+    if title is not None and not isinstance(title, str | int | float):
+        raise InputError(f"front matter title must be text, not {type(title).__name__}", source, 1)
+    doc = result.doc
+    if title is None:
+        title, doc = _take_title(doc)
+    publish = metadata.get("productive", True) is not False
+    return _Parsed(str(title).strip() if title is not None else None, doc, _front_matter_order(metadata, source),
+                   publish, report)
+
+
+def _describe(exc: Exception, source: str) -> str:
+    """A one-line failure naming the file, and the line when known."""
+    message = str(exc)
+    if isinstance(exc, InputError) and exc.source:
+        return message
+    if isinstance(exc, InputError) and exc.line is not None:
+        return f"{source}:{exc.line}: {message}"
+    if isinstance(exc, ProductiveDocsError):
+        return f"{source}: {message}"
+    return f"{source}: {type(exc).__name__}: {message}"
+
+
+def children_list(children: list[LocalPage], parent_key: str) -> Node:
+    """The generated body of a folder without an index file: a list of links to its children."""
+    items = []
+    for child in children:
+        href = child.key[len(parent_key):]
+        paragraph = Node("paragraph", content=[text(child.title, [Mark("link", {"href": href})])])
+        items.append(Node("li", content=[paragraph]))
+    return Node("doc", content=[Node("ul", content=items)] if items else [])
+
+
+class _Scanner:
+    """Walks the folder once, depth first, building pages in creation order."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        ignore = root / IGNORE_FILE
+        lines = ignore.read_text(encoding="utf-8").splitlines() if ignore.is_file() else []
+        self.ignore = pathspec.GitIgnoreSpec.from_lines([*TOOL_PATTERNS, *lines])
+        self.tree = LocalTree(root, {})
+
+    def ignored(self, rel: str, is_dir: bool) -> bool:
+        name = rel.rsplit("/", 1)[-1]
+        return name.startswith(".") or self.ignore.match_file(rel + "/" if is_dir else rel)
+
+    def scan_folder(self, directory: Path, key: str, parent: str | None) -> LocalPage | None:
+        """The page of a folder and, below it, its children; None when nothing in it is a page."""
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        dirs = [e for e in entries if e.is_dir() and not self.ignored(key + e.name, True)]
+        files = [e for e in entries if e.is_file() and Path(e.name).suffix.lower() in PAGE_SUFFIXES
+                 and not self.ignored(key + e.name, False)]
+        index_entry = next((e for name in INDEX_NAMES for e in files if e.name.lower() == name), None)
+        stem = directory.name if key else directory.resolve().name
+        page = LocalPage(key, parent, readable_name(stem), (float("inf"), _prefix_number(stem), stem))
+        if index_entry is not None:
+            files.remove(index_entry)
+            page.source = key + index_entry.name
+            self.apply(page, Path(index_entry.path))
+            if page.source in self.tree.skipped:
+                page.source = None
+        self.tree.pages[key] = page
+        children = [c for c in (self.scan_file(Path(e.path), key + e.name, key) for e in files) if c]
+        children += [c for c in (self.scan_folder(Path(e.path), f"{key}{e.name}/", key) for e in dirs) if c]
+        if not children and page.source is None and key:
+            del self.tree.pages[key]
+            return None
+        children.sort(key=lambda c: c.sort_key)
+        page.children = [child.key for child in children]
+        if page.source is None:
+            page.doc = children_list(children, key)
+        return page
+
+    def scan_file(self, path: Path, key: str, parent: str) -> LocalPage | None:
+        stem = path.stem
+        page = LocalPage(key, parent, readable_name(stem), (float("inf"), _prefix_number(stem), stem), source=key)
+        self.apply(page, path)
+        if key in self.tree.skipped:
+            return None
+        self.tree.pages[key] = page
+        return page
+
+    def apply(self, page: LocalPage, path: Path) -> None:
+        """Title, order and body from the page's file; a bad file becomes the page's error."""
+        source = page.source or page.key
+        try:
+            parsed = _parse(path, source)
+        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the other pages
+            page.error = _describe(exc, source)
+            return
+        if not parsed.publish:
+            self.tree.skipped[source] = "productive: false"
+            return
+        page.title = parsed.title or page.title
+        page.sort_key = (parsed.order, *page.sort_key[1:])
+        page.doc = parsed.doc
+        page.report = parsed.report
+
+
+def scan(folder: Path) -> LocalTree:
+    """The page tree of ``folder`` (parents before children, siblings in order)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise ProductiveDocsError(f"{folder}: not a folder")
+    scanner = _Scanner(folder)
+    scanner.scan_folder(folder, "", None)
+    return _in_creation_order(scanner.tree)
+
+
+def _in_creation_order(tree: LocalTree) -> LocalTree:
+    ordered: dict[str, LocalPage] = {}
+    stack = [""] if "" in tree.pages else []
+    while stack:
+        key = stack.pop()
+        ordered[key] = tree.pages[key]
+        stack.extend(reversed(tree.pages[key].children))
+    tree.pages = ordered
+    return tree

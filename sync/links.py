@@ -1,0 +1,120 @@
+"""Links between pages: relative file links on disk <-> page URLs in Productive.
+
+On push, a link such as ``../guide/setup.md#install`` becomes the web-app URL of the page made from that
+file (spec §8: ``https://app.productive.io/<org>/docs/doc/<root>?page=<page>``). Whether the app accepts the
+URL without the organisation's slug, and how it addresses a heading, is unknown [?], so the template is an
+option (``--link-template``) and the fragment is carried over as is. On pull, URLs that match the template
+turn back into relative paths.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from urllib.parse import unquote, urlsplit
+
+from converter.model import Mark, Node
+
+#: spec §8 [?]: the organisation slug is left out, as it is not known from the API.
+DEFAULT_TEMPLATE = "https://app.productive.io/{org_id}/docs/doc/{root_id}?page={page_id}"
+_FIELDS = ("org_id", "root_id", "page_id")
+
+
+@dataclass(slots=True)
+class LinkResult:
+    """A document with its links rewritten, and what could not be rewritten."""
+
+    doc: Node
+    #: Keys of pages linked to that have no id yet (created later in this run).
+    waiting: set[str] = field(default_factory=set)
+    #: (href, why) of links left as they were.
+    problems: list[tuple[str, str]] = field(default_factory=list)
+
+
+def map_marks(doc: Node, change: Callable[[Mark], Mark]) -> Node:
+    """A copy of ``doc`` with every mark passed through ``change`` (untouched subtrees are shared)."""
+
+    def visit(node: Node) -> Node:
+        marks = [change(mark) for mark in node.marks]
+        content = [visit(child) for child in node.content]
+        same_marks = all(new is old for new, old in zip(marks, node.marks, strict=True))
+        same_content = all(new is old for new, old in zip(content, node.content, strict=True))
+        if same_marks and same_content:
+            return node
+        return replace(node, marks=marks, content=content)
+
+    return visit(doc)
+
+
+def _is_relative(href: str) -> bool:
+    parts = urlsplit(href)
+    return not parts.scheme and not parts.netloc and bool(parts.path) and not href.startswith("/")
+
+
+def target_key(href_path: str, from_source: str, keys: Mapping[str, object]) -> str | None:
+    """The page key a relative link points at, or None when it leaves the tree or names no page."""
+    base = posixpath.dirname(from_source)
+    path = posixpath.normpath(posixpath.join(base, unquote(href_path)))
+    if path == "." or path.endswith("/."):
+        path = path[:-1]
+    if path.startswith("../") or path == "..":
+        return None
+    candidates = [path, path.rstrip("/") + "/"] if path else [""]
+    folder, _, name = path.rpartition("/")
+    if name.lower() in {"index.md", "index.markdown", "readme.md", "index.html"}:
+        candidates.append(folder + "/" if folder else "")
+    return next((key for key in candidates if key in keys), None)
+
+
+def to_urls(doc: Node, source: str, keys: Mapping[str, object], ids: Mapping[str, str], *,
+            template: str, org_id: str, root_id: str | None) -> LinkResult:
+    """Rewrite relative links of the page made from ``source`` to page URLs."""
+    result = LinkResult(doc)
+
+    def change(mark: Mark) -> Mark:
+        href = mark.attrs.get("href") if mark.type == "link" else None
+        if not isinstance(href, str) or not _is_relative(href):
+            return mark
+        path, _, fragment = href.partition("#")
+        key = target_key(path, source, keys)
+        if key is None:
+            escapes = posixpath.normpath(posixpath.join(posixpath.dirname(source), path)).startswith("..")
+            result.problems.append((href, "points outside the synced tree" if escapes else "names no synced page"))
+            return mark
+        page_id = ids.get(key)
+        if page_id is None or root_id is None:
+            result.waiting.add(key)
+            return mark
+        url = template.format(org_id=org_id, root_id=root_id, page_id=page_id)
+        return Mark("link", {**mark.attrs, "href": url + (f"#{fragment}" if fragment else "")})
+
+    result.doc = map_marks(doc, change)
+    return result
+
+
+def url_pattern(template: str) -> re.Pattern[str]:
+    """A regex matching URLs made from ``template``, capturing ``page_id``."""
+    pattern = re.escape(template)
+    for name in _FIELDS:
+        group = f"(?P<{name}>[^/?#&]+)" if name == "page_id" else "[^/?#&]+"
+        pattern = pattern.replace(re.escape("{" + name + "}"), group, 1)
+    return re.compile(pattern + r"(?:#(?P<fragment>.*))?$")
+
+
+def to_relative(doc: Node, source: str, files: Mapping[str, str], template: str) -> Node:
+    """Rewrite page URLs to relative paths; ``files`` maps page id -> file path (relative to the folder)."""
+    pattern = url_pattern(template)
+    base = posixpath.dirname(source) or "."
+
+    def change(mark: Mark) -> Mark:
+        href = mark.attrs.get("href") if mark.type == "link" else None
+        match = pattern.match(href) if isinstance(href, str) else None
+        if match is None or match.group("page_id") not in files:
+            return mark
+        relative = posixpath.relpath(files[match.group("page_id")], base)
+        fragment = match.group("fragment")
+        return Mark("link", {**mark.attrs, "href": relative + (f"#{fragment}" if fragment else "")})
+
+    return map_marks(doc, change)

@@ -1,0 +1,120 @@
+"""The plan: what one push does to each page, decided from plain data (local page, state, remote listing).
+
+Deciding is kept apart from doing so that ``status`` and ``push --dry-run`` show exactly what ``push``
+would do, and so the rules read in one place:
+
+- no state entry: **create**; a failed file: **failed**; a state entry without a file: **orphan**;
+- the body's hash differs from the last-synced one: **append** when the old document is a prefix of the new
+  one and the page did not change remotely, else **update** (a replace);
+- the title differs: **rename**; the parent page differs: **move**;
+- a body write on a page whose remote ``version_number`` moved needs a look at the remote body first
+  (``check_remote``): if it differs from what we last wrote, the push reports a **conflict** instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from sync.state import PageState
+
+
+class Action(StrEnum):
+    """What happens to a page; also the word printed for it."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    APPEND = "append"
+    RENAME = "rename"
+    MOVE = "move"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+    ORPHAN = "orphan"
+    DELETE = "delete"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+#: Past tense, for the lines of a finished push.
+DONE = {
+    Action.CREATE: "created", Action.UPDATE: "updated", Action.APPEND: "appended", Action.RENAME: "renamed",
+    Action.MOVE: "moved", Action.DELETE: "deleted",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RemotePage:
+    """A page as the tree listing shows it (no body)."""
+
+    id: str
+    title: str
+    parent: str | None
+    version: int | None
+
+
+@dataclass(slots=True)
+class LocalVersion:
+    """A local page's document as it would be sent: its hash and how to hash a prefix of it."""
+
+    hash: str
+    blocks: int
+    prefix_hash: Callable[[int], str]
+
+
+@dataclass(slots=True)
+class Step:
+    """The plan for one page."""
+
+    key: str
+    action: Action
+    rename: bool = False
+    move: bool = False
+    #: The remote version moved: compare the remote body with the last-synced one before writing.
+    check_remote: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def writes(self) -> bool:
+        return self.action in (Action.CREATE, Action.UPDATE, Action.APPEND, Action.DELETE) or self.rename or self.move
+
+
+def decide(key: str, local: LocalVersion | None, saved: PageState | None, remote: RemotePage | None, *,
+           remote_known: bool, parent_id: str | None, title: str, manage_body: bool = True,
+           force: bool = False) -> Step:
+    """The step for one page that exists locally (``local`` None: its body is not managed).
+
+    ``remote_known``: the listing covers this page (so ``remote`` None means it was deleted remotely);
+    ``parent_id``: the id its parent page has now (None while the parent is still to be created).
+    """
+    if saved is None:
+        return Step(key, Action.CREATE)
+    if remote_known and remote is None:
+        if force:
+            return Step(key, Action.CREATE, notes=["deleted in Productive, created again (--force)"])
+        return Step(key, Action.CONFLICT, notes=["deleted in Productive; not recreated (use --force)"])
+    version = remote.version if remote else saved.version
+    moved_remotely = remote is not None and remote.version != saved.version
+    step = Step(key, Action.UNCHANGED)
+    if manage_body and local is not None and local.hash != saved.hash:
+        is_append = (saved.hash is not None and saved.blocks > 0 and local.blocks > saved.blocks
+                     and local.prefix_hash(saved.blocks) == saved.hash)
+        step.action = Action.APPEND if is_append and version == saved.version and not force else Action.UPDATE
+        step.check_remote = moved_remotely or remote is None
+    elif moved_remotely:
+        step.notes.append("changed in Productive since the last sync (pull to get it)")
+    current_title = remote.title if remote else saved.title
+    step.rename = title != current_title
+    current_parent = remote.parent if remote else saved.parent
+    step.move = key != "" and (parent_id is None or parent_id != current_parent)
+    if step.action is Action.UNCHANGED and (step.rename or step.move):
+        step.action = Action.RENAME if step.rename else Action.MOVE
+    return step
+
+
+def orphan(key: str, saved: PageState, remote: RemotePage | None, *, remote_known: bool) -> Step:
+    """A page whose file is gone."""
+    if remote_known and remote is None:
+        return Step(key, Action.UNCHANGED, notes=["file and page both gone"])
+    note = "file removed; page kept (use --prune delete)" if saved.created else "file removed; page not ours, kept"
+    return Step(key, Action.ORPHAN, notes=[note])

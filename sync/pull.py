@@ -1,0 +1,245 @@
+"""``pull``: a Productive doc to a folder of Markdown files, ready for an immediate zero-write ``push``.
+
+Each page becomes a file written with the converter's lossless local Markdown (``write(doc, "md")``) and
+its title in front matter; a page with subpages becomes a folder whose ``index.md`` holds its body; the doc
+itself is ``DIR/index.md``. File names come from titles, made safe (see ``safe_name``). Links to pages of
+the doc become relative links. Bodies come from the tree listing (one request per 200 pages) plus one
+request for the doc itself. After writing, the folder is scanned exactly as ``push`` scans it and the state
+records each page, so the next push sees nothing to do.
+
+An existing file is only overwritten when it is unchanged since the last sync; otherwise the remote version
+goes next to it as ``NAME.remote.md`` (a conflict, exit code 3).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import yaml
+
+import converter
+from converter.errors import UsageError
+from converter.model import Node, from_json
+from converter.report import Report
+from sync import links
+from sync.client import Client, Page
+from sync.documents import options_key, prepare, remote_hash
+from sync.downloads import fetch_assets
+from sync.folder import scan
+from sync.push import server_identity, switch_state
+from sync.result import Outcome, SyncResult
+from sync.state import PageState, default_path, write_atomic
+from sync.uploads import with_assets
+
+#: Names Windows reserves whatever the extension (compared case-insensitively).
+RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
+MAX_NAME = 100
+
+
+def safe_name(title: str, taken: set[str]) -> str:
+    """A file-name stem from a title: no separators, no ``..``, no reserved or hidden names, Unicode kept,
+    unique in ``taken`` (compared case-insensitively; the result is added to it)."""
+    name = _UNSAFE.sub("-", unicodedata.normalize("NFC", title)).strip(" .-") or "untitled"
+    name = name[:MAX_NAME].rstrip(" .-") or "untitled"
+    if name.split(".")[0].lower() in RESERVED or name.lower() in {"index", "readme"}:
+        name += "-page"
+    candidate, number = name, 2
+    while candidate.lower() in taken:
+        candidate, number = f"{name} {number}", number + 1
+    taken.add(candidate.lower())
+    return candidate
+
+
+def markdown_file(title: str, doc: Node, report: Report) -> str:
+    """A page as a local Markdown file: front matter with the title, then the lossless local Markdown."""
+    front = yaml.safe_dump({"title": title}, allow_unicode=True, sort_keys=False, width=1 << 20)
+    body = converter.write(doc, "md", report=report).strip("\n")
+    return f"---\n{front}---\n\n{body}\n" if body else f"---\n{front}---\n"
+
+
+class Pull:
+    """One pull run of one doc into one folder."""
+
+    def __init__(self, client: Client, doc_id: str, folder: Path, *, state_path: Path | None = None,
+                 link_template: str | None = None, server: str | None = None,
+                 on_outcome: Callable[[Outcome], None] | None = None) -> None:
+        self.client, self.doc_id, self.folder = client, str(doc_id), Path(folder)
+        self.state_path = Path(state_path) if state_path else default_path(self.folder)
+        self.link_template = link_template
+        self.server = server or server_identity(client)
+        self.on_outcome = on_outcome
+        self.result = SyncResult(doc_id=self.doc_id)
+        #: Page key -> asset records of the attachments downloaded for it (``sync.downloads``).
+        self.assets: dict[str, dict] = {}
+
+    def run(self) -> SyncResult:
+        reads, writes = self.client.stats.reads, self.client.stats.writes
+        try:
+            self._run()
+        finally:
+            self.result.requests = {"reads": self.client.stats.reads - reads,
+                                    "writes": self.client.stats.writes - writes}
+        return self.result
+
+    def _run(self) -> None:
+        self.state, note = switch_state(self.state_path, self.server)
+        if note:
+            self.result.notes.append(note)
+        if self.state.doc_id not in (None, self.doc_id):
+            raise UsageError(f"{self.folder} is synced with doc {self.state.doc_id}, not {self.doc_id}")
+        template = self.state.options["link_template"] = (
+            self.link_template or self.state.options.get("link_template") or links.DEFAULT_TEMPLATE)
+        root = self.client.get_page(self.doc_id)
+        if root.parent_page_id is not None:
+            raise UsageError(f"page {self.doc_id} is a subpage; pull its doc ({root.root_page_id})")
+        pages = [root, *self.client.list_pages(filters={"root_page_id": self.doc_id})]
+        files = self._place(pages)
+        before = {key: page for key, page in scan(self.folder).pages.items()} if self.folder.exists() else {}
+        written: dict[str, tuple[Page, str]] = {}
+        for page in pages:
+            key, path = files[page.id]
+            written[key] = (page, path)
+            doc = links.to_relative(from_json(page.body or {"type": "doc"}), path,
+                                    {pid: p for pid, (_, p) in files.items()}, template)
+            doc = self._fetch_assets(doc, key, path, page)
+            self._write(key, path, page, markdown_file(page.title, doc, Report(path)), before)
+        self._record(written)
+
+    def _place(self, pages: list[Page]) -> dict[str, tuple[str, str]]:
+        """Page id -> (key, file path): a known page keeps its file; new ones get safe names."""
+        known = self.state.by_id()
+        children: dict[str | None, list[Page]] = {}
+        for page in pages[1:]:
+            children.setdefault(page.parent_page_id, []).append(page)
+        places: dict[str, tuple[str, str]] = {pages[0].id: ("", "index.md")}
+        taken: dict[str, set[str]] = {}
+
+        def place(parent: Page, folder: str) -> None:
+            names = taken.setdefault(folder, {"index", "readme"})
+            ordered = sorted(children.get(parent.id, []), key=lambda p: (p.id not in known, int_id(p)))
+            for page in ordered:
+                is_folder = bool(children.get(page.id))
+                old = known.get(page.id)
+                if old and old.endswith("/") == is_folder and _parent_folder(old) == folder:
+                    key = old
+                    name = old.rstrip("/").rsplit("/", 1)[-1]
+                    names.add((name if is_folder else Path(name).stem).lower())
+                else:
+                    stem = safe_name(page.title, names)
+                    key = f"{folder}{stem}/" if is_folder else f"{folder}{stem}.md"
+                places[page.id] = (key, f"{key}index.md" if is_folder else key)
+                if is_folder:
+                    place(page, key)
+
+        place(pages[0], "")
+        return places
+
+    def _write(self, key: str, path: str, page: Page, text: str, before: dict) -> None:
+        target = self.folder / path
+        saved = self.state.pages.get(key)
+        outcome = Outcome(key, path, "created", page.id, page.title)
+        if target.exists():
+            if target.read_text(encoding="utf-8", errors="replace") == text:
+                outcome.action = "unchanged"
+            elif saved is None or before.get(key) is None or not self._unchanged_locally(key, before):
+                remote = target.with_name(target.name.rsplit(".", 1)[0] + ".remote.md")
+                write_atomic(remote, text)
+                outcome.action = "conflict"
+                outcome.notes.append(f"changed locally; remote version written to {remote.name}")
+            else:
+                outcome.action = "updated"
+        if outcome.action in ("created", "updated"):
+            write_atomic(target, text)
+        self._report(outcome)
+
+    def _unchanged_locally(self, key: str, before: dict) -> bool:
+        saved = self.state.pages[key]
+        prepared = prepare(before[key], before, {k: p.id for k, p in self.state.pages.items()},
+                           template=self.state.options["link_template"], org_id=self.client.org_id,
+                           options=self._options())
+        if prepared is not None:
+            prepared = with_assets(prepared, before[key], self.folder, saved, self.client,
+                                   options=self._options(), dry_run=True)
+        return prepared is not None and prepared.version.hash == saved.hash
+
+    def _fetch_assets(self, doc: Node, key: str, path: str, page: Page) -> Node:
+        """Download the page's attachments into ``assets/`` beside its file; refusals become notes."""
+        old = self.state.pages.get(key)
+        records = self.assets[key] = dict(old.assets or {}) if old and old.id == page.id else {}
+        doc, report = fetch_assets(doc, self.folder / path, self.client, records=records, page_id=page.id,
+                                   page=path)
+        self.result.notes.extend(str(problem) for problem in report.problems)
+        return doc
+
+    def _options(self) -> str:
+        return options_key({"via": "auto", "links": self.state.options["link_template"]})
+
+    def _record(self, written: dict[str, tuple[Page, str]]) -> None:
+        """The state as a push right now would leave it: hashes of the files as push reads them."""
+        conflicts = {o.key for o in self.result.outcomes if o.action == "conflict"}
+        tree = scan(self.folder)
+        ids = {key: page.id for key, (page, _) in written.items()}
+        for key, (page, _) in written.items():
+            old = self.state.pages.get(key)
+            if key in conflicts and old is not None:
+                old.seen = page.version_number
+                continue
+            local = tree.pages.get(key)
+            prepared = prepare(local, tree.pages, ids, template=self.state.options["link_template"],
+                               org_id=self.client.org_id, options=self._options()) if local else None
+            saved = self.state.pages[key] = PageState(
+                page.id, page.parent_page_id, page.title,
+                hash=prepared.version.hash if prepared else None,
+                blocks=prepared.version.blocks if prepared else 0,
+                remote_hash=remote_hash(page.body), version=page.version_number,
+                created=bool(old and old.created), assets=self.assets.get(key) or None)
+            if prepared is not None and saved.assets:
+                prepared = with_assets(prepared, local, self.folder, saved, self.client,
+                                       options=self._options(), dry_run=True)
+                saved.hash, saved.blocks = prepared.version.hash, prepared.version.blocks
+        for key in [k for k, saved in self.state.pages.items() if saved.id not in
+                    {page.id for page, _ in written.values()}]:
+            del self.state.pages[key]
+        self.state.save()
+
+    def _report(self, outcome: Outcome) -> None:
+        self.result.outcomes.append(outcome)
+        if self.on_outcome:
+            self.on_outcome(outcome)
+
+
+def int_id(page: Page) -> int:
+    return int(page.id) if page.id.isdigit() else 0
+
+
+def _parent_folder(key: str) -> str:
+    parent = key.rstrip("/").rpartition("/")[0]
+    return f"{parent}/" if parent else ""
+
+
+def pull_doc(client: Client, doc_id: str, folder: Path, **options) -> SyncResult:
+    """Pull doc ``doc_id`` into ``folder`` (see the module docstring); ``options`` go to ``Pull``."""
+    return Pull(client, doc_id, folder, **options).run()
+
+
+def project_docs(client: Client, project_id: str) -> list[Page]:
+    """The docs (root pages) of a project."""
+    pages = client.list_pages(filters={"project_id": project_id}, fields=["title", "parent_page_id"])
+    return [page for page in pages if page.parent_page_id is None]
+
+
+def pull_project(client: Client, project_id: str, folder: Path, **options) -> Iterable[SyncResult]:
+    """Each doc of a project into ``folder`` (one doc) or into a subfolder per doc."""
+    docs = project_docs(client, project_id)
+    if not docs:
+        raise UsageError(f"project {project_id} has no docs")
+    if len(docs) == 1:
+        yield pull_doc(client, docs[0].id, folder, **options)
+        return
+    names: set[str] = set()
+    for doc in sorted(docs, key=int_id):
+        yield pull_doc(client, doc.id, Path(folder) / safe_name(doc.title, names), **options)

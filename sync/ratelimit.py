@@ -1,0 +1,95 @@
+"""Sliding-window rate limits, shared by the client (which waits) and the local server (which refuses).
+
+Productive counts requests per token (100 per 10 s) and per organisation (4,000 per 30 min), spec §4.8. A
+sliding window of timestamps is exact where a token bucket would only approximate those rules.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+
+@dataclass(slots=True)
+class Slot:
+    """One counted request; the client moves ``at`` to the response time, which is never earlier than
+    the moment the server counted it, so the client cannot run ahead of the server's window."""
+
+    at: float
+
+
+class SlidingWindow:
+    """At most ``limit`` events in any ``period`` seconds. Not locked: callers hold their own lock."""
+
+    def __init__(self, limit: int, period: float) -> None:
+        if limit < 1 or period <= 0:
+            raise ValueError(f"a rate limit needs a positive count and period, not {limit}/{period}")
+        self.limit = limit
+        self.period = period
+        self._slots: deque[Slot] = deque()
+
+    def wait_time(self, now: float) -> float:
+        """Seconds until one more event fits (0.0 when it fits now)."""
+        if len(self._slots) < self.limit:
+            return 0.0
+        self._slots = deque(slot for slot in self._slots if slot.at + self.period > now)
+        if len(self._slots) < self.limit:
+            return 0.0
+        return min(slot.at for slot in self._slots) + self.period - now
+
+    def add(self, slot: Slot) -> None:
+        """Count an event."""
+        self._slots.append(slot)
+
+
+class RateLimiter:
+    """Several windows that must all have room; thread-safe, shared by every thread of one client."""
+
+    def __init__(self, *limits: tuple[int, float], clock: Callable[[], float] = time.monotonic) -> None:
+        self.windows = [SlidingWindow(count, period) for count, period in limits]
+        self._clock = clock
+        self._lock = threading.Lock()
+        self.waited = 0.0
+
+    def try_acquire(self) -> tuple[Slot | None, float, SlidingWindow | None]:
+        """Take a slot if every window has room: ``(slot, 0.0, None)``; else ``(None, wait, full window)``."""
+        with self._lock:
+            now = self._clock()
+            waits = [(window.wait_time(now), window) for window in self.windows]
+            wait, window = max(waits, key=lambda pair: pair[0], default=(0.0, None))
+            if wait > 0:
+                return None, wait, window
+            slot = Slot(now)
+            for each in self.windows:
+                each.add(slot)
+            return slot, 0.0, None
+
+    def acquire(self) -> Slot:
+        """Block until every window has room, then take a slot."""
+        while True:
+            slot, wait, _ = self.try_acquire()
+            if slot is not None:
+                return slot
+            with self._lock:
+                self.waited += wait
+            time.sleep(wait)
+
+    def release(self, slot: Slot) -> None:
+        """Mark the slot's request as answered: its window time starts now (see ``Slot``)."""
+        with self._lock:
+            slot.at = max(slot.at, self._clock())
+
+
+def parse_limit(text: str) -> tuple[int, float]:
+    """``"100/10"`` -> ``(100, 10.0)``; raises ``ValueError`` with a readable message."""
+    count, sep, period = text.partition("/")
+    try:
+        limit = (int(count), float(period))
+    except ValueError:
+        limit = (0, 0.0)
+    if not sep or limit[0] < 1 or limit[1] <= 0:
+        raise ValueError(f"rate limit must look like N/SECONDS (e.g. 100/10), not {text!r}")
+    return limit

@@ -1,0 +1,64 @@
+"""What a sync run reports: one outcome per page, run-level notes, the request counts, an exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Exit codes of sync commands: a failed file, a conflict (conflict wins when both happen).
+EXIT_FAILED, EXIT_CONFLICT = 1, 3
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What happened (or, in a plan, would happen) to one page."""
+
+    key: str
+    display: str
+    action: str
+    page_id: str | None = None
+    title: str | None = None
+    notes: list[str] = field(default_factory=list)
+    #: For failures: the one-line error naming the file and, when known, the line.
+    error: str | None = None
+    #: What the conversion lowered or left as is (shown with ``--verbose``).
+    details: list[str] = field(default_factory=list)
+    #: ``status --diff``: unified diff lines, Productive's version against the local file.
+    diff: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        data = {"path": self.display, "action": self.action, "page_id": self.page_id, "title": self.title}
+        if self.notes:
+            data["notes"] = self.notes
+        if self.error:
+            data["error"] = self.error
+        if self.details:
+            data["details"] = self.details
+        if self.diff:
+            data["diff"] = self.diff
+        return data
+
+
+@dataclass(slots=True)
+class SyncResult:
+    """The outcome of a push, pull or status run."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    #: Request counts of the run (``reads``, ``writes``, ``by_endpoint`` ...), from the client's stats.
+    requests: dict[str, Any] = field(default_factory=dict)
+    dry_run: bool = False
+    doc_id: str | None = None
+
+    @property
+    def exit_code(self) -> int:
+        actions = {outcome.action for outcome in self.outcomes}
+        if "conflict" in actions:
+            return EXIT_CONFLICT
+        return EXIT_FAILED if "failed" in actions else 0
+
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for outcome in self.outcomes:
+            counts[outcome.action] = counts.get(outcome.action, 0) + 1
+        return counts

@@ -1,0 +1,117 @@
+"""The sync state: ``DIR/.productive-docs/state.json``, what was last synced, page by page.
+
+Small, readable and safe to commit: page ids, titles, hashes and version numbers, never a token. It names
+the server it belongs to (API URL + organisation); a state made against another server is set aside with a
+note instead of being read as "every page was deleted". Written atomically after every write request, so
+a killed push resumes where it stopped without duplicate pages.
+
+Append detection keeps no copy of the last-synced document: the state stores the hash of the last-synced
+document and its number of top-level blocks ``n``. A new document is an append when the hash of its first
+``n`` blocks equals the stored hash and it has more blocks.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from converter.errors import ProductiveDocsError
+
+STATE_DIR = ".productive-docs"
+STATE_FILE = "state.json"
+FORMAT = 1
+
+
+@dataclass(slots=True)
+class PageState:
+    """What was last synced for one page."""
+
+    id: str
+    parent: str | None
+    title: str
+    #: Hash of the local document last sent (converter version and options included); None: body not sent.
+    hash: str | None = None
+    #: Top-level blocks of that document, for append detection.
+    blocks: int = 0
+    #: ``doc_hash`` of the remote body right after our last write (None when the server did not return it).
+    remote_hash: str | None = None
+    #: Remote ``version_number`` right after our last write.
+    version: int | None = None
+    #: True when this tool created the page (only those are ever deleted by ``--prune delete``).
+    created: bool = False
+    #: Attachments uploaded or downloaded for this page, by content hash (``sync.assets.Records``).
+    assets: dict[str, dict[str, Any]] | None = None
+    #: The remote version last written to ``NAME.remote.md`` in a conflict: once that file is deleted (merged),
+    #: a push may overwrite this version.
+    seen: int | None = None
+
+
+@dataclass(slots=True)
+class State:
+    """The state of one folder."""
+
+    path: Path
+    server: str | None = None
+    project_id: str | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    pages: dict[str, PageState] = field(default_factory=dict)
+
+    @property
+    def doc_id(self) -> str | None:
+        root = self.pages.get("")
+        return root.id if root else None
+
+    def by_id(self) -> dict[str, str]:
+        """Page id -> key."""
+        return {page.id: key for key, page in self.pages.items()}
+
+    def save(self) -> None:
+        data = {
+            "format": FORMAT,
+            "server": self.server,
+            "project_id": self.project_id,
+            "options": self.options,
+            "pages": {key: _compact(page) for key, page in sorted(self.pages.items())},
+        }
+        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def _compact(page: PageState) -> dict[str, Any]:
+    """A page entry without default values, to keep the file small."""
+    defaults = {f.name: f.default for f in fields(PageState)}
+    return {key: value for key, value in asdict(page).items() if key in ("id", "title") or value != defaults[key]}
+
+
+def default_path(folder: Path) -> Path:
+    return Path(folder) / STATE_DIR / STATE_FILE
+
+
+def load(path: Path) -> State:
+    """The state at ``path``; an empty state when there is none yet."""
+    if not path.exists():
+        return State(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        pages = {key: PageState(**entry) for key, entry in data.get("pages", {}).items()}
+    except (OSError, ValueError, TypeError) as exc:
+        raise ProductiveDocsError(f"{path}: unreadable sync state ({exc}); move it away to start afresh") from None
+    if data.get("format") != FORMAT:
+        raise ProductiveDocsError(f"{path}: sync state format {data.get('format')!r} is not {FORMAT}")
+    return State(path, data.get("server"), data.get("project_id"), data.get("options") or {}, pages)
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write a file so that readers see the old or the new content, never half of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content.encode("utf-8") if isinstance(content, str) else content)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,95 @@
+"""``watch``: push a folder whenever a file in it is saved.
+
+Editors save in bursts (temp file, rename, metadata), so events only arm a timer; the push runs once the
+folder has been quiet for ``debounce`` seconds. A push is cheap when little changed (one list call, writes
+only for what changed). Errors, network loss included, are printed and the watch goes on; a failed push is
+retried after ``RETRY_AFTER`` seconds even without a new save. Ctrl-C stops it cleanly.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from converter.errors import ProductiveDocsError
+from sync.client import Client
+from sync.output import Printer
+from sync.push import push_folder
+from sync.state import STATE_DIR
+
+RETRY_AFTER = 30.0
+
+
+class _Changes(FileSystemEventHandler):
+    """Marks the folder dirty on any event outside the tool's own files."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.dirty = threading.Event()
+        self.last = 0.0
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        for path in (event.src_path, getattr(event, "dest_path", "")):
+            if path and self._relevant(Path(str(path))):
+                self.last = time.monotonic()
+                self.dirty.set()
+
+    def _relevant(self, path: Path) -> bool:
+        try:
+            parts = path.resolve().relative_to(self.root).parts
+        except ValueError:
+            return False
+        return bool(parts) and STATE_DIR not in parts and not path.name.endswith((".remote.md", ".tmp"))
+
+
+def watch(folder: Path, client: Client, options: dict[str, Any], printer: Printer, *, debounce: float = 0.5,
+          stop: threading.Event | None = None) -> int:
+    """Watch ``folder`` until Ctrl-C (or ``stop`` is set); returns the exit code of the last push."""
+    root = Path(folder).resolve()
+    changes = _Changes(root)
+    observer = Observer()
+    observer.schedule(changes, str(root), recursive=True)
+    observer.start()
+    stop = stop or threading.Event()
+    options = {**options, "on_outcome": lambda outcome: outcome.action != "unchanged" and printer.outcome(outcome)}
+    printer.note(f"watching {folder} (Ctrl-C stops)")
+    code, retry_at = _push(folder, client, options, printer), None
+    try:
+        while not stop.is_set():
+            if changes.dirty.is_set():
+                if time.monotonic() - changes.last < debounce:
+                    stop.wait(0.05)
+                    continue
+            elif retry_at is None or time.monotonic() < retry_at:
+                stop.wait(0.1)
+                continue
+            changes.dirty.clear()
+            code = _push(folder, client, options, printer)
+            retry_at = time.monotonic() + RETRY_AFTER if code < 0 else None
+    except KeyboardInterrupt:
+        printer.note("stopped")
+    finally:
+        observer.stop()
+        observer.join()
+    return max(code, 0)
+
+
+def _push(folder: Path, client: Client, options: dict[str, Any], printer: Printer) -> int:
+    """One push; -1 when it could not run (the watch retries later)."""
+    try:
+        result = push_folder(folder, client, **options)
+    except ProductiveDocsError as exc:
+        printer.note(f"push failed: {exc}")
+        return -1
+    except OSError as exc:
+        printer.note(f"push failed: {exc}")
+        return -1
+    printer.finish(result)
+    return result.exit_code

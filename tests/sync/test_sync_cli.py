@@ -1,0 +1,120 @@
+"""The sync subcommands end to end: flags, output modes, the embedded default, watch."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from sync.cli import main
+from sync.output import Printer
+from sync.watch import watch
+
+TREE = {
+    "index.md": "# Docs\n\nSee [a](a.md).\n",
+    "a.md": "# A\n\nText.\n",
+    "sub/b.md": "# B\n\nMore.\n",
+}
+
+
+def _lines(out: str, action: str) -> int:
+    return sum(line.startswith(f"{action} ") for line in out.splitlines())
+
+
+@pytest.fixture
+def api_env(monkeypatch, fast_server, tmp_path):
+    monkeypatch.setenv("PRODUCTIVE_API_TOKEN", fast_server.token)
+    monkeypatch.setenv("PRODUCTIVE_ORG_ID", fast_server.org_id)
+    monkeypatch.setenv("PRODUCTIVE_API_URL", fast_server.url)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    return fast_server
+
+
+@pytest.fixture
+def no_account(monkeypatch, tmp_path):
+    for name in ("PRODUCTIVE_API_TOKEN", "PRODUCTIVE_ORG_ID", "PRODUCTIVE_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    return tmp_path / "data"
+
+
+def test_push_json_then_status_text(api_env, make_tree, capsys):
+    root = make_tree(TREE)
+    assert main(["push", str(root), "--project", "1", "--output", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["summary"] == {"created": 4} and report["requests"]["writes"] >= 4
+    assert {page["path"] for page in report["pages"]} == {"index.md", "a.md", "sub/", "sub/b.md"}
+    (root / "a.md").write_text("# A\n\nChanged.\n", encoding="utf-8")
+    assert main(["status", str(root), "--diff"]) == 0
+    out = capsys.readouterr().out
+    assert "update     a.md" in out and "+Changed." in out and "-Text." in out
+    assert "unchanged  sub/b.md" in out and "0 writes" in out
+
+
+def test_github_output_annotates_bad_files(api_env, make_tree, capsys):
+    root = make_tree({**TREE, "bad.md": b"ok\n\xff\n"})
+    assert main(["push", str(root), "--project", "1", "--output", "github"]) == 1
+    out = capsys.readouterr().out
+    assert "::error file=bad.md,line=2::failed: bad.md:2: invalid UTF-8" in out
+    assert "::notice::" in out
+
+
+def test_first_push_needs_a_target(api_env, make_tree, capsys):
+    assert main(["push", str(make_tree(TREE))]) == 2
+    assert "--project ID" in capsys.readouterr().err
+
+
+def test_without_a_token_the_embedded_server_is_used_and_remembered(no_account, make_tree, capsys):
+    root = make_tree(TREE)
+    assert main(["push", str(root), "--project", "1"]) == 0
+    captured = capsys.readouterr()
+    assert "embedded local server" in captured.err and _lines(captured.out, "created") == 4
+    assert main(["push", str(root)]) == 0
+    captured = capsys.readouterr()
+    assert _lines(captured.out, "unchanged") == 4 and "0 writes" in captured.out
+    for path in no_account.rglob("*.sqlite3*"):
+        path.unlink()
+    assert main(["push", str(root)]) == 0
+    captured = capsys.readouterr()
+    assert "starting afresh" in captured.err and _lines(captured.out, "created") == 4
+
+
+def test_watch_pushes_a_saved_file_within_a_second(make_tree, fast_client):
+    root = make_tree(TREE)
+    stop = threading.Event()
+    options = {"project_id": "1"}
+    thread = threading.Thread(target=watch, args=(root, fast_client, options, Printer()),
+                              kwargs={"debounce": 0.2, "stop": stop})
+    thread.start()
+    try:
+        state = root / ".productive-docs" / "state.json"
+        deadline = time.monotonic() + 10
+        while not state.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        page_id = json.loads(state.read_text(encoding="utf-8"))["pages"]["a.md"]["id"]
+        time.sleep(0.3)
+        (root / "a.md").write_text("# A\n\nSaved in the editor.\n", encoding="utf-8")
+        saved_at = time.monotonic()
+        while "Saved in the editor." not in json.dumps(fast_client.get_page(page_id).body):
+            assert time.monotonic() - saved_at < 1.5, "not pushed within the debounce window"
+            time.sleep(0.05)
+        (root / "b.md").write_bytes(b"\xff")
+        time.sleep(0.6)
+        assert thread.is_alive(), "a bad file must not stop the watch"
+    finally:
+        stop.set()
+        thread.join(5)
+    assert not thread.is_alive()
+
+
+def test_state_path_can_be_overridden(api_env, make_tree, tmp_path: Path, capsys):
+    root = make_tree(TREE)
+    state = tmp_path / "elsewhere" / "state.json"
+    assert main(["push", str(root), "--project", "1", "--state", str(state)]) == 0
+    assert state.exists() and not (root / ".productive-docs").exists()
+    assert main(["push", str(root), "--state", str(state)]) == 0
+    assert "0 writes" in capsys.readouterr().out

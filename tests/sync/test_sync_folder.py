@@ -1,0 +1,91 @@
+"""Scanning a docs folder: titles, order, ignore rules, bad files (no server needed)."""
+
+from __future__ import annotations
+
+from sync.folder import readable_name, scan
+
+
+def test_titles_come_from_front_matter_then_first_h1_then_the_file_name(make_tree):
+    root = make_tree({
+        "a.md": "---\ntitle: From Front Matter\n---\n\n# Not the title\n",
+        "b.md": "Intro\n\n# Heading Title\n\nBody\n",
+        "getting-started_guide.md": "Just text\n",
+    })
+    pages = scan(root).pages
+    assert pages["a.md"].title == "From Front Matter"
+    assert [b.type for b in pages["a.md"].doc.content] == ["heading"]
+    assert pages["b.md"].title == "Heading Title"
+    assert [b.type for b in pages["b.md"].doc.content] == ["paragraph", "paragraph"]
+    assert pages["getting-started_guide.md"].title == "Getting started guide"
+
+
+def test_readable_name_drops_numeric_prefix():
+    assert readable_name("02-install-the-tool") == "Install the tool"
+    assert readable_name("10") == "10"
+
+
+def test_order_is_front_matter_then_numeric_prefix_then_name(make_tree):
+    root = make_tree({
+        "b.md": "b\n",
+        "a.md": "a\n",
+        "02-second.md": "2\n",
+        "10-tenth.md": "10\n",
+        "last.md": "---\norder: 1\n---\nfirst\n",
+        "sub/index.md": "---\nweight: 0\n---\nfolder\n",
+        "sub/x.md": "x\n",
+    })
+    assert scan(root).pages[""].children == ["sub/", "last.md", "02-second.md", "10-tenth.md", "a.md", "b.md"]
+
+
+def test_pages_come_parents_first_in_order(make_tree):
+    root = make_tree({"z.md": "z\n", "guide/b.md": "b\n", "guide/a.md": "a\n"})
+    assert list(scan(root).pages) == ["", "guide/", "guide/a.md", "guide/b.md", "z.md"]
+
+
+def test_folder_body_from_index_or_readme_else_a_list_of_children(make_tree):
+    root = make_tree({
+        "README.md": "# Project Docs\n\nWelcome\n",
+        "with-index/index.md": "---\ntitle: Indexed\n---\nHello\n",
+        "with-index/page.md": "p\n",
+        "plain/one.md": "# One\n",
+        "plain/two.md": "# Two\n",
+    })
+    pages = scan(root).pages
+    assert pages[""].title == "Project Docs" and pages[""].source == "README.md"
+    assert pages["with-index/"].title == "Indexed" and pages["with-index/"].children == ["with-index/page.md"]
+    generated = pages["plain/"].doc.content[0]
+    assert generated.type == "ul"
+    links = [li.content[0].content[0] for li in generated.content]
+    assert [(t.text, t.marks[0].attrs["href"]) for t in links] == [("One", "one.md"), ("Two", "two.md")]
+
+
+def test_ignore_rules_hidden_files_and_productive_false(make_tree):
+    root = make_tree({
+        ".productiveignore": "drafts/\n*.secret.md\n",
+        "keep.md": "k\n",
+        "drafts/wip.md": "w\n",
+        "notes.secret.md": "s\n",
+        ".hidden.md": "h\n",
+        ".git/config.md": "c\n",
+        "private.md": "---\nproductive: false\n---\nno\n",
+        "page.remote.md": "left by a conflict\n",
+        "image.png": b"\x89PNG",
+    })
+    tree = scan(root)
+    assert list(tree.pages) == ["", "keep.md"]
+    assert tree.skipped == {"private.md": "productive: false"}
+
+
+def test_bad_files_are_reported_with_path_and_line_and_the_rest_goes_on(make_tree):
+    root = make_tree({
+        "good.md": "fine\n",
+        "latin1.md": b"line one\nline two \xe9t\xe9\n",
+        "broken.md": "---\ntitle: [unclosed\n---\nbody\n",
+        "bad-order.md": "---\norder: soon\n---\nbody\n",
+    })
+    tree = scan(root)
+    errors = {page.key: page.error for page in tree.failed}
+    assert errors["latin1.md"].startswith("latin1.md:2: invalid UTF-8")
+    assert errors["broken.md"].startswith("broken.md:")
+    assert errors["bad-order.md"].startswith("bad-order.md:1:")
+    assert tree.pages["good.md"].error is None

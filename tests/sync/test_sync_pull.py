@@ -1,0 +1,72 @@
+"""pull against the local server: files a push takes back without a single write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from converter.model import normalize
+from sync.folder import scan
+from sync.pull import pull_doc
+from sync.push import push_folder
+
+TREE = {
+    "index.md": "---\ntitle: Handbook\n---\n\nWelcome. See [setup](guide/setup.md#install) and [FAQ](faq.md).\n",
+    "guide/setup.md": "# Setup\n\n## Install\n\n- [ ] check\n- [x] done\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+    "guide/usage.md": "# Usage\n\n> [!WARNING]\n> Careful.\n\nHello <u>there</u> @[user:123:Jane Doe].\n",
+    "faq.md": "---\ntitle: 'FAQ: the / questions'\n---\n\n```python\nprint(1)\n```\n",
+}
+
+
+def test_push_pull_push_makes_no_write_and_the_files_read_the_same(make_tree, fast_client, tmp_path: Path):
+    root = make_tree(TREE)
+    first = push_folder(root, fast_client, project_id="1")
+    assert first.exit_code == 0, [o.error for o in first.outcomes]
+    pulled = tmp_path / "pulled"
+    result = pull_doc(fast_client, first.doc_id, pulled)
+    assert result.exit_code == 0 and {o.action for o in result.outcomes} == {"created"}
+    assert result.requests["writes"] == 0
+    files = sorted(str(p.relative_to(pulled)) for p in pulled.rglob("*.md"))
+    assert files == ["FAQ- the - questions.md", "Guide/Setup.md", "Guide/Usage.md", "Guide/index.md", "index.md"]
+    writes = fast_client.stats.writes
+    again = push_folder(pulled, fast_client)
+    assert fast_client.stats.writes == writes, [(o.display, o.action) for o in again.outcomes]
+    assert {o.action for o in again.outcomes} == {"unchanged"}
+    original, copy = scan(root).pages, scan(pulled).pages
+    pairs = {"": "", "guide/setup.md": "Guide/Setup.md", "guide/usage.md": "Guide/Usage.md",
+             "faq.md": "FAQ- the - questions.md"}
+    for mine, theirs in pairs.items():
+        assert copy[theirs].title == original[mine].title
+        if mine != "":
+            assert normalize(copy[theirs].doc) == normalize(original[mine].doc), mine
+    assert "](Guide/Setup.md#install)" in (pulled / "index.md").read_text(encoding="utf-8")
+
+
+def test_pull_twice_is_unchanged_and_a_remote_edit_updates_the_file(make_tree, fast_client, tmp_path: Path):
+    root = make_tree(TREE)
+    doc_id = push_folder(root, fast_client, project_id="1").doc_id
+    pulled = tmp_path / "pulled"
+    pull_doc(fast_client, doc_id, pulled)
+    assert {o.action for o in pull_doc(fast_client, doc_id, pulled).outcomes} == {"unchanged"}
+    faq = next(p for p in fast_client.list_pages(filters={"root_page_id": doc_id}, fields=["title"])
+               if p.title.startswith("FAQ"))
+    fast_client.replace_body_with_markdown(faq.id, "Remote words.")
+    result = pull_doc(fast_client, doc_id, pulled)
+    assert {o.display: o.action for o in result.outcomes}["FAQ- the - questions.md"] == "updated"
+    assert "Remote words." in (pulled / "FAQ- the - questions.md").read_text(encoding="utf-8")
+    assert push_folder(pulled, fast_client).requests["writes"] == 0
+
+
+def test_pull_does_not_overwrite_local_edits(make_tree, fast_client, tmp_path: Path):
+    root = make_tree(TREE)
+    doc_id = push_folder(root, fast_client, project_id="1").doc_id
+    pulled = tmp_path / "pulled"
+    pull_doc(fast_client, doc_id, pulled)
+    mine = pulled / "Guide" / "Usage.md"
+    mine.write_text("---\ntitle: Usage\n---\n\nMy local edit.\n", encoding="utf-8")
+    usage = next(p for p in fast_client.list_pages(filters={"root_page_id": doc_id}, fields=["title"])
+                 if p.title == "Usage")
+    fast_client.replace_body_with_markdown(usage.id, "Their remote edit.")
+    result = pull_doc(fast_client, doc_id, pulled)
+    assert result.exit_code == 3
+    assert "My local edit." in mine.read_text(encoding="utf-8")
+    assert "Their remote edit." in (pulled / "Guide" / "Usage.remote.md").read_text(encoding="utf-8")

@@ -1,0 +1,226 @@
+"""push against the local server over HTTP: the fewest writes, and never a lost edit."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from converter.model import from_json
+from sync.folder import plain_text
+from sync.push import push_folder
+from sync.state import default_path, load
+
+TREE = {
+    "index.md": "---\ntitle: Handbook\n---\n\nWelcome. Start with [the setup](guide/setup.md#install).\n",
+    "guide/setup.md": "# Setup\n\nInstall it.\n\n## Install\n\nRun the installer.\n",
+    "guide/usage.md": "# Usage\n\nUse it.\n",
+    "faq.md": "# FAQ\n\nQuestions.\n",
+}
+
+
+def _writes(client) -> int:
+    return client.stats.writes
+
+
+def _endpoints(client, before):
+    return {k: v - before.get(k, 0) for k, v in client.stats.by_endpoint.items() if v - before.get(k, 0)}
+
+
+def _push(root, client, **options):
+    return push_folder(root, client, **options)
+
+
+def _pushed(make_tree, client):
+    root = make_tree(TREE)
+    first = _push(root, client, project_id="1")
+    assert first.exit_code == 0, first.outcomes
+    return root, first
+
+
+def test_first_push_creates_the_tree_and_a_second_push_writes_nothing(make_tree, fast_client):
+    root, first = _pushed(make_tree, fast_client)
+    assert {o.display: o.action for o in first.outcomes} == {
+        "index.md": "created", "guide/": "created", "guide/setup.md": "created", "guide/usage.md": "created",
+        "faq.md": "created"}
+    pages = fast_client.list_pages(filters={"root_page_id": first.doc_id},
+                                   fields=["title", "parent_page_id", "root_page_id"])
+    by_title = {p.title: p for p in pages}
+    assert set(by_title) == {"Guide", "Setup", "Usage", "FAQ"}
+    assert by_title["Setup"].parent_page_id == by_title["Guide"].id
+    reads, writes = fast_client.stats.reads, fast_client.stats.writes
+    second = _push(root, fast_client)
+    assert {o.action for o in second.outcomes} == {"unchanged"}
+    assert fast_client.stats.writes - writes == 0 and second.requests == {"reads": 1, "writes": 0}
+    assert fast_client.stats.reads - reads == 1
+
+
+def test_links_between_files_point_at_the_target_page(make_tree, fast_client):
+    _, first = _pushed(make_tree, fast_client)
+    setup_id = next(o.page_id for o in first.outcomes if o.display == "guide/setup.md")
+    root = fast_client.get_page(first.doc_id)
+    hrefs = [m["attrs"]["href"] for block in root.body["content"] for node in block.get("content", [])
+             for m in node.get("marks", []) if m["type"] == "link"]
+    assert hrefs == [f"https://app.productive.io/1/docs/doc/{first.doc_id}?page={setup_id}#install"]
+
+
+def test_editing_one_file_makes_exactly_one_write(make_tree, fast_client):
+    root, _ = _pushed(make_tree, fast_client)
+    (root / "faq.md").write_text("# FAQ\n\nDifferent questions.\n", encoding="utf-8")
+    before = dict(fast_client.stats.by_endpoint)
+    result = _push(root, fast_client)
+    assert result.requests["writes"] == 1
+    assert {o.display: o.action for o in result.outcomes if o.action != "unchanged"} == {"faq.md": "updated"}
+    assert set(_endpoints(fast_client, before)) <= {"list", "get", "replace_body_with_markdown",
+                                                   "replace_body_with_html"}
+
+
+def test_appending_a_paragraph_is_one_append_call(make_tree, fast_client):
+    root, _ = _pushed(make_tree, fast_client)
+    path = root / "guide" / "usage.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nOne more paragraph.\n", encoding="utf-8")
+    before = dict(fast_client.stats.by_endpoint)
+    result = _push(root, fast_client)
+    changed = _endpoints(fast_client, before)
+    assert result.requests["writes"] == 1
+    assert changed.get("append_markdown", 0) + changed.get("append_html", 0) == 1
+    outcome = next(o for o in result.outcomes if o.display == "guide/usage.md")
+    assert outcome.action == "appended"
+    body = fast_client.get_page(outcome.page_id).body
+    assert [plain_text(from_json(b)) for b in body["content"]][-2:] == ["Use it.", "One more paragraph."]
+    assert _push(root, fast_client).requests["writes"] == 0
+
+
+def test_changing_a_title_is_one_rename(make_tree, fast_client):
+    root, _ = _pushed(make_tree, fast_client)
+    (root / "faq.md").write_text("# Questions and answers\n\nQuestions.\n", encoding="utf-8")
+    before = dict(fast_client.stats.by_endpoint)
+    result = _push(root, fast_client)
+    assert result.requests["writes"] == 1 and _endpoints(fast_client, before).get("rename") == 1
+    outcome = next(o for o in result.outcomes if o.display == "faq.md")
+    assert outcome.action == "renamed"
+    assert fast_client.get_page(outcome.page_id).title == "Questions and answers"
+
+
+def test_a_removed_file_is_reported_then_deleted_with_prune_delete(make_tree, fast_client):
+    root, first = _pushed(make_tree, fast_client)
+    faq_id = next(o.page_id for o in first.outcomes if o.display == "faq.md")
+    (root / "faq.md").unlink()
+    reported = _push(root, fast_client)
+    assert reported.requests["writes"] == 0
+    assert [o.action for o in reported.outcomes if o.key == "faq.md"] == ["orphan"]
+    before = dict(fast_client.stats.by_endpoint)
+    pruned = _push(root, fast_client, prune="delete")
+    assert pruned.requests["writes"] == 1 and _endpoints(fast_client, before).get("delete") == 1
+    assert [o.action for o in pruned.outcomes if o.key == "faq.md"] == ["deleted"]
+    remaining = {p.id for p in fast_client.list_pages(filters={"root_page_id": first.doc_id}, fields=["title"])}
+    assert faq_id not in remaining and "faq.md" not in load(default_path(root)).pages
+
+
+def test_prune_deletes_nothing_when_a_file_failed(make_tree, fast_client):
+    root, _ = _pushed(make_tree, fast_client)
+    (root / "faq.md").unlink()
+    (root / "bad.md").write_bytes(b"\xff\xfe")
+    result = _push(root, fast_client, prune="delete")
+    assert result.requests["writes"] == 0 and result.exit_code == 1
+    assert "prune: nothing deleted because some files failed" in result.notes
+
+
+def test_prune_keeps_a_page_with_children_it_does_not_own(make_tree, fast_client):
+    root, first = _pushed(make_tree, fast_client)
+    guide_id = next(o.page_id for o in first.outcomes if o.display == "guide/")
+    fast_client.create_with_markdown("Written in Productive", "hello", parent_page_id=guide_id,
+                                     root_page_id=first.doc_id)
+    for name in ("setup.md", "usage.md"):
+        (root / "guide" / name).unlink()
+    result = _push(root, fast_client, prune="delete")
+    actions = {o.key: o.action for o in result.outcomes}
+    assert actions["guide/"] == "orphan" and actions["guide/setup.md"] == "deleted"
+    assert fast_client.get_page(guide_id).title == "Guide"
+
+
+def test_conflict_writes_nothing_exits_3_and_leaves_the_remote_version_next_to_the_file(make_tree, fast_client):
+    root, first = _pushed(make_tree, fast_client)
+    faq_id = next(o.page_id for o in first.outcomes if o.display == "faq.md")
+    fast_client.replace_body_with_markdown(faq_id, "Edited in the browser.")
+    remote_before = fast_client.get_page(faq_id)
+    (root / "faq.md").write_text("# FAQ\n\nEdited locally.\n", encoding="utf-8")
+    writes = fast_client.stats.writes
+    result = _push(root, fast_client)
+    assert result.exit_code == 3 and fast_client.stats.writes == writes
+    assert [o.action for o in result.outcomes if o.key == "faq.md"] == ["conflict"]
+    remote_after = fast_client.get_page(faq_id)
+    assert remote_after.body == remote_before.body and remote_after.version_number == remote_before.version_number
+    copy = (root / "faq.remote.md").read_text(encoding="utf-8")
+    assert "Edited in the browser." in copy and "title: FAQ" in copy
+    again = _push(root, fast_client)
+    assert again.exit_code == 3, "still a conflict while faq.remote.md is there"
+    (root / "faq.remote.md").unlink()
+    merged = _push(root, fast_client)
+    assert merged.exit_code == 0 and merged.requests["writes"] == 1
+
+
+def test_force_overwrites_after_a_backup(make_tree, fast_client):
+    root, first = _pushed(make_tree, fast_client)
+    faq_id = next(o.page_id for o in first.outcomes if o.display == "faq.md")
+    fast_client.replace_body_with_markdown(faq_id, "Edited in the browser.")
+    (root / "faq.md").write_text("# FAQ\n\nEdited locally.\n", encoding="utf-8")
+    result = _push(root, fast_client, force=True)
+    assert result.exit_code == 0
+    backups = list((root / ".productive-docs" / "backups").glob(f"{faq_id}-*.json"))
+    assert len(backups) == 1 and "Edited in the browser." in backups[0].read_text(encoding="utf-8")
+    assert "Edited locally." in json.dumps(fast_client.get_page(faq_id).body)
+
+
+def test_a_remote_edit_alone_is_not_overwritten(make_tree, fast_client):
+    root, first = _pushed(make_tree, fast_client)
+    faq_id = next(o.page_id for o in first.outcomes if o.display == "faq.md")
+    fast_client.replace_body_with_markdown(faq_id, "Edited in the browser.")
+    result = _push(root, fast_client)
+    assert result.requests["writes"] == 0 and result.exit_code == 0
+    assert "Edited in the browser." in json.dumps(fast_client.get_page(faq_id).body)
+
+
+def test_a_page_deleted_in_productive_is_reported_not_recreated(make_tree, fast_client):
+    root, first = _pushed(make_tree, fast_client)
+    faq_id = next(o.page_id for o in first.outcomes if o.display == "faq.md")
+    fast_client.delete(faq_id)
+    result = _push(root, fast_client)
+    assert result.exit_code == 3 and result.requests["writes"] == 0
+    assert [o.action for o in result.outcomes if o.key == "faq.md"] == ["conflict"]
+    forced = _push(root, fast_client, force=True)
+    assert [o.action for o in forced.outcomes if o.key == "faq.md"] == ["created"]
+
+
+def test_bad_file_is_skipped_with_path_and_line_and_the_rest_is_pushed(make_tree, fast_client):
+    root = make_tree({**TREE, "broken.md": b"fine\n\xff\n"})
+    result = _push(root, fast_client, project_id="1")
+    assert result.exit_code == 1
+    failed = [o for o in result.outcomes if o.action == "failed"]
+    assert [o.error for o in failed] == ["broken.md:2: invalid UTF-8"]
+    assert sum(o.action == "created" for o in result.outcomes) == 5
+
+
+def test_dry_run_and_a_state_for_another_server(make_tree, fast_client, tmp_path: Path):
+    root = make_tree(TREE)
+    plan = _push(root, fast_client, project_id="1", dry_run=True)
+    assert fast_client.stats.writes == 0 and {o.action for o in plan.outcomes} == {"create"}
+    assert not default_path(root).exists()
+    _push(root, fast_client, project_id="1")
+    state = load(default_path(root))
+    state.server = "https://elsewhere.example/api/v2/#org=9"
+    state.save()
+    result = _push(root, fast_client, project_id="1")
+    assert any("set aside" in note for note in result.notes)
+    assert {o.action for o in result.outcomes} == {"created"}
+    assert (root / ".productive-docs").glob("state-*.json")
+
+
+def test_a_file_moved_to_another_folder_keeps_its_page(make_tree, fast_client):
+    root, first = _pushed(make_tree, fast_client)
+    faq_id = next(o.page_id for o in first.outcomes if o.display == "faq.md")
+    (root / "faq.md").rename(root / "guide" / "faq.md")
+    result = _push(root, fast_client)
+    outcome = next(o for o in result.outcomes if o.key == "guide/faq.md")
+    assert outcome.page_id == faq_id and outcome.action == "moved"
+    guide_id = next(o.page_id for o in first.outcomes if o.display == "guide/")
+    assert fast_client.get_page(faq_id).parent_page_id == guide_id
