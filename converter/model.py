@@ -160,12 +160,17 @@ def from_json(data: dict[str, Any]) -> Node:
 # --- normal form --------------------------------------------------------------------------------------------
 
 
-def _clean_attrs(attrs: dict[str, Any], defaults: dict[str, Any]) -> dict[str, Any]:
+#: Nodes whose ``id`` attr is content (who is mentioned), not a block anchor.
+_ID_IS_CONTENT = frozenset({"mention"})
+
+
+def _clean_attrs(attrs: dict[str, Any], defaults: dict[str, Any], keep_id: bool = False) -> dict[str, Any]:
     """Attrs without block ids, nulls, empty strings and default values, keys sorted."""
     return {
         key: attrs[key]
         for key in sorted(attrs)
-        if key != "id" and attrs[key] not in (None, "", [], {}) and defaults.get(key, object()) != attrs[key]
+        if (keep_id or key != "id") and attrs[key] not in (None, "", [], {})
+        and defaults.get(key, object()) != attrs[key]
     }
 
 
@@ -180,7 +185,7 @@ def _norm_marks(marks: list[Mark]) -> list[dict[str, Any]]:
 def _norm_node(node: Node) -> dict[str, Any]:
     spec = SCHEMA.get(node.type)
     out: dict[str, Any] = {"type": node.type}
-    attrs = _clean_attrs(node.attrs, spec.attrs if spec else {})
+    attrs = _clean_attrs(node.attrs, spec.attrs if spec else {}, keep_id=node.type in _ID_IS_CONTENT)
     if attrs:
         out["attrs"] = attrs
     if node.type == "text":

@@ -16,17 +16,17 @@ import hashlib
 import mimetypes
 from collections.abc import Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from converter import inferred
 from converter.model import Mark, Node
+from sync.folder import PAGE_SUFFIXES
 
 #: Default size limit of one asset (issue 7); ``find_assets(max_size=...)`` changes it.
 DEFAULT_MAX_SIZE = 25 * 1024 * 1024
-#: Links to these are links between pages (the sync engine's business), never attachments.
-PAGE_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm"})
 FALLBACK_CONTENT_TYPE = "application/octet-stream"
 
 IMAGE, FILE, LINK = "image", "file", "link"
@@ -48,19 +48,23 @@ class Ref:
 
 @dataclass(frozen=True, slots=True)
 class Asset:
-    """A local file (or decoded ``data:`` URL) that a page refers to, with its bytes and their hash."""
+    """A local file (or decoded ``data:`` URL) that a page refers to, with its size and content hash.
+
+    A file's bytes are read again only for an upload (``read``), so a page with many large images is never
+    held in memory; a ``data:`` URL keeps its decoded bytes in ``inline``.
+    """
 
     ref: str
     kind: str
     name: str
     content_type: str
-    data: bytes = field(repr=False)
+    size: int
     sha256: str
     path: Path | None = None
+    inline: bytes | None = field(default=None, repr=False)
 
-    @property
-    def size(self) -> int:
-        return len(self.data)
+    def read(self) -> bytes:
+        return self.inline if self.inline is not None else Path(str(self.path)).read_bytes()
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,12 +174,16 @@ def is_data_url(target: str) -> bool:
     return target[:5].lower() == "data:"
 
 
+def is_file_link(href: str) -> bool:
+    """A link to a local file that is not a page (``spec.pdf``, ``img/a.png``): an attachment."""
+    suffix = Path(unquote(urlsplit(href).path)).suffix.lower()
+    return is_local(href) and bool(suffix) and suffix not in PAGE_SUFFIXES  # page links: ``sync.links``
+
+
 def _wants_upload(ref: Ref) -> bool:
     """Images and file nodes with a local or data: target; links only to local non-page files."""
     if ref.kind == LINK:
-        path = urlsplit(ref.target).path
-        suffix = Path(unquote(path)).suffix.lower()
-        return is_local(ref.target) and bool(suffix) and suffix not in PAGE_SUFFIXES
+        return is_file_link(ref.target)
     return is_local(ref.target) or is_data_url(ref.target)
 
 
@@ -207,19 +215,27 @@ def _from_data_url(target: str, kind: str) -> Asset:
         raise ValueError("undecodable data: URL")
     digest = hashlib.sha256(data).hexdigest()
     extension = mimetypes.guess_extension(content_type) or ".bin"
-    return Asset(target, kind, f"{kind}-{digest[:12]}{extension}", content_type, data, digest)
+    name = f"{kind}-{digest[:12]}{extension}"
+    return Asset(target, kind, name, content_type, len(data), digest, inline=data)
 
 
 def _from_file(target: str, kind: str, path: Path, max_size: int) -> Asset:
     """Read a local file; ``FileNotFoundError`` if absent, ``ValueError`` if over ``max_size``."""
     if not path.is_file():
         raise FileNotFoundError("file not found")
-    size = path.stat().st_size
-    if size > max_size:
-        raise ValueError(f"{size:,} bytes exceeds the size limit of {max_size:,} bytes")
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    return Asset(target, kind, path.name, content_type_of(path.name), data, digest, path)
+    stat = path.stat()
+    if stat.st_size > max_size:
+        raise ValueError(f"{stat.st_size:,} bytes exceeds the size limit of {max_size:,} bytes")
+    digest = _file_digest(str(path), (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino))
+    return Asset(target, kind, path.name, content_type_of(path.name), stat.st_size, digest, path)
+
+
+@lru_cache(maxsize=4096)
+def _file_digest(path: str, version: tuple[int, ...]) -> str:
+    """SHA-256 of a file, streamed; cached by the file's ``version`` (size, times, inode), since a push
+    prepares each page twice and ``watch`` pushes again and again."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def find_assets(
@@ -232,7 +248,9 @@ def find_assets(
 ) -> AssetScan:
     """The local assets of a page, each distinct reference read once; failures go to ``problems``.
 
-    ``page`` names the page in problems (default: ``page_file`` as given).
+    With ``root`` (the synced folder), files outside it (symbolic links resolved) are refused: a doc pushed
+    from CI must not be able to upload ``~/.netrc``. ``page`` names the page in problems (default:
+    ``page_file`` as given).
     """
     scan = AssetScan()
     failed: set[str] = set()
@@ -246,7 +264,10 @@ def find_assets(
                 if asset.size > max_size:
                     raise ValueError(f"{asset.size:,} bytes exceeds the size limit of {max_size:,} bytes")
             else:
-                asset = _from_file(ref.target, kind, local_path(ref.target, page_file, root), max_size)
+                path = local_path(ref.target, page_file, root)
+                if root is not None and not path.is_relative_to(root.resolve()):
+                    raise ValueError("outside the synced folder, not uploaded")
+                asset = _from_file(ref.target, kind, path, max_size)
         except (OSError, ValueError) as error:
             failed.add(ref.target)
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)

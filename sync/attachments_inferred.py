@@ -22,9 +22,8 @@ ATTACHMENT_TYPE_IMAGE = "inline"
 ATTACHMENT_TYPE_FILE = "attachment"
 
 # §4.10 [?]: step 4 ("link the attachment to its owner") is documented for comments only (a PATCH of the
-# comment's `attachments` relationship). For pages we assume `page_id` on create already links it, so no
-# fourth request is made; `create_with_markdown.attachment_ids` is the untested alternative.
-LINKED_BY_PAGE_ID = True
+# comment's `attachments` relationship). For pages we assume `page_id` on create already links it, so
+# `sync.uploads` makes no fourth request; `create_with_markdown.attachment_ids` is the untested alternative.
 
 # §4.10 [I]: the S3 bucket the guide posts to. The guide shows no storage URL in the create response, so
 # this is the fallback when the response names none (the local server names its own, see below).

@@ -23,11 +23,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
+import requests.adapters
 
 from converter.errors import UsageError
 from sync import errors
+from sync.attachments_inferred import FILE_HOSTS
 from sync.config import DEFAULT_API_URL, default_config_path, resolve_settings
 from sync.ratelimit import RateLimiter
 
@@ -39,6 +42,8 @@ MAX_PAGE_SIZE = 200
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 #: How far a server's clock may be from ours when deciding a found page is the one we just created.
 CLOCK_SKEW = 120.0
+#: Connections kept per host; enough for the sync's worker threads.
+POOL_SIZE = 32
 
 _STATUS_ERRORS: dict[int, type[errors.ApiError]] = {
     400: errors.ValidationError,
@@ -133,6 +138,20 @@ class ClientStats:
         return text
 
 
+class _RedactToken(logging.Filter):
+    """Keeps the token out of urllib3's debug lines, which show query strings (``get_file``'s ``token=``)."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if self.token in message:
+            record.msg, record.args = message.replace(self.token, "<token>"), ()
+        return True
+
+
 class Client:
     """The pages API; see the module docstring for the retry and rate-limit rules."""
 
@@ -161,7 +180,13 @@ class Client:
         self.stats = ClientStats()
         self._token = token
         self._created: set[str] = set()
+        self._redact = _RedactToken(token)
+        logging.getLogger("urllib3.connectionpool").addFilter(self._redact)
         self._session = requests.Session()
+        # one connection per worker thread: urllib3's default pool of 10 would drop and reopen connections
+        adapter = requests.adapters.HTTPAdapter(pool_maxsize=POOL_SIZE)
+        self._session.mount("http://", adapter)
+        self._session.mount("https://", adapter)
         self._session.headers.update(
             {
                 "X-Auth-Token": token,
@@ -194,6 +219,7 @@ class Client:
 
     def close(self) -> None:
         self._session.close()
+        logging.getLogger("urllib3.connectionpool").removeFilter(self._redact)
 
     def __enter__(self) -> Client:
         return self
@@ -310,32 +336,29 @@ class Client:
         """Delete the page and its subpages; a 404 after an unclear first attempt counts as done."""
         self._call("DELETE", f"pages/{page_id}", "delete", gone_ok_on_retry=True)
 
-    # --- other resources (attachments) ----------------------------------------------------------
+    # --- other resources -------------------------------------------------------------------------------
 
     def request(
-        self, method: str, path: str, *, params: dict[str, str] | None = None, payload: dict | None = None
+        self,
+        method: str,
+        path: str,
+        *,
+        params: dict[str, str] | None = None,
+        payload: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
-        """Any other JSON:API call (``attachments`` ...) under the same limiter, retries and errors."""
-        return self._call(method, path, path.split("/")[0], params=params, payload=payload)
+        """Any other JSON:API endpoint (``attachments`` ...), counted under its first path segment.
+        GET, PATCH and DELETE are retried like the page calls; a POST is replayed only after a 429."""
+        endpoint = path.split("/", 1)[0]
+        return self._call(method, path, endpoint, params=params, payload=payload, replay=method != "POST")
 
     def get_file(self, url: str, *, token_param: str | None = None) -> bytes:
-        """GET an absolute URL with the auth headers (and the token as query ``token_param`` when given).
-
-        For attachment files only: the caller decides which hosts may see the token (``sync.downloads``).
-        """
+        """The bytes of an attachment file on the API's host or a Productive file host; with
+        ``token_param`` the token also goes in the query, as the attachments guide shows."""
+        host = urlsplit(url).hostname
+        if urlsplit(url).netloc != urlsplit(self.base_url).netloc and host not in FILE_HOSTS:
+            raise errors.ApiError(f"refusing to send the API token to {host}")
         params = {token_param: self._token} if token_param else None
-        shown = url.split("?")[0]
-        slot = self.limiter.acquire()
-        self.stats.count("GET", "files")
-        try:
-            response = self._session.get(url, params=params, timeout=self.timeout)
-        except requests.RequestException as exc:
-            raise errors.NetworkError(self._scrub(f"GET {shown}: {type(exc).__name__}")) from None
-        finally:
-            self.limiter.release(slot)
-        if response.status_code >= 400:
-            raise self._error(response, "GET", shown)
-        return response.content
+        return self._call("GET", url, "files", params=params, raw=True)
 
     # --- write helpers ---------------------------------------------------------------------------
 
@@ -401,9 +424,12 @@ class Client:
         payload: dict[str, Any] | None = None,
         recover: Callable[[], dict[str, Any] | None] | None = None,
         gone_ok_on_retry: bool = False,
-    ) -> dict[str, Any]:
-        """Send with retries. ``recover`` marks a request that must not be replayed blindly: it is asked,
-        after an unclear failure, for the result the request may already have produced."""
+        replay: bool = True,
+        raw: bool = False,
+    ) -> Any:
+        """Send with retries; ``path`` is relative to the base URL or absolute. ``recover`` marks a request
+        that must not be replayed blindly: it is asked, after an unclear failure, for the result the
+        request may already have produced; ``replay=False`` gives up instead. ``raw`` returns the bytes."""
         attempt = 0
         while True:
             try:
@@ -412,19 +438,19 @@ class Client:
                 failure: errors.ApiError = exc
             else:
                 if response.status_code < 400:
-                    return self._decode(response, method, path)
+                    return response.content if raw else self._decode(response, method, path)
                 failure = self._error(response, method, path)
                 if attempt and gone_ok_on_retry and response.status_code == 404:
                     return {}
                 if response.status_code not in RETRY_STATUSES:
                     raise failure
-            if attempt >= self.max_retries:
-                raise failure
             rate_limited = isinstance(failure, errors.RateLimited)
             if recover is not None and not rate_limited:
                 recovered = recover()
                 if recovered is not None:
                     return recovered
+            if attempt >= self.max_retries or (not replay and not rate_limited):
+                raise failure
             delay = self._delay(failure, attempt)
             log.info("%s %s failed (%s); retry %d in %.2f s", method, path, failure, attempt + 1, delay)
             self.stats.count_retry(rate_limited)
@@ -443,10 +469,9 @@ class Client:
         slot = self.limiter.acquire()
         self.stats.count(method, endpoint)
         data = json.dumps(payload) if payload is not None else None
+        url = path if "://" in path else self.base_url + path
         try:
-            response = self._session.request(
-                method, self.base_url + path, params=params, data=data, timeout=self.timeout
-            )
+            response = self._session.request(method, url, params=params, data=data, timeout=self.timeout)
         except requests.RequestException as exc:
             raise errors.NetworkError(self._scrub(f"{method} {path}: {type(exc).__name__}: {exc}")) from None
         finally:

@@ -64,7 +64,9 @@ def push_options(args: argparse.Namespace, connection: Connection, printer: Prin
     return {
         "project_id": args.project, "doc_id": args.doc, "force": args.force, "prune": args.prune,
         "via": args.via, "state_path": args.state, "link_template": args.link_template, "jobs": args.jobs,
-        "server": connection.server, "fresh_if_doc_missing": connection.embedded, "on_outcome": printer.outcome,
+        "server": connection.server, "fresh_if_doc_missing": connection.embedded,
+        "on_outcome": printer.outcome,
+        "max_asset_size": int(args.max_asset_mb * 1024 * 1024),
     }
 
 
@@ -122,11 +124,12 @@ def _count_files(folder: Path) -> int:
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("connection (default: environment, config file, else the embedded server)")
+    group = parser.add_argument_group("connection (default: environment, config file, else embedded server)")
     group.add_argument("--token", help="API token (prefer PRODUCTIVE_API_TOKEN: flags show up in ps)")
     group.add_argument("--org", help="organisation id (PRODUCTIVE_ORG_ID)")
     group.add_argument("--api-url", help="API base URL (PRODUCTIVE_API_URL)")
-    group.add_argument("--config", type=Path, help="config file (default: ~/.config/productive-docs/config.toml)")
+    group.add_argument("--config", type=Path,
+                       help="config file (default: ~/.config/productive-docs/config.toml)")
     parser.add_argument("--state", type=Path, metavar="PATH",
                         help="sync state file (default: DIR/.productive-docs/state.json)")
     parser.add_argument("--link-template", metavar="URL",
@@ -142,7 +145,9 @@ def _target(parser: argparse.ArgumentParser) -> None:
     target.add_argument("--project", metavar="ID", help="first push: create the doc in this project")
     target.add_argument("--doc", metavar="ID", help="first push: map the folder onto this existing doc")
     parser.add_argument("--via", choices=VIAS, default="auto",
-                        help="endpoints for bodies: auto (Markdown unless the page needs HTML), markdown, html")
+                        help="endpoints for bodies: auto (Markdown unless a page needs HTML), markdown, html")
+    parser.add_argument("--max-asset-mb", type=float, default=25, metavar="MB",
+                        help="largest local image or file uploaded as an attachment (default: 25)")
 
 
 def _push_flags(parser: argparse.ArgumentParser) -> None:

@@ -18,14 +18,31 @@ from converter.model import Node, doc_hash, from_json, normalize
 from converter.report import Report
 from converter.writers.markdown import needs_html
 from sync import links
-from sync.folder import LocalPage
+from sync.folder import LocalPage, Remembered
 from sync.plan import LocalVersion
+from sync.state import PageState
 
 VIAS = ("auto", "markdown", "html")
 
 
 def options_key(options: Mapping[str, Any]) -> str:
     return json.dumps(dict(options), sort_keys=True)
+
+
+def fingerprint_salt(options: str) -> str:
+    """What, besides a file's bytes, decides the document it sends (for ``sync.folder`` fingerprints)."""
+    return f"{converter.VERSION}\n{options}\n"
+
+
+def remembered(pages: Mapping[str, PageState]) -> dict[str, Remembered]:
+    """What the state remembers of each file, for ``scan``."""
+    return {key: Remembered(saved.fingerprint, saved.title, saved.order)
+            for key, saved in pages.items() if saved.fingerprint}
+
+
+def remember(saved: PageState, page: LocalPage, targets: Mapping[str, str]) -> None:
+    """Note in the state that ``page`` is fully synced as it is now."""
+    saved.fingerprint, saved.order, saved.links = page.fingerprint, page.order, dict(targets) or None
 
 
 def local_version(doc: Node, options: str) -> LocalVersion:
@@ -35,7 +52,10 @@ def local_version(doc: Node, options: str) -> LocalVersion:
         text = f"{converter.VERSION}\n{options}\n{doc_hash(node)}"
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
-    blocks = len(normalize(doc).get("content", []))
+    content = doc.content
+    while content and content[-1].type == "paragraph" and normalize(content[-1]) == {"type": "paragraph"}:
+        content = content[:-1]
+    blocks = len(content)
     return LocalVersion(digest(doc), blocks, lambda n: digest(Node("doc", content=doc.content[:n])))
 
 
@@ -78,6 +98,8 @@ class Prepared:
     waiting: set[str]
     #: Links left as they were, with the reason.
     problems: list[str]
+    #: Page key -> id of the pages it links to.
+    targets: dict[str, str]
 
 
 def prepare(page: LocalPage, pages: Mapping[str, object], ids: Mapping[str, str], *, template: str,
@@ -88,4 +110,5 @@ def prepare(page: LocalPage, pages: Mapping[str, object], ids: Mapping[str, str]
     resolved = links.to_urls(page.doc, page.source or page.key, pages, ids, template=template, org_id=org_id,
                              root_id=ids.get(""))
     problems = [f"{page.display}: link {href} kept as is ({why})" for href, why in resolved.problems]
-    return Prepared(resolved.doc, local_version(resolved.doc, options), resolved.waiting, problems)
+    return Prepared(resolved.doc, local_version(resolved.doc, options), resolved.waiting, problems,
+                    resolved.targets)

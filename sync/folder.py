@@ -5,12 +5,18 @@ whose body comes from its ``index.md``/``README.md`` (or, without one, a generat
 Pages are keyed by their path relative to the folder: ``"guide/setup.md"`` for a file, ``"guide/"`` for a
 subfolder and ``""`` for the folder itself (the doc). Bad files do not stop the scan: they become pages
 with an ``error`` naming the file and line, so the rest of the tree still syncs.
+
+Parsing is most of a no-op push's work, so a file whose bytes hash to the ``fingerprint`` remembered from
+the last sync is not parsed: its title and order are taken from memory and its document is read only if
+something asks for it (``LocalPage.load``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,13 +46,26 @@ class LocalPage:
     key: str
     parent: str | None
     title: str
-    sort_key: tuple[float, float, str]
+    #: Siblings sort on (front matter order, else numeric file-name prefix, else last; then the name).
+    sort_key: tuple[float, str]
     #: The file giving title and body (relative path); None for a folder without an index file.
     source: str | None = None
     doc: Node | None = None
     error: str | None = None
     children: list[str] = field(default_factory=list)
     report: Report = field(default_factory=Report)
+    #: Front matter order, if any (remembered with the fingerprint).
+    order: float | None = None
+    #: Hash of the source file's bytes (salted with what else decides its document).
+    fingerprint: str | None = None
+    #: The file, when its document was not parsed because its fingerprint was remembered.
+    unparsed: Path | None = None
+
+    def load(self) -> None:
+        """Parse a file skipped thanks to its fingerprint (nothing to do otherwise)."""
+        if self.unparsed is not None:
+            path, self.unparsed = self.unparsed, None
+            _apply_parsed(self, path)
 
     @property
     def is_folder(self) -> bool:
@@ -56,6 +75,15 @@ class LocalPage:
     def display(self) -> str:
         """The name the user knows the page by: its file, or its folder."""
         return self.source or self.key or "./"
+
+
+@dataclass(frozen=True, slots=True)
+class Remembered:
+    """What the last sync learned from a file: enough to skip parsing it when its bytes did not change."""
+
+    fingerprint: str
+    title: str
+    order: float | None = None
 
 
 @dataclass(slots=True)
@@ -92,10 +120,10 @@ def _prefix_number(stem: str) -> float:
     return float(match.group(1)) if match else float("inf")
 
 
-def _front_matter_order(metadata: dict[str, Any], source: str) -> float:
+def _front_matter_order(metadata: dict[str, Any], source: str) -> float | None:
     value = metadata.get("order", metadata.get("weight"))
     if value is None:
-        return float("inf")
+        return None
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise InputError(f"front matter order must be a number, not {value!r}", source, 1)
     return float(value)
@@ -123,15 +151,15 @@ def _take_title(doc: Node) -> tuple[str | None, Node]:
 class _Parsed:
     title: str | None
     doc: Node
-    order: float
+    order: float | None
     publish: bool
     report: Report
 
 
-def _parse(path: Path, source: str) -> _Parsed:
+def _parse(data: bytes, path: Path, source: str) -> _Parsed:
     """Read one file; raises ``ProductiveDocsError`` naming the file (and line) when it is bad."""
     report = Report(source)
-    text_value = _decode(path.read_bytes(), source)
+    text_value = _decode(data, source)
     result = converter.read(text_value, PAGE_SUFFIXES[path.suffix.lower()], report=report)
     metadata = result.metadata or {}
     title = metadata.get("title")
@@ -141,8 +169,8 @@ def _parse(path: Path, source: str) -> _Parsed:
     if title is None:
         title, doc = _take_title(doc)
     publish = metadata.get("productive", True) is not False
-    return _Parsed(str(title).strip() if title is not None else None, doc, _front_matter_order(metadata, source),
-                   publish, report)
+    order = _front_matter_order(metadata, source)
+    return _Parsed(str(title).strip() if title is not None else None, doc, order, publish, report)
 
 
 def _describe(exc: Exception, source: str) -> str:
@@ -170,8 +198,10 @@ def children_list(children: list[LocalPage], parent_key: str) -> Node:
 class _Scanner:
     """Walks the folder once, depth first, building pages in creation order."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, remembered: Mapping[str, Remembered], salt: str) -> None:
         self.root = root
+        self.remembered = remembered
+        self.salt = salt.encode("utf-8")
         ignore = root / IGNORE_FILE
         lines = ignore.read_text(encoding="utf-8").splitlines() if ignore.is_file() else []
         self.ignore = pathspec.GitIgnoreSpec.from_lines([*TOOL_PATTERNS, *lines])
@@ -189,7 +219,7 @@ class _Scanner:
                  and not self.ignored(key + e.name, False)]
         index_entry = next((e for name in INDEX_NAMES for e in files if e.name.lower() == name), None)
         stem = directory.name if key else directory.resolve().name
-        page = LocalPage(key, parent, readable_name(stem), (float("inf"), _prefix_number(stem), stem))
+        page = LocalPage(key, parent, readable_name(stem), (_prefix_number(stem), stem))
         if index_entry is not None:
             files.remove(index_entry)
             page.source = key + index_entry.name
@@ -210,7 +240,7 @@ class _Scanner:
 
     def scan_file(self, path: Path, key: str, parent: str) -> LocalPage | None:
         stem = path.stem
-        page = LocalPage(key, parent, readable_name(stem), (float("inf"), _prefix_number(stem), stem), source=key)
+        page = LocalPage(key, parent, readable_name(stem), (_prefix_number(stem), stem), source=key)
         self.apply(page, path)
         if key in self.tree.skipped:
             return None
@@ -218,28 +248,49 @@ class _Scanner:
         return page
 
     def apply(self, page: LocalPage, path: Path) -> None:
-        """Title, order and body from the page's file; a bad file becomes the page's error."""
-        source = page.source or page.key
+        """Title, order and body from the page's file (or from memory when the file did not change)."""
         try:
-            parsed = _parse(path, source)
-        except Exception as exc:  # noqa: BLE001 - one bad file must not stop the other pages
-            page.error = _describe(exc, source)
+            data = path.read_bytes()
+        except OSError as exc:
+            page.error = f"{page.source}: cannot read: {exc.strerror}"
             return
-        if not parsed.publish:
-            self.tree.skipped[source] = "productive: false"
+        page.fingerprint = hashlib.sha256(self.salt + data).hexdigest()[:32]
+        known = self.remembered.get(page.key)
+        if known is not None and known.fingerprint == page.fingerprint:
+            page.title, page.order, page.unparsed = known.title, known.order, path
+            if known.order is not None:
+                page.sort_key = (known.order, page.sort_key[1])
             return
-        page.title = parsed.title or page.title
-        page.sort_key = (parsed.order, *page.sort_key[1:])
-        page.doc = parsed.doc
-        page.report = parsed.report
+        if not _apply_parsed(page, path, data):
+            self.tree.skipped[page.source or page.key] = "productive: false"
 
 
-def scan(folder: Path) -> LocalTree:
-    """The page tree of ``folder`` (parents before children, siblings in order)."""
+def _apply_parsed(page: LocalPage, path: Path, data: bytes | None = None) -> bool:
+    """Parse the page's file into it; False when the file asks to be left out (``productive: false``)."""
+    source = page.source or page.key
+    try:
+        parsed = _parse(path.read_bytes() if data is None else data, path, source)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the other pages
+        page.error = _describe(exc, source)
+        return True
+    if not parsed.publish:
+        return False
+    page.title = parsed.title or page.title
+    page.order = parsed.order
+    if parsed.order is not None:
+        page.sort_key = (parsed.order, page.sort_key[1])
+    page.doc = parsed.doc
+    page.report = parsed.report
+    return True
+
+
+def scan(folder: Path, remembered: Mapping[str, Remembered] | None = None, salt: str = "") -> LocalTree:
+    """The page tree of ``folder`` (parents before children, siblings in order). ``remembered``: page key ->
+    what the last sync saw; ``salt`` goes into fingerprints (options that change the document sent)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ProductiveDocsError(f"{folder}: not a folder")
-    scanner = _Scanner(folder)
+    scanner = _Scanner(folder, remembered or {}, salt)
     scanner.scan_folder(folder, "", None)
     return _in_creation_order(scanner.tree)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import unquote, urlsplit
 
 from converter.model import Mark, Node
+from sync.assets import is_file_link
 
 #: spec §8 [?]: the organisation slug is left out, as it is not known from the API.
 DEFAULT_TEMPLATE = "https://app.productive.io/{org_id}/docs/doc/{root_id}?page={page_id}"
@@ -31,6 +32,8 @@ class LinkResult:
     waiting: set[str] = field(default_factory=set)
     #: (href, why) of links left as they were.
     problems: list[tuple[str, str]] = field(default_factory=list)
+    #: Page key -> id of every page linked to.
+    targets: dict[str, str] = field(default_factory=dict)
 
 
 def map_marks(doc: Node, change: Callable[[Mark], Mark]) -> Node:
@@ -75,18 +78,20 @@ def to_urls(doc: Node, source: str, keys: Mapping[str, object], ids: Mapping[str
 
     def change(mark: Mark) -> Mark:
         href = mark.attrs.get("href") if mark.type == "link" else None
-        if not isinstance(href, str) or not _is_relative(href):
-            return mark
+        if not isinstance(href, str) or not _is_relative(href) or is_file_link(href):
+            return mark  # file links are attachments, uploaded by ``sync.uploads``
         path, _, fragment = href.partition("#")
         key = target_key(path, source, keys)
         if key is None:
             escapes = posixpath.normpath(posixpath.join(posixpath.dirname(source), path)).startswith("..")
-            result.problems.append((href, "points outside the synced tree" if escapes else "names no synced page"))
+            why = "points outside the synced tree" if escapes else "names no synced page"
+            result.problems.append((href, why))
             return mark
         page_id = ids.get(key)
         if page_id is None or root_id is None:
             result.waiting.add(key)
             return mark
+        result.targets[key] = page_id
         url = template.format(org_id=org_id, root_id=root_id, page_id=page_id)
         return Mark("link", {**mark.attrs, "href": url + (f"#{fragment}" if fragment else "")})
 

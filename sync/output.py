@@ -43,7 +43,7 @@ class Printer:
         self.task: Any = None
         self.lock = threading.Lock()
 
-    # --- progress ---------------------------------------------------------------------------------------------
+    # --- progress ------------------------------------------------------------------------------------------
 
     def start(self, total: int, what: str = "syncing") -> None:
         """Show a progress bar when stderr is a terminal and the run is long."""
@@ -59,7 +59,7 @@ class Printer:
         """A run-level message (embedded server, state set aside ...): always on stderr."""
         self._line(f"productive-docs: {message}", self.err)
 
-    # --- per page ---------------------------------------------------------------------------------------------
+    # --- per page ------------------------------------------------------------------------------------------
 
     def outcome(self, outcome: Outcome) -> None:
         if self.progress is not None:
@@ -93,7 +93,7 @@ class Printer:
         props = f"file={where['file']},line={where['line']}" if where else f"file={outcome.display}"
         self._line(f"::{level} {props}::{_escape(f'{outcome.action}: {message}')}", self.out)
 
-    # --- end --------------------------------------------------------------------------------------------------
+    # --- end -----------------------------------------------------------------------------------------------
 
     def finish(self, result: SyncResult) -> None:
         if self.progress is not None:

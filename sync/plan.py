@@ -76,7 +76,8 @@ class Step:
 
     @property
     def writes(self) -> bool:
-        return self.action in (Action.CREATE, Action.UPDATE, Action.APPEND, Action.DELETE) or self.rename or self.move
+        body = self.action in (Action.CREATE, Action.UPDATE, Action.APPEND, Action.DELETE)
+        return body or self.rename or self.move
 
 
 def decide(key: str, local: LocalVersion | None, saved: PageState | None, remote: RemotePage | None, *,
@@ -116,5 +117,5 @@ def orphan(key: str, saved: PageState, remote: RemotePage | None, *, remote_know
     """A page whose file is gone."""
     if remote_known and remote is None:
         return Step(key, Action.UNCHANGED, notes=["file and page both gone"])
-    note = "file removed; page kept (use --prune delete)" if saved.created else "file removed; page not ours, kept"
+    note = "file removed; page kept (use --prune delete)" if saved.created else "file removed; page not ours"
     return Step(key, Action.ORPHAN, notes=[note])

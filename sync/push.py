@@ -26,8 +26,19 @@ from converter.errors import ProductiveDocsError, UsageError
 from converter.model import Node, from_json
 from converter.report import Report
 from sync import errors, links
+from sync.assets import DEFAULT_MAX_SIZE
 from sync.client import Client, Page
-from sync.documents import VIAS, appended_part, options_key, payload, prepare, remote_hash
+from sync.documents import (
+    VIAS,
+    appended_part,
+    fingerprint_salt,
+    options_key,
+    payload,
+    prepare,
+    remember,
+    remembered,
+    remote_hash,
+)
 from sync.folder import LocalPage, LocalTree, scan
 from sync.plan import DONE, Action, LocalVersion, RemotePage, Step, decide, orphan
 from sync.result import Outcome, SyncResult
@@ -85,6 +96,7 @@ class _Work:
     version: LocalVersion | None = None
     waiting: set[str] = field(default_factory=set)
     problems: list[str] = field(default_factory=list)
+    targets: dict[str, str] = field(default_factory=dict)
     outcome: Outcome | None = None
     #: The page as fetched for a conflict check.
     remote_page: Page | None = None
@@ -98,7 +110,7 @@ class Push:
                  dry_run: bool = False, diff: bool = False, state_path: Path | None = None,
                  link_template: str | None = None, jobs: int = 4, server: str | None = None,
                  on_outcome: Callable[[Outcome], None] | None = None,
-                 fresh_if_doc_missing: bool = False) -> None:
+                 fresh_if_doc_missing: bool = False, max_asset_size: int = DEFAULT_MAX_SIZE) -> None:
         if via not in VIAS:
             raise UsageError(f"--via must be one of {', '.join(VIAS)}")
         if prune not in ("report", "delete"):
@@ -114,13 +126,19 @@ class Push:
         self.link_template = link_template
         self.on_outcome = on_outcome
         self.fresh_if_doc_missing = fresh_if_doc_missing
+        self.max_asset_size = max_asset_size
         self.result = SyncResult(dry_run=dry_run)
         self.lock = threading.Lock()
         self.stopping = threading.Event()
         self.remote: dict[str, RemotePage] = {}
         self.remote_known = False
+        #: First push onto an existing doc (``--doc``): its pages are matched to files by title.
+        self.mapping = False
+        #: Keys whose line is not printed yet, in tree order, and outcomes waiting for their turn.
+        self.unprinted: list[str] = []
+        self.waiting_lines: dict[str, Outcome] = {}
 
-    # --- run ---------------------------------------------------------------------------------------------------
+    # --- run -----------------------------------------------------------------------------------------------
 
     def run(self) -> SyncResult:
         reads, writes = self.client.stats.reads, self.client.stats.writes
@@ -129,13 +147,22 @@ class Push:
         finally:
             self.result.requests = {"reads": self.client.stats.reads - reads,
                                     "writes": self.client.stats.writes - writes}
+            self._flush_lines()
         return self.result
 
+    def _flush_lines(self) -> None:
+        with self.lock:
+            ready = [self.waiting_lines.pop(key) for key in self.unprinted if key in self.waiting_lines]
+            self.unprinted.clear()
+        if self.on_outcome:
+            for outcome in ready:
+                self.on_outcome(outcome)
+
     def _run(self) -> None:
-        tree = scan(self.folder)
-        self.tree = tree
         self._load_state()
         self.options = options_key({"via": self.via, "links": self.state.options["link_template"]})
+        tree = self.tree = scan(self.folder, remembered(self.state.pages), fingerprint_salt(self.options))
+        self.unprinted = list(tree.pages)
         self._list_remote()
         self.ids = {key: page.id for key, page in self.state.pages.items()}
         work = {key: _Work(page, Step(key, Action.UNCHANGED)) for key, page in tree.pages.items()}
@@ -153,6 +180,7 @@ class Push:
         else:
             self._execute(work)
             self._second_pass(work)
+            self._remember(work)
             self._prune(orphans)
             self.state.save()
         self.result.doc_id = self.state.doc_id
@@ -181,7 +209,8 @@ class Push:
                              f"(move {self.state_path} away to map it to another doc)")
         if self.project_id:
             self.state.project_id = self.project_id
-        if self.doc_id and not self.state.doc_id:
+        self.mapping = bool(self.doc_id and not self.state.doc_id)
+        if self.mapping:
             page = self.client.get_page(self.doc_id)
             if page.parent_page_id is not None:
                 raise UsageError(f"page {self.doc_id} is a subpage, not a doc; give the id of its doc")
@@ -212,17 +241,45 @@ class Push:
             self.state.pages.clear()
             self.remote_known = False
 
-    # --- planning ----------------------------------------------------------------------------------------------
+    # --- planning ------------------------------------------------------------------------------------------
 
     def _prepare(self, item: _Work) -> None:
-        """Resolve links with the ids known now and hash the result."""
+        """Resolve links with the ids known now and hash the result. A file unchanged since the last sync
+        whose link targets kept their ids keeps its last-synced hash without being parsed."""
+        saved = self.state.pages.get(item.page.key)
+        unchanged_file = item.page.unparsed is not None and saved is not None and saved.hash is not None
+        if unchanged_file and saved is not None and not saved.assets and all(
+                self.ids.get(key) == page_id for key, page_id in (saved.links or {}).items()):
+            item.version = LocalVersion(saved.hash, saved.blocks, lambda n: self._full(item).prefix_hash(n))
+            item.targets = dict(saved.links or {})
+            return
+        item.page.load()
         prepared = prepare(item.page, self.tree.pages, self.ids, template=self.state.options["link_template"],
                            org_id=self.client.org_id, options=self.options)
         if prepared is not None:
-            prepared = with_assets(prepared, item.page, self.folder, self.state.pages.get(item.page.key),
-                                   self.client, options=self.options, dry_run=self.dry_run)
+            prepared = with_assets(prepared, item.page, self.folder, saved, self.client, options=self.options,
+                                   dry_run=self.dry_run, max_size=self.max_asset_size)
             item.doc, item.version, item.waiting = prepared.doc, prepared.version, prepared.waiting
-            item.problems = prepared.problems
+            item.problems, item.targets = prepared.problems, prepared.targets
+
+    def _full(self, item: _Work) -> LocalVersion:
+        """The page's document itself (parsed now if its fingerprint spared it so far)."""
+        if item.doc is None:
+            item.page.load()
+            self._prepare(item)
+        assert item.version is not None
+        return item.version
+
+    def _remember(self, work: dict[str, _Work]) -> None:
+        """Fingerprint every page that is now fully in step, so the next run need not parse it."""
+        for item in work.values():
+            saved = self.state.pages.get(item.page.key)
+            outcome = item.outcome.action if item.outcome else "failed"
+            if (saved is None or item.version is None or item.page.fingerprint is None or item.waiting
+                    or outcome in ("failed", "conflict", "skipped") or saved.hash != item.version.hash
+                    or saved.title != item.page.title):
+                continue
+            remember(saved, item.page, item.targets)
 
     def _follow_moved_files(self, work: dict[str, _Work]) -> None:
         """A file moved to another folder keeps its page: a new key with the document of a vanished one."""
@@ -237,8 +294,9 @@ class Push:
             item.step.notes.append(f"was {old}")
 
     def _adopt_found_pages(self, work: dict[str, _Work]) -> None:
-        """A page with this page's parent and title that no state entry claims is taken over, not duplicated
-        (a create whose response was lost, or a doc mapped with ``--doc``)."""
+        """A remote page with a new page's parent and title, claimed by no state entry, is taken over rather
+        than duplicated when it is the page of a create whose answer was lost (``State.pending``), or on the
+        first push onto an existing doc (``--doc``). Pages made by people are otherwise left alone."""
         claimed = set(self.ids.values())
         free: dict[tuple[str | None, str], RemotePage] = {}
         for page in sorted(self.remote.values(), key=lambda p: (len(p.id), p.id), reverse=True):
@@ -246,12 +304,14 @@ class Push:
                 free[(page.parent, page.title)] = page
         for key, item in work.items():
             parent_id = self.ids.get(item.page.parent) if item.page.parent is not None else None
-            found = free.pop((parent_id, item.page.title), None) if key not in self.state.pages else None
-            if found is None or parent_id is None:
+            ours = self.state.pending.get(key) == item.page.title
+            if key in self.state.pages or parent_id is None or not (ours or self.mapping):
                 continue
-            parent = self.state.pages[item.page.parent]
+            found = free.pop((parent_id, item.page.title), None)
+            if found is None:
+                continue
             self.state.pages[key] = PageState(found.id, parent_id, found.title, version=found.version,
-                                              created=parent.created)
+                                              created=ours)
             self.ids[key] = found.id
             item.step.notes.append("found in Productive, taken over")
 
@@ -260,13 +320,18 @@ class Push:
         if page.error:
             return Step(key, Action.FAILED)
         saved = self.state.pages.get(key)
-        manage_body = not (key == "" and page.source is None and saved is not None and not saved.created)
+        manage_body = self._manages_body(page)
         remote = self.remote.get(saved.id) if saved else None
         parent_id = self.ids.get(page.parent) if page.parent is not None else None
         step = decide(key, item.version, saved, remote, remote_known=self.remote_known and key != "",
                       parent_id=parent_id, title=page.title, manage_body=manage_body, force=self.force)
         step.notes[:0] = item.step.notes
         return step
+
+    def _manages_body(self, page: LocalPage) -> bool:
+        """False only for a doc mapped with ``--doc`` whose folder has no index file: its body stays as is."""
+        saved = self.state.pages.get(page.key)
+        return not (page.key == "" and page.source is None and saved is not None and not saved.created)
 
     def _plan_only(self, work: dict[str, _Work], orphans: list[Step]) -> None:
         for item in work.values():
@@ -283,6 +348,7 @@ class Push:
         """Productive's version against the local file, both as local Markdown (at most ``DIFF_LINES``)."""
         saved = self.state.pages[item.page.key]
         remote = item.remote_page or self.client.get_page(saved.id)
+        item.page.load()
         source = item.page.source or self._file_of(item.page.key)
         files = {page_id: self._file_of(key) for key, page_id in self.ids.items()}
         remote_doc = links.to_relative(from_json(remote.body or {"type": "doc"}), source, files,
@@ -290,9 +356,10 @@ class Push:
         before = converter.write(remote_doc, "md").splitlines()
         after = converter.write(item.page.doc or Node("doc"), "md").splitlines()
         lines = list(difflib.unified_diff(before, after, "productive", source, lineterm="", n=1))
-        return lines[:DIFF_LINES] + ([f"... {len(lines) - DIFF_LINES} more lines"] if len(lines) > DIFF_LINES else [])
+        more = [f"... {len(lines) - DIFF_LINES} more lines"] if len(lines) > DIFF_LINES else []
+        return lines[:DIFF_LINES] + more
 
-    # --- execution -------------------------------------------------------------------------------------------
+    # --- execution -----------------------------------------------------------------------------------------
 
     def _execute(self, work: dict[str, _Work]) -> None:
         """Level by level (parents exist before children); in a level, each folder's new pages are created in
@@ -384,26 +451,34 @@ class Push:
 
     def _create(self, item: _Work, parent_id: str | None) -> None:
         page = item.page
+        self._full(item)
         assert item.doc is not None and item.version is not None
         body = payload(item.doc, self.via, page.report)
-        if page.key == "":
-            created = self.client.create_with_markdown(page.title, PLACEHOLDER if body.html else body.text,
-                                                       project_id=self.state.project_id)
-        else:
-            created = self.client.create_with_markdown(page.title, PLACEHOLDER if body.html else body.text,
-                                                       parent_page_id=parent_id, root_page_id=self.ids[""])
+        # A body that links to pages not created yet, or that needs HTML, is written after the create.
+        later = bool(item.waiting) or body.html
+        markdown = PLACEHOLDER if later else body.text
         with self.lock:
+            self.state.pending[page.key] = page.title
+            self.state.save()
+        if page.key == "":
+            created = self.client.create_with_markdown(page.title, markdown, project_id=self.state.project_id)
+        else:
+            created = self.client.create_with_markdown(page.title, markdown, parent_page_id=parent_id,
+                                                       root_page_id=self.ids[""])
+        with self.lock:
+            self.state.pending.pop(page.key, None)
             self.ids[page.key] = created.id
             self.state.pages[page.key] = PageState(created.id, parent_id, page.title, created=True,
                                                    version=created.version_number)
             self.state.save()
-        if body.html:
-            self._record_body(item, self.client.replace_body_with_html(created.id, body.text))
-        else:
+        if not later:
             self._record_body(item, created)
+        elif not item.waiting:
+            self._record_body(item, self.client.replace_body_with_html(created.id, body.text))
 
     def _write_body(self, item: _Work, *, append: bool) -> None:
         saved = self.state.pages[item.page.key]
+        self._full(item)
         assert item.doc is not None
         doc = appended_part(item.doc, saved.blocks) if append else item.doc
         body = payload(doc, self.via, item.page.report)
@@ -425,7 +500,7 @@ class Push:
                 setattr(saved, name, value)
             self.state.save()
 
-    # --- conflicts -------------------------------------------------------------------------------------------
+    # --- conflicts -----------------------------------------------------------------------------------------
 
     def _remote_unchanged(self, item: _Work) -> bool:
         """Fetch the page: is its body still what we last wrote? (Also learns the root's title.)"""
@@ -454,7 +529,8 @@ class Push:
                                 self.state.options["link_template"])
         write_atomic(target, markdown_file(remote.title, doc, Report(source)))
         self._save(item.page.key, seen=remote.version_number)
-        item.step.notes.append(f"remote version written to {target.relative_to(self.folder)}; merge, delete it, push")
+        where = target.relative_to(self.folder)
+        item.step.notes.append(f"remote version written to {where}; merge it, delete it, push again")
 
     def _remote_copy(self, item: _Work) -> Path:
         source = self._file_of(item.page.key)
@@ -479,8 +555,10 @@ class Push:
     def _second_pass(self, work: dict[str, _Work]) -> None:
         """Pages written while a page they link to had no id yet are written again with the full links."""
         pending = [item for item in work.values() if item.page.key in self.state.pages
-                   and any(key in self.ids for key in item.waiting)
-                   and item.step.action not in (Action.CONFLICT, Action.FAILED)]
+                   and item.step.action not in (Action.CONFLICT, Action.FAILED)
+                   and self._manages_body(item.page)
+                   and (any(key in self.ids for key in item.waiting)
+                        or self.state.pages[item.page.key].hash is None)]
         for item in pending:
             self._prepare(item)
             saved = self.state.pages[item.page.key]
@@ -494,7 +572,8 @@ class Push:
             except FATAL:
                 raise
             except errors.ApiError as exc:
-                self._replace_outcome(item, self._outcome(item, "failed", error=f"{item.page.display}: {exc}"))
+                failed = self._outcome(item, "failed", error=f"{item.page.display}: {exc}")
+                self._replace_outcome(item, failed)
                 continue
             if item.outcome is not None and item.outcome.action == "unchanged":
                 self._replace_outcome(item, self._outcome(item, "updated", note="links to new pages"))
@@ -552,7 +631,7 @@ class Push:
             deletable[step.key] = saved.id
         return deletable
 
-    # --- outcomes ----------------------------------------------------------------------------------------------
+    # --- outcomes ------------------------------------------------------------------------------------------
 
     def _outcome(self, item: _Work, action: str, *, note: str | None = None,
                  error: str | None = None) -> Outcome:
@@ -564,15 +643,24 @@ class Push:
                        error or page.error, details)
 
     def _orphan_outcome(self, step: Step, action: str) -> Outcome:
-        saved = self.state.pages[step.key] if step.key in self.state.pages else None
-        return Outcome(step.key, step.key, action, saved.id if saved else None, saved.title if saved else None,
-                       list(step.notes))
+        saved = self.state.pages.get(step.key)
+        if saved is None:
+            return Outcome(step.key, step.key, action, notes=list(step.notes))
+        return Outcome(step.key, step.key, action, saved.id, saved.title, list(step.notes))
 
     def _report(self, outcome: Outcome) -> None:
+        """Record an outcome; lines go out in tree order even when pages finish out of order."""
         with self.lock:
             self.result.outcomes.append(outcome)
-        if self.on_outcome:
-            self.on_outcome(outcome)
+            ready = [outcome]
+            if outcome.key in self.unprinted:
+                self.waiting_lines[outcome.key] = outcome
+                ready = []
+                while self.unprinted and self.unprinted[0] in self.waiting_lines:
+                    ready.append(self.waiting_lines.pop(self.unprinted.pop(0)))
+            if self.on_outcome:
+                for line in ready:
+                    self.on_outcome(line)
 
 
 def push_folder(folder: Path, client: Client, *, project_id: str | None = None, doc_id: str | None = None,

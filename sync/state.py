@@ -45,9 +45,14 @@ class PageState:
     created: bool = False
     #: Attachments uploaded or downloaded for this page, by content hash (``sync.assets.Records``).
     assets: dict[str, dict[str, Any]] | None = None
-    #: The remote version last written to ``NAME.remote.md`` in a conflict: once that file is deleted (merged),
-    #: a push may overwrite this version.
+    #: The remote version last written to ``NAME.remote.md`` in a conflict: once that file is deleted
+    #: (merged), a push may overwrite this version.
     seen: int | None = None
+    #: Hash of the file as last synced (see ``sync.folder``): unchanged bytes need no parsing.
+    fingerprint: str | None = None
+    #: Its front matter order, and the pages its links pointed at (key -> id), to trust the fingerprint.
+    order: float | None = None
+    links: dict[str, str] | None = None
 
 
 @dataclass(slots=True)
@@ -59,6 +64,9 @@ class State:
     project_id: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
     pages: dict[str, PageState] = field(default_factory=dict)
+    #: Creates sent but not yet answered (key -> title): after a crash, the page found under the same parent
+    #: with that title is this create's, so it is taken over instead of created twice.
+    pending: dict[str, str] = field(default_factory=dict)
 
     @property
     def doc_id(self) -> str | None:
@@ -77,13 +85,16 @@ class State:
             "options": self.options,
             "pages": {key: _compact(page) for key, page in sorted(self.pages.items())},
         }
+        if self.pending:
+            data["pending"] = self.pending
         write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def _compact(page: PageState) -> dict[str, Any]:
     """A page entry without default values, to keep the file small."""
     defaults = {f.name: f.default for f in fields(PageState)}
-    return {key: value for key, value in asdict(page).items() if key in ("id", "title") or value != defaults[key]}
+    kept = ("id", "title")
+    return {key: value for key, value in asdict(page).items() if key in kept or value != defaults[key]}
 
 
 def default_path(folder: Path) -> Path:
@@ -98,10 +109,12 @@ def load(path: Path) -> State:
         data = json.loads(path.read_text(encoding="utf-8"))
         pages = {key: PageState(**entry) for key, entry in data.get("pages", {}).items()}
     except (OSError, ValueError, TypeError) as exc:
-        raise ProductiveDocsError(f"{path}: unreadable sync state ({exc}); move it away to start afresh") from None
+        message = f"{path}: unreadable sync state ({exc}); move it away to start again"
+        raise ProductiveDocsError(message) from None
     if data.get("format") != FORMAT:
         raise ProductiveDocsError(f"{path}: sync state format {data.get('format')!r} is not {FORMAT}")
-    return State(path, data.get("server"), data.get("project_id"), data.get("options") or {}, pages)
+    return State(path, data.get("server"), data.get("project_id"), data.get("options") or {}, pages,
+                 dict(data.get("pending") or {}))
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:

@@ -1,11 +1,13 @@
 """Push side of assets: upload a page's local images and files as attachments, then point the body at them.
 
-The upload is the 4-step flow of spec §4.10 (create the attachment, POST the file to storage with the
-returned policy, PATCH ``temp_url`` with the storage ``Location``, link it to the page; every guessed detail
-lives in ``sync.attachments_inferred``). Uploads are deduplicated per page by content hash: ``records``
-(kept in the sync state by the caller) maps a hash to the attachment already holding those bytes, so an
-unchanged asset is never uploaded twice, and a changed one gets a new upload and a new URL, which changes
-the body and makes the sync engine write it.
+The upload is the 4-step flow of spec §4.10: create the attachment, POST the file to storage with the
+returned policy, PATCH ``temp_url`` with the storage ``Location``; the fourth step, linking it to the page,
+is assumed done by ``page_id`` on create. Every guessed detail lives in ``sync.attachments_inferred``.
+
+Uploads are deduplicated per page by content hash: ``records`` (kept in the page's sync state entry) maps a
+hash to the attachment already holding those bytes, so an unchanged asset is never uploaded twice, and a
+changed one gets a new upload and a new URL, which changes the body and makes the sync engine write it.
+The old attachment is not deleted: earlier page versions (spec §4.10, page versions) still show it.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from itertools import groupby
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import requests
 
@@ -30,12 +32,10 @@ from sync.assets import (
     find_assets,
     rewrite_refs,
 )
+from sync.documents import Prepared, local_version
 from sync.errors import ApiError, NetworkError, ServerError
-
-if TYPE_CHECKING:
-    from sync.documents import Prepared
-    from sync.folder import LocalPage
-    from sync.state import PageState
+from sync.folder import LocalPage
+from sync.state import PageState
 
 
 def _attributes(answer: dict[str, Any] | None) -> tuple[str, dict[str, Any]]:
@@ -65,7 +65,7 @@ def upload(client: Any, asset: Asset, page_id: str, *, timeout: float = 60.0) ->
         stored = requests.post(
             target,
             data=policy,
-            files={guess.STORAGE_FILE_FIELD: (asset.name, asset.data, asset.content_type)},
+            files={guess.STORAGE_FILE_FIELD: (asset.name, asset.read(), asset.content_type)},
             timeout=timeout,
         )
     except requests.RequestException as error:
@@ -184,8 +184,6 @@ def with_assets(
     The page's records live in its sync state entry (``saved.assets``). Missing and oversized assets join
     ``prepared.problems``.
     """
-    from sync.documents import Prepared, local_version  # the push's module, which needs every writer
-
     if page.source is None:
         return prepared
     records: dict[str, dict[str, Any]] = dict(saved.assets or {}) if saved else {}
@@ -194,10 +192,11 @@ def with_assets(
                                  max_size=max_size, dry_run=dry_run, page=page.source)
     if saved is not None and not dry_run:
         saved.assets = records or None
-    # Assets of a page not created yet make the page wait for itself, like a link to a page not created yet:
-    # once it exists, the push prepares it again (``Push._second_pass``), uploads them and writes the body.
-    waiting = prepared.waiting | ({page.key} if report.pending else set())
+    # Assets not uploaded yet make the page wait for itself, like a link to a page not created yet: once the
+    # page exists, the push prepares it again (``Push._second_pass``), uploads them and writes the body. A
+    # missing, oversized or failed asset also keeps the page waiting, so no later run trusts the file's
+    # fingerprint alone and the asset is looked for again.
+    waiting = prepared.waiting | ({page.key} if report.pending or report.problems else set())
     problems = prepared.problems + [str(problem) for problem in report.problems]
-    if doc is prepared.doc:
-        return Prepared(doc, prepared.version, waiting, problems)
-    return Prepared(doc, local_version(doc, options), waiting, problems)
+    version = prepared.version if doc is prepared.doc else local_version(doc, options)
+    return replace(prepared, doc=doc, version=version, waiting=waiting, problems=problems)

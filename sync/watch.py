@@ -58,7 +58,7 @@ def watch(folder: Path, client: Client, options: dict[str, Any], printer: Printe
     observer.schedule(changes, str(root), recursive=True)
     observer.start()
     stop = stop or threading.Event()
-    options = {**options, "on_outcome": lambda outcome: outcome.action != "unchanged" and printer.outcome(outcome)}
+    options = {**options, "on_outcome": lambda out: out.action != "unchanged" and printer.outcome(out)}
     printer.note(f"watching {folder} (Ctrl-C stops)")
     code, retry_at = _push(folder, client, options, printer), None
     try:

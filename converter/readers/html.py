@@ -32,6 +32,7 @@ from converter.readers.html_forms import (
     COLUMNS_CSS,
     HTML_ATTRS,
     INT_ATTRS,
+    MENTION_SHORTHAND,
     SPAN_KINDS,
     css_declarations,
     parse_colwidth,
@@ -47,11 +48,13 @@ from converter.report import Report
 
 #: The bs4 tree builder (see the module docstring for why).
 PARSER = "html.parser"
+#: bs4 turns whitespace-only strings into one space outside these tags; "[document]" (its root) keeps them
+#: everywhere, because the reader applies the browser's rules itself (they depend on CSS ``white-space``).
+_KEEP_WHITESPACE = frozenset({"[document]", "pre", "textarea"})
 
 Handler = Callable[["Reader", Tag], bool]
 """An element handler: acts on the builder, returns True to walk the element's children."""
 
-_MENTION_SHORTHAND = re.compile(r"@\[([A-Za-z_]+):([^:\]\s]+):([^\]]+)\]")
 _PRESERVING = ("pre", "pre-wrap", "break-spaces", "pre-line")
 _BOLD_WEIGHTS = frozenset({"bold", "bolder", "600", "700", "800", "900"})
 
@@ -66,10 +69,10 @@ def read(source: str | dict[str, Any], report: Report) -> Document:
         metadata["title"] = title
     with _gc_paused():
         if html_confluence.MAIN_CONTENT in source:
-            soup = BeautifulSoup(html_confluence.main_content(source), PARSER)
+            soup = _parse(html_confluence.main_content(source))
             root: Tag = soup.find(id="main-content") or soup
         else:
-            root = soup = BeautifulSoup(source, PARSER)
+            root = soup = _parse(source)
         if html_office.is_office(source):
             html_office.prepare(root, report)
         doc = Reader(report).run(root)
@@ -77,6 +80,10 @@ def read(source: str | dict[str, Any], report: Report) -> Document:
     if not doc.content:
         doc.content.append(Node("paragraph"))
     return Document(doc, metadata)
+
+
+def _parse(html: str) -> BeautifulSoup:
+    return BeautifulSoup(html, PARSER, preserve_whitespace_tags=_KEEP_WHITESPACE)
 
 
 @contextmanager
@@ -99,7 +106,7 @@ def _gc_paused() -> Iterator[None]:
 def parse_blocks(html: str, report: Report, line: int | None = None) -> list[Node]:
     """Block nodes of an HTML fragment (raw HTML in Markdown, the server's ``*_html`` bodies)."""
     with _gc_paused():
-        return Reader(report, line).run(BeautifulSoup(html, PARSER)).content
+        return Reader(report, line).run(_parse(html)).content
 
 
 def parse_inline(html: str, report: Report, line: int | None = None) -> list[Node]:
@@ -184,7 +191,7 @@ class Reader:
     def _text_with_mentions(self, value: str) -> None:
         """The ``@[type:id:label]`` mention shorthand of the HTML endpoints (spec §2.4)."""
         start = 0
-        for match in _MENTION_SHORTHAND.finditer(value):
+        for match in MENTION_SHORTHAND.finditer(value):
             self.builder.add_text(value[start:match.start()])
             kind, ident, label = match.groups()
             attrs = {"type": inferred.MENTION_TYPE_HTML_TO_JSON.get(kind, kind), "id": ident, "label": label}

@@ -7,8 +7,9 @@ list items, a ``<div>`` sits inside a ``<p>``, lists sit directly in lists, tabl
 
 - inline content outside a text block opens a paragraph for it;
 - a block that may not stand where it is opened closes text blocks (hoisting it out of inline content),
-  closes open list items for a new item, or is wrapped in the container it needs (a list item for a list in
-  a list, a row and cell for a cell or block in a table);
+  closes open list items for a new item, closes a list or table that only a stray item or cell opened, or
+  is wrapped in the container it needs (a list item for a list in a list, a row and cell for a cell or
+  block in a table);
 - a table cell holds paragraphs only: blocks opened inside one are flattened into paragraphs (reported once
   per block).
 
@@ -127,7 +128,8 @@ class Builder:
                     return self._open_flat(node, f"nesting deeper than {MAX_DEPTH} levels")
             if node.type in SCHEMA[top.node.type].content and not (in_cell and node.type != "paragraph"):
                 return self._push(top, node, implicit)
-            if top.node.type in TEXTBLOCKS:
+            if top.node.type in TEXTBLOCKS or (top.implicit and top.node.type in _IMPLIED_CHILD
+                                               and node.type not in _ITEMS and node.type not in _LISTS):
                 self._pop()
             elif node.type in _ITEMS and (not in_cell or (node.type in _ROW_ITEMS and not top.flat)):
                 if not self._close_to_holder(node, crossing_cells=in_cell):

@@ -10,6 +10,8 @@ spanned column), the attribute ProseMirror's own table module uses.
 
 from __future__ import annotations
 
+import re
+
 from converter import inferred
 
 #: node or mark type -> ((HTML attribute, JSON attr), ...), in the order the writer emits them.
@@ -45,6 +47,9 @@ SPAN_KINDS: tuple[tuple[str, str], ...] = (
     ("var", inferred.VAR),
     ("discussion-id", "discussion"),
 )
+
+#: The mention shorthand the HTML endpoints accept in text: ``@[user:12345:John Doe]`` (spec §2.4).
+MENTION_SHORTHAND = re.compile(r"@\[([A-Za-z_]+):([^:\]\s]+):([^\]]+)\]")
 
 #: CSS of a table cell -> cell attr.
 CELL_CSS = {"text-align": inferred.ALIGN_ATTR, "background-color": "background"}

@@ -5,12 +5,13 @@ nothing (``font-family``, ``font-size: 11pt``, ``color: #000000``, ``mso-*``). `
 the parsed tree, so the generic rules then read the meaning:
 
 - a span's ``font-weight: 700`` becomes a ``<b>`` around it, ``vertical-align: super|sub`` a ``<sup>``/``<sub>``;
-  colours that are not the default stay in ``style`` (a ``styles`` mark), the rest of the CSS goes;
+  colours that are not the default stay in ``style`` (a ``styles`` mark), the rest of the CSS goes (and a
+  link's own colour and underline go too);
 - Google Docs' ``<b style="font-weight:normal" id="docs-internal-guid-...">`` wrapper is not bold (the
   generic ``<b>`` rule honours ``font-weight: normal``);
 - Word's ``MsoListParagraph`` paragraphs (``mso-list: l0 level2``) become nested ``<ol>``/``<ul>`` items, the
   list marker span (``mso-list: Ignore``) goes; ``<o:p>`` wrappers and paragraphs holding only
-  non-breaking spaces (Word's spacing) go.
+  non-breaking spaces (Word's spacing) go, and so does the clipboard's ``Apple-interchange-newline``.
 """
 
 from __future__ import annotations
@@ -43,6 +44,8 @@ def prepare(root: Tag, report: Report) -> None:
         _clean_span(span, soup)
     for wrapper in root.find_all("o:p"):
         wrapper.unwrap()
+    for clipboard_newline in root.find_all("br", class_="Apple-interchange-newline"):
+        clipboard_newline.decompose()
     for paragraph in root.find_all("p"):
         if not paragraph.get_text().strip() and paragraph.find("img") is None:
             paragraph.decompose()
@@ -62,14 +65,15 @@ def _clean_span(span: Tag, soup: BeautifulSoup) -> None:
     if "mso-list" in css and css["mso-list"].lower() == "ignore":
         return
     kept: dict[str, str] = {}
+    in_link = span.find_parent("a") is not None
     color = css.get("color", "").replace(" ", "").lower()
-    if color and color not in _DEFAULT_COLOURS:
+    if color and color not in _DEFAULT_COLOURS and not in_link:
         kept["color"] = css["color"]
     background = (css.get("background-color") or css.get("background") or "").replace(" ", "").lower()
     if background and background not in _NO_BACKGROUND:
         kept["background-color"] = css.get("background-color") or css["background"]
     for prop in ("font-style", "text-decoration", "text-decoration-line"):
-        if css.get(prop) and css[prop] not in ("normal", "none"):
+        if css.get(prop) and css[prop] not in ("normal", "none") and not (in_link and prop != "font-style"):
             kept[prop] = css[prop]
     if kept:
         span["style"] = css_text(kept)

@@ -70,7 +70,8 @@ def parser(front_matter: bool = True) -> MarkdownIt:
 
 
 def _metadata(token: Token, source: str | None) -> dict[str, Any] | None:
-    """The front matter as a mapping (``None`` if it is YAML but not a mapping); bad YAML is an error."""
+    """The front matter as a mapping (``None`` if it is YAML but not a mapping: then it is not front matter,
+    as in ``---\\n---``, two thematic breaks); bad YAML is an ``InputError`` naming the line."""
     try:
         data = yaml.safe_load(token.content)
     except yaml.YAMLError as exc:
@@ -78,8 +79,6 @@ def _metadata(token: Token, source: str | None) -> dict[str, Any] | None:
         line = mark.line + 2 if mark is not None else 1  # +1 for the opening ``---``, +1 for 1-based
         problem = getattr(exc, "problem", None) or "cannot be parsed"
         raise InputError(f"front matter is not valid YAML: {problem}", source, line) from None
-    if data is None:
-        return {}
     return data if isinstance(data, dict) else None
 
 
@@ -94,8 +93,6 @@ def read(source: str | dict[str, Any], report: Report) -> Document:
     if tokens and tokens[0].type == "front_matter":
         metadata = _metadata(tokens[0], report.source)
         if metadata is None:  # "---\nFoo\n---" is a thematic break and a heading, not metadata
-            report.add("front matter that is not a YAML mapping", "read as Markdown", 1)
             md, env, metadata = parser(front_matter=False), {}, {}
             tokens = md.parse(source, env)
     return Document(build(md, tokens, env, report), metadata)
-

@@ -31,13 +31,26 @@ from converter import inferred
 
 BANNER_FOR_NAME: dict[str, str] = {
     **dict.fromkeys(
-        ("note", "info", "important", "abstract", "summary", "tldr", "todo", "seealso", "example", "quote",
-         "cite"),
+        (
+            "note",
+            "info",
+            "important",
+            "abstract",
+            "summary",
+            "tldr",
+            "todo",
+            "seealso",
+            "example",
+            "quote",
+            "cite",
+        ),
         "info",
     ),
     **dict.fromkeys(("tip", "hint", "success", "check", "done"), "success"),
     **dict.fromkeys(("warning", "attention", "question", "help", "faq"), "warning"),
-    **dict.fromkeys(("caution", "danger", "error", "bug", "failure", "fail", "missing", "critical"), "critical"),
+    **dict.fromkeys(
+        ("caution", "danger", "error", "bug", "failure", "fail", "missing", "critical"), "critical"
+    ),
 }
 assert set(BANNER_FOR_NAME.values()) == set(inferred.BANNER_TYPES)
 

@@ -16,9 +16,10 @@ node can hold are lowered here, where the source line is known, and reported:
 | ordered task list    | a checklist (numbers are not kept)                                   |
 | GitHub IMPORTANT     | banner ``info`` (writes back as NOTE)                                |
 
-Raw HTML is handed to the HTML reader: ``html_block`` to ``parse_blocks``; an inline run that holds
-``html_inline`` is rendered to HTML as a whole by markdown-it and given to ``parse_inline``, so tags that
-wrap Markdown (``<u>**x**</u>``) keep both.
+Raw HTML (unsupported inside Markdown, spec §2.6) is reported and handed to the HTML reader:
+``html_block`` to ``parse_blocks``; an inline run that holds ``html_inline`` is rendered to HTML as a
+whole by markdown-it and given to ``parse_inline``, so tags that wrap Markdown (``<u>**x**</u>``) keep
+both.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from markdown_it.token import Token
 
 from converter import inferred
 from converter.model import Mark, Node
+from converter.readers import html as html_reader
 from converter.readers.markdown_plugins import banner_type, mention_type
 from converter.report import Report
 
@@ -46,6 +48,7 @@ class Builder:
     report: Report
     stack: list[Node] = field(default_factory=lambda: [Node("doc")])
     marks: list[Mark] = field(default_factory=list)
+    link_starts: list[int] = field(default_factory=list)
     line: int | None = None
     reported: set[str] = field(default_factory=set)
 
@@ -191,8 +194,7 @@ def _skip(b: Builder, tokens: list[Token], i: int) -> int:
 
 
 def _html_block(b: Builder, tokens: list[Token], i: int) -> int:
-    from converter.readers import html as html_reader  # imported on first raw HTML: most files have none
-
+    b.lowered("raw HTML block", "its content, read by the HTML reader")
     for node in html_reader.parse_blocks(tokens[i].content, b.report, b.line):
         b.add(node)
     return i + 1
@@ -201,8 +203,7 @@ def _html_block(b: Builder, tokens: list[Token], i: int) -> int:
 def _inline(b: Builder, tokens: list[Token], i: int) -> int:
     children = tokens[i].children or []
     if any(child.type == "html_inline" for child in children):
-        from converter.readers import html as html_reader
-
+        b.lowered("raw inline HTML", "its content, read by the HTML reader")
         html = b.md.renderer.renderInline(children, b.md.options, b.env)
         for node in html_reader.parse_inline(html, b.report, b.line):
             b.add(node)
@@ -273,6 +274,7 @@ def _math_block(b: Builder, tokens: list[Token], i: int) -> int:
 
 
 def _footnote_block_open(b: Builder, tokens: list[Token], i: int) -> int:
+    b.line = next((t.map[0] + 1 for t in tokens[i:] if t.map is not None), b.line)  # the block has no map
     b.lowered("footnote definitions", "a final 'Footnotes' ordered list")
     b.add(Node("paragraph", content=[Node("text", text="Footnotes", marks=[Mark("strong")])]))
     b.open(Node("ol"))
@@ -346,7 +348,10 @@ def _text(b: Builder, token: Token) -> None:
 
 def _mark_open(mark_type: str) -> InlineRule:
     def rule(b: Builder, token: Token) -> None:
-        b.marks.append(Mark(mark_type))
+        mark = Mark(mark_type)
+        if mark in b.marks:
+            b.lowered(f"{mark_type} nested in {mark_type}", f"one {mark_type}")
+        b.marks.append(mark)
 
     return rule
 
@@ -357,6 +362,13 @@ def _mark_close(b: Builder, token: Token) -> None:
 
 def _link_open(b: Builder, token: Token) -> None:
     b.marks.append(Mark("link", {"href": token.attrGet("href"), "title": token.attrGet("title")}))
+    b.link_starts.append(len(b.top.content))
+
+
+def _link_close(b: Builder, token: Token) -> None:
+    mark = b.marks.pop()
+    if len(b.top.content) == b.link_starts.pop():
+        b.lowered(f"link without text to {mark.attrs['href']!r}", "dropped")
 
 
 def _softbreak(b: Builder, token: Token) -> None:
@@ -411,7 +423,7 @@ INLINE_RULES: dict[str, InlineRule] = {
     "s_open": _mark_open("strike"),
     "s_close": _mark_close,
     "link_open": _link_open,
-    "link_close": _mark_close,
+    "link_close": _link_close,
     "code_inline": _code_inline,
     "image": _image,
     "mention": _mention,

@@ -24,7 +24,8 @@ from typing import Any
 from converter import inferred
 from converter.lowering import lower_for_productive
 from converter.model import Mark, Node
-from converter.readers.html_forms import COLUMNS_CSS, HTML_ATTRS, colwidth_text, css_text
+from converter.readers.html_forms import COLUMNS_CSS, HTML_ATTRS, MENTION_SHORTHAND, colwidth_text, css_text
+from converter.readers.html_sanitize import unsafe_url
 from converter.report import Report
 
 #: Marks from the outermost to the innermost wrapper; the order is fixed so output is stable.
@@ -32,6 +33,9 @@ MARK_ORDER = ("link", "discussion", "styles", "strong", "em", inferred.UNDERLINE
 _MARK_RANK = {name: rank for rank, name in enumerate(MARK_ORDER)}
 SIMPLE_MARK_TAGS = {"strong": "strong", "em": "em", inferred.UNDERLINE: "u", "strike": "del", "code": "code"}
 STYLES_CSS_BY_KEY = {key: css for css, key in inferred.STYLES_CSS.items()}
+#: Attributes holding URLs: a tree read from stored JSON may hold anything, so the writer checks them too.
+URL_ATTRS = frozenset({"href", "src", "url", "mention-avatar-url"})
+IMAGE_URL_ATTRS = frozenset({"src", "mention-avatar-url"})
 
 #: Whitespace inside a text node that a browser would not show as written.
 _HARD_WHITESPACE = re.compile(r"[\t\n\r\f]")
@@ -68,9 +72,18 @@ def _attrs_html(pairs: list[tuple[str, Any]]) -> str:
     return "".join(f' {name}="{escape(_attr_value(value))}"' for name, value in pairs if value is not None)
 
 
-def _mapped(node_type: str, attrs: dict[str, Any]) -> list[tuple[str, Any]]:
-    """The HTML attributes of a node or mark, from the mapping table."""
-    return [(html_name, attrs.get(json_name)) for html_name, json_name in HTML_ATTRS.get(node_type, ())]
+def _mapped(node_type: str, attrs: dict[str, Any], report: Report) -> list[tuple[str, Any]]:
+    """The HTML attributes of a node or mark, from the mapping table; script URLs dropped and reported."""
+    pairs = [(html_name, attrs.get(json_name)) for html_name, json_name in HTML_ATTRS.get(node_type, ())]
+    safe = []
+    for name, value in pairs:
+        if name in URL_ATTRS and isinstance(value, str):
+            reason = unsafe_url(value, image=name in IMAGE_URL_ATTRS)
+            if reason:
+                report.add(f"{reason} in {node_type} {name}", "removed")
+                continue
+        safe.append((name, value))
+    return safe
 
 
 def _style(declarations: dict[str, Any]) -> tuple[str, str | None]:
@@ -126,7 +139,7 @@ def _codeblock(node: Node, report: Report) -> str:
     code = "".join(child.text or "" for child in node.content if child.type == "text")
     if code.endswith("\n"):
         code += "\n"
-    return f"<pre{_attrs_html(_mapped('codeblock', node.attrs))}><code>{escape(code, quote=False)}</code></pre>"
+    return f"<pre{_attrs_html(_mapped('codeblock', node.attrs, report))}><code>{escape(code, quote=False)}</code></pre>"
 
 
 def _ol(node: Node, report: Report) -> str:
@@ -163,7 +176,7 @@ def _table_row(node: Node, report: Report) -> str:
 def _cell(node: Node, report: Report) -> str:
     tag = "th" if node.type == "table_header" else "td"
     attrs = node.attrs
-    pairs = [(name, value) for name, value in _mapped(node.type, attrs) if value != 1 and value != []]
+    pairs = [(name, value) for name, value in _mapped(node.type, attrs, report) if value != 1 and value != []]
     style = _style({"text-align": attrs.get(inferred.ALIGN_ATTR), "background-color": attrs.get("background")})
     return f"<{tag}{_attrs_html([*pairs, style])}>{_children(node, report)}</{tag}>"
 
@@ -178,7 +191,7 @@ def _banner(node: Node, report: Report) -> str:
 
 
 def _columns(node: Node, report: Report) -> str:
-    attrs = _attrs_html([*_mapped(inferred.COLUMNS, node.attrs), _style({COLUMNS_CSS: node.attrs.get(
+    attrs = _attrs_html([*_mapped(inferred.COLUMNS, node.attrs, report), _style({COLUMNS_CSS: node.attrs.get(
         inferred.COLUMNS_WIDTHS_ATTR)})])
     return f"<div data-columns{attrs}>{_children(node, report)}</div>"
 
@@ -228,7 +241,11 @@ def _block(node: Node, report: Report) -> str:
 
 
 def _text(node: Node, report: Report) -> str:
-    return escape(node.text or "", quote=False).replace("\r", "&#13;")
+    """Escaped text; literal ``@[type:id:label]`` is split by an empty span so it stays text (spec §2.4)."""
+    html = escape(node.text or "", quote=False).replace("\r", "&#13;")
+    if "@[" in html:
+        html = MENTION_SHORTHAND.sub(lambda match: "@<span></span>" + match.group(0)[1:], html)
+    return html
 
 
 def _br(node: Node, report: Report) -> str:
@@ -236,23 +253,23 @@ def _br(node: Node, report: Report) -> str:
 
 
 def _image(node: Node, report: Report) -> str:
-    return f"<img{_attrs_html(_mapped('image', node.attrs))}>"
+    return f"<img{_attrs_html(_mapped('image', node.attrs, report))}>"
 
 
 def _file(node: Node, report: Report) -> str:
     name = node.attrs.get(inferred.FILE_ATTRS["name"]) or ""
-    return f"<span{_attrs_html(_mapped(inferred.FILE, node.attrs))}>{escape(str(name), quote=False)}</span>"
+    return f"<span{_attrs_html(_mapped(inferred.FILE, node.attrs, report))}>{escape(str(name), quote=False)}</span>"
 
 
 def _mention(node: Node, report: Report) -> str:
     attrs = dict(node.attrs)
     kind = attrs.get("type")
     attrs["type"] = inferred.MENTION_TYPE_JSON_TO_HTML.get(kind, kind) if isinstance(kind, str) else kind
-    return f"<span{_attrs_html(_mapped('mention', attrs))}>{render_inline(node.content, report)}</span>"
+    return f"<span{_attrs_html(_mapped('mention', attrs, report))}>{render_inline(node.content, report)}</span>"
 
 
 def _var(node: Node, report: Report) -> str:
-    return f"<span{_attrs_html(_mapped(inferred.VAR, node.attrs))}></span>"
+    return f"<span{_attrs_html(_mapped(inferred.VAR, node.attrs, report))}></span>"
 
 
 INLINE_RENDERERS: dict[str, Callable[[Node, Report], str]] = {
@@ -265,15 +282,15 @@ INLINE_RENDERERS: dict[str, Callable[[Node, Report], str]] = {
 }
 
 
-def _open_mark(mark: Mark) -> tuple[str, str]:
+def _open_mark(mark: Mark, report: Report) -> tuple[str, str]:
     """The opening and closing tag of a mark."""
     tag = SIMPLE_MARK_TAGS.get(mark.type)
     if tag:
         return f"<{tag}>", f"</{tag}>"
     if mark.type == "link":
-        return f"<a{_attrs_html(_mapped('link', mark.attrs))}>", "</a>"
+        return f"<a{_attrs_html(_mapped('link', mark.attrs, report))}>", "</a>"
     if mark.type == "discussion":
-        return f"<span{_attrs_html(_mapped('discussion', mark.attrs))}>", "</span>"
+        return f"<span{_attrs_html(_mapped('discussion', mark.attrs, report))}>", "</span>"
     if mark.type == "styles":
         css = {STYLES_CSS_BY_KEY[key]: value for key, value in mark.attrs.items() if key in STYLES_CSS_BY_KEY}
         return f"<span{_attrs_html([_style(css)])}>", "</span>"
@@ -290,6 +307,6 @@ def _inline(node: Node, report: Report) -> str:
     for mark in sorted(node.marks, key=lambda m: _MARK_RANK.get(m.type, len(MARK_ORDER)), reverse=True):
         if mark.type not in _MARK_RANK:
             report.add(f"unknown mark {mark.type!r}", "plain text", node.line)
-        opening, closing = _open_mark(mark)
+        opening, closing = _open_mark(mark, report)
         body = f"{opening}{body}{closing}"
     return body

@@ -3,15 +3,17 @@
 ``write_gfm`` expresses every node and mark of the tree in a form the Markdown reader reads back to the
 same normal form:
 
-| construct                                   | local Markdown form                                   |
-| ------------------------------------------- | ----------------------------------------------------- |
-| banner                                      | GitHub alert ``> [!NOTE]`` / TIP / WARNING / CAUTION  |
-| mention                                     | ``@[type:id:label]`` (HTML ``<span mention-...>`` with an avatar) |
-| checklist                                   | ``- [ ] `` / ``- [x] ``                                |
-| underline, discussion, styles marks; file, var; image with width | inline HTML of ``converter.writers.html`` |
-| columns; aligned or empty paragraph; heading with a break or alignment | block HTML                  |
-| table that GFM cannot hold (spans, colours, widths, justify, header cells outside row 1, several paragraphs or breaks in a cell) | block HTML |
-| em / strong / strike where no delimiter can open and close | ``<em>`` / ``<strong>`` / ``<del>``       |
+| construct                                            | local Markdown form                               |
+| ---------------------------------------------------- | ------------------------------------------------- |
+| banner                                               | GitHub alert ``> [!NOTE]``, TIP, WARNING, CAUTION |
+| mention                                              | ``@[type:id:label]``; HTML span with an avatar    |
+| checklist                                            | ``- [ ] `` / ``- [x] ``                            |
+| underline, discussion, styles; file, var; image width | inline HTML of ``converter.writers.html``        |
+| columns; aligned or empty paragraph; heading with br | block HTML                                        |
+| table GFM cannot hold (note 1)                       | block HTML                                        |
+| em / strong / strike no delimiter can open and close | ``<em>`` / ``<strong>`` / ``<del>``               |
+
+Note 1: spans, colours, widths, justify, header cells outside row 1, several paragraphs or a break in a cell.
 
 ``write_productive`` first lowers what the Markdown endpoints cannot take (``markdown_lowering``), then
 writes plain GFM with two-space hard breaks (spec §2.4) and no HTML. ``needs_html`` says whether that
@@ -112,20 +114,39 @@ def _other_attrs(node: Node, allowed: tuple[str, ...]) -> bool:
     return any(value not in (None, "", [], {}) for key, value in node.attrs.items() if key not in allowed)
 
 
+_COLLAPSIBLE = re.compile(r"[ \t\n\r\f]{2,}|^[ \t\n\r\f]|[ \t\n\r\f]$|[\t\r\f]")
+
+
+def _inline(nodes: list[Node], w: Writer) -> str | None:
+    """Inline Markdown, or ``None`` when it embeds HTML and the HTML reader would collapse its whitespace."""
+    w.inline.used_html = False
+    text = write_inline(nodes, w.inline)
+    if w.inline.used_html and w.allow_html:
+        plain = "".join(n.text or "" if n.type == "text" else "\n" if n.type == "br" else "x" for n in nodes)
+        if _COLLAPSIBLE.search(plain):
+            return None
+    return text
+
+
 def _paragraph(node: Node, w: Writer) -> str:
     content = node.content
     if w.allow_html and (
         not content or content[0].type == "br" or content[-1].type == "br" or _other_attrs(node, ("id",))
     ):
         return _html_block(node, w)
-    return write_inline(content, w.inline)
+    text = _inline(content, w)
+    return _html_block(node, w) if text is None else text
 
 
 def _heading(node: Node, w: Writer) -> str:
-    if w.allow_html and (any(child.type == "br" for child in node.content) or _other_attrs(node, ("id", "level"))):
+    if w.allow_html and (
+        any(child.type == "br" for child in node.content) or _other_attrs(node, ("id", "level"))
+    ):
         return _html_block(node, w)
     level = int(node.attrs.get("level") or 1)
-    text = write_inline(node.content, w.inline)
+    text = _inline(node.content, w)
+    if text is None:
+        return _html_block(node, w)
     if text.endswith("#"):
         text = text[:-1] + "\\#"
     return "#" * level + (" " + text if text else "")
@@ -171,7 +192,12 @@ def _item(marker: str, body: str, checkbox: str = "") -> str:
 
 def _item_body(item: Node, w: Writer) -> str:
     content = item.content
-    if len(content) == 1 and content[0].type == "paragraph" and not content[0].content and not content[0].attrs:
+    if (
+        len(content) == 1
+        and content[0].type == "paragraph"
+        and not content[0].content
+        and not content[0].attrs
+    ):
         return ""  # the reader gives an empty item an empty paragraph back
     return _blocks(content, w)
 
@@ -208,10 +234,17 @@ def _gfm_table_shape(node: Node) -> list[str] | None:
         for column, cell in enumerate(row.content):
             if cell.type != expected or cell.attrs.get(inferred.ALIGN_ATTR) != aligns[column]:
                 return None
-            if any(cell.attrs.get(key, default) not in (default, None) for key, default in _CELL_DEFAULTS.items()
-                   if key != inferred.ALIGN_ATTR):
+            if any(
+                cell.attrs.get(key, default) not in (default, None)
+                for key, default in _CELL_DEFAULTS.items()
+                if key != inferred.ALIGN_ATTR
+            ):
                 return None
-            if len(cell.content) != 1 or cell.content[0].type != "paragraph" or _other_attrs(cell.content[0], ("id",)):
+            if (
+                len(cell.content) != 1
+                or cell.content[0].type != "paragraph"
+                or _other_attrs(cell.content[0], ("id",))
+            ):
                 return None
             if any(child.type == "br" for child in cell.content[0].content):
                 return None
@@ -226,9 +259,11 @@ def _table(node: Node, w: Writer) -> str:
         return _html_block(node, w)
     w.inline.table = True
     try:
-        rows = [[write_inline(cell.content[0].content, w.inline) for cell in row.content] for row in node.content]
+        rows = [[_inline(cell.content[0].content, w) for cell in row.content] for row in node.content]
     finally:
         w.inline.table = False
+    if any(cell is None for cells in rows for cell in cells):
+        return _html_block(node, w)
     lines = ["| " + " | ".join(cells) + " |" for cells in rows]
     lines.insert(1, "| " + " | ".join(delimiters) + " |")
     return "\n".join(lines)

@@ -30,8 +30,12 @@ from converter.writers import html as html_writer
 #: Delimiters to try per mark, in order of preference.
 DELIMITERS = {"em": ("*", "_"), "strong": ("**", "__"), "strike": ("~~",)}
 #: Which mark opens first when two start together and cover equally long runs (outermost first).
-MARK_RANK = {name: rank for rank, name in enumerate(
-    ("link", "discussion", "styles", inferred.UNDERLINE, "strike", "strong", "em", "code"))}
+MARK_RANK = {
+    name: rank
+    for rank, name in enumerate(
+        ("link", "discussion", "styles", inferred.UNDERLINE, "strike", "em", "strong", "code")
+    )
+}
 #: Stands for a neighbour whose delimiter is chosen later: any delimiter starts with ASCII punctuation.
 _UNDECIDED = "\x00"
 _SENTINEL = "\ue000"
@@ -40,7 +44,9 @@ _ALWAYS = re.compile(r"([\\*`\[\]$])")
 _TAG_OR_ENTITY = re.compile(r"<(?=[A-Za-z/!?]|$)|&(?=[#A-Za-z0-9]|$)")
 _UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
 _TILDE = re.compile(r"~(?=~|$)|(?<=~)~|^~")
-_AUTOLINK = re.compile(r"(?i)(?<=https)(:)|(?<=http)(:)|(?<=mailto)(:)|(?<=xmpp)(:)|(?<=www)(\.)|(?<=[\w.+-])(@)")
+_AUTOLINK = re.compile(
+    r"(?i)(?<=https)(:)|(?<=http)(:)|(?<=mailto)(:)|(?<=xmpp)(:)|(?<=www)(\.)|(?<=[\w.+-])(@)"
+)
 _BANG_AT_END = re.compile(r"!$")
 _LINE_START = re.compile(r"^(?:[#>+=|:-]|!!|\?\?|\d{1,9}(?=[.)]))")
 _HTML_TEXT = re.compile(r"(<[^>]*>)")
@@ -89,15 +95,17 @@ def _entities(whitespace: str) -> str:
 def keep_trailing_whitespace(text: str) -> str:
     """Trailing whitespace of a paragraph is stripped by the parser; write it as character references."""
     stripped = text.rstrip()
-    return stripped + _entities(text[len(stripped):])
+    return stripped + _entities(text[len(stripped) :])
 
 
 def code_span(value: str) -> str:
     """A code span holding ``value`` exactly (CommonMark strips one space each side when both have one)."""
     longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
     fence = "`" * (longest + 1)
-    pad = value[:1] == "`" or value[-1:] == "`" or (
-        value[:1] == " " and value[-1:] == " " and value.strip(" ") != ""
+    pad = (
+        value[:1] == "`"
+        or value[-1:] == "`"
+        or (value[:1] == " " and value[-1:] == " " and value.strip(" ") != "")
     )
     return f"{fence} {value} {fence}" if pad else f"{fence}{value}{fence}"
 
@@ -122,7 +130,10 @@ def merge_text(nodes: list[Node]) -> list[Node]:
     for node in nodes:
         last = out[-1] if out else None
         if (
-            last is not None and node.type == last.type == "text" and node.text and last.text
+            last is not None
+            and node.type == last.type == "text"
+            and node.text
+            and last.text
             and _mark_key(node.marks) == _mark_key(last.marks)
         ):
             out[-1] = Node("text", text=last.text + node.text, marks=last.marks, line=last.line)
@@ -167,7 +178,8 @@ def html_inline(nodes: list[Node], ctx: InlineContext) -> str:
     html = html_writer.render_inline(nodes, ctx.report)
     parts = _HTML_TEXT.split(html)
     return "".join(
-        part if index % 2 else escape_text(part, table=ctx.table, in_html=True) for index, part in enumerate(parts)
+        part if index % 2 else escape_text(part, table=ctx.table, in_html=True)
+        for index, part in enumerate(parts)
     )
 
 
@@ -215,7 +227,12 @@ def _mention(node: Node, ctx: InlineContext) -> str:
     kind = inferred.MENTION_TYPE_JSON_TO_HTML.get(str(attrs.get("type")), str(attrs.get("type")))
     shorthand = f"@[{kind}:{attrs.get('id')}:{label}]"
     content = "".join(child.text or "" for child in node.content)
-    if attrs.get("avatarUrl") or content != label or not MENTION_RE.fullmatch(shorthand) or label != label.strip():
+    if (
+        attrs.get("avatarUrl")
+        or content != label
+        or not MENTION_RE.fullmatch(shorthand)
+        or label != label.strip()
+    ):
         return _html_leaf(node, ctx)
     return shorthand.replace("|", "\\|") if ctx.table else shorthand
 
@@ -227,7 +244,7 @@ def _html_leaf(node: Node, ctx: InlineContext) -> str:
 LEAF_WRITERS = {"text": _text, "br": _br, "image": _image, "mention": _mention}
 
 
-# --- wraps ----------------------------------------------------------------------------------------------------
+# --- wraps --------------------------------------------------------------------------------------------------
 
 
 def _is_space(ch: str) -> bool:
@@ -239,7 +256,7 @@ def _is_punct(ch: str) -> bool:
 
 
 def _flanking(before: str, after: str) -> tuple[bool, bool]:
-    """(left-flanking, right-flanking) of a delimiter run between ``before`` and ``after`` (CommonMark 6.2)."""
+    """(left-flanking, right-flanking) of a delimiter run between ``before`` and ``after`` (CommonMark 6.2)"""
     left = not _is_space(after) and (not _is_punct(after) or _is_space(before) or _is_punct(before))
     right = not _is_space(before) and (not _is_punct(before) or _is_space(after) or _is_punct(after))
     return left, right
@@ -252,8 +269,11 @@ def _delimits(char: str, prev: str, first: str, last: str, nxt: str) -> bool:
     open_left, open_right = _flanking(prev, first)
     close_left, close_right = _flanking(last, nxt)
     if char == "_":
-        return open_left and (not open_right or _is_punct(prev)) and close_right and (
-            not close_left or _is_punct(nxt)
+        return (
+            open_left
+            and (not open_right or _is_punct(prev))
+            and close_right
+            and (not close_left or _is_punct(nxt))
         )
     return open_left and close_right
 

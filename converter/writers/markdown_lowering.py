@@ -1,4 +1,4 @@
-"""Lowering for the ``productive-md`` target: what Productive's Markdown endpoints cannot take (spec §2, §2.6).
+"""Lowering for ``productive-md``: what Productive's Markdown endpoints cannot take (spec §2, §2.6).
 
 Runs after ``converter.lowering.lower_for_productive``; every change is one report entry.
 
@@ -72,7 +72,9 @@ def _paragraph(node: Node, report: Report) -> list[Node]:
 
 
 def _heading(node: Node, report: Report) -> list[Node]:
-    content = [_space_for_break(child, report, "heading") for child in _inline(node.content, report, node.line)]
+    content = [
+        _space_for_break(child, report, "heading") for child in _inline(node.content, report, node.line)
+    ]
     return [Node("heading", _drop_align(node, report), content, line=node.line)]
 
 
@@ -114,8 +116,10 @@ def _table(node: Node, report: Report) -> list[Node]:
                 report.add(f"{cell.type} in table row {index + 1}", cell_type, node.line)
             cells.append(Node(cell_type, {}, [_cell_paragraph(cell, report)], line=cell.line))
             _report_cell_attrs(cell, report, node.line)
-            cells += [Node(cell_type, {}, [Node("paragraph")])
-                      for _ in range(int(cell.attrs.get("colspan") or 1) - 1)]
+            cells += [
+                Node(cell_type, {}, [Node("paragraph")])
+                for _ in range(int(cell.attrs.get("colspan") or 1) - 1)
+            ]
         cells += [Node(cell_type, {}, [Node("paragraph")]) for _ in range(width - len(cells))]
         out_rows.append(Node("table_row", {}, cells))
     return [Node("table", dict(node.attrs), out_rows, line=node.line)]

@@ -21,6 +21,15 @@ from sync.state import write_atomic
 ASSETS = "assets"
 _UNSAFE = re.compile(r"[^\w.+-]+")
 _MAX_NAME = 80
+#: Leading bytes -> suffix, for export files stored without one (Confluence's attachment thumbnails).
+_MAGIC = ((b"\x89PNG", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"GIF8", ".gif"), (b"%PDF", ".pdf"))
+
+
+def sniffed_suffix(data: bytes) -> str:
+    """The suffix the content's leading bytes say, or ``""``."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return ".webp"
+    return next((suffix for magic, suffix in _MAGIC if data.startswith(magic)), "")
 
 
 def safe_name(name: str, fallback_suffix: str = "") -> str:
@@ -60,6 +69,8 @@ class AssetStore:
         self.counts = AssetCounts()
         self._folders: dict[str, _Folder] = {}
         self._placed: dict[tuple[str, str], str] = {}
+        #: Paths (relative to the output folder) of the files written.
+        self.written: list[str] = []
 
     def place(self, export_name: str, display_name: str, page_path: str) -> str:
         """Copy ``export_name`` into the assets folder of ``page_path``; the href from that page to it."""
@@ -76,7 +87,7 @@ class AssetStore:
         if digest in state.by_hash:
             self.counts.deduplicated += 1
             return state.by_hash[digest]
-        wanted = safe_name(display_name, posixpath.splitext(export_name)[1])
+        wanted = safe_name(display_name, posixpath.splitext(export_name)[1] or sniffed_suffix(data))
         name, number = wanted, 1
         while name.lower() in state.names:
             number += 1
@@ -85,6 +96,7 @@ class AssetStore:
         state.names.add(name.lower())
         state.by_hash[digest] = name
         write_atomic(self.out_dir / folder / name, data)
+        self.written.append(posixpath.join(folder, name))
         self.counts.copied += 1
         self.counts.bytes_written += len(data)
         return name

@@ -14,6 +14,7 @@ import contextlib
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -24,8 +25,10 @@ from converter.errors import InputError
 MAX_ENTRIES = 200_000
 MAX_ENTRY_BYTES = 1 << 30
 MAX_TOTAL_BYTES = 8 << 30
-#: A member inflating more than this many times its compressed size is treated as a zip bomb.
+#: A member over ``RATIO_FROM_BYTES`` inflating more than this many times its compressed size is treated as
+#: a zip bomb (small files may compress that well innocently).
 MAX_RATIO = 200
+RATIO_FROM_BYTES = 1 << 20
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _UTF8_FLAG = 0x800
@@ -55,6 +58,9 @@ class Export:
         """The bytes of one file of the export (``name`` as listed in ``names``)."""
         raise NotImplementedError
 
+    def close(self) -> None:
+        """Release the open archive, if any."""
+
     def read_text(self, name: str) -> str:
         """A page or ``index.html`` as text (exports are UTF-8; stray bytes are replaced, not fatal)."""
         return self.read_bytes(name).decode("utf-8", errors="replace")
@@ -80,17 +86,15 @@ class Export:
         parts = urlsplit(ref)
         if parts.scheme or parts.netloc or not parts.path:
             return None
-        path = posixpath.normpath(posixpath.join(base, parts.path))
-        if path.startswith(("../", "/")) or path in ("..", ".") or unquote(path).startswith(("../", "/")):
-            return None
-        return self.find(path)
+        return self.find(posixpath.normpath(posixpath.join(base, parts.path)))
 
 
 class FolderExport(Export):
-    """An unpacked export folder."""
+    """An unpacked export folder; symbolic links are left out, so nothing outside the folder is read."""
 
     def __init__(self, root: Path) -> None:
-        names = [p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()]
+        files = (p for p in root.rglob("*") if p.is_file() and not p.is_symlink())
+        names = [p.relative_to(root).as_posix() for p in files]
         super().__init__(root, names)
 
     def read_bytes(self, name: str) -> bytes:
@@ -106,27 +110,41 @@ class ZipExport(Export):
             self._zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as exc:
             raise InputError(f"not a readable zip file ({exc})", str(path)) from None
-        infos = [info for info in self._zip.infolist() if not info.is_dir()]
-        if len(infos) > self.limits.entries:
-            raise InputError(f"zip has {len(infos)} entries, over the limit {self.limits.entries}", str(path))
-        members = {_checked_name(info, path): info for info in self._zip.infolist()}
-        total = 0
-        for name, info in members.items():
-            if info.is_dir():
-                continue
-            total += info.file_size
-            if info.file_size > self.limits.entry_bytes or total > self.limits.total_bytes:
-                raise InputError(f"zip entry {name!r} is too large to import safely", str(path))
-            if info.compress_size and info.file_size / info.compress_size > self.limits.ratio:
-                raise InputError(f"zip entry {name!r} is compressed suspiciously well (zip bomb?)", str(path))
+        try:
+            members = self._checked_members(path)
+        except InputError:
+            self._zip.close()
+            raise
         prefix = _root_prefix([n for n, info in members.items() if not info.is_dir()], str(path))
         self._members = {n[len(prefix):]: info for n, info in members.items() if n.startswith(prefix)}
         super().__init__(path, [n for n, info in self._members.items() if not info.is_dir()])
 
+    def _checked_members(self, path: Path) -> dict[str, zipfile.ZipInfo]:
+        """Every entry by its checked name; raises on a bad name or a size over the limits."""
+        infos = self._zip.infolist()
+        if len(infos) > self.limits.entries:
+            raise InputError(f"zip has {len(infos)} entries, over the limit {self.limits.entries}", str(path))
+        members = {_checked_name(info, path): info for info in infos}
+        total = 0
+        for name, info in members.items():
+            total += info.file_size
+            if info.file_size > self.limits.entry_bytes or total > self.limits.total_bytes:
+                raise InputError(f"zip entry {name!r} is too large to import safely", str(path))
+            big = info.file_size > RATIO_FROM_BYTES
+            if big and info.compress_size and info.file_size / info.compress_size > self.limits.ratio:
+                raise InputError(f"zip entry {name!r} is compressed suspiciously well (zip bomb?)", str(path))
+        return members
+
+    def close(self) -> None:
+        self._zip.close()
+
     def read_bytes(self, name: str) -> bytes:
         info = self._members[name]
-        with self._zip.open(info) as stream:
-            data = stream.read(info.file_size + 1)
+        try:
+            with self._zip.open(info) as stream:
+                data = stream.read(info.file_size + 1)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as exc:
+            raise InputError(f"zip entry {name!r} is damaged ({exc})", str(self.source)) from None
         if len(data) > info.file_size:
             raise InputError(f"zip entry {name!r} inflates beyond its declared size", str(self.source))
         return data

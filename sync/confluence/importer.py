@@ -9,6 +9,7 @@ local Markdown atomically. Problems with one page or one file are reported, neve
 
 from __future__ import annotations
 
+import json
 import posixpath
 import sys
 import tempfile
@@ -18,8 +19,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 import yaml
+from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 import converter
@@ -39,6 +42,10 @@ from sync.state import STATE_DIR, write_atomic
 
 #: Heading of the list of attachments a page's body does not show.
 FILES_HEADING = "Files"
+#: The list of files the last import wrote, in the sync state folder of the output.
+MANIFEST = "confluence-import.json"
+#: Where the export keeps attached files, and the previews Confluence renders of them.
+ATTACHMENTS, THUMBNAILS = "attachments/", "attachments/thumbnails/"
 
 
 @dataclass(slots=True)
@@ -62,10 +69,14 @@ class _PageJob:
         self.importer = importer
         self.meta = meta
         self.path = path
+        #: Export files the body uses, and every local path it refers to (found in the export or not).
         self.used: set[str] = set()
+        self.referenced: set[str] = set()
         find = importer.export.resolve
         self.attachments = [(find(a.path), a) for a in meta.attachments]
-        self.names = {name: attachment.name for name, attachment in self.attachments if name}
+        # Original names by export name, and by path for the listed files the export lacks.
+        self.names = {_local_path(a.path): a.name for a in meta.attachments}
+        self.names.update({name: attachment.name for name, attachment in self.attachments if name})
 
     def run(self, html: str, order: int | None) -> str:
         report = Report(self.path)
@@ -93,6 +104,7 @@ class _PageJob:
                 continue
             if not is_local(ref.target) or ref.target.startswith("/"):
                 continue
+            self.referenced.add(_local_path(ref.target))
             copied = self.copy(ref.target)
             if copied is None:
                 stats.missing_files.append(Problem(self.path, ref.target, f"{ref.kind} not in the export"))
@@ -110,12 +122,23 @@ class _PageJob:
         if name is None:
             return None
         self.used.add(name)
-        return self.importer.assets.place(name, self.names.get(name, posixpath.basename(name)), self.path)
+        return self.importer.assets.place(name, self.display_name(name), self.path)
+
+    def display_name(self, name: str) -> str:
+        """The attachment's own name; a thumbnail is named after the file it previews."""
+        if name in self.names:
+            return self.names[name]
+        if name.startswith(THUMBNAILS):
+            original = ATTACHMENTS + name[len(THUMBNAILS):]
+            for export_name, shown in self.names.items():
+                if posixpath.splitext(export_name)[0] == original:
+                    return f"{posixpath.splitext(shown)[0]}-preview"
+        return posixpath.basename(name)
 
     def with_files_list(self, doc: Node) -> Node:
         items = []
         for name, attachment in self.attachments:
-            if name in self.used:
+            if name in self.used or _local_path(attachment.path) in self.referenced:
                 continue
             href = self.copy(attachment.path)
             if href is None:
@@ -129,6 +152,11 @@ class _PageJob:
             return doc
         heading = Node("heading", {"level": 2}, [text(FILES_HEADING)])
         return Node(doc.type, dict(doc.attrs), [*doc.content, heading, Node("ul", content=items)])
+
+
+def _local_path(ref: str) -> str:
+    """A relative reference as a plain path, for comparing references written differently."""
+    return posixpath.normpath(unquote(urlsplit(ref).path))
 
 
 def front_matter(meta: PageMeta, order: int | None) -> str:
@@ -152,7 +180,7 @@ def _progress(enabled: bool, total: int) -> Iterator[Any]:
         return
     columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                TextColumn("{task.description}"))
-    with Progress(*columns, transient=True) as progress:
+    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
         task = progress.add_task("", total=total)
         yield lambda title: progress.update(task, advance=1, description=title[:40])
 
@@ -212,9 +240,36 @@ class Importer:
                 advance(self.pages[file].title)
         self.stats.pages = len(files)
         self.stats.assets = self.assets.counts
+        self.stats.stale_removed = self._replace_manifest([*self.paths.values(), *self.assets.written])
         self.stats.seconds = time.perf_counter() - self.started
         write_atomic(self.out_dir / REPORT_NAME, render(self.stats))
         return ImportResult(self.out_dir, self.paths, self.stats)
+
+    def _replace_manifest(self, written: list[str]) -> list[str]:
+        """Record the files this import wrote; remove those an earlier import wrote and this one did not.
+
+        A page renamed in Confluence gets a new file name; without this its old file would stay and be
+        pushed as a second page. Only files listed by the earlier import (inside the folder) are touched.
+        """
+        manifest = self.out_dir / STATE_DIR / MANIFEST
+        try:
+            before = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
+        except (OSError, ValueError, AttributeError):
+            before = []
+        root = self.out_dir.resolve()
+        stale = []
+        for name in sorted(set(before) - set(written)):
+            path = (self.out_dir / str(name)).resolve()
+            if root in path.parents and path.is_file():
+                path.unlink()
+                stale.append(str(name))
+                for folder in path.parents:
+                    if folder == root or any(folder.iterdir()):
+                        break
+                    folder.rmdir()
+        record = {"export": str(self.export.source), "files": sorted(written)}
+        write_atomic(manifest, json.dumps(record, indent=1) + "\n")
+        return stale
 
     def _import_page(self, file: str, order: int | None) -> None:
         path = self.paths[file]
@@ -235,9 +290,11 @@ def import_export(export_path: Path, out_dir: Path, *, progress: bool | None = N
     showing a bar when stderr is a terminal.
     """
     export = open_export(Path(export_path), limits)
-    importer = Importer(export, Path(out_dir))
-    show = sys.stderr.isatty() if progress is None else progress
-    return importer.run(progress=show)
+    try:
+        importer = Importer(export, Path(out_dir))
+        return importer.run(progress=sys.stderr.isatty() if progress is None else progress)
+    finally:
+        export.close()
 
 
 def push_state_path(export_path: Path) -> Path:

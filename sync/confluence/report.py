@@ -42,6 +42,8 @@ class ImportStats:
     broken_links: list[Problem] = field(default_factory=list)
     missing_files: list[Problem] = field(default_factory=list)
     failed_pages: list[Problem] = field(default_factory=list)
+    #: Files an earlier import wrote that this one no longer does (renamed or deleted pages), removed.
+    stale_removed: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -83,6 +85,7 @@ def render(stats: ImportStats) -> str:
         f"| lowered constructs | {sum(stats.lowered.values())} |",
         f"| broken links (pages not in the export) | {len(stats.broken_links)} |",
         f"| missing files | {len(stats.missing_files)} |",
+        f"| files of an earlier import removed | {len(stats.stale_removed)} |",
         "",
         "## Lowered constructs",
         "",
@@ -96,9 +99,12 @@ def render(stats: ImportStats) -> str:
     sections = (
         ("Pages that failed to convert", stats.failed_pages, ("page", "export file", "error")),
         ("Pages placed by their breadcrumbs", stats.placed_by_breadcrumbs, ("page", "export file", "parent")),
-        ("Broken links", stats.broken_links, ("page", "link", "text")),
+        ("Broken links", stats.broken_links, ("page", "link", "why")),
         ("Missing files", stats.missing_files, ("page", "reference", "name")),
     )
     for title, problems, headers in sections:
         lines += [f"## {title} ({len(problems)})", "", *_table(problems, headers)]
+    if stats.stale_removed:
+        lines += [f"## Files of an earlier import removed ({len(stats.stale_removed)})", ""]
+        lines += [f"- `{name}`" for name in stats.stale_removed]
     return "\n".join(lines).rstrip() + "\n"

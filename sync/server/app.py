@@ -40,6 +40,8 @@ DEFAULT_ORG = "1"
 JSONAPI = "application/vnd.api+json"
 #: Request bodies above this size get a 413 (the live cap is unknown; 5 MB holds any real page).
 MAX_BODY_BYTES = 5 * 1024 * 1024
+#: ids in paths longer than this cannot exist (SQLite integers have at most 19 digits)
+MAX_ID_DIGITS = 18
 BAD_GATEWAY_HTML = (
     b"<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>"
 )
@@ -97,7 +99,9 @@ class LocalServer:
         self.url = f"http://{bound_host}:{bound_port}/api/v2/"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
-            kwargs={"poll_interval": 0.05}, name="productive-local-server", daemon=True
+            kwargs={"poll_interval": 0.05},
+            name="productive-local-server",
+            daemon=True,
         )
         self._thread.start()
         return self
@@ -133,35 +137,31 @@ class LocalServer:
     def handle(
         self, method: str, target: str, headers: dict[str, str], read_body: Any
     ) -> tuple[Response, bool]:
-        """One request -> (response, whether the body was left unread and the connection must close)."""
+        """One request -> (response, whether the body was left unread so the connection must close)."""
         if self.latency:
             time.sleep(self.latency)
+        length = headers.get("content-length") or "0"
+        pending = length != "0"
         try:
+            if not length.isdigit():
+                raise Problem(400, "Content-Length must be a number of bytes", code="bad_request")
             self._authenticate(headers)
             self._rate_limit()
-            length = int(headers.get("content-length") or 0)
-            if length and not headers.get("content-type", "").startswith(JSONAPI):
+            if pending and not headers.get("content-type", "").startswith(JSONAPI):
                 raise Problem(415, f"Content-Type must be {JSONAPI}", code="unsupported_media_type")
-            if length > self.max_body_bytes:
-                return Problem(
-                    413, f"request body over {self.max_body_bytes} bytes", code="payload_too_large"
-                ).response(), True
-            body = _parse_json(read_body(length)) if length else None
+            if int(length) > self.max_body_bytes:
+                raise Problem(413, f"request body over {self.max_body_bytes} bytes", code="payload_too_large")
+            raw = read_body(int(length)) if pending else b""
+            pending = False
             parts = urlsplit(target)
-            request = Request(
-                method,
-                parts.path,
-                dict(parse_qsl(parts.query, keep_blank_values=True)),
-                body,
-                self.url,
-                headers,
-            )
+            query = dict(parse_qsl(parts.query, keep_blank_values=True))
+            request = Request(method, parts.path, query, _parse_json(raw) if raw else None, self.url, headers)
             return self._dispatch(request), False
         except Problem as problem:
-            return problem.response(), False
+            return problem.response(), pending
         except Exception:  # noqa: BLE001 - a bug must still answer JSON:API, never a traceback
             log.exception("local server: unexpected error on %s %s", method, target)
-            return Problem(500, "unexpected server error", code="server_error").response(), False
+            return Problem(500, "unexpected server error", code="server_error").response(), pending
 
     def _dispatch(self, request: Request) -> Response:
         allowed = False
@@ -169,6 +169,8 @@ class LocalServer:
             match = pattern.match(request.path)
             if not match:
                 continue
+            if any(len(group) > MAX_ID_DIGITS for group in match.groups()):
+                raise Problem(404, f"no record at {request.path}", code="record_not_found")
             allowed = True
             if method == request.method:
                 return self._run(request, handler, match.groups())
@@ -234,12 +236,12 @@ def embedded(db_path: str | Path | None = None) -> LocalServer:
 def _parse_json(raw: bytes) -> Any:
     try:
         return json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise Problem(400, f"malformed JSON body: {exc}", code="invalid_json") from None
 
 
 def _bad_gateway() -> Response:
-    return Response(502, None, {"_html": "1"})
+    return Response(502, html=BAD_GATEWAY_HTML)
 
 
 def _handler_class(server: LocalServer) -> type[BaseHTTPRequestHandler]:
@@ -272,8 +274,8 @@ def _handler_class(server: LocalServer) -> type[BaseHTTPRequestHandler]:
 
         def _send(self, response: Response, close: bool) -> None:
             headers = dict(response.headers)
-            if headers.pop("_html", None):
-                payload, content_type = BAD_GATEWAY_HTML, "text/html"
+            if response.html is not None:
+                payload, content_type = response.html, "text/html"
             elif response.document is None:
                 payload, content_type = b"", None
             else:

@@ -51,7 +51,6 @@ FILES_PREFIX = "/files"
 ATTACHMENT_TYPES = ("attachment", "inline")
 #: The largest file the storage accepts (Productive's limit is unknown; the sync side defaults to 25 MB).
 MAX_OBJECT_SIZE = 100 * 1024 * 1024
-MAX_PAGE_SIZE = 200
 #: Room for the form fields around the file in a storage POST.
 FORM_OVERHEAD = 64 * 1024
 
@@ -190,13 +189,13 @@ class Attachments:
     def get(self, attachment_id: int) -> dict[str, Any]:
         return self._row(attachment_id)
 
-    def list(self, page_ids: list[int] | None, number: int, size: int) -> tuple[list[dict[str, Any]], int]:
+    def rows(self, page_ids: list[int] | None, number: int, size: int) -> tuple[list[dict[str, Any]], int]:
         """Rows (optionally of some pages) by id, one page of the listing, and the total count."""
         where, params = "1 = 1", []
         if page_ids is not None:
             where = f"page_id IN ({','.join('?' * len(page_ids))})" if page_ids else "0 = 1"
             params = list(page_ids)
-        size = max(1, min(size, MAX_PAGE_SIZE))
+        size = max(1, min(size, listing.MAX_PAGE_SIZE))
         with self.store.transaction() as db:
             total = db.execute(f"SELECT COUNT(*) FROM attachments WHERE {where}", params).fetchone()[0]
             rows = db.execute(
@@ -309,7 +308,7 @@ class Attachments:
             elif key.startswith("filter["):
                 raise Problem(400, f"Filter '{key}' is not supported here", code="unsupported_filter")
         paging = listing.parse({k: v for k, v in request.query.items() if k.startswith("page[")})
-        rows, total = self.list(page_ids, paging.number, paging.size)
+        rows, total = self.rows(page_ids, paging.number, paging.size)
         meta, links = listing.pagination(paging, total, request.base_url + "attachments", request.query)
         root = _root(request)
         data = [self.resource(row, root) for row in rows]

@@ -89,5 +89,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"  PRODUCTIVE_API_TOKEN={server.token}", flush=True)
     print(f"  PRODUCTIVE_ORG_ID={server.org_id}", flush=True)
     print("Press Ctrl+C to stop.", flush=True)
-    server.wait()
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        print("Stopped.", flush=True)
     return 0

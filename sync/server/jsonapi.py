@@ -40,11 +40,13 @@ class Request:
 
 @dataclass(slots=True)
 class Response:
-    """A handler's answer; ``document`` None means no body (204)."""
+    """A handler's answer; ``document`` None means no body (204), unless ``html`` holds an HTML page (the
+    502 of a failing docs-realtime)."""
 
     status: int
     document: dict[str, Any] | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    html: bytes | None = None
 
 
 class Problem(Exception):

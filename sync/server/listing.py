@@ -101,6 +101,8 @@ def _filter(name: str, operator: str, value: str, exact_time: bool) -> tuple[str
             )
         try:
             ids = [int(part) for part in value.split(",") if part.strip()]
+            if any(abs(number) >= 2**63 for number in ids):
+                raise ValueError(value)
         except ValueError:
             raise Problem(
                 400, f"Filter '{name}' expects ids, not {value!r}", code="unsupported_filter_value_type"

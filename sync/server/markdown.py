@@ -11,6 +11,7 @@ GFM table alignment is dropped (§2.3: alignment needs HTML). Headings deeper th
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import Any
 
@@ -137,15 +138,27 @@ BLOCK_RULES: dict[str, Callable[[Token], list[Node]]] = {
 
 
 def _inlines(tokens: list[Token], marks: list[Mark]) -> list[Node]:
+    """Inline nodes, adjacent text with equal marks merged (ProseMirror stores it that way)."""
     nodes: list[Node] = []
     for token in tokens:
         rule = INLINE_RULES.get(token["type"])
-        if rule is not None:
-            nodes += rule(token, marks)
+        for node in rule(token, marks) if rule is not None else []:
+            last = nodes[-1] if nodes else None
+            if last is not None and last.type == node.type == "text" and last.marks == node.marks:
+                last.text = (last.text or "") + (node.text or "")
+            else:
+                nodes.append(node)
     return nodes
 
 
 def _text(token: Token, marks: list[Mark]) -> list[Node]:
+    """Text with its entity references decoded (mistune leaves ``&amp;`` to the renderer; a backslash
+    escape arrives as its own token, so ``\\&amp;`` stays literal)."""
+    raw = html.unescape(token.get("raw", ""))
+    return [text(raw, marks)] if raw else []
+
+
+def _literal(token: Token, marks: list[Mark]) -> list[Node]:
     raw = token.get("raw", "")
     return [text(raw, marks)] if raw else []
 
@@ -175,7 +188,7 @@ def _image(token: Token, marks: list[Mark]) -> list[Node]:
 
 INLINE_RULES: dict[str, Callable[[Token, list[Mark]], list[Node]]] = {
     "text": _text,
-    "inline_html": _text,
+    "inline_html": _literal,
     "codespan": lambda token, marks: [text(token["raw"], [*marks, Mark("code")])] if token.get("raw") else [],
     "strong": _marked("strong"),
     "emphasis": _marked("em"),

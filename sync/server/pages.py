@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from converter.lowering import lower_for_productive
-from converter.model import Node, to_json
+from converter.model import Node, from_json, to_json
 from converter.report import Report
 from sync.server import listing
 from sync.server.jsonapi import Problem, Request, Response
@@ -53,6 +53,8 @@ RELATIONSHIPS = (
     "template_object",
 )
 LOCAL_PERSON_ID = "1"
+#: SQLite's largest integer; a bigger id cannot exist.
+MAX_ID = 2**63 - 1
 
 
 class Pages:
@@ -159,14 +161,18 @@ class Pages:
                     422, f"missing the required `{kind}` field", code="invalid_attribute", pointer=kind
                 )
             source = _content(request.body, kind, kind)
-            row = self.store.get(int(page_id))
+            self.store.get(int(page_id))
             added = _convert(convert, source, kind)
-            if append:
-                current = json.loads(row["body"]).get("content") or []
-                if current == [{"type": "paragraph"}]:
-                    current = []
-                added = Node("doc", content=[*_nodes(current), *added.content])
-            return self.single(self.store.write_body(int(page_id), _dumps(added)))
+
+            def change(current: str) -> str:
+                if not append:
+                    return _dumps(added)
+                blocks = json.loads(current).get("content") or []
+                if blocks == [{"type": "paragraph"}]:
+                    blocks = []
+                return _dumps(Node("doc", content=[*_nodes(blocks), *added.content]))
+
+            return self.single(self.store.write_body(int(page_id), change))
 
         return handler
 
@@ -230,7 +236,6 @@ def _convert(convert: Callable[[str], Node], source: str, pointer: str) -> Node:
         raise Problem(422, detail, code="invalid_attribute", pointer=pointer) from None
 
 
-
 def _dumps(doc: Node) -> str:
     if not doc.content:
         return EMPTY_BODY
@@ -238,8 +243,6 @@ def _dumps(doc: Node) -> str:
 
 
 def _nodes(content: list[dict[str, Any]]) -> list[Node]:
-    from converter.model import from_json
-
     return [from_json(block) for block in content]
 
 
@@ -286,7 +289,12 @@ def _title(value: Any) -> str:
 def _int(value: Any, key: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int | str) or not str(value).isdigit():
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | str)
+        or not str(value).isdigit()
+        or int(value) > MAX_ID
+    ):
         raise Problem(
             422, f"`{key}` must be an integer id", code="invalid_attribute", pointer=f"data/attributes/{key}"
         )

@@ -11,7 +11,7 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -182,10 +182,11 @@ class Store:
                 )
             return self.get(cursor.lastrowid)
 
-    def write_body(self, page_id: int, body: str) -> dict[str, Any]:
-        """Store a new body; ``version_number`` counts body writes (null until the first one)."""
+    def write_body(self, page_id: int, change: Callable[[str], str]) -> dict[str, Any]:
+        """Store ``change(current body)`` in one transaction, so concurrent appends never lose each other;
+        ``version_number`` counts body writes (null until the first one)."""
         with self.transaction() as db:
-            self._row(db, page_id)
+            body = change(self._row(db, page_id)["body"])
             now = self.now()
             db.execute(
                 "UPDATE pages SET body = ?, version_number = COALESCE(version_number, 0) + 1, edited_at = ?,"

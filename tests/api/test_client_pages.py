@@ -254,3 +254,21 @@ def test_delete_answers_204_without_body(local_server: LocalServer, client: Clie
         headers={"X-Auth-Token": local_server.token, "X-Organization-Id": local_server.org_id},
     )
     assert answer.status_code == 204 and answer.content == b"" and "Content-Type" not in answer.headers
+
+
+def test_concurrent_appends_from_threads_all_land(client: Client) -> None:
+    import threading
+
+    page = client.create_with_markdown("Doc", "start")
+    threads = [
+        threading.Thread(target=lambda n=n: [client.append_markdown(page.id, f"t{n} {i}") for i in range(5)])
+        for n in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    final = client.get_page(page.id)
+    texts = [block["content"][0]["text"] for block in final.body["content"]]
+    assert len(texts) == 21 and sorted(texts[1:]) == sorted(f"t{n} {i}" for n in range(4) for i in range(5))
+    assert final.version_number == 20

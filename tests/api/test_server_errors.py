@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 from typing import Any
 
@@ -217,3 +218,43 @@ def test_error_object_shape_matches_the_live_api(local_server: LocalServer) -> N
         "meta": {},
         "source": {"pointer": "data/attributes/title"},
     }
+
+
+def test_refused_bodies_do_not_break_the_kept_alive_connection(local_server: LocalServer) -> None:
+    """A 415 or 401 answered before the body was read must not leave that body in the connection."""
+    payload = json.dumps({"data": {"type": "pages", "attributes": {"title": "T", "markdown": "x"}}})
+    with requests.Session() as session:
+        url = local_server.url + "pages/create_with_markdown"
+        wrong_type = session.post(
+            url, data=payload, headers=_headers(local_server, **{"Content-Type": "text/plain"})
+        )
+        wrong_token = session.post(
+            url, data=payload, headers=_headers(local_server, **{"X-Auth-Token": "bad"})
+        )
+        good = session.post(url, data=payload, headers=_headers(local_server))
+    assert [wrong_type.status_code, wrong_token.status_code, good.status_code] == [415, 401, 201]
+    host, port = local_server.url.split("/")[2].split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=5)
+    connection.request(
+        "POST",
+        "/api/v2/pages/create_with_markdown",
+        body=payload,
+        headers={**_headers(local_server), "Content-Length": "x"},
+    )
+    assert connection.getresponse().status == 400
+    connection.close()
+
+
+def test_absurd_ids_and_nesting_are_client_errors(local_server: LocalServer, client: Client) -> None:
+    huge = "9" * 40
+    assert _send(local_server, "GET", f"pages/{huge}").status_code == 404
+    assert _send(local_server, "GET", f"pages?filter[parent_page_id]={huge}").status_code == 400
+    create = {"data": {"attributes": {"title": "T", "markdown": "x", "project_id": int(huge)}}}
+    assert _send(local_server, "POST", "pages/create_with_markdown", create).status_code == 422
+    deep = "[" * 100000 + "]" * 100000
+    answer = _send(local_server, "POST", "pages/create_with_markdown", deep)
+    assert answer.status_code == 400
+    _error(answer)
+    page = client.create_with_markdown("Doc", "x")
+    nested = client.replace_body_with_markdown(page.id, "> " * 2000 + "deep")
+    assert nested.body["content"][0]["type"] == "blockquote"

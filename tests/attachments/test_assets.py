@@ -71,7 +71,7 @@ def test_data_url_images_are_decoded_and_named_by_hash(tmp_path: Path) -> None:
     data_url = "data:image/png;base64," + base64.b64encode(PNG).decode()
     scan = find_assets(doc(para(image(data_url))), tmp_path / "p.md")
     asset = scan.assets[data_url]
-    assert asset.data == PNG and asset.content_type == "image/png"
+    assert asset.read() == PNG and asset.content_type == "image/png"
     assert asset.name.startswith("image-") and asset.name.endswith(".png")
 
 
@@ -118,3 +118,14 @@ def test_is_local() -> None:
     assert not any(
         is_local(u) for u in ("https://x/a.png", "mailto:a@b", "#top", "//cdn/x.png", "data:x", "")
     )
+
+
+def test_files_outside_the_root_are_refused_even_through_a_symlink(tmp_path: Path) -> None:
+    root = tmp_path / "docs"
+    root.mkdir()
+    (tmp_path / "secret.png").write_bytes(PNG)
+    (root / "link.png").symlink_to(tmp_path / "secret.png")
+    tree = doc(para(image("../secret.png"), image("link.png"), line=1))
+    scan = find_assets(tree, root / "page.md", root=root)
+    assert scan.assets == {}
+    assert [p.reason for p in scan.problems] == ["outside the synced folder, not uploaded"] * 2

@@ -11,6 +11,7 @@ from converter.model import Node, from_json
 from sync.client import Client
 from sync.pull import pull_doc
 from sync.push import push_folder
+from sync.server.app import LocalServer
 
 SHARED = "img/shared.png"
 
@@ -100,10 +101,79 @@ def test_push_twice_pull_and_push_again(client: Client, tmp_path: Path) -> None:
         text = page_file.read_text(encoding="utf-8")
         for image in images:
             assert f"assets/{quote(image)}" in text, (name, image)
-            assert (page_file.parent / "assets" / image).read_bytes() == (docs / "img" / image).read_bytes()
-    again = pull_doc(client, first.doc_id, pulled)
-    assert again.requests["by_endpoint"]["files"] == 0 if "by_endpoint" in again.requests else True
+            source = docs / "img" / image if image.endswith(".png") else docs / image
+            assert (page_file.parent / "assets" / image).read_bytes() == source.read_bytes()
+    downloads = client.stats.by_endpoint["files"]
+    again = pull_doc(client, first.doc_id, pulled)  # files already there are not downloaded again
+    assert client.stats.by_endpoint["files"] == downloads
+    assert {o.action for o in again.outcomes} == {"unchanged"}
     third = push_folder(pulled, client)
     assert third.requests["writes"] == 0, [o.as_dict() for o in third.outcomes]
     assert attachments_by_page(client) == expected
     assert time.monotonic() - started < 30
+
+
+def test_a_changed_image_is_uploaded_and_the_body_rewritten_once(client: Client, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "shot.png").write_bytes(png(1))
+    (docs / "page.md").write_text("# Page\n\n![shot](shot.png)\n", encoding="utf-8")
+    first = push_folder(docs, client, project_id="7")
+    page_id = next(o.page_id for o in first.outcomes if o.display == "page.md")
+    before = image_sources(from_json(client.get_page(page_id).body))
+    plan = push_folder(docs, client, dry_run=True)
+    assert plan.requests["writes"] == 0 and {o.action for o in plan.outcomes} == {"unchanged"}
+
+    (docs / "shot.png").write_bytes(png(2))
+    plan = push_folder(docs, client, dry_run=True)
+    assert plan.requests["writes"] == 0 and "update" in {o.action for o in plan.outcomes}
+    second = push_folder(docs, client)
+    assert second.requests["writes"] == 3  # create attachment, PATCH temp_url, replace body
+    after = image_sources(from_json(client.get_page(page_id).body))
+    assert after != before and "/attachments/files/" in after[0]
+    assert client.get_file(after[0]) == png(2)
+
+
+def test_the_size_limit_is_configurable(client: Client, tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "shot.png").write_bytes(png(1))
+    (docs / "page.md").write_text("# Page\n\n![shot](shot.png)\n", encoding="utf-8")
+    result = push_folder(docs, client, project_id="7", max_asset_size=10)
+    details = [d for o in result.outcomes for d in o.details]
+    assert any("page.md:3: image shot.png: 72 bytes exceeds the size limit of 10 bytes" in d for d in details)
+    assert client.request("GET", "attachments")["data"] == []
+
+
+def test_an_image_added_later_is_uploaded_though_the_page_file_is_unchanged(
+    client: Client, tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "page.md").write_text("# Page\n\n![shot](shot.png)\n", encoding="utf-8")
+    first = push_folder(docs, client, project_id="7")
+    page_id = next(o.page_id for o in first.outcomes if o.display == "page.md")
+    assert push_folder(docs, client).requests["writes"] == 0
+    (docs / "shot.png").write_bytes(png(1))
+    second = push_folder(docs, client)
+    assert second.requests["writes"] == 3
+    assert client.get_file(image_sources(from_json(client.get_page(page_id).body))[0]) == png(1)
+    assert push_folder(docs, client).requests["writes"] == 0
+
+
+def test_a_refused_download_keeps_the_remote_url_and_is_reported(
+    local_server: LocalServer, client: Client, tmp_path: Path
+) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "shot.png").write_bytes(png(1))
+    (docs / "page.md").write_text("# Page\n\n![shot](shot.png)\n", encoding="utf-8")
+    first = push_folder(docs, client, project_id="7")
+    local_server.attachments.refuse_downloads = True
+    pulled = tmp_path / "pulled"
+    pull = pull_doc(client, first.doc_id, pulled)
+    assert pull.exit_code == 0
+    assert any("image http" in note and "download refused, remote URL kept" in note for note in pull.notes)
+    assert "/attachments/files/" in (pulled / "Page.md").read_text(encoding="utf-8")
+    assert not (pulled / "assets").exists()
+    assert push_folder(pulled, client).requests["writes"] == 0

@@ -6,9 +6,11 @@ import pytest
 import requests
 
 from sync import attachments_inferred as guess
+from sync.assets import Asset
 from sync.client import Client
 from sync.errors import NotFound, PermissionDenied, ValidationError
 from sync.server.app import LocalServer
+from sync.uploads import upload
 
 
 def envelope(**attributes: object) -> dict:
@@ -116,10 +118,7 @@ def test_storage_refuses_a_wrong_policy_and_a_file_larger_than_declared(client: 
 def test_files_need_the_token_and_can_be_refused(
     local_server: LocalServer, client: Client, page_id: str
 ) -> None:
-    from sync.assets import Asset
-    from sync.uploads import upload
-
-    record = upload(client, Asset("a.png", "image", "a.png", "image/png", b"png", "h"), page_id)
+    record = upload(client, Asset("a.png", "image", "a.png", "image/png", 3, "h", inline=b"png"), page_id)
     assert requests.get(record["url"], timeout=10).status_code == 403
     local_server.attachments.refuse_downloads = True
     with pytest.raises(PermissionDenied) as caught:

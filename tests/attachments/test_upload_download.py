@@ -10,7 +10,7 @@ import pytest
 from converter import inferred
 from converter.model import Mark, Node, normalize, text
 from sync.client import Client
-from sync.downloads import fetch_assets, safe_name
+from sync.downloads import fetch_assets, is_attachment_url, safe_name
 from sync.server.app import LocalServer
 from sync.uploads import prepare_assets
 
@@ -186,3 +186,13 @@ def test_same_name_different_content_gets_a_unique_file(client: Client, page_id:
 )
 def test_safe_name(name: str, safe: str) -> None:
     assert safe_name(name) == safe
+
+
+def test_only_attachment_urls_on_trusted_hosts_are_downloaded() -> None:
+    api = "http://127.0.0.1:8123/api/v2/"
+    assert is_attachment_url("https://files.productive.io/attachments/files/1/original/a.png", api)
+    assert is_attachment_url("http://127.0.0.1:8123/files/attachments/files/000/000/001/original/a.png", api)
+    assert not is_attachment_url("https://evil.example/attachments/files/1/original/a.png", api)
+    assert not is_attachment_url("http://127.0.0.1:9999/files/attachments/files/1/original/a.png", api)
+    assert not is_attachment_url("https://files.productive.io/other/a.png", api)
+    assert not is_attachment_url("assets/a.png", api)

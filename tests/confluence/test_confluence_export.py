@@ -108,3 +108,24 @@ def test_not_an_export(tmp_path: Path) -> None:
         open_export(tmp_path / "broken.zip")
     with pytest.raises(InputError, match="no such export"):
         open_export(tmp_path / "nowhere")
+
+
+def test_folder_export_leaves_out_symbolic_links(tmp_path: Path) -> None:
+    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
+    export_dir = tmp_path / "export"
+    export_dir.mkdir()
+    (export_dir / "index.html").write_text("<ul></ul>", encoding="utf-8")
+    (export_dir / "attachments").mkdir()
+    (export_dir / "attachments" / "link.png").symlink_to(tmp_path / "secret.txt")
+    export = open_export(export_dir)
+    assert export.names == {"index.html"} and export.resolve("attachments/link.png") is None
+
+
+def test_damaged_zip_entry_is_a_clear_error(tmp_path: Path) -> None:
+    archive = tmp_path / "damaged.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_STORED) as out:
+        out.writestr("index.html", "<ul></ul>")
+        out.writestr("Page_1.html", "<p>" + "intact text " * 20 + "</p>")
+    archive.write_bytes(archive.read_bytes().replace(b"intact text", b"broken text", 1))
+    with pytest.raises(InputError, match="'Page_1.html' is damaged"):
+        ZipExport(archive).read_bytes("Page_1.html")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 import converter
 from sync.assets import IMAGE, LINK, references
 from sync.cli import main
-from sync.confluence.importer import import_export
+from sync.confluence.importer import MANIFEST, import_export
 from sync.confluence.report import REPORT_NAME
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "confluence" / "tiny-export"
@@ -45,6 +46,7 @@ def test_files_written(imported) -> None:
         "faq-notes.md",
         "index.md",
         "ohm-s-law.md",
+        "user-guide/assets/Kick-off-deck-preview.jpg",
         "user-guide/assets/screen.png",
         "user-guide/index.md",
         "user-guide/orphan-notes.md",
@@ -79,7 +81,8 @@ def test_links_between_pages_are_relative_markdown(imported) -> None:
 def test_assets_copied_next_to_pages_and_stored_once(imported) -> None:
     out = imported.out_dir
     assert refs(out, "index.md")[IMAGE] == ["assets/logo.png", "attachments/100/1002.png"]
-    assert refs(out, "user-guide/index.md")[IMAGE] == ["assets/screen.png"]
+    guide = refs(out, "user-guide/index.md")
+    assert guide[IMAGE] == ["assets/screen.png", "assets/Kick-off-deck-preview.jpg"]
     assert refs(out, "user-guide/setup.md")[IMAGE] == ["assets/screen.png"]
     assert (out / "assets/logo.png").read_bytes() == (FIXTURE / "attachments/100/1001.png").read_bytes()
     assert imported.stats.assets.deduplicated == 1
@@ -93,17 +96,19 @@ def test_unreferenced_attachments_become_a_files_list(imported) -> None:
     assert sorted((p.ref, p.note) for p in imported.stats.missing_files) == [
         ("attachments/100/1002.png", "image not in the export"),
         ("attachments/100/1004.docx", "Minutes.docx"),
+        ("attachments/200/2002.pptx", "link not in the export"),
     ]
+    assert "Files" not in (imported.out_dir / "user-guide" / "index.md").read_text(encoding="utf-8")
 
 
 def test_report_counts(imported) -> None:
     report = (imported.out_dir / REPORT_NAME).read_text(encoding="utf-8")
     assert report.startswith("---\nproductive: false\n---\n")
     for line in ("| pages | 6 |", "| pages placed by breadcrumbs (not in index.html) | 1 |",
-                 "| broken links (pages not in the export) | 2 |", "| missing files | 2 |",
+                 "| broken links (pages not in the export) | 2 |", "| missing files | 3 |",
                  "| identical files stored once | 1 |"):
         assert line in report
-    assert "## Missing files (2)" in report and "Minutes.docx" in report
+    assert "## Missing files (3)" in report and "Minutes.docx" in report
     assert "`Missing-Page_888.html`" in report
 
 
@@ -114,6 +119,47 @@ def test_zip_gives_the_same_output_and_reimport_is_stable(imported, tmp_path: Pa
     expected = {k: v for k, v in snapshot(imported.out_dir).items() if k != REPORT_NAME}
     assert {k: v for k, v in snapshot(zipped.out_dir).items() if k != REPORT_NAME} == expected
     assert again.stats.pages == zipped.stats.pages == 6
+
+
+def test_reimport_removes_files_only_an_earlier_import_wrote(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    import_export(FIXTURE, out, progress=False)
+    manifest = out / ".productive-docs" / MANIFEST
+    record = json.loads(manifest.read_text(encoding="utf-8"))
+    record["files"] += ["old-title.md", "gone/assets/old.png", "../outside.txt"]
+    manifest.write_text(json.dumps(record), encoding="utf-8")
+    for name in ("old-title.md", "gone/assets/old.png", "my-notes.md"):
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text("x", encoding="utf-8")
+    (tmp_path / "outside.txt").write_text("keep", encoding="utf-8")
+    result = import_export(FIXTURE, out, progress=False)
+    assert result.stats.stale_removed == ["gone/assets/old.png", "old-title.md"]
+    assert not (out / "old-title.md").exists() and not (out / "gone").exists()
+    assert (out / "my-notes.md").exists() and (tmp_path / "outside.txt").exists()
+    assert "## Files of an earlier import removed (2)" in (out / REPORT_NAME).read_text(encoding="utf-8")
+
+
+def test_a_failing_page_is_reported_not_fatal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real_read = converter.read
+
+    def read(source, fmt, *, report=None):
+        if "Rayleigh" in source:
+            raise converter.InputError("unreadable table", report.source, 7)
+        return real_read(source, fmt, report=report)
+
+    monkeypatch.setattr(converter, "read", read)
+    result = import_export(FIXTURE, tmp_path / "docs", progress=False)
+    assert result.exit_code == 1 and result.stats.pages == 6
+    assert [(p.page, p.ref) for p in result.stats.failed_pages] == [("faq-notes.md", "300.html")]
+    assert "faq-notes.md:7: unreadable table" in result.stats.failed_pages[0].note
+    assert "title: FAQ & Notes" in (tmp_path / "docs" / "faq-notes.md").read_text(encoding="utf-8")
+    assert (tmp_path / "docs" / "user-guide" / "setup.md").is_file()
+
+
+def test_progress_bar_does_not_change_the_output(imported, tmp_path: Path) -> None:
+    shown = import_export(FIXTURE, tmp_path / "docs", progress=True)
+    assert {k: v for k, v in snapshot(shown.out_dir).items() if k != REPORT_NAME} == {
+        k: v for k, v in snapshot(imported.out_dir).items() if k != REPORT_NAME}
 
 
 def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

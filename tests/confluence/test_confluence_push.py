@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from sync.cli import main
 from sync.client import Client
 from sync.confluence.importer import import_and_push, push_state_path
 from sync.confluence.report import REPORT_NAME
@@ -47,3 +48,19 @@ def test_push_through_a_temporary_folder_keeps_its_state(client: Client, tmp_pat
     roots = [p for p in client.list_pages(filters={"project_id": "1"}, fields=["title", "parent_page_id"])
              if p.parent_page_id is None]
     assert len(roots) == 1
+
+
+def test_cli_push_reads_settings_from_the_environment(local_server, client: Client, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("PRODUCTIVE_API_TOKEN", local_server.token)
+    monkeypatch.setenv("PRODUCTIVE_ORG_ID", str(local_server.org_id))
+    monkeypatch.setenv("PRODUCTIVE_API_URL", local_server.url)
+    out = tmp_path / "docs"
+    assert main(["import-confluence", str(FIXTURE), "-o", str(out), "--push", "--project", "1"]) == 0
+    first = capsys.readouterr().out
+    assert "imported 6 pages" in first and "pushed to doc" in first
+    assert main(["import-confluence", str(FIXTURE), "-o", str(out), "--push"]) == 0
+    assert "; 0 write requests" in capsys.readouterr().out
+    assert local_server.token not in first
+    assert main(["import-confluence", str(FIXTURE), "--project", "1"]) == 2

@@ -24,7 +24,7 @@ def test_readable_name_drops_numeric_prefix():
     assert readable_name("10") == "10"
 
 
-def test_order_is_front_matter_then_numeric_prefix_then_name(make_tree):
+def test_order_is_front_matter_order_else_numeric_prefix_then_name(make_tree):
     root = make_tree({
         "b.md": "b\n",
         "a.md": "a\n",
@@ -33,8 +33,10 @@ def test_order_is_front_matter_then_numeric_prefix_then_name(make_tree):
         "last.md": "---\norder: 1\n---\nfirst\n",
         "sub/index.md": "---\nweight: 0\n---\nfolder\n",
         "sub/x.md": "x\n",
+        "late.md": "---\norder: 5\n---\nafter the second\n",
     })
-    assert scan(root).pages[""].children == ["sub/", "last.md", "02-second.md", "10-tenth.md", "a.md", "b.md"]
+    expected = ["sub/", "last.md", "02-second.md", "late.md", "10-tenth.md", "a.md", "b.md"]
+    assert scan(root).pages[""].children == expected
 
 
 def test_pages_come_parents_first_in_order(make_tree):

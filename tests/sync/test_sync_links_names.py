@@ -8,7 +8,8 @@ from sync.pull import safe_name
 
 
 def _doc(*hrefs: str) -> Node:
-    return Node("doc", content=[Node("paragraph", content=[text(h, [Mark("link", {"href": h})]) for h in hrefs])])
+    linked = [text(href, [Mark("link", {"href": href})]) for href in hrefs]
+    return Node("doc", content=[Node("paragraph", content=linked)])
 
 
 def _hrefs(doc: Node) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from converter.model import normalize
@@ -10,7 +11,7 @@ from sync.pull import pull_doc
 from sync.push import push_folder
 
 TREE = {
-    "index.md": "---\ntitle: Handbook\n---\n\nWelcome. See [setup](guide/setup.md#install) and [FAQ](faq.md).\n",
+    "index.md": "---\ntitle: Handbook\n---\n\nSee [setup](guide/setup.md#install) and [FAQ](faq.md).\n",
     "guide/setup.md": "# Setup\n\n## Install\n\n- [ ] check\n- [x] done\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
     "guide/usage.md": "# Usage\n\n> [!WARNING]\n> Careful.\n\nHello <u>there</u> @[user:123:Jane Doe].\n",
     "faq.md": "---\ntitle: 'FAQ: the / questions'\n---\n\n```python\nprint(1)\n```\n",
@@ -26,7 +27,8 @@ def test_push_pull_push_makes_no_write_and_the_files_read_the_same(make_tree, fa
     assert result.exit_code == 0 and {o.action for o in result.outcomes} == {"created"}
     assert result.requests["writes"] == 0
     files = sorted(str(p.relative_to(pulled)) for p in pulled.rglob("*.md"))
-    assert files == ["FAQ- the - questions.md", "Guide/Setup.md", "Guide/Usage.md", "Guide/index.md", "index.md"]
+    assert files == ["FAQ- the - questions.md", "Guide/Setup.md", "Guide/Usage.md", "Guide/index.md",
+                     "index.md"]
     writes = fast_client.stats.writes
     again = push_folder(pulled, fast_client)
     assert fast_client.stats.writes == writes, [(o.display, o.action) for o in again.outcomes]
@@ -70,3 +72,18 @@ def test_pull_does_not_overwrite_local_edits(make_tree, fast_client, tmp_path: P
     assert result.exit_code == 3
     assert "My local edit." in mine.read_text(encoding="utf-8")
     assert "Their remote edit." in (pulled / "Guide" / "Usage.remote.md").read_text(encoding="utf-8")
+
+
+def test_the_sample_docs_survive_push_pull_push(fast_client, tmp_path: Path):
+    sample = Path(__file__).resolve().parents[2] / "fixtures" / "docs"
+    root = tmp_path / "docs"
+    shutil.copytree(sample, root, ignore=shutil.ignore_patterns(".productive-docs"))
+    first = push_folder(root, fast_client, project_id="1")
+    assert first.exit_code == 0 and first.counts() == {"created": 36, "skipped": 1}
+    pulled = tmp_path / "pulled"
+    assert pull_doc(fast_client, first.doc_id, pulled).exit_code == 0
+    writes = fast_client.stats.writes
+    again = push_folder(pulled, fast_client)
+    changed = [(o.display, o.action) for o in again.outcomes if o.action != "unchanged"]
+    assert fast_client.stats.writes == writes, changed
+    assert len(again.outcomes) == 36

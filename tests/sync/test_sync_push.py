@@ -112,7 +112,8 @@ def test_a_removed_file_is_reported_then_deleted_with_prune_delete(make_tree, fa
     pruned = _push(root, fast_client, prune="delete")
     assert pruned.requests["writes"] == 1 and _endpoints(fast_client, before).get("delete") == 1
     assert [o.action for o in pruned.outcomes if o.key == "faq.md"] == ["deleted"]
-    remaining = {p.id for p in fast_client.list_pages(filters={"root_page_id": first.doc_id}, fields=["title"])}
+    listed = fast_client.list_pages(filters={"root_page_id": first.doc_id}, fields=["title"])
+    remaining = {page.id for page in listed}
     assert faq_id not in remaining and "faq.md" not in load(default_path(root)).pages
 
 
@@ -138,7 +139,7 @@ def test_prune_keeps_a_page_with_children_it_does_not_own(make_tree, fast_client
     assert fast_client.get_page(guide_id).title == "Guide"
 
 
-def test_conflict_writes_nothing_exits_3_and_leaves_the_remote_version_next_to_the_file(make_tree, fast_client):
+def test_conflict_writes_nothing_exits_3_and_leaves_the_remote_version_beside(make_tree, fast_client):
     root, first = _pushed(make_tree, fast_client)
     faq_id = next(o.page_id for o in first.outcomes if o.display == "faq.md")
     fast_client.replace_body_with_markdown(faq_id, "Edited in the browser.")
@@ -149,7 +150,8 @@ def test_conflict_writes_nothing_exits_3_and_leaves_the_remote_version_next_to_t
     assert result.exit_code == 3 and fast_client.stats.writes == writes
     assert [o.action for o in result.outcomes if o.key == "faq.md"] == ["conflict"]
     remote_after = fast_client.get_page(faq_id)
-    assert remote_after.body == remote_before.body and remote_after.version_number == remote_before.version_number
+    assert remote_after.body == remote_before.body
+    assert remote_after.version_number == remote_before.version_number
     copy = (root / "faq.remote.md").read_text(encoding="utf-8")
     assert "Edited in the browser." in copy and "title: FAQ" in copy
     again = _push(root, fast_client)
@@ -224,3 +226,30 @@ def test_a_file_moved_to_another_folder_keeps_its_page(make_tree, fast_client):
     assert outcome.page_id == faq_id and outcome.action == "moved"
     guide_id = next(o.page_id for o in first.outcomes if o.display == "guide/")
     assert fast_client.get_page(faq_id).parent_page_id == guide_id
+
+
+def test_doc_flag_maps_the_folder_onto_an_existing_doc_by_title(make_tree, fast_client):
+    doc = fast_client.create_with_markdown("Team doc", "Written by people.", project_id="1")
+    faq = fast_client.create_with_markdown("FAQ", "old answers", parent_page_id=doc.id, root_page_id=doc.id)
+    other = fast_client.create_with_markdown("Notes", "theirs", parent_page_id=doc.id, root_page_id=doc.id)
+    root = make_tree({"faq.md": "# FAQ\n\nNew answers.\n", "notes/page.md": "# Page\n\nx\n"})
+    result = push_folder(root, fast_client, doc_id=doc.id)
+    actions = {o.key: (o.action, o.page_id) for o in result.outcomes}
+    assert actions["faq.md"] == ("updated", faq.id) and actions[""] == ("unchanged", doc.id)
+    assert actions["notes/"][1] == other.id, "a folder page matched by title too"
+    assert "Written by people." in json.dumps(fast_client.get_page(doc.id).body)
+    (root / "faq.md").unlink()
+    pruned = push_folder(root, fast_client, prune="delete")
+    assert [o.action for o in pruned.outcomes if o.key == "faq.md"] == ["orphan"]
+    assert fast_client.get_page(faq.id).title == "FAQ"
+
+
+def test_a_page_people_made_with_a_new_files_title_is_not_taken_over(make_tree, fast_client):
+    root, first = _pushed(make_tree, fast_client)
+    theirs = fast_client.create_with_markdown("Glossary", "their words", parent_page_id=first.doc_id,
+                                              root_page_id=first.doc_id)
+    (root / "glossary.md").write_text("# Glossary\n\nmy words\n", encoding="utf-8")
+    result = push_folder(root, fast_client)
+    outcome = next(o for o in result.outcomes if o.key == "glossary.md")
+    assert outcome.action == "created" and outcome.page_id != theirs.id
+    assert "their words" in json.dumps(fast_client.get_page(theirs.id).body)

@@ -50,8 +50,8 @@ def test_a_push_killed_half_way_resumes_without_duplicates(make_tree, fast_serve
                         org_rate_limit=UNLIMITED, creates_before_death=101)
     with pytest.raises(Killed):
         push_folder(root, dying, project_id="1", jobs=4)
-    doc_id = next(p for p in fast_client.list_pages(filters={"project_id": "1"}, fields=["title", "parent_page_id"])
-                  if p.parent_page_id is None).id
+    listed = fast_client.list_pages(filters={"project_id": "1"}, fields=["title", "parent_page_id"])
+    doc_id = next(page for page in listed if page.parent_page_id is None).id
     assert 100 <= sum(_titles(fast_client, doc_id).values()) < 120
     result = push_folder(root, fast_client)
     assert result.exit_code == 0, [o.error for o in result.outcomes if o.error]
@@ -62,7 +62,8 @@ def test_a_push_killed_half_way_resumes_without_duplicates(make_tree, fast_serve
 
 def test_a_push_through_a_failing_server_ends_with_one_page_per_file(make_tree):
     root = make_tree(FILES)
-    with LocalServer(rate_limit=UNLIMITED, org_rate_limit=UNLIMITED, fail_rate=0.2, seed=5).start() as server, \
+    failing = LocalServer(rate_limit=UNLIMITED, org_rate_limit=UNLIMITED, fail_rate=0.2, seed=5)
+    with failing.start() as server, \
             Client(server.url, server.token, server.org_id, rate_limit=UNLIMITED, org_rate_limit=UNLIMITED,
                    backoff=0.001, max_backoff=0.01, max_retries=2) as client:
         first = push_folder(root, client, project_id="1")

@@ -1,0 +1,83 @@
+"""Converter speed on the Markdown corpora, against markdown-it-py's own ``render`` in the same process.
+
+The inputs are the npm CLI docs and every spec example (``../shared/corpora``). Three timings, each the
+best of ``--repeat`` rounds over all inputs:
+
+- baseline: ``MarkdownIt("commonmark").enable("table").render(text)``, markdown-it-py rendering the same
+  text to HTML;
+- md -> html: the full pipeline, ``converter.convert(text, "md", "html")`` (parse, tree, lowering, HTML);
+- json -> md: ``write(doc, "md")`` of the trees already read (what a pull does per page).
+
+Targets: md -> html at most 1.5 x the baseline; json -> md under 1 x.
+
+    python3 bench/bench_convert.py                # ~10 s
+    python3 bench/bench_convert.py --profile      # cProfile of md -> html, top 25 functions
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from converter import convert, read, write  # noqa: E402
+
+CORPORA = ROOT / ".." / "shared" / "corpora"
+
+
+def inputs() -> list[str]:
+    """The npm CLI doc pages and every CommonMark / GFM spec example."""
+    texts = [path.read_text(encoding="utf-8") for path in sorted((CORPORA / "markdown").rglob("*.md"))]
+    texts += [e["markdown"] for e in json.loads((CORPORA / "spec/commonmark/spec.json").read_text("utf-8"))]
+    gfm = json.loads((CORPORA / "spec/gfm/gfm-0.29.json").read_text("utf-8"))["examples"]
+    return texts + [e["markdown"] for e in gfm]
+
+
+def best(run: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    texts = inputs()
+    md = MarkdownIt("commonmark").enable("table")
+    docs = [read(text, "md").doc for text in texts]  # also warms every lazily built parser
+
+    if args.profile:
+        profiler = cProfile.Profile()
+        profiler.runcall(lambda: [convert(text, "md", "html") for text in texts])
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+        return
+
+    baseline = best(lambda: [md.render(text) for text in texts], args.repeat)
+    md_to_html = best(lambda: [convert(text, "md", "html") for text in texts], args.repeat)
+    json_to_md = best(lambda: [write(doc, "md") for doc in docs], args.repeat)
+    size = sum(len(text) for text in texts) / 1e6
+    print(f"{len(texts)} inputs, {size:.2f} MB of Markdown")
+    print(f"markdown-it-py render (baseline): {baseline * 1000:7.1f} ms")
+    print(f"md -> html (full pipeline):       {md_to_html * 1000:7.1f} ms   ratio {md_to_html / baseline:.2f} "
+          f"(target <= 1.5)")
+    print(f"json -> md (write_gfm):           {json_to_md * 1000:7.1f} ms   ratio {json_to_md / baseline:.2f} "
+          f"(target < 1)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,122 @@
+"""The Markdown writers: escaping only where needed, list and fence forms, Productive lowering."""
+
+from __future__ import annotations
+
+import pytest
+
+from converter import Report, read
+from converter.model import Mark, Node, normalize, text
+from converter.writers.markdown import needs_html, write_gfm, write_productive
+
+
+def _para(*content: Node, **attrs: object) -> Node:
+    return Node("paragraph", dict(attrs), list(content))
+
+
+def _doc(*blocks: Node) -> Node:
+    return Node("doc", {}, list(blocks))
+
+
+def _gfm(*blocks: Node) -> str:
+    return write_gfm(_doc(*blocks), Report())
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("snake_case and 2*3", "snake_case and 2\\*3"),
+        ("# not a heading", "\\# not a heading"),
+        ("1. not a list", "1\\. not a list"),
+        ("- not a bullet", "\\- not a bullet"),
+        ("a <b> tag & &amp; entity", "a \\<b> tag & \\&amp; entity"),
+        ("[link](x) `code`", "\\[link\\](x) \\`code\\`"),
+        ("see https://example.com or www.example.com", "see https\\://example.com or www\\.example.com"),
+        ("  leading and trailing  ", "&#32;&#32;leading and trailing&#32;&#32;"),
+        ("cost $5 ~/path", "cost \\$5 ~/path"),
+    ],
+)
+def test_text_is_escaped_only_where_markdown_would_read_it(value: str, expected: str) -> None:
+    out = _gfm(_para(text(value)))
+    assert out == expected + "\n"
+    assert read(out, "md").doc.content[0].content == [text(value)]
+
+
+def test_code_spans_and_fences_outgrow_their_backticks() -> None:
+    assert _gfm(_para(text("a `tick`", [Mark("code")]))) == "`` a `tick` ``\n"
+    block = Node("codeblock", {"language": "md"}, [text("```\nnested\n```")])
+    assert _gfm(block) == "````md\n```\nnested\n```\n````\n"
+
+
+def test_marks_choose_delimiters_that_parse_back() -> None:
+    bold = [Mark("strong")]
+    assert _gfm(_para(text("a"), text("b", bold), text("c"))) == "a**b**c\n"
+    # "**" cannot close after a space: another delimiter or the HTML tag is used
+    out = _gfm(_para(text("a "), text("b ", bold), text("c")))
+    assert normalize(read(out, "md").doc) == normalize(_doc(_para(text("a "), text("b ", bold), text("c"))))
+
+
+def test_lists_nest_and_keep_their_start() -> None:
+    item = Node("li", {}, [_para(text("one")), Node("ul", {}, [Node("li", {}, [_para(text("deep"))])])])
+    ordered = Node("ol", {"order": 7}, [item, Node("li", {}, [_para(text("two"))])])
+    assert _gfm(ordered) == "7. one\n\n   - deep\n\n8. two\n"
+    tasks = Node("checklist", {}, [Node("checklist_item", {"checked": True}, [_para(text("done"))])])
+    assert _gfm(tasks, Node("ul", {}, [Node("li", {}, [_para(text("x"))])])) == "- [x] done\n\n* x\n"
+
+
+def test_banner_round_trips_through_an_alert_of_its_type() -> None:
+    for kind, alert in {
+        "info": "NOTE",
+        "success": "TIP",
+        "warning": "WARNING",
+        "critical": "CAUTION",
+    }.items():
+        banner = Node("banner", {"type": kind}, [_para(text("careful"))])
+        assert _gfm(banner) == f"> [!{alert}]\n> careful\n"
+        assert normalize(read(_gfm(banner), "md").doc) == normalize(_doc(banner))
+
+
+def test_productive_markdown_lowers_html_only_constructs_with_a_report() -> None:
+    doc = _doc(
+        Node("banner", {"type": "warning"}, [_para(text("Mind the gap"))]),
+        _para(
+            text("Hi "),
+            Node("mention", {"id": "1", "type": "person", "label": "Ann"}, [text("Ann")]),
+            text(" "),
+            text("under", [Mark("underline")]),
+            **{"textAlign": "center"},
+        ),
+        Node("heading", {"level": 5}, [text("Deep")]),
+    )
+    report = Report("page.md")
+    out = write_productive(doc, report)
+    assert out == "> **Warning**\n>\n> Mind the gap\n\nHi Ann under\n\n### Deep\n"
+    assert sorted(report.counts()) == [
+        "banner warning",
+        "heading level 5",
+        "mention",
+        "paragraph alignment",
+        "underline mark",
+    ]
+    assert "<" not in out
+    assert needs_html(doc) is True
+    assert needs_html(_doc(_para(text("plain"), text("bold", [Mark("strong")])))) is False
+
+
+def test_productive_markdown_uses_two_space_breaks_and_gfm_tables() -> None:
+    cell = Node("table_cell", {"colspan": 2}, [_para(text("wide"))])
+    table = Node("table", {}, [Node("table_row", {}, [cell])])
+    report = Report()
+    out = write_productive(_doc(_para(text("a"), Node("br"), text("b")), table), report)
+    assert out == "a  \nb\n\n| wide |  |\n| --- | --- |\n"
+    assert report.counts() == {"table_cell in table row 1": 1, "table cell colspan": 1}
+
+
+def test_columns_and_spanned_tables_are_small_html_in_local_markdown() -> None:
+    columns = Node(
+        "columns",
+        {"count": 2},
+        [Node("column", {}, [_para(text("L"))]), Node("column", {}, [_para(text("R"))])],
+    )
+    out = _gfm(columns)
+    assert out.startswith("<div data-columns")
+    assert normalize(read(out, "md").doc) == normalize(_doc(columns))

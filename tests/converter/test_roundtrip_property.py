@@ -1,0 +1,45 @@
+"""Property tests: generated valid documents survive json -> md -> json and json -> html -> json.
+
+The documents (``strategies``) hold every node and mark, with text full of Markdown-special characters
+and marks that start or end on spaces and punctuation. The HTML writer lowers headings 4-6 (Productive
+cannot store them), so that round trip is compared with the lowered tree.
+"""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from strategies import documents
+
+from converter import Report, read, write
+from converter.lowering import lower_for_productive
+from converter.model import Node, check, normalize
+from converter.writers.markdown import needs_html
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(documents)
+def test_json_md_json(doc: Node) -> None:
+    assert check(doc) == []
+    assert normalize(read(write(doc, "md"), "md").doc) == normalize(doc)
+
+
+@SETTINGS
+@given(documents)
+def test_json_html_json(doc: Node) -> None:
+    expected = normalize(lower_for_productive(doc, Report()))
+    assert normalize(read(write(doc, "html"), "html").doc) == expected
+
+
+@SETTINGS
+@given(documents)
+def test_productive_markdown_reads_back_as_what_the_report_left(doc: Node) -> None:
+    """productive-md holds no HTML; when nothing was reported besides heading levels it is lossless."""
+    report = Report()
+    out = write(doc, "productive-md", report=report)
+    back_report = Report()
+    back = read(out, "md", report=back_report).doc
+    assert not any(entry.what.startswith("raw") for entry in back_report.entries), out
+    if not needs_html(doc):
+        assert normalize(back) == normalize(lower_for_productive(doc, Report()))
