@@ -323,13 +323,15 @@ class Push:
         manage_body = self._manages_body(page)
         remote = self.remote.get(saved.id) if saved else None
         parent_id = self.ids.get(page.parent) if page.parent is not None else None
+        # A doc mapped with --doc keeps its own title and body unless the folder has an index file.
+        title = page.title if manage_body or saved is None else saved.title
         step = decide(key, item.version, saved, remote, remote_known=self.remote_known and key != "",
-                      parent_id=parent_id, title=page.title, manage_body=manage_body, force=self.force)
+                      parent_id=parent_id, title=title, manage_body=manage_body, force=self.force)
         step.notes[:0] = item.step.notes
         return step
 
     def _manages_body(self, page: LocalPage) -> bool:
-        """False only for a doc mapped with ``--doc`` whose folder has no index file: its body stays as is."""
+        """False only for a doc mapped with ``--doc`` whose folder has no index file."""
         saved = self.state.pages.get(page.key)
         return not (page.key == "" and page.source is None and saved is not None and not saved.created)
 

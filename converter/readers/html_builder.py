@@ -128,8 +128,7 @@ class Builder:
                     return self._open_flat(node, f"nesting deeper than {MAX_DEPTH} levels")
             if node.type in SCHEMA[top.node.type].content and not (in_cell and node.type != "paragraph"):
                 return self._push(top, node, implicit)
-            if top.node.type in TEXTBLOCKS or (top.implicit and top.node.type in _IMPLIED_CHILD
-                                               and node.type not in _ITEMS and node.type not in _LISTS):
+            if top.node.type in TEXTBLOCKS or self._stray_container(top, node):
                 self._pop()
             elif node.type in _ITEMS and (not in_cell or (node.type in _ROW_ITEMS and not top.flat)):
                 if not self._close_to_holder(node, crossing_cells=in_cell):
@@ -138,6 +137,16 @@ class Builder:
                 return self._open_flat(node, "in a table cell")
             else:
                 self._open_wrapper(top.node, node)
+
+    def _stray_container(self, top: Frame, node: Node) -> bool:
+        """True when ``top`` is a list or table that only a stray item opened and ``node`` fits its parent."""
+        return (
+            top.implicit
+            and top.node.type in _IMPLIED_CHILD
+            and node.type not in _ITEMS
+            and node.type not in _LISTS
+            and node.type in SCHEMA[self.frames[-2].node.type].content
+        )
 
     def _open_wrapper(self, parent: Node, node: Node) -> None:
         """Open the container ``node`` needs in ``parent`` (for a list in a list: reopen the last item)."""

@@ -7,7 +7,9 @@ plugins. ``markdown_rules`` maps its tokens to nodes. YAML front matter becomes 
 
 from __future__ import annotations
 
-from functools import cache
+import re
+from collections.abc import Callable
+from functools import lru_cache
 from html import escape
 from typing import Any
 
@@ -47,21 +49,43 @@ def _render_math_inline(self: Any, tokens: list[Token], idx: int, options: Any, 
     return f"<code>{escape(tokens[idx].content)}</code>"
 
 
-@cache
-def parser(front_matter: bool = True) -> MarkdownIt:
-    """The configured parser (built once: building costs more than parsing a small file)."""
+#: Extension -> how to enable it. Each is enabled only for sources that contain its marker (``_MARKERS``):
+#: a rule that can never match still costs a call at every line or character it is tried on.
+_EXTENSIONS: dict[str, Callable[[MarkdownIt], MarkdownIt]] = {
+    "front_matter": lambda md: md.use(front_matter_plugin),
+    "footnote": lambda md: md.use(footnote_plugin, inline=False),
+    "deflist": lambda md: md.use(deflist_plugin),
+    "math": lambda md: md.use(dollarmath_plugin, allow_blank_lines=False, double_inline=True),
+    "admonition": lambda md: md.use(admon_plugin),
+    "container": lambda md: md.use(container_plugin, name="banner", validate=is_banner_container),
+    "autolink": lambda md: md.use(gfm_autolink_plugin),
+    "mention": lambda md: md.use(mention_plugin),
+}
+_MARKERS: dict[str, Callable[[str], bool]] = {
+    "front_matter": lambda src: src.startswith("---"),
+    "footnote": lambda src: "[^" in src,
+    "deflist": lambda src: _DEFINITION.search(src) is not None,
+    "math": lambda src: "$" in src,
+    "admonition": lambda src: "!!!" in src or "???" in src,
+    "container": lambda src: ":::" in src,
+    "autolink": lambda src: "www." in src or ":" in src or "@" in src,
+    "mention": lambda src: "@[" in src,
+}
+_DEFINITION = re.compile(r"^[ \t>]*[:~][ \t]", re.MULTILINE)
+
+
+def extensions(source: str) -> frozenset[str]:
+    """The extensions whose syntax can occur in ``source``."""
+    return frozenset(name for name, present in _MARKERS.items() if present(source))
+
+
+@lru_cache(maxsize=64)
+def parser(enabled: frozenset[str] = frozenset(_EXTENSIONS)) -> MarkdownIt:
+    """A parser with the given extensions (built once per set: building costs more than a small parse)."""
     md = MarkdownIt("commonmark", {"tasklists": True, "alerts": True}).enable(["table", "strikethrough"])
-    if front_matter:
-        md.use(front_matter_plugin)
-    (
-        md.use(footnote_plugin, inline=False)
-        .use(deflist_plugin)
-        .use(dollarmath_plugin, allow_blank_lines=False, double_inline=True)
-        .use(admon_plugin)
-        .use(container_plugin, name="banner", validate=is_banner_container)
-        .use(gfm_autolink_plugin)
-        .use(mention_plugin)
-    )
+    for name, enable in _EXTENSIONS.items():
+        if name in enabled:
+            enable(md)
     md.add_render_rule("mention", _render_mention)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
     md.add_render_rule("math_inline", _render_math_inline)
@@ -86,13 +110,14 @@ def read(source: str | dict[str, Any], report: Report) -> Document:
     """Parse Markdown text into a document; front matter -> ``metadata``, lowerings -> ``report``."""
     if not isinstance(source, str):
         raise InputError("Markdown input must be text", report.source)
-    md = parser()
+    enabled = extensions(source)
+    md = parser(enabled)
     env: dict[str, Any] = {}
     tokens = md.parse(source, env)
     metadata: dict[str, Any] | None = {}
     if tokens and tokens[0].type == "front_matter":
         metadata = _metadata(tokens[0], report.source)
         if metadata is None:  # "---\nFoo\n---" is a thematic break and a heading, not metadata
-            md, env, metadata = parser(front_matter=False), {}, {}
+            md, env, metadata = parser(enabled - {"front_matter"}), {}, {}
             tokens = md.parse(source, env)
     return Document(build(md, tokens, env, report), metadata)

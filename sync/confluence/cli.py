@@ -1,4 +1,5 @@
-"""``productive-docs import-confluence EXPORT [-o OUT_DIR]``: a Confluence space export to a docs folder."""
+"""``productive-docs import-confluence EXPORT [-o OUT_DIR] [--push]``: a Confluence space export to a docs
+folder, and optionally on to Productive through the sync engine (same connection and output as ``push``)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import argparse
 from pathlib import Path
 
 from converter.errors import UsageError
-from sync.client import Client
 from sync.confluence.importer import ImportResult, import_and_push, import_export
 from sync.confluence.report import REPORT_NAME
+
+#: What ``push`` options the import does not offer default to (see ``sync.commands.push_options``).
+PUSH_DEFAULTS = {"force": False, "prune": "report", "via": "auto", "state": None, "link_template": None,
+                 "jobs": 4, "max_asset_mb": 25.0}
 
 
 def default_out_dir(export: Path) -> Path:
@@ -36,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         return _run_push(args, export, progress)
     if args.project or args.doc:
         raise UsageError("--project and --doc go with --push")
-    out_dir = Path(args.output) if args.output else default_out_dir(export)
+    out_dir = Path(args.out_dir) if args.out_dir else default_out_dir(export)
     _check_out_dir(export, out_dir)
     result = import_export(export, out_dir, progress=progress)
     if not args.quiet:
@@ -45,19 +49,18 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_push(args: argparse.Namespace, export: Path, progress: bool | None) -> int:
-    out_dir = Path(args.output) if args.output else None
+    from sync.commands import connect, push_options
+    from sync.output import Printer
+
+    out_dir = Path(args.out_dir) if args.out_dir else None
     if out_dir is not None:
         _check_out_dir(export, out_dir)
-    with Client.from_settings(org_id=args.org, base_url=args.api_url, config_path=args.config) as client:
-        imported, pushed = import_and_push(export, out_dir, client, project_id=args.project, doc_id=args.doc,
-                                           progress=progress)
-    if not args.quiet:
-        print(_summary(imported, str(out_dir) if out_dir else "a temporary folder"))
-        counts = ", ".join(f"{count} {action}" for action, count in sorted(pushed.counts().items()))
-        print(f"pushed to doc {pushed.doc_id}: {counts}; {pushed.requests.get('writes', 0)} write requests")
-        for outcome in pushed.outcomes:
-            if outcome.error:
-                print(f"  {outcome.error}")
+    printer = Printer("text")
+    with connect(args, printer) as connection:
+        options = push_options(args, connection, printer)
+        imported, pushed = import_and_push(export, out_dir, connection.client, progress=progress, **options)
+    printer.note(_summary(imported, str(out_dir) if out_dir else "a temporary folder"))
+    printer.finish(pushed)
     return max(imported.exit_code, pushed.exit_code)
 
 
@@ -71,15 +74,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "to assets/ folders, and IMPORT-REPORT.md lists what needs a look.",
     )
     parser.add_argument("export", metavar="EXPORT", help="the export folder or its .zip")
-    parser.add_argument("-o", "--output", metavar="OUT_DIR", help="output folder (default: ./<export>-docs)")
+    parser.add_argument("-o", "--out-dir", metavar="OUT_DIR", help="output folder (default: ./<export>-docs)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
     push = parser.add_argument_group("push", "import, then push the folder to Productive in one go")
     push.add_argument("--push", action="store_true",
                       help="push after importing (without -o: through a temporary folder, with the sync "
                       "state kept in ./.productive-docs/ so a re-run updates the same doc)")
-    push.add_argument("--project", metavar="ID", help="project to create the doc in (first push)")
-    push.add_argument("--doc", metavar="ID", help="existing doc to push into")
-    push.add_argument("--org", metavar="ID", help="organisation id (default: PRODUCTIVE_ORG_ID or config)")
-    push.add_argument("--api-url", metavar="URL", help="API base URL (default: PRODUCTIVE_API_URL or config)")
-    push.add_argument("--config", metavar="FILE", help="config file with api_token and org_id")
-    parser.set_defaults(run=run)
+    target = push.add_mutually_exclusive_group()
+    target.add_argument("--project", metavar="ID", help="first push: create the doc in this project")
+    target.add_argument("--doc", metavar="ID", help="first push: import into this existing doc")
+    push.add_argument("--token", help="API token (prefer PRODUCTIVE_API_TOKEN: flags show up in ps)")
+    push.add_argument("--org", metavar="ID", help="organisation id (PRODUCTIVE_ORG_ID)")
+    push.add_argument("--api-url", metavar="URL", help="API base URL (PRODUCTIVE_API_URL)")
+    push.add_argument("--config", type=Path, metavar="FILE", help="config file with api_token and org_id")
+    parser.set_defaults(run=run, **PUSH_DEFAULTS)

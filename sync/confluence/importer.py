@@ -307,18 +307,19 @@ def push_state_path(export_path: Path) -> Path:
     return Path.cwd() / STATE_DIR / f"confluence-{slug(stem) or 'export'}.json"
 
 
-def import_and_push(export_path: Path, out_dir: Path | None, client: Client, *,
-                    project_id: str | None = None, doc_id: str | None = None,
-                    progress: bool | None = None) -> tuple[ImportResult, SyncResult]:
+def import_and_push(export_path: Path, out_dir: Path | None, client: Client, *, progress: bool | None = None,
+                    **push_options: Any) -> tuple[ImportResult, SyncResult]:
     """Import, then push the folder through the sync engine (a re-run updates instead of duplicating).
 
-    Without ``out_dir`` the import goes to a temporary folder and the sync state to ``push_state_path``.
+    ``push_options`` go to ``sync.push.push_folder`` (``project_id``, ``doc_id``, ``state_path`` ...).
+    Without ``out_dir`` the import goes to a temporary folder and the sync state, unless given, to
+    ``push_state_path``.
     """
     if out_dir is not None:
         imported = import_export(export_path, out_dir, progress=progress)
-        return imported, push_folder(out_dir, client, project_id=project_id, doc_id=doc_id)
+        return imported, push_folder(out_dir, client, **push_options)
+    if push_options.get("state_path") is None:
+        push_options["state_path"] = push_state_path(export_path)
     with tempfile.TemporaryDirectory(prefix="confluence-import-") as temp:
         imported = import_export(export_path, Path(temp), progress=progress)
-        pushed = push_folder(Path(temp), client, project_id=project_id, doc_id=doc_id,
-                             state_path=push_state_path(export_path))
-    return imported, pushed
+        return imported, push_folder(Path(temp), client, **push_options)

@@ -58,9 +58,10 @@ def test_cli_push_reads_settings_from_the_environment(local_server, client: Clie
     monkeypatch.setenv("PRODUCTIVE_API_URL", local_server.url)
     out = tmp_path / "docs"
     assert main(["import-confluence", str(FIXTURE), "-o", str(out), "--push", "--project", "1"]) == 0
-    first = capsys.readouterr().out
-    assert "imported 6 pages" in first and "pushed to doc" in first
+    first = capsys.readouterr()
+    assert "imported 6 pages" in first.err and "created" in first.out and "; doc " in first.out
     assert main(["import-confluence", str(FIXTURE), "-o", str(out), "--push"]) == 0
-    assert "; 0 write requests" in capsys.readouterr().out
-    assert local_server.token not in first
+    second = capsys.readouterr()
+    assert "0 writes)" in second.out and "created" not in second.out
+    assert local_server.token not in first.out + first.err + second.out + second.err
     assert main(["import-confluence", str(FIXTURE), "--project", "1"]) == 2
