@@ -76,9 +76,8 @@ def run_push(args: argparse.Namespace, *, dry_run: bool = False) -> int:
     printer = _printer(args)
     with connect(args, printer) as connection:
         options = push_options(args, connection, printer)
-        printer.start(_count_files(args.dir))
         result = push_folder(args.dir, connection.client, dry_run=dry_run or args.dry_run,
-                             diff=getattr(args, "diff", False), **options)
+                             diff=getattr(args, "diff", False), on_start=printer.start, **options)
     return _finish(printer, result)
 
 
@@ -114,10 +113,6 @@ def run_watch(args: argparse.Namespace) -> int:
     with connect(args, printer) as connection:
         return watch(args.dir, connection.client, push_options(args, connection, printer), printer,
                      debounce=args.debounce)
-
-
-def _count_files(folder: Path) -> int:
-    return sum(1 for _ in Path(folder).rglob("*.md")) if Path(folder).is_dir() else 0
 
 
 # --- parsers ----------------------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ def remote_hash(body: dict[str, Any] | None) -> str | None:
     if body is None:
         return None
     try:
-        return doc_hash(from_json(body))
+        return doc_hash(from_json(body))[:32]
     except ValueError:
         return None
 

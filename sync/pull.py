@@ -28,7 +28,7 @@ from sync import links
 from sync.client import Client, Page
 from sync.documents import options_key, prepare, remote_hash
 from sync.downloads import fetch_assets
-from sync.folder import scan
+from sync.folder import LocalPage, scan
 from sync.push import server_identity, switch_state
 from sync.result import Outcome, SyncResult
 from sync.state import PageState, default_path, write_atomic
@@ -73,6 +73,8 @@ class Pull:
         self.server = server or server_identity(client)
         self.on_outcome = on_outcome
         self.result = SyncResult(doc_id=self.doc_id)
+        #: Pages whose file was left alone because the page did not change since the last sync.
+        self.kept: set[str] = set()
         #: Page key -> asset records of the attachments downloaded for it (``sync.downloads``).
         self.assets: dict[str, dict] = {}
 
@@ -97,8 +99,8 @@ class Pull:
         if root.parent_page_id is not None:
             raise UsageError(f"page {self.doc_id} is a subpage; pull its doc ({root.root_page_id})")
         pages = [root, *self.client.list_pages(filters={"root_page_id": self.doc_id})]
-        files = self._place(pages)
-        before = {key: page for key, page in scan(self.folder).pages.items()} if self.folder.exists() else {}
+        before = dict(scan(self.folder).pages) if self.folder.exists() else {}
+        files = self._place(pages, before)
         written: dict[str, tuple[Page, str]] = {}
         for page in pages:
             key, path = files[page.id]
@@ -109,13 +111,18 @@ class Pull:
             self._write(key, path, page, markdown_file(page.title, doc, Report(path)), before)
         self._record(written)
 
-    def _place(self, pages: list[Page]) -> dict[str, tuple[str, str]]:
-        """Page id -> (key, file path): a known page keeps its file; new ones get safe names."""
+    def _place(self, pages: list[Page], before: dict[str, LocalPage]) -> dict[str, tuple[str, str]]:
+        """Page id -> (key, file path): a known page keeps its file (a folder its index file, whatever its
+        name); new ones get safe names."""
         known = self.state.by_id()
         children: dict[str | None, list[Page]] = {}
         for page in pages[1:]:
             children.setdefault(page.parent_page_id, []).append(page)
-        places: dict[str, tuple[str, str]] = {pages[0].id: ("", "index.md")}
+        def file_of(key: str, default: str) -> str:
+            local = before.get(key)
+            return local.source if local is not None and local.source else default
+
+        places: dict[str, tuple[str, str]] = {pages[0].id: ("", file_of("", "index.md"))}
         taken: dict[str, set[str]] = {}
 
         def place(parent: Page, folder: str) -> None:
@@ -131,7 +138,7 @@ class Pull:
                 else:
                     stem = safe_name(page.title, names)
                     key = f"{folder}{stem}/" if is_folder else f"{folder}{stem}.md"
-                places[page.id] = (key, f"{key}index.md" if is_folder else key)
+                places[page.id] = (key, file_of(key, f"{key}index.md" if is_folder else key))
                 if is_folder:
                     place(page, key)
 
@@ -142,7 +149,17 @@ class Pull:
         target = self.folder / path
         saved = self.state.pages.get(key)
         outcome = Outcome(key, path, "created", page.id, page.title)
-        if target.exists():
+        remote_moved = saved is None or saved.id != page.id or saved.version != page.version_number
+        if target.exists() and not remote_moved:
+            outcome.action = "unchanged"
+            self.kept.add(key)
+        elif target.exists() and target.suffix.lower() not in (".md", ".markdown"):
+            outcome.action = "unchanged"
+            remote = target.with_name(target.stem + ".remote.md")
+            write_atomic(remote, text)
+            outcome.action = "skipped"
+            outcome.notes.append(f"not a Markdown file, not rewritten; remote version in {remote.name}")
+        elif target.exists():
             if target.read_text(encoding="utf-8", errors="replace") == text:
                 outcome.action = "unchanged"
             elif saved is None or before.get(key) is None or not self._unchanged_locally(key, before):
@@ -180,13 +197,15 @@ class Pull:
 
     def _record(self, written: dict[str, tuple[Page, str]]) -> None:
         """The state as a push right now would leave it: hashes of the files as push reads them."""
-        conflicts = {o.key for o in self.result.outcomes if o.action == "conflict"}
+        conflicts = {o.key for o in self.result.outcomes if o.action in ("conflict", "skipped")}
         tree = scan(self.folder)
         ids = {key: page.id for key, (page, _) in written.items()}
         for key, (page, _) in written.items():
             old = self.state.pages.get(key)
             if key in conflicts and old is not None:
                 old.seen = page.version_number
+                continue
+            if key in self.kept and old is not None:
                 continue
             local = tree.pages.get(key)
             prepared = prepare(local, tree.pages, ids, template=self.state.options["link_template"],

@@ -110,6 +110,7 @@ class Push:
                  dry_run: bool = False, diff: bool = False, state_path: Path | None = None,
                  link_template: str | None = None, jobs: int = 4, server: str | None = None,
                  on_outcome: Callable[[Outcome], None] | None = None,
+                 on_start: Callable[[int], None] | None = None,
                  fresh_if_doc_missing: bool = False, max_asset_size: int = DEFAULT_MAX_SIZE) -> None:
         if via not in VIAS:
             raise UsageError(f"--via must be one of {', '.join(VIAS)}")
@@ -125,6 +126,7 @@ class Push:
         self.state_path = Path(state_path) if state_path else default_path(self.folder)
         self.link_template = link_template
         self.on_outcome = on_outcome
+        self.on_start = on_start
         self.fresh_if_doc_missing = fresh_if_doc_missing
         self.max_asset_size = max_asset_size
         self.result = SyncResult(dry_run=dry_run)
@@ -163,15 +165,19 @@ class Push:
         self.options = options_key({"via": self.via, "links": self.state.options["link_template"]})
         tree = self.tree = scan(self.folder, remembered(self.state.pages), fingerprint_salt(self.options))
         self.unprinted = list(tree.pages)
+        if self.on_start:
+            self.on_start(len(tree.pages) + len(tree.skipped))
         self._list_remote()
         self.ids = {key: page.id for key, page in self.state.pages.items()}
         work = {key: _Work(page, Step(key, Action.UNCHANGED)) for key, page in tree.pages.items()}
         for item in work.values():
             self._prepare(item)
+        known = dict(self.ids)
         self._follow_moved_files(work)
         self._adopt_found_pages(work)
         for item in work.values():
-            self._prepare(item)
+            if self.ids != known:
+                self._prepare(item)
             item.step = self._decide(item)
         orphans = [orphan(key, saved, self.remote.get(saved.id), remote_known=self.remote_known and key != "")
                    for key, saved in sorted(self.state.pages.items()) if key not in tree.pages]

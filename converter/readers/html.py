@@ -42,6 +42,7 @@ from converter.readers.html_sanitize import (
     FORM_WRAPPERS,
     SILENT_ELEMENTS,
     event_handlers,
+    unsafe_css,
     unsafe_url,
 )
 from converter.report import Report
@@ -250,8 +251,15 @@ class Reader:
         return url
 
     def styles_of(self, el: Tag) -> dict[str, str]:
+        """The inline CSS of ``el``; values that load or run something are reported and dropped."""
         style = el.get("style")
-        return css_declarations(style) if isinstance(style, str) else {}
+        if not isinstance(style, str):
+            return {}
+        css = css_declarations(style)
+        for name in [name for name, value in css.items() if unsafe_css(value)]:
+            self.lowered(f"active CSS in <{el.name} style> {name}", "removed")
+            del css[name]
+        return css
 
 
 # --- attribute helpers ---------------------------------------------------------------------------------------

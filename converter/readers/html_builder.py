@@ -139,14 +139,13 @@ class Builder:
                 self._open_wrapper(top.node, node)
 
     def _stray_container(self, top: Frame, node: Node) -> bool:
-        """True when ``top`` is a list or table that only a stray item opened and ``node`` fits its parent."""
-        return (
-            top.implicit
-            and top.node.type in _IMPLIED_CHILD
-            and node.type not in _ITEMS
-            and node.type not in _LISTS
-            and node.type in SCHEMA[self.frames[-2].node.type].content
-        )
+        """True when ``top`` is a list or table that only stray items opened and ``node`` fits below it."""
+        if not top.implicit or node.type in _ITEMS or node.type in _LISTS:
+            return False
+        index = len(self.frames) - 1
+        while index > 0 and self.frames[index].implicit and self.frames[index].node.type in _IMPLIED_CHILD:
+            index -= 1
+        return index < len(self.frames) - 1 and node.type in SCHEMA[self.frames[index].node.type].content
 
     def _open_wrapper(self, parent: Node, node: Node) -> None:
         """Open the container ``node`` needs in ``parent`` (for a list in a list: reopen the last item)."""

@@ -3,7 +3,7 @@
 The reader builds a new tree instead of copying markup, so an attribute or element it does not map cannot
 reach the output at all. These tables name what is removed on purpose, so that every removal is reported:
 elements dropped with their content, form wrappers, ``on*`` handlers, and URLs whose scheme can run code
-(``javascript:``, ``vbscript:``, ``data:`` other than raster images).
+(``javascript:``, ``vbscript:``, ``data:`` other than raster images), and CSS values that load something.
 """
 
 from __future__ import annotations
@@ -41,6 +41,14 @@ def unsafe_url(url: str, *, image: bool = False) -> str | None:
     if match.group(1) == "data" and image and _SAFE_DATA_IMAGE.match(cleaned):
         return None
     return f"{match.group(1)}: URL"
+
+
+_CSS_ACTIVE = re.compile(r"url\s*\(|expression\s*\(|javascript:|vbscript:|@import|behavior\s*:", re.I)
+
+
+def unsafe_css(value: str) -> bool:
+    """True for a CSS value that loads or runs something (``url()``, ``expression()``, script URLs)."""
+    return bool(_CSS_ACTIVE.search(_URL_NOISE.sub("", value)))
 
 
 def event_handlers(attrs: dict[str, object]) -> list[str]:

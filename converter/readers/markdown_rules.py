@@ -48,6 +48,7 @@ class Builder:
     report: Report
     stack: list[Node] = field(default_factory=lambda: [Node("doc")])
     marks: list[Mark] = field(default_factory=list)
+    nested_marks: int = 0
     link_starts: list[int] = field(default_factory=list)
     line: int | None = None
     reported: set[str] = field(default_factory=set)
@@ -58,7 +59,7 @@ class Builder:
 
     def open(self, node: Node) -> None:
         node.line = self.line
-        self.top.content.append(node)
+        self.stack[-1].content.append(node)
         self.stack.append(node)
 
     def close(self) -> Node:
@@ -67,10 +68,12 @@ class Builder:
     def add(self, node: Node) -> None:
         if node.line is None:
             node.line = self.line
-        self.top.content.append(node)
+        self.stack[-1].content.append(node)
 
     def active(self) -> list[Mark]:
         """The active marks, each once (``*(*a*)*`` nests em in em; the tree holds it once)."""
+        if not self.nested_marks:
+            return self.marks.copy()
         out: list[Mark] = []
         for mark in self.marks:
             if mark not in out:
@@ -88,9 +91,9 @@ InlineRule = Callable[[Builder, Token], None]
 # --- block rules: each takes (builder, tokens, index) and returns the index of the next token ------------
 
 
-def _opener(node_type: str, **attrs: Any) -> BlockRule:
+def _opener(node_type: str) -> BlockRule:
     def rule(b: Builder, tokens: list[Token], i: int) -> int:
-        b.open(Node(node_type, dict(attrs)))
+        b.open(Node(node_type, {}, []))
         return i + 1
 
     return rule
@@ -201,8 +204,9 @@ def _html_block(b: Builder, tokens: list[Token], i: int) -> int:
 
 
 def _inline(b: Builder, tokens: list[Token], i: int) -> int:
-    children = tokens[i].children or []
-    if any(child.type == "html_inline" for child in children):
+    token = tokens[i]
+    children = token.children or []
+    if "<" in token.content and any(child.type == "html_inline" for child in children):
         b.lowered("raw inline HTML", "its content, read by the HTML reader")
         html = b.md.renderer.renderInline(children, b.md.options, b.env)
         for node in html_reader.parse_inline(html, b.report, b.line):
@@ -343,7 +347,7 @@ BLOCK_RULES: dict[str, BlockRule] = {
 
 def _text(b: Builder, token: Token) -> None:
     if token.content:
-        b.add(Node("text", text=token.content, marks=b.active()))
+        b.add(Node("text", {}, [], token.content, b.active()))
 
 
 def _mark_open(mark_type: str) -> InlineRule:
@@ -351,13 +355,16 @@ def _mark_open(mark_type: str) -> InlineRule:
         mark = Mark(mark_type)
         if mark in b.marks:
             b.lowered(f"{mark_type} nested in {mark_type}", f"one {mark_type}")
+            b.nested_marks += 1
         b.marks.append(mark)
 
     return rule
 
 
 def _mark_close(b: Builder, token: Token) -> None:
-    b.marks.pop()
+    mark = b.marks.pop()
+    if b.nested_marks and mark in b.marks:
+        b.nested_marks -= 1
 
 
 def _link_open(b: Builder, token: Token) -> None:

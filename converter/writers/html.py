@@ -25,7 +25,7 @@ from converter import inferred
 from converter.lowering import lower_for_productive
 from converter.model import Mark, Node
 from converter.readers.html_forms import COLUMNS_CSS, HTML_ATTRS, MENTION_SHORTHAND, colwidth_text, css_text
-from converter.readers.html_sanitize import unsafe_url
+from converter.readers.html_sanitize import unsafe_css, unsafe_url
 from converter.report import Report
 
 #: Marks from the outermost to the innermost wrapper; the order is fixed so output is stable.
@@ -293,6 +293,9 @@ def _open_mark(mark: Mark, report: Report) -> tuple[str, str]:
         return f"<span{_attrs_html(_mapped('discussion', mark.attrs, report))}>", "</span>"
     if mark.type == "styles":
         css = {STYLES_CSS_BY_KEY[key]: value for key, value in mark.attrs.items() if key in STYLES_CSS_BY_KEY}
+        for name in [name for name, value in css.items() if isinstance(value, str) and unsafe_css(value)]:
+            report.add(f"active CSS in styles {name}", "removed")
+            del css[name]
         return f"<span{_attrs_html([_style(css)])}>", "</span>"
     return "", ""
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sync.confluence.export import Export
+from sync.confluence.tree import WINDOWS_RESERVED
 from sync.state import write_atomic
 
 ASSETS = "assets"
@@ -39,6 +40,8 @@ def safe_name(name: str, fallback_suffix: str = "") -> str:
     if not dot or not stem or not re.fullmatch(r"[A-Za-z0-9]{1,8}", suffix):
         stem, suffix = name, fallback_suffix.lstrip(".")
     stem = _UNSAFE.sub("-", stem).strip("-._")[: _MAX_NAME] or "file"
+    if stem.lower() in WINDOWS_RESERVED:
+        stem += "-file"
     suffix = _UNSAFE.sub("", suffix)
     return f"{stem}.{suffix}" if suffix else stem
 

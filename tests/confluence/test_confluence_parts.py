@@ -67,12 +67,12 @@ def test_tree_from_index_with_breadcrumb_fallback(export, pages) -> None:
 
 
 def test_paths_unique_and_safe_for_clashing_titles(pages) -> None:
-    metas = {f"{n}.html": pages["300.html"] for n in range(6)}
-    titles = ["Notes", "notes", "NOTES!", "Index", "../../etc", "日本語"]
+    metas = {f"{n}.html": pages["300.html"] for n in range(7)}
+    titles = ["Notes", "notes", "NOTES!", "Index", "../../etc", "日本語", "CON"]
     home = TreeNode("0.html", "Home", [TreeNode(f"{n}.html", title) for n, title in enumerate(titles[1:], 1)])
     paths = assign_paths(home, [], metas)
     assert sorted(paths.values()) == [
-        "etc.md", "index-2.md", "index.md", "notes-2.md", "notes.md", "page-300.md"]
+        "con-2.md", "etc.md", "index-2.md", "index.md", "notes-2.md", "notes.md", "page-300.md"]
     assert slug("Ünïcödé — Title") == "unicode-title"
 
 
@@ -136,6 +136,7 @@ def test_assets_named_safely_stored_once_per_folder(export, tmp_path: Path) -> N
     ("a:b*c?.PNG", "a-b-c.PNG"),
     ("Résumé 2024.pdf", "Résumé-2024.pdf"),
     ("", "file"),
+    ("con.txt", "con-file.txt"),
     ("x" * 300 + ".png", "x" * 80 + ".png"),
 ])
 def test_safe_name(name: str, safe: str) -> None:

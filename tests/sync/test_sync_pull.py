@@ -87,3 +87,21 @@ def test_the_sample_docs_survive_push_pull_push(fast_client, tmp_path: Path):
     changed = [(o.display, o.action) for o in again.outcomes if o.action != "unchanged"]
     assert fast_client.stats.writes == writes, changed
     assert len(again.outcomes) == 36
+
+
+def test_pull_into_the_pushed_folder_keeps_its_files(make_tree, fast_client):
+    root = make_tree({"README.md": "# Home\n\nHi.\n", "page.html": "<h1>Web</h1><p>html page</p>",
+                      "sub/README.md": "# Sub\n\nfolder text\n", "sub/x.md": "# X\n\nx\n"})
+    doc_id = push_folder(root, fast_client, project_id="1").doc_id
+    result = pull_doc(fast_client, doc_id, root)
+    assert {o.display: o.action for o in result.outcomes} == {
+        "README.md": "unchanged", "page.html": "unchanged", "sub/README.md": "unchanged", "sub/x.md": "unchanged"}
+    assert not (root / "index.md").exists()
+    page = next(p for p in fast_client.list_pages(filters={"root_page_id": doc_id}, fields=["title"])
+                if p.title == "Web")
+    fast_client.replace_body_with_markdown(page.id, "edited remotely")
+    again = pull_doc(fast_client, doc_id, root)
+    assert {o.display: o.action for o in again.outcomes}["page.html"] == "skipped"
+    assert "edited remotely" in (root / "page.remote.md").read_text(encoding="utf-8")
+    assert "html page" in (root / "page.html").read_text(encoding="utf-8")
+    assert push_folder(root, fast_client).requests["writes"] == 0
