@@ -28,7 +28,11 @@ def lower_for_productive(doc: Node, report: Report) -> Node:
         if node.type == "heading" and attrs.get("level", 1) > inferred.MAX_HEADING_LEVEL:
             report.add(f"heading level {attrs['level']}", f"heading level {inferred.MAX_HEADING_LEVEL}", node.line)
             attrs = {**attrs, "level": inferred.MAX_HEADING_LEVEL}
-        content = [visit(child) for child in node.content] if node.content else node.content
+        content = node.content
+        if content:
+            lowered = [visit(child) for child in content]
+            if any(new is not old for new, old in zip(lowered, content, strict=True)):
+                content = lowered
         if attrs is node.attrs and content is node.content:
             return node
         return replace(node, attrs=attrs, content=content)

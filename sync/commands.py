@@ -65,7 +65,7 @@ def push_options(args: argparse.Namespace, connection: Connection, printer: Prin
         "project_id": args.project, "doc_id": args.doc, "force": args.force, "prune": args.prune,
         "via": args.via, "state_path": args.state, "link_template": args.link_template, "jobs": args.jobs,
         "server": connection.server, "fresh_if_doc_missing": connection.embedded,
-        "on_outcome": printer.outcome,
+        "on_outcome": printer.outcome, "write_ids": getattr(args, "write_ids", False),
         "max_asset_size": int(args.max_asset_mb * 1024 * 1024),
     }
 
@@ -82,7 +82,7 @@ def run_push(args: argparse.Namespace, *, dry_run: bool = False) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    args.force, args.prune, args.jobs, args.dry_run = False, "report", 1, True
+    args.force, args.prune, args.jobs, args.dry_run, args.write_ids = False, "report", 1, True, False
     return run_push(args, dry_run=True)
 
 
@@ -154,6 +154,9 @@ def _push_flags(parser: argparse.ArgumentParser) -> None:
                         "created")
     parser.add_argument("--jobs", type=int, default=4, metavar="N", help="parallel requests (default: 4)")
     parser.add_argument("--dry-run", action="store_true", help="show the plan, write nothing")
+    parser.add_argument("--write-ids", action="store_true",
+                        help="also write productive_page_id into each Markdown file's front matter (a file "
+                        "then finds its page even without the sync state)")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

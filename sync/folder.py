@@ -33,6 +33,8 @@ PAGE_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"
 #: Files that give a folder its title and body, best first (compared case-insensitively).
 INDEX_NAMES = ("index.md", "index.markdown", "readme.md", "index.html")
 IGNORE_FILE = ".productiveignore"
+#: Front matter key naming the page a file is synced with (``push --write-ids``).
+PAGE_ID_KEY = "productive_page_id"
 #: What the tool itself writes inside a docs folder and must never read back as pages.
 TOOL_PATTERNS = ("*.remote.md",)
 _PREFIX = re.compile(r"^(\d+)[-_. ]+(?=\S)")
@@ -60,6 +62,8 @@ class LocalPage:
     fingerprint: str | None = None
     #: The file, when its document was not parsed because its fingerprint was remembered.
     unparsed: Path | None = None
+    #: ``productive_page_id`` from front matter (written by ``push --write-ids``).
+    page_id: str | None = None
 
     def load(self) -> None:
         """Parse a file skipped thanks to its fingerprint (nothing to do otherwise)."""
@@ -154,6 +158,7 @@ class _Parsed:
     order: float | None
     publish: bool
     report: Report
+    page_id: str | None = None
 
 
 def _parse(data: bytes, path: Path, source: str) -> _Parsed:
@@ -170,7 +175,9 @@ def _parse(data: bytes, path: Path, source: str) -> _Parsed:
         title, doc = _take_title(doc)
     publish = metadata.get("productive", True) is not False
     order = _front_matter_order(metadata, source)
-    return _Parsed(str(title).strip() if title is not None else None, doc, order, publish, report)
+    page_id = metadata.get(PAGE_ID_KEY)
+    return _Parsed(str(title).strip() if title is not None else None, doc, order, publish, report,
+                   None if page_id is None else str(page_id))
 
 
 def _describe(exc: Exception, source: str) -> str:
@@ -281,6 +288,7 @@ def _apply_parsed(page: LocalPage, path: Path, data: bytes | None = None) -> boo
         page.sort_key = (parsed.order, page.sort_key[1])
     page.doc = parsed.doc
     page.report = parsed.report
+    page.page_id = parsed.page_id
     return True
 
 

@@ -18,9 +18,6 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import yaml
-
-import converter
 from converter.errors import UsageError
 from converter.model import Node, from_json
 from converter.report import Report
@@ -29,6 +26,7 @@ from sync.client import Client, Page
 from sync.documents import options_key, prepare, remote_hash
 from sync.downloads import fetch_assets
 from sync.folder import LocalPage, scan
+from sync.frontmatter import markdown_file
 from sync.push import server_identity, switch_state
 from sync.result import Outcome, SyncResult
 from sync.state import PageState, default_path, write_atomic
@@ -52,13 +50,6 @@ def safe_name(title: str, taken: set[str]) -> str:
         candidate, number = f"{name} {number}", number + 1
     taken.add(candidate.lower())
     return candidate
-
-
-def markdown_file(title: str, doc: Node, report: Report) -> str:
-    """A page as a local Markdown file: front matter with the title, then the lossless local Markdown."""
-    front = yaml.safe_dump({"title": title}, allow_unicode=True, sort_keys=False, width=1 << 20)
-    body = converter.write(doc, "md", report=report).strip("\n")
-    return f"---\n{front}---\n\n{body}\n" if body else f"---\n{front}---\n"
 
 
 class Pull:

@@ -39,7 +39,8 @@ from sync.documents import (
     remembered,
     remote_hash,
 )
-from sync.folder import LocalPage, LocalTree, scan
+from sync.folder import PAGE_ID_KEY, LocalPage, LocalTree, scan
+from sync.frontmatter import markdown_file, set_page_id
 from sync.plan import DONE, Action, LocalVersion, RemotePage, Step, decide, orphan
 from sync.result import Outcome, SyncResult
 from sync.state import STATE_DIR, PageState, State, default_path, load, write_atomic
@@ -111,7 +112,8 @@ class Push:
                  link_template: str | None = None, jobs: int = 4, server: str | None = None,
                  on_outcome: Callable[[Outcome], None] | None = None,
                  on_start: Callable[[int], None] | None = None,
-                 fresh_if_doc_missing: bool = False, max_asset_size: int = DEFAULT_MAX_SIZE) -> None:
+                 fresh_if_doc_missing: bool = False, max_asset_size: int = DEFAULT_MAX_SIZE,
+                 write_ids: bool = False) -> None:
         if via not in VIAS:
             raise UsageError(f"--via must be one of {', '.join(VIAS)}")
         if prune not in ("report", "delete"):
@@ -129,6 +131,7 @@ class Push:
         self.on_start = on_start
         self.fresh_if_doc_missing = fresh_if_doc_missing
         self.max_asset_size = max_asset_size
+        self.write_ids = write_ids
         self.result = SyncResult(dry_run=dry_run)
         self.lock = threading.Lock()
         self.stopping = threading.Event()
@@ -187,6 +190,8 @@ class Push:
             self._execute(work)
             self._second_pass(work)
             self._remember(work)
+            if self.write_ids:
+                self._write_ids(work)
             self._prune(orphans)
             self.state.save()
         self.result.doc_id = self.state.doc_id
@@ -287,6 +292,17 @@ class Push:
                 continue
             remember(saved, item.page, item.targets)
 
+    def _write_ids(self, work: dict[str, _Work]) -> None:
+        """``--write-ids``: put each page's id into its Markdown file's front matter (if not there yet)."""
+        for item in work.values():
+            page, saved = item.page, self.state.pages.get(item.page.key)
+            if (saved is None or page.source is None or page.error or page.page_id == saved.id
+                    or not page.source.lower().endswith((".md", ".markdown"))):
+                continue
+            path = self.folder / page.source
+            write_atomic(path, set_page_id(path.read_text(encoding="utf-8-sig"), saved.id))
+            saved.fingerprint = None
+
     def _follow_moved_files(self, work: dict[str, _Work]) -> None:
         """A file moved to another folder keeps its page: a new key with the document of a vanished one."""
         vanished = {saved.hash: key for key, saved in self.state.pages.items()
@@ -310,6 +326,13 @@ class Push:
                 free[(page.parent, page.title)] = page
         for key, item in work.items():
             parent_id = self.ids.get(item.page.parent) if item.page.parent is not None else None
+            named = self.remote.get(item.page.page_id or "")
+            if key not in self.state.pages and named is not None and named.id not in claimed:
+                self.state.pages[key] = PageState(named.id, named.parent, named.title, version=named.version)
+                self.ids[key] = named.id
+                claimed.add(named.id)
+                item.step.notes.append(f"{PAGE_ID_KEY} in front matter: page taken over")
+                continue
             ours = self.state.pending.get(key) == item.page.title
             if key in self.state.pages or parent_id is None or not (ours or self.mapping):
                 continue
@@ -319,6 +342,7 @@ class Push:
             self.state.pages[key] = PageState(found.id, parent_id, found.title, version=found.version,
                                               created=ours)
             self.ids[key] = found.id
+            claimed.add(found.id)
             item.step.notes.append("found in Productive, taken over")
 
     def _decide(self, item: _Work) -> Step:
@@ -526,8 +550,6 @@ class Push:
 
     def _write_remote_copy(self, item: _Work) -> None:
         """``NAME.remote.md`` next to the file: the remote version, for the user to merge."""
-        from sync.pull import markdown_file
-
         source = self._file_of(item.page.key)
         target = self._remote_copy(item)
         remote = item.remote_page

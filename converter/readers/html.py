@@ -15,7 +15,6 @@ content; ``script``/``style``/``iframe``/forms/``on*``/script URLs are removed (
 from __future__ import annotations
 
 import gc
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -57,7 +56,6 @@ Handler = Callable[["Reader", Tag], bool]
 """An element handler: acts on the builder, returns True to walk the element's children."""
 
 _PRESERVING = ("pre", "pre-wrap", "break-spaces", "pre-line")
-_BOLD_WEIGHTS = frozenset({"bold", "bolder", "600", "700", "800", "900"})
 
 
 def read(source: str | dict[str, Any], report: Report) -> Document:
@@ -69,14 +67,16 @@ def read(source: str | dict[str, Any], report: Report) -> Document:
     if title:
         metadata["title"] = title
     with _gc_paused():
+        first_line = 1
         if html_confluence.MAIN_CONTENT in source:
-            soup = _parse(html_confluence.main_content(source))
+            body, first_line = html_confluence.main_content(source)
+            soup = _parse(body)
             root: Tag = soup.find(id="main-content") or soup
         else:
             root = soup = _parse(source)
         if html_office.is_office(source):
             html_office.prepare(root, report)
-        doc = Reader(report).run(root)
+        doc = Reader(report, first_line).run(root)
         soup.decompose()
     if not doc.content:
         doc.content.append(Node("paragraph"))
@@ -119,10 +119,16 @@ def parse_inline(html: str, report: Report, line: int | None = None) -> list[Nod
         report.add("block HTML in inline position", "inline content with line breaks", line)
     while pending:
         node = pending.pop()
-        if node.type in TEXTBLOCKS or node.type == "codeblock":
+        if node.type in TEXTBLOCKS:
             if out:
                 out.append(Node("br"))
             out.extend(node.content)
+        elif node.type == "codeblock":
+            for line in "".join(child.text or "" for child in node.content).split("\n"):
+                if out:
+                    out.append(Node("br"))
+                if line:
+                    out.append(Node("text", text=line, marks=[Mark("code")]))
         else:
             pending.extend(reversed(node.content))
     return out
@@ -168,9 +174,10 @@ class Reader:
         return builder.root
 
     def enter(self, el: Tag) -> bool:
+        """Handle an element: its event handlers are reported, a class rule wins over the tag rule."""
         if el.attrs:
             for name in event_handlers(el.attrs):
-                self.report.add(f"event handler attribute {name!r} on <{el.name}>", "removed", self.builder.line)
+                self.lowered(f"event handler attribute {name!r} on <{el.name}>", "removed")
             classes = el.attrs.get("class")
             if classes:
                 for name in classes:
@@ -184,7 +191,8 @@ class Reader:
         return TAG_RULES.get(el.name, _unknown)(self, el)
 
     def text(self, value: str) -> None:
-        if "@[" in value and not self.builder.preserve:
+        """Text of the document; outside code, the mention shorthand becomes a mention."""
+        if "@[" in value and not self.builder.preserve and all(m.type != "code" for m in self.builder.marks):
             self._text_with_mentions(value)
         else:
             self.builder.add_text(value)
@@ -262,7 +270,7 @@ class Reader:
         return css
 
 
-# --- attribute helpers ---------------------------------------------------------------------------------------
+# --- attribute helpers --------------------------------------------------------------------------------------
 
 
 def mapped_attrs(kind: str, el: Tag) -> dict[str, Any]:
@@ -298,7 +306,7 @@ def _alignment(el: Tag, css: dict[str, str]) -> str | None:
     return None
 
 
-# --- block handlers ------------------------------------------------------------------------------------------
+# --- block handlers -----------------------------------------------------------------------------------------
 
 
 def _textblock(r: Reader, el: Tag, node: Node) -> bool:
@@ -423,7 +431,8 @@ def _task_checkbox(el: Tag) -> Tag | None:
 
 def _li(r: Reader, el: Tag) -> bool:
     checkbox = _task_checkbox(el) if "task-list-item" in (el.get("class") or []) else None
-    if el.get("type") == inferred.CHECKLIST_ITEM or checkbox is not None or _list_kind(r) == inferred.CHECKLIST:
+    in_checklist = _list_kind(r) == inferred.CHECKLIST
+    if el.get("type") == inferred.CHECKLIST_ITEM or checkbox is not None or in_checklist:
         if checkbox is not None:
             checked = checkbox.has_attr("checked")
             checkbox.decompose()
@@ -529,7 +538,7 @@ def _definition_term(r: Reader, el: Tag) -> bool:
     return True
 
 
-# --- inline handlers -----------------------------------------------------------------------------------------
+# --- inline handlers ----------------------------------------------------------------------------------------
 
 
 def _simple_mark(name: str) -> Handler:
@@ -635,7 +644,7 @@ SPAN_RULES: dict[str, Handler] = {
 }
 
 
-# --- lowered, removed and unknown elements -------------------------------------------------------------------
+# --- lowered, removed and unknown elements ------------------------------------------------------------------
 
 
 def _plain(what: str) -> Handler:
@@ -721,12 +730,13 @@ TAG_RULES: dict[str, Handler] = {
         "details", "summary", "hgroup", "search", "body", "html", "caption",
     )},
     **{name: _transparent for name in (
-        "thead", "tbody", "tfoot", "font", "small", "big", "abbr", "acronym", "q", "time", "data", "bdi", "bdo",
-        "nobr", "o:p", "ruby", "rb", "rt", "rp", "picture", "s:p",
+        "thead", "tbody", "tfoot", "font", "small", "big", "abbr", "acronym", "q", "time", "data", "bdi",
+        "bdo", "nobr", "o:p", "ruby", "rb", "rt", "rp", "picture", "s:p",
     )},
     **{name: _dropped for name in DROPPED_ELEMENTS},
     **{name: _form for name in FORM_WRAPPERS},
     **{name: _silent for name in SILENT_ELEMENTS},
+    **html_confluence.STORAGE_RULES,
 }
 
 __all__ = ["PARSER", "Reader", "mapped_attrs", "parse_blocks", "parse_inline", "read"]

@@ -123,9 +123,9 @@ class Builder:
         while True:
             top = self.top
             in_cell = top.flat or top.node.type in CELLS
-            if len(self.frames) > MAX_DEPTH and not in_cell and "paragraph" in SCHEMA[top.node.type].content:
-                if node.type != "paragraph":
-                    return self._open_flat(node, f"nesting deeper than {MAX_DEPTH} levels")
+            too_deep = len(self.frames) > MAX_DEPTH and "paragraph" in SCHEMA[top.node.type].content
+            if too_deep and not in_cell and node.type != "paragraph":
+                return self._open_flat(node, f"nesting deeper than {MAX_DEPTH} levels")
             if node.type in SCHEMA[top.node.type].content and not (in_cell and node.type != "paragraph"):
                 return self._push(top, node, implicit)
             if top.node.type in TEXTBLOCKS or self._stray_container(top, node):

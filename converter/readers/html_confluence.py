@@ -17,7 +17,9 @@ is recognised by the class Confluence gives its wrapper:
 | ``colgroup`` widths of ``confluenceTable``    | cell ``colwidth``                                  |
 | embedded image                                | image with the relative ``data-image-src``         |
 
-Attachment links keep their relative ``href`` for the importer to resolve.
+Attachment links keep their relative ``href`` for the importer to resolve. The storage format (``ac:`` and
+``ri:`` elements) maps the same way through ``STORAGE_RULES``: info/note/tip/warning/panel macros, code and
+noformat macros, expand, status, task lists, layouts, images, links and emoticons.
 """
 
 from __future__ import annotations
@@ -43,13 +45,27 @@ MACRO_BANNERS = {
 }
 #: Confluence emoticon name -> the character it shows (used when the export has no emoji fallback).
 EMOTICONS = {
-    "smile": "\N{SLIGHTLY SMILING FACE}", "sad": "\N{SLIGHTLY FROWNING FACE}", "cheeky": "\N{FACE WITH STUCK-OUT TONGUE}",
-    "laugh": "\N{GRINNING FACE}", "wink": "\N{WINKING FACE}", "thumbs-up": "\N{THUMBS UP SIGN}",
-    "thumbs-down": "\N{THUMBS DOWN SIGN}", "information": "\N{INFORMATION SOURCE}", "tick": "\N{WHITE HEAVY CHECK MARK}",
-    "cross": "\N{CROSS MARK}", "warning": "\N{WARNING SIGN}", "plus": "\N{HEAVY PLUS SIGN}",
-    "minus": "\N{HEAVY MINUS SIGN}", "question": "\N{BLACK QUESTION MARK ORNAMENT}", "light-on": "\N{ELECTRIC LIGHT BULB}",
-    "light-off": "\N{ELECTRIC LIGHT BULB}", "yellow-star": "\N{WHITE MEDIUM STAR}", "red-star": "\N{WHITE MEDIUM STAR}",
-    "green-star": "\N{WHITE MEDIUM STAR}", "blue-star": "\N{WHITE MEDIUM STAR}", "heart": "\N{HEAVY BLACK HEART}",
+    "smile": "\N{SLIGHTLY SMILING FACE}",
+    "sad": "\N{SLIGHTLY FROWNING FACE}",
+    "cheeky": "\N{FACE WITH STUCK-OUT TONGUE}",
+    "laugh": "\N{GRINNING FACE}",
+    "wink": "\N{WINKING FACE}",
+    "thumbs-up": "\N{THUMBS UP SIGN}",
+    "thumbs-down": "\N{THUMBS DOWN SIGN}",
+    "information": "\N{INFORMATION SOURCE}",
+    "tick": "\N{WHITE HEAVY CHECK MARK}",
+    "cross": "\N{CROSS MARK}",
+    "warning": "\N{WARNING SIGN}",
+    "plus": "\N{HEAVY PLUS SIGN}",
+    "minus": "\N{HEAVY MINUS SIGN}",
+    "question": "\N{BLACK QUESTION MARK ORNAMENT}",
+    "light-on": "\N{ELECTRIC LIGHT BULB}",
+    "light-off": "\N{ELECTRIC LIGHT BULB}",
+    "yellow-star": "\N{WHITE MEDIUM STAR}",
+    "red-star": "\N{WHITE MEDIUM STAR}",
+    "green-star": "\N{WHITE MEDIUM STAR}",
+    "blue-star": "\N{WHITE MEDIUM STAR}",
+    "heart": "\N{HEAVY BLACK HEART}",
     "broken-heart": "\N{BROKEN HEART}",
 }
 #: Confluence column layout -> grid template of the columns node.
@@ -80,8 +96,8 @@ def page_title(source: str) -> str | None:
     return title if sep else text
 
 
-def main_content(source: str) -> str:
-    """The part of an export that holds ``#main-content``.
+def main_content(source: str) -> tuple[str, int]:
+    """The part of an export that holds ``#main-content``, and the line it starts on.
 
     Parsing is most of the reader's time, and a quarter of an export is breadcrumbs, metadata, the
     attachment list and the footer; cutting them off by their fixed markup before parsing saves that
@@ -89,7 +105,8 @@ def main_content(source: str) -> str:
     """
     start = source.rfind("<", 0, source.find(MAIN_CONTENT))
     ends = [index for index in (source.find(marker, start) for marker in _AFTER_BODY) if index > 0]
-    return source[max(start, 0):min(ends) if ends else len(source)]
+    start = max(start, 0)
+    return source[start:min(ends) if ends else len(source)], source.count("\n", 0, start) + 1
 
 
 def colgroup_widths(table: Tag) -> list[int | None] | None:
@@ -192,6 +209,7 @@ def _column_layout(r: Reader, el: Tag) -> bool:
 
 
 def _layout_cell(r: Reader, el: Tag) -> bool:
+    """A layout cell is a column inside a columns node (a one-cell layout is only a wrapper)."""
     if r.builder.top.node.type == inferred.COLUMNS:
         r.block(Node(inferred.COLUMN))
     else:
@@ -230,4 +248,146 @@ CLASS_RULES: dict[str, Handler] = {
     "confluence-anchor-link": _skip,
     "confluenceTd": _table_cell,
     "confluenceTh": _table_cell,
+}
+
+
+# --- storage format (``ac:`` / ``ri:`` elements, as in pages saved from the editor or the REST API) ------
+
+#: Storage-format macro name -> banner type.
+STORAGE_BANNERS = {
+    "info": "info", "note": "warning", "tip": "success", "warning": "critical", "panel": "info",
+}
+
+
+def _parameter(el: Tag, name: str) -> str | None:
+    for parameter in el.find_all("ac:parameter", recursive=False):
+        if parameter.get("ac:name") == name:
+            return parameter.get_text()
+    return None
+
+
+def _bold_paragraph(r: Reader, value: str) -> None:
+    frame = r.builder.open(Node("paragraph"))
+    r.builder.push_mark(mark := Mark("strong"))
+    r.builder.add_text(value)
+    r.builder.pop_mark(mark)
+    r.builder.close(frame)
+
+
+def _structured_macro(r: Reader, el: Tag) -> bool:
+    name = str(el.get("ac:name") or "")
+    title = _parameter(el, "title")
+    if name in STORAGE_BANNERS:
+        r.block(Node(inferred.BANNER, {inferred.BANNER_TYPE_ATTR: STORAGE_BANNERS[name]}))
+        if title:
+            _bold_paragraph(r, title)
+    elif name in ("code", "noformat"):
+        body = el.find("ac:plain-text-body", recursive=False)
+        code = body.get_text() if body is not None else ""
+        frame = r.builder.open(Node("codeblock", {"language": _parameter(el, "language")}))
+        if code and not frame.flat:
+            frame.node.content.append(Node("text", text=code))
+        r.builder.close(frame)
+        return False
+    elif name == "expand":
+        r.wrapper()
+        _bold_paragraph(r, title or "Click here to expand...")
+    elif name == "status":
+        r.builder.push_mark(mark := Mark("strong"))
+        r.builder.add_text(title or "")
+        r.builder.pop_mark(mark)
+        return False
+    else:
+        r.lowered(f"Confluence macro {name!r}", "its body", once=True)
+        r.wrapper()
+    return True
+
+
+def _task(r: Reader, el: Tag) -> bool:
+    status = el.find("ac:task-status", recursive=False)
+    checked = status is not None and status.get_text().strip() == "complete"
+    r.block(Node(inferred.CHECKLIST_ITEM, {inferred.CHECKED_ATTR: checked}))
+    return True
+
+
+def _layout_section(r: Reader, el: Tag) -> bool:
+    cells = el.find_all("ac:layout-cell", recursive=False)
+    if inferred.COLUMNS_MIN <= len(cells) <= inferred.COLUMNS_MAX:
+        attrs = {inferred.COLUMNS_COUNT_ATTR: len(cells)}
+        widths = LAYOUT_WIDTHS.get(str(el.get("ac:type") or "").replace("_", "-"))
+        if widths:
+            attrs[inferred.COLUMNS_WIDTHS_ATTR] = widths
+        r.block(Node(inferred.COLUMNS, attrs))
+    else:
+        r.wrapper()
+    return True
+
+
+def _storage_image(r: Reader, el: Tag) -> bool:
+    attachment = el.find("ri:attachment")
+    url = el.find("ri:url")
+    src = attachment.get("ri:filename") if attachment is not None else url.get("ri:value") if url else None
+    if not isinstance(src, str):
+        r.lowered("Confluence image without a source", "removed")
+        return False
+    el["src"] = src
+    for storage, html_name in (("ac:alt", "alt"), ("ac:title", "title"), ("ac:width", "width")):
+        if el.has_attr(storage):
+            el[html_name] = el[storage]
+    el.name = "img"
+    return r.by_tag(el)
+
+
+def _storage_link(r: Reader, el: Tag) -> bool:
+    """Links to attachments keep their file name as ``href``; page and user links become their text."""
+    body = el.find(["ac:link-body", "ac:plain-text-link-body"], recursive=False)
+    attachment = el.find("ri:attachment", recursive=False)
+    page = el.find("ri:page", recursive=False)
+    text = body.get_text() if body is not None else ""
+    if attachment is not None and isinstance(attachment.get("ri:filename"), str):
+        r.builder.push_mark(mark := Mark("link", {"href": attachment["ri:filename"]}))
+        r.builder.add_text(text or attachment["ri:filename"])
+        r.builder.pop_mark(mark)
+        return False
+    if page is not None:
+        text = text or str(page.get("ri:content-title") or "")
+        r.lowered("Confluence page link", "its title as text", once=True)
+    elif el.find("ri:user", recursive=False) is not None and not text:
+        text = "@user"
+        r.lowered("Confluence user mention without a name", "'@user'", once=True)
+    r.builder.add_text(text)
+    return False
+
+
+def _storage_emoticon(r: Reader, el: Tag) -> bool:
+    el["data-emoticon-name"] = str(el.get("ac:name") or "")
+    fallback = el.get("ac:emoji-fallback")
+    if isinstance(fallback, str):
+        el["data-emoji-fallback"] = fallback
+    return _emoticon(r, el)
+
+
+def _transparent(r: Reader, el: Tag) -> bool:
+    return True
+
+
+STORAGE_RULES: dict[str, Handler] = {
+    "ac:structured-macro": _structured_macro,
+    "ac:parameter": _skip,
+    "ac:rich-text-body": _transparent,
+    "ac:plain-text-body": _transparent,
+    "ac:task-list": _task_list,
+    "ac:task": _task,
+    "ac:task-id": _skip,
+    "ac:task-uuid": _skip,
+    "ac:task-status": _skip,
+    "ac:task-body": _transparent,
+    "ac:layout": _transparent,
+    "ac:layout-section": _layout_section,
+    "ac:layout-cell": _layout_cell,
+    "ac:image": _storage_image,
+    "ac:link": _storage_link,
+    "ac:emoticon": _storage_emoticon,
+    "ac:inline-comment-marker": _transparent,
+    "ac:placeholder": _skip,
 }

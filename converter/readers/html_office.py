@@ -4,7 +4,8 @@ Both editors say everything with inline CSS on ``<span>``s and paragraphs, most 
 nothing (``font-family``, ``font-size: 11pt``, ``color: #000000``, ``mso-*``). ``prepare`` rewrites them in
 the parsed tree, so the generic rules then read the meaning:
 
-- a span's ``font-weight: 700`` becomes a ``<b>`` around it, ``vertical-align: super|sub`` a ``<sup>``/``<sub>``;
+- a span's ``font-weight: 700`` becomes a ``<b>`` around it, ``vertical-align: super|sub`` a
+  ``<sup>``/``<sub>``;
   colours that are not the default stay in ``style`` (a ``styles`` mark), the rest of the CSS goes (and a
   link's own colour and underline go too);
 - Google Docs' ``<b style="font-weight:normal" id="docs-internal-guid-...">`` wrapper is not bold (the
@@ -27,7 +28,8 @@ _WORD_MARKERS = ("urn:schemas-microsoft-com:office", "class=Mso", 'class="Mso', 
 _LEVEL = re.compile(r"level(\d+)")
 _ORDERED_MARKER = re.compile(r"^[(\[]?([0-9]+|[a-zA-Z]|[ivxlcdmIVXLCDM]+)[.)\]]$")
 _DEFAULT_COLOURS = frozenset({"#000000", "#000", "black", "rgb(0,0,0)", "windowtext", "auto", "inherit"})
-_NO_BACKGROUND = frozenset({"transparent", "#ffffff", "#fff", "white", "rgb(255,255,255)", "inherit", "initial"})
+_NO_BACKGROUND = frozenset({"transparent", "#ffffff", "#fff", "white", "rgb(255,255,255)", "inherit",
+                            "initial"})
 _BOLD = frozenset({"bold", "bolder", "600", "700", "800", "900"})
 
 

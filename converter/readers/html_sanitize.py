@@ -17,8 +17,10 @@ DROPPED_ELEMENTS = frozenset({
     "datalist", "output", "keygen", "dialog", "portal",
 })
 #: Elements that are not content and are skipped without a report (document head, layout-only tags).
-SILENT_ELEMENTS = frozenset({"head", "title", "meta", "link", "base", "colgroup", "col", "wbr", "param", "source",
-                             "track", "area", "map"})
+SILENT_ELEMENTS = frozenset({
+    "head", "title", "meta", "link", "base", "colgroup", "col", "wbr", "param", "source", "track", "area",
+    "map",
+})
 #: Form wrappers: their text is kept, the form itself is reported as removed.
 FORM_WRAPPERS = frozenset({"form", "fieldset", "legend", "label"})
 
@@ -51,6 +53,10 @@ def unsafe_css(value: str) -> bool:
     return bool(_CSS_ACTIVE.search(_URL_NOISE.sub("", value)))
 
 
+#: Attributes that start with "on" but are no event handler.
+_NOT_HANDLERS = frozenset({"only", "one", "once"})
+
+
 def event_handlers(attrs: dict[str, object]) -> list[str]:
     """The ``on*`` event-handler attributes of an element."""
-    return [name for name in attrs if name[:2].lower() == "on"]
+    return [name for name in attrs if name[:2].lower() == "on" and name.lower() not in _NOT_HANDLERS]

@@ -104,7 +104,8 @@ def _metadata(token: Token, source: str | None) -> dict[str, Any] | None:
         data = yaml.load(token.content, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark is not None else 1  # +1 for the opening ``---``, +1 for 1-based
+        last = token.content.count("\n")  # a problem found at the end of the YAML is on its last line
+        line = min(mark.line, last) + 2 if mark is not None else 1  # +1 for the opening ``---``, +1: 1-based
         problem = getattr(exc, "problem", None) or "cannot be parsed"
         raise InputError(f"front matter is not valid YAML: {problem}", source, line) from None
     return data if isinstance(data, dict) else None

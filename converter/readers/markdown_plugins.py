@@ -52,7 +52,6 @@ BANNER_FOR_NAME: dict[str, str] = {
         ("caution", "danger", "error", "bug", "failure", "fail", "missing", "critical"), "critical"
     ),
 }
-assert set(BANNER_FOR_NAME.values()) == set(inferred.BANNER_TYPES)
 
 #: banner type -> the GitHub alert the local writer emits (reads back to the same type).
 ALERT_FOR_BANNER = {"info": "NOTE", "success": "TIP", "warning": "WARNING", "critical": "CAUTION"}

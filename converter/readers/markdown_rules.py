@@ -15,6 +15,9 @@ node can hold are lowered here, where the source line is known, and reported:
 | mixed task list      | a bullet list whose task items start with literal ``[ ]`` / ``[x]``  |
 | ordered task list    | a checklist (numbers are not kept)                                   |
 | GitHub IMPORTANT     | banner ``info`` (writes back as NOTE)                                |
+| em in em, strong in strong | one mark (the tree holds a mark once)                          |
+| link without text    | dropped                                                              |
+| raw HTML             | what the HTML reader makes of it (its own lowerings reported too)    |
 
 Raw HTML (unsupported inside Markdown, spec §2.6) is reported and handed to the HTML reader:
 ``html_block`` to ``parse_blocks``; an inline run that holds ``html_inline`` is rendered to HTML as a
@@ -115,7 +118,7 @@ def _close_filled(b: Builder, tokens: list[Token], i: int) -> int:
 def _paragraph_close(b: Builder, tokens: list[Token], i: int) -> int:
     node = b.close()
     if not node.content:
-        b.top.content.pop()
+        b.stack[-1].content.pop()
     return i + 1
 
 
@@ -213,8 +216,9 @@ def _inline(b: Builder, tokens: list[Token], i: int) -> int:
             b.add(node)
         _report_inline_lowerings(b, children)
         return i + 1
+    rules = INLINE_RULES
     for child in children:
-        INLINE_RULES.get(child.type, _unknown_inline)(b, child)
+        rules.get(child.type, _unknown_inline)(b, child)
     return i + 1
 
 
@@ -346,8 +350,8 @@ BLOCK_RULES: dict[str, BlockRule] = {
 
 
 def _text(b: Builder, token: Token) -> None:
-    if token.content:
-        b.add(Node("text", {}, [], token.content, b.active()))
+    if token.content:  # the hottest rule: builds the node in one call, no ``add``
+        b.stack[-1].content.append(Node("text", {}, [], token.content, b.active(), b.line))
 
 
 def _mark_open(mark_type: str) -> InlineRule:
@@ -452,12 +456,12 @@ def _report_inline_lowerings(b: Builder, children: list[Token]) -> None:
 def build(md: MarkdownIt, tokens: list[Token], env: dict[str, Any], report: Report) -> Node:
     """The document tree of a token stream."""
     b = Builder(md, env, report)
-    i = 0
-    while i < len(tokens):
+    rules, i, end = BLOCK_RULES, 0, len(tokens)
+    while i < end:
         token = tokens[i]
         if token.map is not None:
             b.line = token.map[0] + 1
-        rule = BLOCK_RULES.get(token.type)
+        rule = rules.get(token.type)
         if rule is None:
             b.lowered(f"markdown construct {token.type!r}", "dropped")
             i += 1

@@ -60,6 +60,7 @@ def render_inline(nodes: list[Node], report: Report) -> str:
 
 
 def _attr_value(value: Any) -> str:
+    """An attribute's text: booleans as ``true``/``false``, ``colwidth`` lists as ``145,80``."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
@@ -87,6 +88,7 @@ def _mapped(node_type: str, attrs: dict[str, Any], report: Report) -> list[tuple
 
 
 def _style(declarations: dict[str, Any]) -> tuple[str, str | None]:
+    """The ``style`` attribute of the set declarations (absent when none is set)."""
     set_ = {name: str(value) for name, value in declarations.items() if value not in (None, "")}
     return ("style", css_text(set_) if set_ else None)
 
@@ -127,8 +129,8 @@ def _paragraph(node: Node, report: Report) -> str:
 
 
 def _heading(node: Node, report: Report) -> str:
-    level = node.attrs.get("level") or 1
-    return _textblock(f"h{min(max(int(level), 1), 6)}", node, report)
+    level = node.attrs.get("level")
+    return _textblock(f"h{min(max(level, 1), 6) if isinstance(level, int) else 1}", node, report)
 
 
 def _blockquote(node: Node, report: Report) -> str:
@@ -139,12 +141,14 @@ def _codeblock(node: Node, report: Report) -> str:
     code = "".join(child.text or "" for child in node.content if child.type == "text")
     if code.endswith("\n"):
         code += "\n"
-    return f"<pre{_attrs_html(_mapped('codeblock', node.attrs, report))}><code>{escape(code, quote=False)}</code></pre>"
+    attrs = _attrs_html(_mapped("codeblock", node.attrs, report))
+    return f"<pre{attrs}><code>{escape(code, quote=False)}</code></pre>"
 
 
 def _ol(node: Node, report: Report) -> str:
     order = node.attrs.get("order")
-    return f"<ol{_attrs_html([('start', order if order not in (None, 1) else None)])}>{_children(node, report)}</ol>"
+    attrs = _attrs_html([("start", order if order not in (None, 1) else None)])
+    return f"<ol{attrs}>{_children(node, report)}</ol>"
 
 
 def _ul(node: Node, report: Report) -> str:
@@ -177,7 +181,8 @@ def _cell(node: Node, report: Report) -> str:
     tag = "th" if node.type == "table_header" else "td"
     attrs = node.attrs
     pairs = [(name, value) for name, value in _mapped(node.type, attrs, report) if value != 1 and value != []]
-    style = _style({"text-align": attrs.get(inferred.ALIGN_ATTR), "background-color": attrs.get("background")})
+    style = _style({"text-align": attrs.get(inferred.ALIGN_ATTR),
+                    "background-color": attrs.get("background")})
     return f"<{tag}{_attrs_html([*pairs, style])}>{_children(node, report)}</{tag}>"
 
 
@@ -191,8 +196,8 @@ def _banner(node: Node, report: Report) -> str:
 
 
 def _columns(node: Node, report: Report) -> str:
-    attrs = _attrs_html([*_mapped(inferred.COLUMNS, node.attrs, report), _style({COLUMNS_CSS: node.attrs.get(
-        inferred.COLUMNS_WIDTHS_ATTR)})])
+    widths = _style({COLUMNS_CSS: node.attrs.get(inferred.COLUMNS_WIDTHS_ATTR)})
+    attrs = _attrs_html([*_mapped(inferred.COLUMNS, node.attrs, report), widths])
     return f"<div data-columns{attrs}>{_children(node, report)}</div>"
 
 
@@ -258,14 +263,16 @@ def _image(node: Node, report: Report) -> str:
 
 def _file(node: Node, report: Report) -> str:
     name = node.attrs.get(inferred.FILE_ATTRS["name"]) or ""
-    return f"<span{_attrs_html(_mapped(inferred.FILE, node.attrs, report))}>{escape(str(name), quote=False)}</span>"
+    attrs = _attrs_html(_mapped(inferred.FILE, node.attrs, report))
+    return f"<span{attrs}>{escape(str(name), quote=False)}</span>"
 
 
 def _mention(node: Node, report: Report) -> str:
     attrs = dict(node.attrs)
     kind = attrs.get("type")
     attrs["type"] = inferred.MENTION_TYPE_JSON_TO_HTML.get(kind, kind) if isinstance(kind, str) else kind
-    return f"<span{_attrs_html(_mapped('mention', attrs, report))}>{render_inline(node.content, report)}</span>"
+    html_attrs = _attrs_html(_mapped("mention", attrs, report))
+    return f"<span{html_attrs}>{render_inline(node.content, report)}</span>"
 
 
 def _var(node: Node, report: Report) -> str:

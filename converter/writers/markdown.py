@@ -147,7 +147,8 @@ def _heading(node: Node, w: Writer) -> str:
     text = _inline(node.content, w)
     if text is None:
         return _html_block(node, w)
-    if text.endswith("#"):
+    backslashes = len(text[:-1]) - len(text[:-1].rstrip("\\"))
+    if text.endswith("#") and backslashes % 2 == 0:  # an unescaped final "#" would close the heading
         text = text[:-1] + "\\#"
     return "#" * level + (" " + text if text else "")
 

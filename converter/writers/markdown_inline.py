@@ -16,7 +16,7 @@ Escaping is contextual: ``* ` [ ] \\ $`` always, ``_`` and ``~`` unless intrawor
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from markdown_it.common.normalize_url import normalizeLink, validateLink
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
@@ -60,7 +60,7 @@ class InlineContext:
     allow_html: bool = True
     hard_break: str = "\\\n"
     table: bool = False
-    used_html: bool = field(default=False)
+    used_html: bool = False
 
 
 def escape_text(value: str, *, table: bool = False, in_html: bool = False) -> str:
@@ -205,7 +205,11 @@ def _safe_url(url: str) -> bool:
 
 
 def _destination(url: str, title: str | None) -> str:
-    dest = re.sub(r"([\\()&])", r"\\\1", url)
+    """A link destination (in ``<...>`` when it holds spaces) and its title."""
+    if re.search(r"[\s<>]", url):
+        dest = "<" + re.sub(r"([\\<>&])", r"\\\1", url).replace("\n", "%0A") + ">"
+    else:
+        dest = re.sub(r"([\\()&])", r"\\\1", url)
     if title:
         dest += ' "' + re.sub(r'([\\"&])', r"\\\1", title).replace("\n", "&#10;") + '"'
     return dest

@@ -1,7 +1,8 @@
 """Golden files: every node type and mark (``fixtures/golden/cases.json``) through every writer.
 
 A mismatch fails; ``UPDATE_GOLDEN=1 python3 -m pytest tests/converter/test_golden.py`` rewrites the files
-(then review the diff). The json -> md -> json and json -> html -> json round trips are checked too.
+(then review the diff). A writer's report is kept at the end of its golden file as an HTML comment, so a
+new or lost lowering shows up too. The json -> md -> json and json -> html -> json round trips are checked.
 """
 
 from __future__ import annotations

@@ -170,3 +170,11 @@ def test_nodes_carry_source_lines() -> None:
         "attrs": {"level": 1},
         "content": [{"type": "text", "text": "A"}],
     }
+
+
+def test_banner_table_covers_every_type_and_the_writer_inverts_it() -> None:
+    from converter import inferred
+    from converter.readers.markdown_plugins import ALERT_FOR_BANNER, BANNER_FOR_NAME, banner_type
+
+    assert set(BANNER_FOR_NAME.values()) == set(inferred.BANNER_TYPES) == set(ALERT_FOR_BANNER)
+    assert all(banner_type(alert) == kind for kind, alert in ALERT_FOR_BANNER.items())

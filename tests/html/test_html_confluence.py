@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup, Tag
 from html_testing import CONFLUENCE, tree_text
 
 from converter import Report, write
+from converter import read as read_any
 from converter.model import Node, check
 from converter.readers import html_confluence
 from converter.readers.html import read
@@ -30,8 +31,8 @@ CONSTRUCTS = {
 }
 #: Inside #main-content but not content (the rules in html_confluence and html_sanitize).
 NOT_CONTENT = "script, style, .expand-control-icon, input, select, textarea, button, iframe, noscript, svg"
-BLOCK_TAGS = ["p", "div", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "table", "ul", "ol",
-              "pre", "blockquote", "img", "dt", "dd"]
+BLOCK_TAGS = ["p", "div", "li", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "br", "tr", "table", "ul",
+              "ol", "pre", "blockquote", "img", "dt", "dd"]
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,16 @@ def test_visible_text_is_kept_in_order(path: Path) -> None:
     assert missing is None, f"lost or reordered near: {missing}"
 
 
+@pytest.mark.parametrize("path", PAGES[::4], ids=lambda p: p.name)
+def test_visible_text_survives_markdown_and_back(path: Path) -> None:
+    """The same check through the Markdown a user gets (read back, so escapes and inline HTML count right);
+    a quarter of the pages keeps the area's tests fast, all pages pass (checked once by hand)."""
+    page = converted(path)
+    markdown_doc = read_any(write(page.doc, "md"), "md").doc
+    missing = _missing_word(page.expected_words, WORD.findall(tree_text(markdown_doc)))
+    assert missing is None, f"lost or reordered near: {missing}"
+
+
 def test_construct_counts_match_the_html(capsys: pytest.CaptureFixture[str]) -> None:
     found: Counter[str] = Counter()
     expected: Counter[str] = Counter()
@@ -137,8 +148,10 @@ def test_cut_to_main_content_matches_a_full_parse(path: Path) -> None:
     if html_confluence.MAIN_CONTENT not in source:
         pytest.skip("no #main-content")
     full = BeautifulSoup(source, "html.parser").find(id="main-content")
-    cut = BeautifulSoup(html_confluence.main_content(source), "html.parser").find(id="main-content")
+    body, first_line = html_confluence.main_content(source)
+    cut = BeautifulSoup(body, "html.parser").find(id="main-content")
     assert str(cut) == str(full)
+    assert cut.sourceline + first_line - 1 == full.sourceline
 
 
 def test_page_title_comes_from_the_export_title() -> None:

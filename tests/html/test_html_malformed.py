@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from converter import Report, write
 from converter.model import check, normalize
@@ -21,7 +23,7 @@ MALFORMED = {
     "block in inline": "<span>a<div>b</div>c</span>",
     "p in p in li": "<ul><li><p>a<p>b</li></ul>",
     "nested table": "<table><tr><td>a<table><tr><td>b</td></tr></table></td></tr></table>",
-    "heading in cell": "<table><tr><td><h2>Title</h2><ul><li>x</li></ul><pre>code\nmore</pre></td></tr></table>",
+    "heading in cell": "<table><tr><td><h2>T</h2><ul><li>x</li></ul><pre>code\nmore</pre></td></tr></table>",
     "checklist item outside": '<li type="checklist_item" checked="true">done</li>',
     "columns without column": "<div data-columns><p>x</p></div>",
     "column alone": "<div data-column><p>x</p></div>",
@@ -114,3 +116,30 @@ def test_parse_blocks_offsets_lines_and_parse_inline_joins_blocks() -> None:
     inline = parse_inline("<b>a</b> <p>b</p>", Report())
     assert [(node.type, node.text) for node in inline] == [("text", "a"), ("br", None), ("text", "b")]
     assert parse_inline('<span style="color: red">c</span>', Report())[0].marks[0].attrs == {"color": "red"}
+
+
+TAGS = [
+    "p", "div", "span", "b", "i", "a", "ul", "ol", "li", "table", "tr", "td", "th", "thead", "pre", "code",
+    "blockquote", "h1", "h4", "br", "hr", "img", "banner", "dl", "dt", "dd", "sup", "script", "form", "foo",
+]
+ATTRIBUTES = [
+    "", ' type="checklist"', ' type="checklist_item" checked="true"', " data-columns", " data-column",
+    ' colspan="2"', ' rowspan="0"', ' href="javascript:x"', ' href="/x"', ' src="a.png"',
+    ' style="text-align: center; white-space: pre"', ' class="confluence-information-macro"',
+    ' class="columnLayout"', ' class="cell"', ' class="inline-task-list"', ' class="emoticon"',
+    ' mention-type="user" mention-id="1"', ' var="x"', ' codeblock-language="py"', ' start="x"',
+]
+tokens = st.one_of(
+    st.builds(lambda tag, attrs: f"<{tag}{attrs}>", st.sampled_from(TAGS), st.sampled_from(ATTRIBUTES)),
+    st.builds(lambda tag: f"</{tag}>", st.sampled_from(TAGS)),
+    st.text(alphabet="ab \n\t&<>@[]:", max_size=6),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(tokens, max_size=40))
+def test_any_tag_soup_gives_a_valid_tree(soup: list[str]) -> None:
+    doc = read("".join(soup), Report()).doc
+    assert check(doc) == []
+    write(doc, "md")
+    write(doc, "html")

@@ -95,7 +95,8 @@ def test_pull_into_the_pushed_folder_keeps_its_files(make_tree, fast_client):
     doc_id = push_folder(root, fast_client, project_id="1").doc_id
     result = pull_doc(fast_client, doc_id, root)
     assert {o.display: o.action for o in result.outcomes} == {
-        "README.md": "unchanged", "page.html": "unchanged", "sub/README.md": "unchanged", "sub/x.md": "unchanged"}
+        "README.md": "unchanged", "page.html": "unchanged", "sub/README.md": "unchanged",
+        "sub/x.md": "unchanged"}
     assert not (root / "index.md").exists()
     page = next(p for p in fast_client.list_pages(filters={"root_page_id": doc_id}, fields=["title"])
                 if p.title == "Web")

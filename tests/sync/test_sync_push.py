@@ -253,3 +253,20 @@ def test_a_page_people_made_with_a_new_files_title_is_not_taken_over(make_tree, 
     outcome = next(o for o in result.outcomes if o.key == "glossary.md")
     assert outcome.action == "created" and outcome.page_id != theirs.id
     assert "their words" in json.dumps(fast_client.get_page(theirs.id).body)
+
+
+def test_write_ids_lets_files_find_their_pages_without_the_state(make_tree, fast_client):
+    root = make_tree(TREE)
+    first = push_folder(root, fast_client, project_id="1", write_ids=True)
+    faq_id = next(o.page_id for o in first.outcomes if o.display == "faq.md")
+    assert f"productive_page_id: '{faq_id}'" in (root / "faq.md").read_text(encoding="utf-8")
+    assert push_folder(root, fast_client).requests["writes"] == 0, "the id in front matter changes nothing"
+    state = load(default_path(root))
+    del state.pages["faq.md"]
+    state.save()
+    result = push_folder(root, fast_client)
+    outcome = next(o for o in result.outcomes if o.key == "faq.md")
+    assert outcome.page_id == faq_id and "taken over" in " ".join(outcome.notes)
+    listed = fast_client.list_pages(filters={"root_page_id": first.doc_id}, fields=["title"])
+    titles = [page.title for page in listed]
+    assert titles.count("FAQ") == 1

@@ -1,0 +1,41 @@
+"""The front matter the sync engine writes into Markdown files: a pulled page's title, a page id.
+
+Reading front matter is the Markdown reader's job (``Document.metadata``); writing it stays here, small and
+line-based, so a user's own front matter keeps its formatting and comments.
+"""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+import converter
+from converter.model import Node
+from converter.report import Report
+from sync.folder import PAGE_ID_KEY
+
+_BLOCK = re.compile(r"\A---[ \t]*\r?\n(?P<body>.*?)(?P<close>^---[ \t]*(?:\r?\n|\Z))", re.S | re.M)
+_ID_LINE = re.compile(rf"^{PAGE_ID_KEY}[ \t]*:.*$", re.M)
+
+
+def _yaml(data: dict[str, str]) -> str:
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1 << 20)
+
+
+def markdown_file(title: str, doc: Node, report: Report) -> str:
+    """A page as a local Markdown file: front matter with the title, then the lossless local Markdown."""
+    body = converter.write(doc, "md", report=report).strip("\n")
+    front = _yaml({"title": title})
+    return f"---\n{front}---\n\n{body}\n" if body else f"---\n{front}---\n"
+
+
+def set_page_id(text: str, page_id: str) -> str:
+    """``text`` with ``productive_page_id: "<id>"`` in its front matter (added, or replaced)."""
+    line = _yaml({PAGE_ID_KEY: str(page_id)}).strip("\n")
+    match = _BLOCK.match(text)
+    if match is None:
+        return f"---\n{line}\n---\n\n{text}"
+    body = match.group("body")
+    body = _ID_LINE.sub(line, body) if _ID_LINE.search(body) else body + line + "\n"
+    return text[: match.start("body")] + body + text[match.start("close"):]
