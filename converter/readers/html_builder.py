@@ -11,7 +11,8 @@ list items, a ``<div>`` sits inside a ``<p>``, lists sit directly in lists, tabl
   is wrapped in the container it needs (a list item for a list in a list, a row and cell for a cell or
   block in a table);
 - a table cell holds paragraphs only: blocks opened inside one are flattened into paragraphs (reported once
-  per block).
+  per block): list items get a "1. " or bullet prefix, headings become bold, code keeps its code mark;
+- nesting deeper than ``MAX_DEPTH`` is flattened the same way, so no tree is too deep for recursive walks.
 
 Whitespace follows the browser: runs collapse to one space, a space is dropped at the start of a text block
 and after a ``<br>``, trailing spaces are dropped at the block's end; ``<pre>`` and ``white-space: pre*``
@@ -70,6 +71,7 @@ class Frame:
     prefix: str = ""
     counter: int = 0
     closed: bool = False
+    mark: Mark | None = None
 
 
 @dataclass(slots=True)
@@ -183,7 +185,8 @@ class Builder:
     def _open_flat(self, node: Node, why: str) -> Frame:
         """A block that may not stand here (in a table cell, too deep): its text goes into paragraphs."""
         if not self.top.flat:
-            self.report.add(f"{node.type} {why}", "paragraphs", node.line)
+            became = "a bold paragraph" if node.type == "heading" else "paragraphs"
+            self.report.add(f"{node.type} {why}", became, node.line)
         while self.top.node.type in TEXTBLOCKS:
             self._pop()
         frame = Frame(self.top.node, flat=True)
@@ -196,6 +199,9 @@ class Builder:
         elif node.type in TEXTBLOCKS:
             frame = self._push(self.top, Node("paragraph", line=node.line), False)
             frame.flat = True
+            if node.type == "heading":
+                frame.mark = Mark("strong")
+                self.push_mark(frame.mark)
             return frame
         self.frames.append(frame)
         return frame
@@ -220,6 +226,8 @@ class Builder:
         if frame.flat:
             if node.type == "paragraph":
                 self._trim(frame)
+            if frame.mark is not None:
+                self.pop_mark(frame.mark)
             return
         if node.type in TEXTBLOCKS:
             self._trim(frame)

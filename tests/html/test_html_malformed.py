@@ -94,7 +94,7 @@ def _html(html: str) -> str:
     ("<table><tr><td>a<table><tr><td>b</td><td>c</td></tr></table></td></tr></table>",
      "<table><tr><td><p>a</p><p>b</p><p>c</p></td></tr></table>"),
     ("<table><tr><td><ol><li>x</li><li>y</li></ol><h2>T</h2></td></tr></table>",
-     "<table><tr><td><p>1. x</p><p>2. y</p><p>T</p></td></tr></table>"),
+     "<table><tr><td><p>1. x</p><p>2. y</p><p><strong>T</strong></p></td></tr></table>"),
     ("<table><tr><td><pre>a\nb</pre></td></tr></table>",
      "<table><tr><td><p><code>a</code><br><code>b</code></p></td></tr></table>"),
 ])

@@ -83,6 +83,14 @@ def test_without_a_token_the_embedded_server_is_used_and_remembered(no_account, 
     assert "starting afresh" in captured.err and _lines(captured.out, "created") == 4
 
 
+def _synced(state: Path) -> dict[str, str]:
+    """Key -> page id of the pages whose body the state records as written."""
+    if not state.exists():
+        return {}
+    pages = json.loads(state.read_text(encoding="utf-8"))["pages"]
+    return {key: entry["id"] for key, entry in pages.items() if entry.get("hash")}
+
+
 def test_watch_pushes_a_saved_file_within_a_second(make_tree, fast_client):
     root = make_tree(TREE)
     stop = threading.Event()
@@ -93,9 +101,9 @@ def test_watch_pushes_a_saved_file_within_a_second(make_tree, fast_client):
     try:
         state = root / ".productive-docs" / "state.json"
         deadline = time.monotonic() + 10
-        while not state.exists() and time.monotonic() < deadline:
+        while "a.md" not in _synced(state) and time.monotonic() < deadline:
             time.sleep(0.05)
-        page_id = json.loads(state.read_text(encoding="utf-8"))["pages"]["a.md"]["id"]
+        page_id = _synced(state)["a.md"]
         time.sleep(0.3)
         (root / "a.md").write_text("# A\n\nSaved in the editor.\n", encoding="utf-8")
         saved_at = time.monotonic()
