@@ -26,7 +26,9 @@ def lower_for_productive(doc: Node, report: Report) -> Node:
     def visit(node: Node) -> Node:
         attrs = node.attrs
         if node.type == "heading" and attrs.get("level", 1) > inferred.MAX_HEADING_LEVEL:
-            report.add(f"heading level {attrs['level']}", f"heading level {inferred.MAX_HEADING_LEVEL}", node.line)
+            report.add(
+                f"heading level {attrs['level']}", f"heading level {inferred.MAX_HEADING_LEVEL}", node.line
+            )
             attrs = {**attrs, "level": inferred.MAX_HEADING_LEVEL}
         content = node.content
         if content:

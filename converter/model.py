@@ -132,7 +132,9 @@ def to_json(node: Node) -> dict[str, Any]:
     if node.text is not None:
         out["text"] = node.text
     if node.marks:
-        out["marks"] = [{"type": m.type, "attrs": dict(m.attrs)} if m.attrs else {"type": m.type} for m in node.marks]
+        out["marks"] = [
+            {"type": m.type, "attrs": dict(m.attrs)} if m.attrs else {"type": m.type} for m in node.marks
+        ]
     if node.content:
         out["content"] = [to_json(child) for child in node.content]
     return out
@@ -169,7 +171,8 @@ def _clean_attrs(attrs: dict[str, Any], defaults: dict[str, Any], keep_id: bool 
     return {
         key: attrs[key]
         for key in sorted(attrs)
-        if (keep_id or key != "id") and attrs[key] not in (None, "", [], {})
+        if (keep_id or key != "id")
+        and attrs[key] not in (None, "", [], {})
         and defaults.get(key, object()) != attrs[key]
     }
 

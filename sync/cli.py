@@ -31,7 +31,9 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The full parser with every subcommand."""
-    parser = _Parser(prog="productive-docs", description="Keep Markdown and HTML docs in step with Productive Docs.")
+    parser = _Parser(
+        prog="productive-docs", description="Keep Markdown and HTML docs in step with Productive Docs."
+    )
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in COMMANDS:
         import_module(name).register(subparsers)
