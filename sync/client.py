@@ -105,6 +105,20 @@ class Page:
         )
 
 
+AUTH_HEADERS = ("X-Auth-Token", "X-Organization-Id")
+
+
+class _Session(requests.Session):
+    """A session that drops the token on a redirect to another host (file downloads may be sent on to a
+    storage host); requests itself strips only ``Authorization``."""
+
+    def rebuild_auth(self, prepared_request: requests.PreparedRequest, response: requests.Response) -> None:
+        super().rebuild_auth(prepared_request, response)
+        if self.should_strip_auth(response.request.url, prepared_request.url):
+            for name in AUTH_HEADERS:
+                prepared_request.headers.pop(name, None)
+
+
 @dataclass
 class ClientStats:
     """Request counters for the sync summary; updated from many threads."""
@@ -182,7 +196,7 @@ class Client:
         self._created: set[str] = set()
         self._redact = _RedactToken(token)
         logging.getLogger("urllib3.connectionpool").addFilter(self._redact)
-        self._session = requests.Session()
+        self._session = _Session()
         # one connection per worker thread: urllib3's default pool of 10 would drop and reopen connections
         adapter = requests.adapters.HTTPAdapter(pool_maxsize=POOL_SIZE)
         self._session.mount("http://", adapter)

@@ -77,10 +77,16 @@ class Payload:
     text: str
 
 
+#: The body sent for an empty document. The proxy endpoints answer 422 to empty content (spec §4.9 pitfall 3);
+#: whether this minimal payload clears a page on the real API is [I] (spec §6, open question 6).
+EMPTY_BODY = {False: " ", True: "<p></p>"}
+
+
 def payload(doc: Node, via: str, report: Report) -> Payload:
     """Markdown unless the document needs HTML (``via="auto"``) or HTML is asked for."""
     use_html = via == "html" or (via == "auto" and needs_html(doc))
-    return Payload(use_html, converter.write(doc, "html" if use_html else "productive-md", report=report))
+    text = converter.write(doc, "html" if use_html else "productive-md", report=report)
+    return Payload(use_html, text if text.strip() else EMPTY_BODY[use_html])
 
 
 def appended_part(doc: Node, blocks: int) -> Node:

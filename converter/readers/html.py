@@ -76,7 +76,7 @@ def read(source: str | dict[str, Any], report: Report) -> Document:
             root = soup = _parse(source)
         if html_office.is_office(source):
             html_office.prepare(root, report)
-        doc = Reader(report, first_line).run(root)
+        doc = Reader(report, first_line, confluence=html_confluence.is_confluence(source)).run(root)
         soup.decompose()
     if not doc.content:
         doc.content.append(Node("paragraph"))
@@ -137,8 +137,10 @@ def parse_inline(html: str, report: Report, line: int | None = None) -> list[Nod
 class Reader:
     """One walk over a parsed tree; handlers call the helpers below."""
 
-    def __init__(self, report: Report, line: int | None = None) -> None:
+    def __init__(self, report: Report, line: int | None = None, *, confluence: bool = False) -> None:
         self.report = report
+        #: Confluence class rules apply on Confluence pages only (``class="panel"`` means nothing elsewhere).
+        self.class_rules = html_confluence.CLASS_RULES if confluence else {}
         self.builder = Builder(report)
         self.line_offset = (line - 1) if line else 0
         self.exits: list[Callable[[], None]] = []
@@ -179,9 +181,9 @@ class Reader:
             for name in event_handlers(el.attrs):
                 self.lowered(f"event handler attribute {name!r} on <{el.name}>", "removed")
             classes = el.attrs.get("class")
-            if classes:
+            if classes and self.class_rules:
                 for name in classes:
-                    rule = html_confluence.CLASS_RULES.get(name)
+                    rule = self.class_rules.get(name)
                     if rule is not None:
                         return rule(self, el)
         return TAG_RULES.get(el.name, _unknown)(self, el)

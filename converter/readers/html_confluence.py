@@ -1,7 +1,7 @@
 """Confluence page HTML (space exports and the storage-like markup inside them), rule by CSS class.
 
-The reader looks each class of an element up in ``CLASS_RULES`` before its tag rule, so a Confluence macro
-is recognised by the class Confluence gives its wrapper:
+On a Confluence page (``is_confluence``) the reader looks each class of an element up in ``CLASS_RULES``
+before its tag rule, so a Confluence macro is recognised by the class Confluence gives its wrapper:
 
 | Confluence construct                          | becomes                                            |
 | --------------------------------------------- | -------------------------------------------------- |
@@ -84,6 +84,11 @@ MAIN_CONTENT = 'id="main-content"'
 #: What follows the page body in an export: the attachments section and the footer.
 _AFTER_BODY = ('<div class="pageSection group">', '<div id="footer"')
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
+
+
+def is_confluence(source: str) -> bool:
+    """True for a Confluence page (export or storage format): its class rules apply."""
+    return MAIN_CONTENT in source or "confluence" in source or "<ac:" in source
 
 
 def page_title(source: str) -> str | None:

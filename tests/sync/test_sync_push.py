@@ -270,3 +270,19 @@ def test_write_ids_lets_files_find_their_pages_without_the_state(make_tree, fast
     listed = fast_client.list_pages(filters={"root_page_id": first.doc_id}, fields=["title"])
     titles = [page.title for page in listed]
     assert titles.count("FAQ") == 1
+
+
+def test_pages_with_empty_bodies_are_created_and_emptied(make_tree, fast_client):
+    """An empty body is sent as the inferred "clear" payload: empty content is a 422 (spec §4.9, 3)."""
+    root = make_tree({"index.md": "# Doc\n", "empty.md": "", "container/index.md": "---\ntitle: Box\n---\n",
+                      "container/child.md": "# Child\n\ntext\n"})
+    first = _push(root, fast_client, project_id="1")
+    assert first.exit_code == 0, first.outcomes
+    assert {o.action for o in first.outcomes} == {"created"}
+    (root / "container" / "child.md").write_text("# Child\n", encoding="utf-8")
+    second = _push(root, fast_client)
+    assert second.exit_code == 0, second.outcomes
+    child = next(o for o in second.outcomes if o.display == "container/child.md")
+    assert child.action == "updated"
+    assert fast_client.get_page(child.page_id).body == {"type": "doc", "content": [{"type": "paragraph"}]}
+    assert {o.action for o in _push(root, fast_client).outcomes} == {"unchanged"}
