@@ -60,6 +60,17 @@ MAX_DEPTH = 48
 _BARRIERS = frozenset({"doc", "blockquote", inferred.BANNER, inferred.COLUMN, *CELLS})
 
 
+def _combine(active: list[Mark], mark: Mark) -> list[Mark]:
+    """``active`` with ``mark`` added: it replaces a mark of its type, a ``styles`` mark merges into one."""
+    out = [existing for existing in active if existing.type != mark.type]
+    if mark.type == "styles":
+        previous = next((existing for existing in active if existing.type == "styles"), None)
+        if previous is not None:
+            mark = Mark("styles", {**previous.attrs, **mark.attrs})
+    out.append(mark)
+    return out
+
+
 @dataclass(slots=True, eq=False)
 class Frame:
     """An open node. ``flat`` frames stand for a block lowered into the paragraphs of a table cell."""
@@ -84,7 +95,9 @@ class Builder:
     marks: list[Mark] = field(default_factory=list)
     preserve: int = 0
     line: int | None = None
-    _mark_cache: list[Mark] | None = None
+    #: ``_effective[i]``: the marks in force once ``marks[:i + 1]`` are open (kept per level, so a deep
+    #: nest of marks costs constant time per element).
+    _effective: list[list[Mark]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.frames.append(Frame(self.root))
@@ -92,26 +105,23 @@ class Builder:
     # --- marks ----------------------------------------------------------------------------------------
 
     def push_mark(self, mark: Mark) -> None:
+        """Apply ``mark`` to what is added until ``pop_mark``."""
         self.marks.append(mark)
-        self._mark_cache = None
+        self._effective.append(_combine(self.current_marks(), mark))
 
     def pop_mark(self, mark: Mark) -> None:
+        """Stop applying ``mark`` (usually the innermost; a misnested one is found further down)."""
         for index in range(len(self.marks) - 1, -1, -1):
             if self.marks[index] is mark:
                 del self.marks[index]
-                break
-        self._mark_cache = None
+                del self._effective[index:]
+                for later in self.marks[index:]:
+                    self._effective.append(_combine(self.current_marks(), later))
+                return
 
     def current_marks(self) -> list[Mark]:
         """Active marks, one per type (the innermost wins; nested styles merge)."""
-        if self._mark_cache is None:
-            by_type: dict[str, Mark] = {}
-            for mark in self.marks:
-                if mark.type == "styles" and "styles" in by_type:
-                    mark = Mark("styles", {**by_type["styles"].attrs, **mark.attrs})
-                by_type[mark.type] = mark
-            self._mark_cache = list(by_type.values())
-        return self._mark_cache
+        return self._effective[-1] if self._effective else []
 
     # --- blocks ---------------------------------------------------------------------------------------
 

@@ -34,7 +34,8 @@ from converter import inferred
 from converter.model import Mark, Node
 
 if TYPE_CHECKING:
-    from converter.readers.html import Handler, Reader
+    from converter.readers.html import Reader
+    from converter.readers.html_rules import Handler
 
 #: Confluence information macro class -> banner type.
 MACRO_BANNERS = {
