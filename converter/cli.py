@@ -5,7 +5,8 @@
 
 Formats are guessed from the file suffixes (``converter.SUFFIXES``) unless given. The conversion report
 goes to stderr: every entry with ``--report``, otherwise a one-line count. Exit codes: 0 done, 2 usage
-error, 1 unreadable input. An output file is replaced atomically, so a failed run leaves the old one.
+error, 1 unreadable input (invalid UTF-8 names its line) or an output that cannot be written. An
+output file is replaced atomically, so a failed run leaves the old one.
 """
 
 from __future__ import annotations
@@ -49,20 +50,40 @@ def _guess(path: str, given: str | None, option: str) -> str:
         return given
     fmt = SUFFIXES.get(Path(path).suffix.lower()) if path != STDIO else None
     if fmt is None:
-        raise UsageError(
-            f"cannot tell the format of {'stdin/stdout' if path == STDIO else path!r}; pass {option}"
-        )
+        named = ("stdin" if option == "--from" else "stdout") if path == STDIO else repr(path)
+        raise UsageError(f"cannot tell the format of {named}; pass {option}")
     return fmt
 
 
 def _read_text(path: str) -> str:
-    if path == STDIO:
-        return sys.stdin.read()
+    """The input as text; invalid UTF-8 is an error naming the line of the first bad byte."""
+    source = "<stdin>" if path == STDIO else path
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc.__class__.__name__
-        raise InputError(f"cannot read the input: {reason}", path) from None
+        if path == STDIO:
+            stream = getattr(sys.stdin, "buffer", None)
+            data = stream.read() if stream is not None else sys.stdin.read()
+        else:
+            data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the input: {exc.strerror or exc}", source) from None
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(f"invalid UTF-8 (byte 0x{data[exc.start]:02x})", source, line) from None
+
+
+def _check_output(path: str) -> None:
+    """Refuse an output path whose folder is missing (a typo) before any work is done."""
+    if path == STDIO:
+        return
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise ProductiveDocsError(f"{path}: cannot write the output: no folder {str(folder)!r}")
+    if Path(path).is_dir():
+        raise ProductiveDocsError(f"{path}: cannot write the output: it is a folder")
 
 
 def _front_matter(metadata: dict, to_fmt: str, report: Report) -> str:
@@ -79,6 +100,7 @@ def run(args: argparse.Namespace) -> int:
     """Convert ``args.input`` to ``args.output``; the report goes to stderr."""
     from_fmt = _guess(args.input, args.from_fmt, "--from")
     to_fmt = _guess(args.output, args.to_fmt, "--to")
+    _check_output(args.output)
     report = Report("<stdin>" if args.input == STDIO else args.input)
     document = read(_read_text(args.input), from_fmt, report=report)
     output = _front_matter(document.metadata, to_fmt, report) + write(document.doc, to_fmt, report=report)

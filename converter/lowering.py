@@ -14,29 +14,32 @@ in table cells, unknown HTML) are lowered by the readers, which know the source 
 from __future__ import annotations
 
 from dataclasses import replace
+from operator import is_not
 
 from converter import inferred
-from converter.model import Node
+from converter.model import INLINE, SCHEMA, Node
 from converter.report import Report
+
+#: Nodes whose content is inline by the schema (paragraph, heading, code block, inline nodes): no rule
+#: applies inside them, so ``lower_for_productive`` does not walk their text (most of a document's nodes).
+_INLINE_ONLY = frozenset(name for name, spec in SCHEMA.items() if spec.content <= INLINE)
 
 
 def lower_for_productive(doc: Node, report: Report) -> Node:
     """A copy of ``doc`` that Productive can store, every change reported."""
+    return _lowered(doc, report)
 
-    def visit(node: Node) -> Node:
-        attrs = node.attrs
-        if node.type == "heading" and attrs.get("level", 1) > inferred.MAX_HEADING_LEVEL:
-            report.add(
-                f"heading level {attrs['level']}", f"heading level {inferred.MAX_HEADING_LEVEL}", node.line
-            )
-            attrs = {**attrs, "level": inferred.MAX_HEADING_LEVEL}
-        content = node.content
-        if content:
-            lowered = [visit(child) for child in content]
-            if any(new is not old for new, old in zip(lowered, content, strict=True)):
-                content = lowered
-        if attrs is node.attrs and content is node.content:
+
+def _lowered(node: Node, report: Report) -> Node:
+    """``node`` itself when nothing in it changes (a module function, not a closure: a recursive closure
+    is a reference cycle that keeps the report alive until the garbage collector runs)."""
+    if node.type in _INLINE_ONLY:
+        level = node.attrs.get("level", 1) if node.type == "heading" else 1
+        if level <= inferred.MAX_HEADING_LEVEL:
             return node
-        return replace(node, attrs=attrs, content=content)
-
-    return visit(doc)
+        report.add(f"heading level {level}", f"heading level {inferred.MAX_HEADING_LEVEL}", node.line)
+        return replace(node, attrs={**node.attrs, "level": inferred.MAX_HEADING_LEVEL})
+    lowered = [_lowered(child, report) for child in node.content]
+    if any(map(is_not, lowered, node.content)):
+        return replace(node, content=lowered)
+    return node

@@ -8,17 +8,19 @@ a fresh machine with no account.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from converter.errors import ProductiveDocsError, UsageError
 from sync.client import Client
 from sync.config import resolve_settings
 from sync.documents import VIAS
 from sync.links import DEFAULT_TEMPLATE
 from sync.output import MODES, Printer
 from sync.result import SyncResult
+from sync.state import STATE_DIR, default_path
 
 
 @dataclass(slots=True)
@@ -33,6 +35,8 @@ class Connection:
 @contextmanager
 def connect(args: argparse.Namespace, printer: Printer) -> Iterator[Connection]:
     """The configured API, or the embedded local server when no token is configured."""
+    if args.config is not None and not args.config.is_file():
+        raise UsageError(f"{args.config}: no such config file")  # not a silent switch to the embedded server
     settings = resolve_settings(args.token, args.org, args.api_url, args.config)
     if settings.token:
         with Client.from_settings(args.token, args.org, args.api_url, args.config) as client:
@@ -51,7 +55,63 @@ def connect(args: argparse.Namespace, printer: Printer) -> Iterator[Connection]:
 
 
 def _printer(args: argparse.Namespace) -> Printer:
-    return Printer(args.output, verbose=args.verbose)
+    return Printer(args.output, verbose=args.verbose, root=args.dir)
+
+
+@contextmanager
+def reported(printer: Printer) -> Iterator[None]:
+    """Errors that stop a run reach the printer (``--output json`` still prints JSON), then the CLI.
+
+    A file the tool cannot write (a file where the state folder should be, a full disk) is a user-level
+    error too: one line naming the path, no traceback.
+    """
+    try:
+        yield
+    except OSError as exc:
+        error = ProductiveDocsError(f"{exc.filename}: {exc.strerror or exc}" if exc.filename else str(exc))
+        printer.fail(error)
+        raise error from None
+    except (ProductiveDocsError, KeyboardInterrupt) as exc:
+        printer.fail(exc)
+        raise
+
+
+def _state_path(args: argparse.Namespace) -> Path:
+    return args.state or default_path(args.dir)
+
+
+def check_folder(folder: Path) -> None:
+    """The DIR of push, status and watch: a mistyped one is a usage error (exit code 2)."""
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: {'not a folder' if folder.exists() else 'no such folder'}")
+
+
+def check_state_folder(state_path: Path) -> None:
+    """Refuse up front a state file that could not be saved: a push would create pages and forget them."""
+    for folder in (state_path, *state_path.parents):
+        if folder.exists():
+            if folder == state_path and folder.is_dir():
+                raise UsageError(f"{state_path}: is a folder, not a sync state file")
+            if folder != state_path and not folder.is_dir():
+                raise UsageError(f"{folder}: is a file; the sync state needs a folder there")
+            return
+
+
+def check_pull_target(folder: Path, state_path: Path, *, project: bool) -> None:
+    """Pull writes into a new or empty folder, or one already synced (by a push or an earlier pull).
+
+    Pulling into a folder of other files would mix them with the doc's pages, and the next push would
+    create those files as new pages. Hidden entries (``.git``, ``.gitkeep``) do not count.
+    """
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise UsageError(f"{folder}: not a folder")
+    if state_path.exists() or not any(not entry.name.startswith(".") for entry in folder.iterdir()):
+        return
+    if project and any((sub / STATE_DIR).is_dir() for sub in folder.iterdir() if sub.is_dir()):
+        return
+    raise UsageError(f"{folder}: not empty and not synced with a doc; pull into a new or empty folder")
 
 
 def _finish(printer: Printer, result: SyncResult) -> int:
@@ -74,10 +134,14 @@ def run_push(args: argparse.Namespace, *, dry_run: bool = False) -> int:
     from sync.push import push_folder
 
     printer = _printer(args)
-    with connect(args, printer) as connection:
-        options = push_options(args, connection, printer)
-        result = push_folder(args.dir, connection.client, dry_run=dry_run or args.dry_run,
-                             diff=getattr(args, "diff", False), on_start=printer.start, **options)
+    with reported(printer):
+        check_folder(args.dir)
+        if not (dry_run or args.dry_run):
+            check_state_folder(_state_path(args))
+        with connect(args, printer) as connection:
+            options = push_options(args, connection, printer)
+            result = push_folder(args.dir, connection.client, dry_run=dry_run or args.dry_run,
+                                 diff=getattr(args, "diff", False), on_start=printer.start, **options)
     return _finish(printer, result)
 
 
@@ -90,13 +154,16 @@ def run_pull(args: argparse.Namespace) -> int:
     from sync.pull import pull_doc, pull_project
 
     printer = _printer(args)
-    with connect(args, printer) as connection:
-        options = {"state_path": args.state, "link_template": args.link_template, "server": connection.server,
-                   "on_outcome": printer.outcome}
-        if args.doc:
-            results = [pull_doc(connection.client, args.doc, args.dir, **options)]
-        else:
-            results = list(pull_project(connection.client, args.project, args.dir, **options))
+    with reported(printer):
+        check_pull_target(args.dir, _state_path(args), project=bool(args.project))
+        check_state_folder(_state_path(args))
+        with connect(args, printer) as connection:
+            options = {"state_path": args.state, "link_template": args.link_template,
+                       "server": connection.server, "on_outcome": printer.outcome}
+            if args.doc:
+                results = [pull_doc(connection.client, args.doc, args.dir, **options)]
+            else:
+                results = list(pull_project(connection.client, args.project, args.dir, **options))
     merged = SyncResult(doc_id=results[0].doc_id if len(results) == 1 else None)
     for result in results:
         merged.outcomes += result.outcomes
@@ -110,12 +177,29 @@ def run_watch(args: argparse.Namespace) -> int:
     from sync.watch import watch
 
     printer = _printer(args)
-    with connect(args, printer) as connection:
-        return watch(args.dir, connection.client, push_options(args, connection, printer), printer,
-                     debounce=args.debounce)
+    with reported(printer):
+        check_folder(args.dir)
+        check_state_folder(_state_path(args))
+        with connect(args, printer) as connection:
+            return watch(args.dir, connection.client, push_options(args, connection, printer), printer,
+                         debounce=args.debounce)
 
 
 # --- parsers ----------------------------------------------------------------------------------------------
+
+
+def _positive(kind: type) -> Callable[[str], int | float]:
+    """An argparse type accepting numbers above zero (``--jobs 0`` or ``--max-asset-mb -1`` are typos)."""
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
+        return value
+
+    return parse
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -141,7 +225,7 @@ def _target(parser: argparse.ArgumentParser) -> None:
     target.add_argument("--doc", metavar="ID", help="first push: map the folder onto this existing doc")
     parser.add_argument("--via", choices=VIAS, default="auto",
                         help="endpoints for bodies: auto (Markdown unless a page needs HTML), markdown, html")
-    parser.add_argument("--max-asset-mb", type=float, default=25, metavar="MB",
+    parser.add_argument("--max-asset-mb", type=_positive(float), default=25, metavar="MB",
                         help="largest local image or file uploaded as an attachment (default: 25)")
 
 
@@ -152,7 +236,8 @@ def _push_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--prune", choices=("report", "delete"), default="report",
                         help="pages whose files are gone: report them (default) or delete those this tool "
                         "created")
-    parser.add_argument("--jobs", type=int, default=4, metavar="N", help="parallel requests (default: 4)")
+    parser.add_argument("--jobs", type=_positive(int), default=4, metavar="N",
+                        help="parallel requests (default: 4)")
     parser.add_argument("--dry-run", action="store_true", help="show the plan, write nothing")
     parser.add_argument("--write-ids", action="store_true",
                         help="also write productive_page_id into each Markdown file's front matter (a file "
@@ -185,7 +270,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     watch = subparsers.add_parser("watch", help="push DIR whenever a file in it is saved (Ctrl-C stops)")
     watch.add_argument("dir", type=Path, metavar="DIR")
     _push_flags(watch)
-    watch.add_argument("--debounce", type=float, default=0.5, metavar="SECONDS",
+    watch.add_argument("--debounce", type=_positive(float), default=0.5, metavar="SECONDS",
                        help="quiet time after a save before pushing (default: 0.5)")
     _common(watch)
     watch.set_defaults(run=run_watch)

@@ -2,16 +2,23 @@
 
 ``text`` (default): ``created    guide/setup.md  (page 123)`` lines as pages finish, then a summary; on a
 terminal a progress bar runs on stderr for long runs. ``json``: one JSON object at the end, for tools.
-``github``: the text lines plus workflow commands (``::error file=...,line=...::``) so failures and
-conflicts show up as annotations in a GitHub Actions run.
+``github``: the text lines plus workflow commands (``::error file=...,line=...::``) so failures,
+conflicts and problems show up as annotations in a GitHub Actions run.
+
+A page's conversion notes are of two kinds. Lowerings (``file:line: what -> became``) are informative: the
+content is kept in another form; they are counted, and listed with ``--verbose``. Problems lose content
+(an image that is missing or over the size limit, a link to a file outside the tree): they are always
+shown, with the page and line, because nobody reads ``--verbose`` in CI.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import threading
+from pathlib import Path
 from typing import Any, TextIO
 
 from rich.console import Console
@@ -24,6 +31,20 @@ MODES = ("text", "json", "github")
 PROGRESS_FROM = 20
 _WHERE = re.compile(r"^(?P<file>[^:\n]+?):(?P<line>\d+):")
 _WIDTH = 10
+#: Actions whose line names the new title (the file name alone does not say what changed).
+_RENAMES = ("rename", "renamed")
+#: How a lowering reads (``converter.report.Entry``); a detail without it is a problem (see the docstring).
+_LOWERED = " -> "
+
+
+def problems(outcome: Outcome) -> list[str]:
+    """The details of ``outcome`` that lose content (missing or oversized assets, links left dangling)."""
+    return [detail for detail in outcome.details if _LOWERED not in detail]
+
+
+def lowerings(outcome: Outcome) -> list[str]:
+    """The purely informative details of ``outcome``: constructs kept in another form."""
+    return [detail for detail in outcome.details if _LOWERED in detail]
 
 
 def _escape(value: str) -> str:
@@ -35,8 +56,11 @@ class Printer:
     """Receives outcomes as they happen and the result at the end."""
 
     def __init__(self, mode: str = "text", *, verbose: bool = False, out: TextIO | None = None,
-                 err: TextIO | None = None) -> None:
+                 err: TextIO | None = None, root: Path | None = None) -> None:
         self.mode, self.verbose = mode, verbose
+        #: The synced folder as given on the command line: annotations name files relative to the
+        #: working directory (the repository root in CI), not to the folder.
+        self.root = root
         self.out = out or sys.stdout
         self.err = err or sys.stderr
         self.progress: Progress | None = None
@@ -74,26 +98,59 @@ class Printer:
         line = f"{outcome.action:<{_WIDTH}} {outcome.display}"
         if outcome.page_id:
             line += f"  (page {outcome.page_id})"
+        if outcome.action in _RENAMES and outcome.title:
+            line += f"  now titled {outcome.title!r}"
         extra = list(outcome.notes)
         if outcome.error:
             extra.insert(0, outcome.error)
+        extra += problems(outcome)
+        lowered = lowerings(outcome)
         if self.verbose:
-            extra += outcome.details
-        elif outcome.details and outcome.action not in ("unchanged", "skipped"):
-            extra.append(f"{len(outcome.details)} conversion note(s); --verbose lists them")
+            extra += lowered
+        elif lowered and outcome.action not in ("unchanged", "skipped"):
+            extra.append(f"{len(lowered)} construct(s) lowered; --verbose lists them")
         lines = [line, *(f"{'':<{_WIDTH}}   {text}" for text in extra)]
         return "\n".join(lines + [f"{'':<{_WIDTH}}   {text}" for text in outcome.diff])
 
     def _annotate(self, outcome: Outcome) -> None:
         level = {"failed": "error", "conflict": "warning"}.get(outcome.action)
-        if level is None:
-            return
-        message = outcome.error or "; ".join(outcome.notes) or outcome.action
-        where = _WHERE.match(outcome.error or "")
-        props = f"file={where['file']},line={where['line']}" if where else f"file={outcome.display}"
-        self._line(f"::{level} {props}::{_escape(f'{outcome.action}: {message}')}", self.out)
+        if level is not None:
+            message = outcome.error or "; ".join(outcome.notes) or outcome.action
+            self._command(level, outcome, outcome.error or "", f"{outcome.action}: {message}")
+        for problem in problems(outcome):
+            self._command("warning", outcome, problem, problem)
+
+    def _command(self, level: str, outcome: Outcome, located: str, message: str) -> None:
+        """One workflow command; ``located`` may start with ``file:line:`` (file relative to the folder)."""
+        where = _WHERE.match(located)
+        props = f"file={self._path(where['file'])},line={where['line']}" if where else \
+            f"file={self._path(outcome.display)}"
+        self._line(f"::{level} {props}::{_escape(message)}", self.out)
+
+    def _path(self, name: str) -> str:
+        """A file of the folder as the workflow sees it: relative to the working directory when inside it."""
+        if self.root is None:
+            return name
+        path = Path(self.root) / name
+        relative = os.path.relpath(path)
+        return path.as_posix() if relative.startswith("..") else Path(relative).as_posix()
 
     # --- end -----------------------------------------------------------------------------------------------
+
+    def fail(self, error: BaseException) -> None:
+        """A run stopped by ``error``: the bar goes; ``json`` mode still prints one JSON object on stdout,
+        ``github`` mode an error annotation (the CLI prints the message on stderr as for any mode)."""
+        if self.progress is not None:
+            self.progress.stop()
+            self.progress = None
+        interrupted = isinstance(error, KeyboardInterrupt)
+        message = "interrupted" if interrupted else str(error)
+        if self.mode == "json":
+            code = 130 if interrupted else getattr(error, "exit_code", 1)
+            json.dump({"error": message, "exit_code": code}, self.out, ensure_ascii=False)
+            self.out.write("\n")
+        elif self.mode == "github":
+            self._line(f"::error::{_escape(message)}", self.out)
 
     def finish(self, result: SyncResult) -> None:
         if self.progress is not None:
@@ -125,13 +182,21 @@ def summary_line(result: SyncResult) -> str:
     parts = ", ".join(f"{n} {action}" for action, n in sorted(counts.items(), key=lambda kv: -kv[1]))
     requests = result.requests
     total = requests.get("reads", 0) + requests.get("writes", 0)
-    text = f"{pages} page{'s' * (pages != 1)}" + (f": {parts}" if parts else "")
-    text += f"; {total} requests ({requests.get('reads', 0)} reads, {requests.get('writes', 0)} writes)"
+    text = _count(pages, "page") + (f": {parts}" if parts else "")
+    reads, writes = requests.get("reads", 0), requests.get("writes", 0)
+    text += f"; {_count(total, 'request')} ({_count(reads, 'read')}, {_count(writes, 'write')})"
+    lost = sum(len(problems(outcome)) for outcome in result.outcomes)
+    if lost:
+        text += f"; {_count(lost, 'problem')} (missing files, dangling links: see above)"
     if result.doc_id:
         text += f"; doc {result.doc_id}"
     if result.dry_run:
         text += " (dry run: nothing written)"
     return text
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'s' * (number != 1)}"
 
 
 def as_json(result: SyncResult) -> dict[str, Any]:
@@ -142,5 +207,12 @@ def as_json(result: SyncResult) -> dict[str, Any]:
         "summary": result.counts(),
         "requests": result.requests,
         "notes": result.notes,
-        "pages": [outcome.as_dict() for outcome in result.outcomes],
+        "pages": [_page_json(outcome) for outcome in result.outcomes],
     }
+
+
+def _page_json(outcome: Outcome) -> dict[str, Any]:
+    data = outcome.as_dict()
+    if problems(outcome):
+        data["problems"] = problems(outcome)
+    return data

@@ -27,9 +27,9 @@ from sync.documents import options_key, prepare, remote_hash
 from sync.downloads import fetch_assets
 from sync.folder import LocalPage, scan
 from sync.frontmatter import markdown_file
-from sync.push import server_identity, switch_state
+from sync.push import server_identity
 from sync.result import Outcome, SyncResult
-from sync.state import PageState, default_path, write_atomic
+from sync.state import PageState, default_path, switch_state, write_atomic
 from sync.uploads import with_assets
 
 #: Names Windows reserves whatever the extension (compared case-insensitively).
@@ -70,12 +70,8 @@ class Pull:
         self.assets: dict[str, dict] = {}
 
     def run(self) -> SyncResult:
-        reads, writes = self.client.stats.reads, self.client.stats.writes
-        try:
+        with self.result.counting(self.client.stats):
             self._run()
-        finally:
-            self.result.requests = {"reads": self.client.stats.reads - reads,
-                                    "writes": self.client.stats.writes - writes}
         return self.result
 
     def _run(self) -> None:

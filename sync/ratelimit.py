@@ -1,16 +1,24 @@
 """Sliding-window rate limits, shared by the client (which waits) and the local server (which refuses).
 
 Productive counts requests per token (100 per 10 s) and per organisation (4,000 per 30 min), spec §4.8. A
-sliding window of timestamps is exact where a token bucket would only approximate those rules.
+sliding window of timestamps is exact where a token bucket would only approximate those rules. The server
+counts per token and per organisation, not per client object, so every client of one token (and one
+organisation) in a process draws from the same windows (``shared_limiter``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+
+#: Productive's documented limits (spec §4.8): requests per token, and per organisation, and window seconds.
+TOKEN_LIMIT = (100, 10.0)
+ORG_LIMIT = (4000, 1800.0)
 
 
 @dataclass(slots=True)
@@ -46,12 +54,14 @@ class SlidingWindow:
 
 
 class RateLimiter:
-    """Several windows that must all have room; thread-safe, shared by every thread of one client."""
+    """Several windows that must all have room; thread-safe. ``windows`` may be shared with other limiters
+    (``shared_limiter``), which then pass the same ``lock`` too."""
 
-    def __init__(self, *limits: tuple[int, float], clock: Callable[[], float] = time.monotonic) -> None:
-        self.windows = [SlidingWindow(count, period) for count, period in limits]
+    def __init__(self, *limits: tuple[int, float], clock: Callable[[], float] = time.monotonic,
+                 windows: list[SlidingWindow] | None = None, lock: threading.Lock | None = None) -> None:
+        self.windows = [SlidingWindow(count, period) for count, period in limits] + list(windows or [])
         self._clock = clock
-        self._lock = threading.Lock()
+        self._lock = lock or threading.Lock()
         self.waited = 0.0
 
     def try_acquire(self) -> tuple[Slot | None, float, SlidingWindow | None]:
@@ -81,6 +91,34 @@ class RateLimiter:
         """Mark the slot's request as answered: its window time starts now (see ``Slot``)."""
         with self._lock:
             slot.at = max(slot.at, self._clock())
+
+
+#: Windows in use by some client, by (scope, digest of server and token or organisation, limit, period); a
+#: window goes away with the last client using it. The digest keeps the token itself out of the keys.
+_shared_windows: weakref.WeakValueDictionary[tuple[str, str, int, float], SlidingWindow] = (
+    weakref.WeakValueDictionary())
+#: One lock for every shared window: a slot is taken in the token's and the organisation's window at once.
+_shared_lock = threading.Lock()
+
+
+def shared_limiter(base_url: str, token: str, org_id: str, rate_limit: tuple[int, float],
+                   org_rate_limit: tuple[int, float]) -> RateLimiter:
+    """A limiter whose per-token window is shared by every limiter of the same server and token, and whose
+    per-organisation window by every limiter of the same server and organisation (with the same limits)."""
+    server = base_url.rstrip("/")
+    keys = [("token", _digest(server, token), *rate_limit), ("org", _digest(server, org_id), *org_rate_limit)]
+    windows = []
+    with _shared_lock:
+        for key in keys:
+            window = _shared_windows.get(key)
+            if window is None:
+                window = _shared_windows[key] = SlidingWindow(key[2], key[3])
+            windows.append(window)
+    return RateLimiter(windows=windows, lock=_shared_lock)
+
+
+def _digest(server: str, secret: str) -> str:
+    return hashlib.sha256(f"{server}\0{secret}".encode()).hexdigest()
 
 
 def parse_limit(text: str) -> tuple[int, float]:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sync.transport import ClientStats
 
 #: Exit codes of sync commands: a failed file, a conflict (conflict wins when both happen).
 EXIT_FAILED, EXIT_CONFLICT = 1, 3
@@ -56,6 +61,15 @@ class SyncResult:
         if "conflict" in actions:
             return EXIT_CONFLICT
         return EXIT_FAILED if "failed" in actions else 0
+
+    @contextmanager
+    def counting(self, stats: ClientStats) -> Iterator[None]:
+        """Record in ``requests`` the reads and writes made inside the block (also when it fails)."""
+        reads, writes = stats.reads, stats.writes
+        try:
+            yield
+        finally:
+            self.requests = {"reads": stats.reads - reads, "writes": stats.writes - writes}
 
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}

@@ -12,6 +12,7 @@ document and its number of top-level blocks ``n``. A new document is an append w
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -56,6 +57,18 @@ class PageState:
 
 
 @dataclass(slots=True)
+class PendingCreate:
+    """A create sent but not yet answered. After a crash, the page found in its place with its title is
+    this create's, so it is taken over instead of created twice."""
+
+    title: str
+    #: When it was sent (epoch seconds); None in states written before this was recorded.
+    at: float | None = None
+    #: For a doc: the ids of the project's docs with this title before the create (never taken over).
+    existing: list[str] | None = None
+
+
+@dataclass(slots=True)
 class State:
     """The state of one folder."""
 
@@ -64,9 +77,8 @@ class State:
     project_id: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
     pages: dict[str, PageState] = field(default_factory=dict)
-    #: Creates sent but not yet answered (key -> title): after a crash, the page found under the same parent
-    #: with that title is this create's, so it is taken over instead of created twice.
-    pending: dict[str, str] = field(default_factory=dict)
+    #: Creates sent but not yet answered, by page key.
+    pending: dict[str, PendingCreate] = field(default_factory=dict)
 
     @property
     def doc_id(self) -> str | None:
@@ -86,7 +98,7 @@ class State:
             "pages": {key: _compact(page) for key, page in sorted(self.pages.items())},
         }
         if self.pending:
-            data["pending"] = self.pending
+            data["pending"] = {key: asdict(entry) for key, entry in sorted(self.pending.items())}
         write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 
@@ -95,6 +107,28 @@ def _compact(page: PageState) -> dict[str, Any]:
     defaults = {f.name: f.default for f in fields(PageState)}
     kept = ("id", "title")
     return {key: value for key, value in asdict(page).items() if key in kept or value != defaults[key]}
+
+
+def switch_state(path: Path, server: str) -> tuple[State, str | None]:
+    """The state for ``server``. A state kept for another server is set aside next to it, not lost."""
+    state = load(path)
+    if state.server in (None, server):
+        state.server = server
+        return state, None
+    aside = path.with_name(f"state-{_short(state.server)}.json")
+    kept = path.with_name(f"state-{_short(server)}.json")
+    note = f"the sync state in {path} is for {state.server}; set aside as {aside.name}"
+    path.replace(aside)
+    if kept.exists():
+        kept.replace(path)
+        note += f", using the one kept for {server}"
+    fresh = load(path)
+    fresh.server = server
+    return fresh, note
+
+
+def _short(text: str | None) -> str:
+    return hashlib.sha256(str(text).encode()).hexdigest()[:10]
 
 
 def default_path(folder: Path) -> Path:
@@ -108,13 +142,14 @@ def load(path: Path) -> State:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         pages = {key: PageState(**entry) for key, entry in data.get("pages", {}).items()}
+        pending = {key: PendingCreate(entry) if isinstance(entry, str) else PendingCreate(**entry)
+                   for key, entry in (data.get("pending") or {}).items()}
     except (OSError, ValueError, TypeError) as exc:
         message = f"{path}: unreadable sync state ({exc}); move it away to start again"
         raise ProductiveDocsError(message) from None
     if data.get("format") != FORMAT:
         raise ProductiveDocsError(f"{path}: sync state format {data.get('format')!r} is not {FORMAT}")
-    return State(path, data.get("server"), data.get("project_id"), data.get("options") or {}, pages,
-                 dict(data.get("pending") or {}))
+    return State(path, data.get("server"), data.get("project_id"), data.get("options") or {}, pages, pending)
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:

@@ -46,7 +46,7 @@ def read(source: str | dict[str, Any], report: Report) -> Document:
     title = html_confluence.page_title(source)
     if title:
         metadata["title"] = title
-    with _gc_paused():
+    with gc_paused():
         first_line = 1
         if html_confluence.MAIN_CONTENT in source:
             body, first_line = html_confluence.main_content(source)
@@ -68,7 +68,7 @@ def _parse(html: str) -> BeautifulSoup:
 
 
 @contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector while a page is parsed and walked.
 
     A parsed page is a large graph of objects with parent links; the collector would walk it again and
@@ -86,7 +86,7 @@ def _gc_paused() -> Iterator[None]:
 
 def parse_blocks(html: str, report: Report, line: int | None = None) -> list[Node]:
     """Block nodes of an HTML fragment (raw HTML in Markdown, the server's ``*_html`` bodies)."""
-    with _gc_paused():
+    with gc_paused():
         return Reader(report, line).run(_parse(html)).content
 
 
@@ -252,5 +252,5 @@ class Reader:
         return css
 
 
-__all__ = ["PARSER", "Reader", "parse_blocks", "parse_inline", "read"]
+__all__ = ["PARSER", "Reader", "gc_paused", "parse_blocks", "parse_inline", "read"]
 

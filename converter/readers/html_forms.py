@@ -11,8 +11,12 @@ spanned column), the attribute ProseMirror's own table module uses.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 from converter import inferred
+
+if TYPE_CHECKING:
+    from bs4 import Tag
 
 #: node or mark type -> ((HTML attribute, JSON attr), ...), in the order the writer emits them.
 HTML_ATTRS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -57,6 +61,9 @@ CELL_CSS = {"text-align": inferred.ALIGN_ATTR, "background-color": "background"}
 #: Columns layout: the grid template in ``style`` carries the widths.
 COLUMNS_CSS = "grid-template-columns"
 
+#: CSS ``white-space`` values under which a browser keeps whitespace as written.
+PRESERVING = ("pre", "pre-wrap", "break-spaces", "pre-line")
+
 
 def css_declarations(style: str) -> dict[str, str]:
     """The declarations of an inline ``style`` attribute, property names lower-cased."""
@@ -87,3 +94,29 @@ def parse_colwidth(value: str) -> list[int] | None:
     if not parts or not all(part.isdigit() for part in parts):
         return None
     return [int(part) for part in parts]
+
+
+def mapped_attrs(kind: str, el: Tag) -> dict[str, Any]:
+    """JSON attrs of a Productive form from its HTML attributes: the reader's side of ``HTML_ATTRS``."""
+    out: dict[str, Any] = {}
+    for html_name, json_name in HTML_ATTRS[kind]:
+        value = el.get(html_name)
+        if isinstance(value, list):
+            value = " ".join(value)
+        if value is None:
+            continue
+        if json_name in INT_ATTRS:
+            value = _int(value)
+        elif json_name == "colwidth":
+            value = parse_colwidth(value)
+        elif json_name == "width":
+            value = _int(value) if value.isdigit() else value
+        out[json_name] = value
+    return out
+
+
+def _int(value: str) -> int | None:
+    try:
+        return int(value.strip())
+    except ValueError:
+        return None

@@ -26,6 +26,7 @@ from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 
 from converter import Document
 from converter.errors import InputError
+from converter.readers.html import gc_paused
 from converter.readers.markdown_plugins import is_banner_container, mention_plugin
 from converter.readers.markdown_rules import build
 from converter.report import Report
@@ -49,29 +50,53 @@ def _render_math_inline(self: Any, tokens: list[Token], idx: int, options: Any, 
     return f"<code>{escape(tokens[idx].content)}</code>"
 
 
+#: A definition line (``: text``, also quoted or indented): at the start, or after a newline (a pattern
+#: that begins with a literal is searched for much faster than one beginning with ``^`` in MULTILINE mode).
+_DEFINITION = r"[ \t>]*[:~][ \t]"
+_FIRST_DEFINITION = re.compile(_DEFINITION)
+_LATER_DEFINITION = re.compile("\n" + _DEFINITION)
+
+
+def _has_definition(source: str) -> bool:
+    return _FIRST_DEFINITION.match(source) is not None or _LATER_DEFINITION.search(source) is not None
+
+
+def _autolink_without_www(md: MarkdownIt) -> None:
+    """GFM autolinks for a source without ``www.``: the ``www.`` rule makes the text scanner stop at every
+    ``w``, a cost worth paying only where such a link can occur."""
+    terminators = md.inline.terminator_re
+    gfm_autolink_plugin(md)
+    md.inline.terminator_re = terminators
+    md.inline.ruler.disable("gfm_autolink_www")
+
+
 #: Extension -> how to enable it. Each is enabled only for sources that contain its marker (``_MARKERS``):
-#: a rule that can never match still costs a call at every line or character it is tried on.
+#: a rule that can never match still costs a call at every line or character it is tried on. ``autolink``
+#: is GFM's autolinks but ``www.`` ones, ``autolink_www`` all of them.
 _EXTENSIONS: dict[str, Callable[[MarkdownIt], MarkdownIt]] = {
+    "strikethrough": lambda md: md.enable("strikethrough"),
     "front_matter": lambda md: md.use(front_matter_plugin),
     "footnote": lambda md: md.use(footnote_plugin, inline=False),
     "deflist": lambda md: md.use(deflist_plugin),
     "math": lambda md: md.use(dollarmath_plugin, allow_blank_lines=False, double_inline=True),
     "admonition": lambda md: md.use(admon_plugin),
     "container": lambda md: md.use(container_plugin, name="banner", validate=is_banner_container),
-    "autolink": lambda md: md.use(gfm_autolink_plugin),
+    "autolink": lambda md: md.use(_autolink_without_www),
+    "autolink_www": lambda md: md.use(gfm_autolink_plugin),
     "mention": lambda md: md.use(mention_plugin),
 }
 _MARKERS: dict[str, Callable[[str], bool]] = {
+    "strikethrough": lambda src: "~~" in src,
     "front_matter": lambda src: src.startswith("---"),
     "footnote": lambda src: "[^" in src,
-    "deflist": lambda src: _DEFINITION.search(src) is not None,
+    "deflist": _has_definition,
     "math": lambda src: "$" in src,
     "admonition": lambda src: "!!!" in src or "???" in src,
     "container": lambda src: ":::" in src,
-    "autolink": lambda src: "www." in src or "://" in src or "@" in src or "mailto:" in src or "xmpp:" in src,
+    "autolink": lambda src: "www." not in src and ("://" in src or "@" in src),  # mailto:, xmpp: hold an @
+    "autolink_www": lambda src: "www." in src,
     "mention": lambda src: "@[" in src,
 }
-_DEFINITION = re.compile(r"^[ \t>]*[:~][ \t]", re.MULTILINE)
 
 
 def extensions(source: str) -> frozenset[str]:
@@ -79,10 +104,14 @@ def extensions(source: str) -> frozenset[str]:
     return frozenset(name for name, present in _MARKERS.items() if present(source))
 
 
+#: Every extension (``autolink_www`` includes ``autolink``).
+ALL_EXTENSIONS = frozenset(_EXTENSIONS) - {"autolink"}
+
+
 @lru_cache(maxsize=64)
-def parser(enabled: frozenset[str] = frozenset(_EXTENSIONS)) -> MarkdownIt:
+def parser(enabled: frozenset[str] = ALL_EXTENSIONS) -> MarkdownIt:
     """A parser with the given extensions (built once per set: building costs more than a small parse)."""
-    md = MarkdownIt("commonmark", {"tasklists": True, "alerts": True}).enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark", {"tasklists": True, "alerts": True}).enable("table")
     for name, enable in _EXTENSIONS.items():
         if name in enabled:
             enable(md)
@@ -112,9 +141,18 @@ def _metadata(token: Token, source: str | None) -> dict[str, Any] | None:
 
 
 def read(source: str | dict[str, Any], report: Report) -> Document:
-    """Parse Markdown text into a document; front matter -> ``metadata``, lowerings -> ``report``."""
+    """Parse Markdown text into a document; front matter -> ``metadata``, lowerings -> ``report``.
+
+    The token stream and the tree grow through the whole read and hold no reference cycles, so the cyclic
+    garbage collector is paused meanwhile (it would rescan them every few hundred allocations).
+    """
     if not isinstance(source, str):
         raise InputError("Markdown input must be text", report.source)
+    with gc_paused():
+        return _read(source, report)
+
+
+def _read(source: str, report: Report) -> Document:
     enabled = extensions(source)
     md = parser(enabled)
     env: dict[str, Any] = {}

@@ -2,7 +2,7 @@
 
 ``BLOCK_RULES`` handles the flat block token stream (``*_open`` pushes a node, ``*_close`` pops it);
 ``INLINE_RULES`` handles the children of an ``inline`` token, with a stack of active marks. Constructs no
-node can hold are lowered here, where the source line is known, and reported:
+node can hold are lowered by the rules, where the source line is known, and reported:
 
 | construct            | becomes                                                              |
 | -------------------- | -------------------------------------------------------------------- |
@@ -23,6 +23,9 @@ Raw HTML (unsupported inside Markdown, spec §2.6) is reported and handed to the
 ``html_block`` to ``parse_blocks``; an inline run that holds ``html_inline`` is rendered to HTML as a
 whole by markdown-it and given to ``parse_inline``, so tags that wrap Markdown (``<u>**x**</u>``) keep
 both.
+
+The rules live in ``markdown_block_rules`` (the flat block stream) and ``markdown_inline_rules`` (the
+children of ``inline`` tokens); this module holds the ``Builder`` they share and the driver, ``build``.
 """
 
 from __future__ import annotations
@@ -32,13 +35,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import unescapeAll
 from markdown_it.token import Token
 
-from converter import inferred
 from converter.model import Mark, Node
-from converter.readers import html as html_reader
-from converter.readers.markdown_plugins import banner_type, mention_type
+from converter.readers.markdown_block_rules import BLOCK_RULES
 from converter.report import Report
 
 
@@ -54,7 +54,6 @@ class Builder:
     nested_marks: int = 0
     link_starts: list[int] = field(default_factory=list)
     line: int | None = None
-    reported: set[str] = field(default_factory=set)
 
     @property
     def top(self) -> Node:
@@ -73,6 +72,10 @@ class Builder:
             node.line = self.line
         self.stack[-1].content.append(node)
 
+    def add_text(self, text: str, marks: list[Mark]) -> None:
+        """A text node (the commonest node: built with positional arguments, the fastest way)."""
+        self.stack[-1].content.append(Node("text", {}, [], text, marks, self.line))
+
     def active(self) -> list[Mark]:
         """The active marks, each once (``*(*a*)*`` nests em in em; the tree holds it once)."""
         if not self.nested_marks:
@@ -89,368 +92,6 @@ class Builder:
 
 BlockRule = Callable[[Builder, list[Token], int], int]
 InlineRule = Callable[[Builder, Token], None]
-
-
-# --- block rules: each takes (builder, tokens, index) and returns the index of the next token ------------
-
-
-def _opener(node_type: str) -> BlockRule:
-    def rule(b: Builder, tokens: list[Token], i: int) -> int:
-        b.open(Node(node_type, {}, []))
-        return i + 1
-
-    return rule
-
-
-def _close(b: Builder, tokens: list[Token], i: int) -> int:
-    b.close()
-    return i + 1
-
-
-def _close_filled(b: Builder, tokens: list[Token], i: int) -> int:
-    """Close a container that Productive never stores empty (li, cell): give it an empty paragraph."""
-    node = b.close()
-    if not node.content:
-        node.content.append(Node("paragraph", line=node.line))
-    return i + 1
-
-
-def _paragraph_close(b: Builder, tokens: list[Token], i: int) -> int:
-    node = b.close()
-    if not node.content:
-        b.stack[-1].content.pop()
-    return i + 1
-
-
-def _heading_open(b: Builder, tokens: list[Token], i: int) -> int:
-    b.open(Node("heading", {"level": int(tokens[i].tag[1])}))
-    return i + 1
-
-
-def _ordered_list_open(b: Builder, tokens: list[Token], i: int) -> int:
-    start = tokens[i].attrGet("start")
-    b.open(Node("ol", {"order": int(start)} if start is not None else {}))
-    return i + 1
-
-
-def _list_item_open(b: Builder, tokens: list[Token], i: int) -> int:
-    meta = tokens[i].meta or {}
-    b.open(Node("li", {inferred.CHECKED_ATTR: meta["checked"]} if "checked" in meta else {}))
-    return i + 1
-
-
-def _list_close(b: Builder, tokens: list[Token], i: int) -> int:
-    """Task items turn their list into a checklist; a list mixing tasks and plain items stays a list."""
-    node = b.close()
-    tasks = [item for item in node.content if inferred.CHECKED_ATTR in item.attrs]
-    if not tasks:
-        return i + 1
-    if len(tasks) == len(node.content):
-        if node.type == "ol":
-            b.lowered("ordered task list", "checklist")
-        node.type, node.attrs = inferred.CHECKLIST, {}
-        for item in node.content:
-            item.type = inferred.CHECKLIST_ITEM
-        return i + 1
-    b.lowered("list mixing task and plain items", "list with literal [ ] / [x] text")
-    for item in tasks:
-        checked = item.attrs.pop(inferred.CHECKED_ATTR)
-        first = item.content[0]
-        if first.type == "paragraph":
-            first.content.insert(0, Node("text", text="[x] " if checked else "[ ] ", line=first.line))
-    return i + 1
-
-
-def _code(b: Builder, tokens: list[Token], i: int) -> int:
-    token = tokens[i]
-    language = unescapeAll(token.info).strip() or None
-    b.add(_codeblock(token.content, language))
-    return i + 1
-
-
-def _codeblock(source: str, language: str | None) -> Node:
-    source = source[:-1] if source.endswith("\n") else source
-    return Node("codeblock", {"language": language}, [Node("text", text=source)] if source else [])
-
-
-def _divider(b: Builder, tokens: list[Token], i: int) -> int:
-    b.add(Node("divider"))
-    return i + 1
-
-
-def _cell_open(node_type: str) -> BlockRule:
-    def rule(b: Builder, tokens: list[Token], i: int) -> int:
-        style = str(tokens[i].attrGet("style") or "")
-        align = style.partition("text-align:")[2].strip() or None
-        b.open(Node(node_type, {inferred.ALIGN_ATTR: align} if align else {}))
-        b.open(Node("paragraph"))
-        return i + 1
-
-    return rule
-
-
-def _cell_close(b: Builder, tokens: list[Token], i: int) -> int:
-    paragraph = b.close()
-    paragraph.line = None
-    return _close(b, tokens, i)
-
-
-def _skip(b: Builder, tokens: list[Token], i: int) -> int:
-    return i + 1
-
-
-def _html_block(b: Builder, tokens: list[Token], i: int) -> int:
-    b.lowered("raw HTML block", "its content, read by the HTML reader")
-    for node in html_reader.parse_blocks(tokens[i].content, b.report, b.line):
-        b.add(node)
-    return i + 1
-
-
-def _inline(b: Builder, tokens: list[Token], i: int) -> int:
-    token = tokens[i]
-    children = token.children or []
-    if "<" in token.content and any(child.type == "html_inline" for child in children):
-        b.lowered("raw inline HTML", "its content, read by the HTML reader")
-        html = b.md.renderer.renderInline(children, b.md.options, b.env)
-        for node in html_reader.parse_inline(html, b.report, b.line):
-            b.add(node)
-        _report_inline_lowerings(b, children)
-        return i + 1
-    rules = INLINE_RULES
-    for child in children:
-        rules.get(child.type, _unknown_inline)(b, child)
-    return i + 1
-
-
-def _banner_open(b: Builder, name: str, source: str) -> None:
-    kind = banner_type(name)
-    if kind is None:
-        b.lowered(f"{source} {name!r}", "banner info")
-        kind = "info"
-    elif name.lower() == "important":
-        b.lowered("alert IMPORTANT", "banner info")
-    b.open(Node(inferred.BANNER, {inferred.BANNER_TYPE_ATTR: kind}))
-
-
-def _alert_open(b: Builder, tokens: list[Token], i: int) -> int:
-    _banner_open(b, tokens[i].meta["kind"], "alert")
-    return i + 4  # alert_open, alert_title_open, inline (the generated title), alert_title_close
-
-
-def _admonition_open(b: Builder, tokens: list[Token], i: int) -> int:
-    token = tokens[i]
-    name = token.meta["tag"]
-    if token.markup.startswith("?"):
-        b.lowered("collapsible admonition", "banner")
-    _banner_open(b, name, "admonition")
-    title = tokens[i + 2]
-    if title.content and title.content != name.title():
-        b.lowered("admonition title", "bold first paragraph")
-        b.open(Node("paragraph"))
-        b.marks.append(Mark("strong"))
-        _inline(b, tokens, i + 2)
-        b.marks.pop()
-        b.close()
-    return i + 4  # admonition_open, admonition_title_open, inline, admonition_title_close
-
-
-def _container_open(b: Builder, tokens: list[Token], i: int) -> int:
-    _banner_open(b, tokens[i].info.split()[0], "container")
-    return i + 1
-
-
-def _dl_open(b: Builder, tokens: list[Token], i: int) -> int:
-    b.lowered("definition list", "bold term paragraphs and blockquoted definitions")
-    return i + 1
-
-
-def _dt_open(b: Builder, tokens: list[Token], i: int) -> int:
-    b.open(Node("paragraph"))
-    b.marks.append(Mark("strong"))
-    return i + 1
-
-
-def _dt_close(b: Builder, tokens: list[Token], i: int) -> int:
-    b.marks.pop()
-    return _paragraph_close(b, tokens, i)
-
-
-def _math_block(b: Builder, tokens: list[Token], i: int) -> int:
-    b.lowered("math block", "codeblock (math)")
-    b.add(_codeblock(tokens[i].content.strip("\n") + "\n", "math"))
-    return i + 1
-
-
-def _footnote_block_open(b: Builder, tokens: list[Token], i: int) -> int:
-    b.line = next((t.map[0] + 1 for t in tokens[i:] if t.map is not None), b.line)  # the block has no map
-    b.lowered("footnote definitions", "a final 'Footnotes' ordered list")
-    b.add(Node("paragraph", content=[Node("text", text="Footnotes", marks=[Mark("strong")])]))
-    b.open(Node("ol"))
-    return i + 1
-
-
-def _front_matter(b: Builder, tokens: list[Token], i: int) -> int:
-    return i + 1  # read by ``converter.readers.markdown`` before the tree is built
-
-
-BLOCK_RULES: dict[str, BlockRule] = {
-    "paragraph_open": _opener("paragraph"),
-    "paragraph_close": _paragraph_close,
-    "heading_open": _heading_open,
-    "heading_close": _close,
-    "blockquote_open": _opener("blockquote"),
-    "blockquote_close": _close,
-    "bullet_list_open": _opener("ul"),
-    "bullet_list_close": _list_close,
-    "ordered_list_open": _ordered_list_open,
-    "ordered_list_close": _list_close,
-    "list_item_open": _list_item_open,
-    "list_item_close": _close_filled,
-    "fence": _code,
-    "code_block": _code,
-    "hr": _divider,
-    "table_open": _opener("table"),
-    "table_close": _close,
-    "thead_open": _skip,
-    "thead_close": _skip,
-    "tbody_open": _skip,
-    "tbody_close": _skip,
-    "tr_open": _opener("table_row"),
-    "tr_close": _close,
-    "th_open": _cell_open("table_header"),
-    "th_close": _cell_close,
-    "td_open": _cell_open("table_cell"),
-    "td_close": _cell_close,
-    "html_block": _html_block,
-    "inline": _inline,
-    "front_matter": _front_matter,
-    "alert_open": _alert_open,
-    "alert_close": _close,
-    "admonition_open": _admonition_open,
-    "admonition_close": _close,
-    "container_banner_open": _container_open,
-    "container_banner_close": _close,
-    "dl_open": _dl_open,
-    "dl_close": _skip,
-    "dt_open": _dt_open,
-    "dt_close": _dt_close,
-    "dd_open": _opener("blockquote"),
-    "dd_close": _close,
-    "math_block": _math_block,
-    "math_block_label": _math_block,
-    "footnote_block_open": _footnote_block_open,
-    "footnote_block_close": _close,
-    "footnote_open": _opener("li"),
-    "footnote_close": _close_filled,
-    "footnote_anchor": _skip,
-}
-
-
-# --- inline rules: each takes (builder, token) and appends to the open block ----------------------------
-
-
-def _text(b: Builder, token: Token) -> None:
-    if token.content:  # the hottest rule: builds the node in one call, no ``add``
-        b.stack[-1].content.append(Node("text", {}, [], token.content, b.active(), b.line))
-
-
-def _mark_open(mark_type: str) -> InlineRule:
-    def rule(b: Builder, token: Token) -> None:
-        mark = Mark(mark_type)
-        if mark in b.marks:
-            b.lowered(f"{mark_type} nested in {mark_type}", f"one {mark_type}")
-            b.nested_marks += 1
-        b.marks.append(mark)
-
-    return rule
-
-
-def _mark_close(b: Builder, token: Token) -> None:
-    mark = b.marks.pop()
-    if b.nested_marks and mark in b.marks:
-        b.nested_marks -= 1
-
-
-def _link_open(b: Builder, token: Token) -> None:
-    b.marks.append(Mark("link", {"href": token.attrGet("href"), "title": token.attrGet("title")}))
-    b.link_starts.append(len(b.top.content))
-
-
-def _link_close(b: Builder, token: Token) -> None:
-    mark = b.marks.pop()
-    if len(b.top.content) == b.link_starts.pop():
-        b.lowered(f"link without text to {mark.attrs['href']!r}", "dropped")
-
-
-def _softbreak(b: Builder, token: Token) -> None:
-    b.add(Node("text", text=" ", marks=b.active()))
-
-
-def _hardbreak(b: Builder, token: Token) -> None:
-    b.add(Node("br", marks=b.active()))
-
-
-def _code_inline(b: Builder, token: Token) -> None:
-    b.add(Node("text", text=token.content, marks=[*b.active(), Mark("code")]))
-
-
-def _image(b: Builder, token: Token) -> None:
-    alt = b.md.renderer.renderInlineAsText(token.children or [], b.md.options, b.env)
-    attrs = {"src": token.attrGet("src"), "alt": alt or None, "title": token.attrGet("title")}
-    b.add(Node("image", attrs, marks=b.active()))
-
-
-def _mention(b: Builder, token: Token) -> None:
-    meta = token.meta
-    attrs = {"id": meta["id"], "type": mention_type(meta["type"]), "label": meta["label"]}
-    b.add(Node("mention", attrs, [Node("text", text=meta["label"])], marks=b.active()))
-
-
-def _footnote_ref(b: Builder, token: Token) -> None:
-    b.lowered("footnote reference", "text [n]")
-    b.add(Node("text", text=f"[{token.meta['id'] + 1}]", marks=b.active()))
-
-
-def _math_inline(b: Builder, token: Token) -> None:
-    b.lowered("inline math", "code")
-    b.add(Node("text", text=token.content, marks=[*b.active(), Mark("code")]))
-
-
-def _unknown_inline(b: Builder, token: Token) -> None:
-    b.lowered(f"markdown construct {token.type!r}", "its source text")
-    if token.content:
-        b.add(Node("text", text=token.content, marks=b.active()))
-
-
-INLINE_RULES: dict[str, InlineRule] = {
-    "text": _text,
-    "text_special": _text,
-    "softbreak": _softbreak,
-    "hardbreak": _hardbreak,
-    "em_open": _mark_open("em"),
-    "em_close": _mark_close,
-    "strong_open": _mark_open("strong"),
-    "strong_close": _mark_close,
-    "s_open": _mark_open("strike"),
-    "s_close": _mark_close,
-    "link_open": _link_open,
-    "link_close": _link_close,
-    "code_inline": _code_inline,
-    "image": _image,
-    "mention": _mention,
-    "footnote_ref": _footnote_ref,
-    "math_inline": _math_inline,
-    "math_inline_double": _math_inline,
-}
-
-
-def _report_inline_lowerings(b: Builder, children: list[Token]) -> None:
-    """Inline runs rendered as HTML lower footnote refs and math through the render rules below."""
-    for child in children:
-        if child.type == "footnote_ref":
-            b.lowered("footnote reference", "text [n]")
-        elif child.type.startswith("math_inline"):
-            b.lowered("inline math", "code")
 
 
 def build(md: MarkdownIt, tokens: list[Token], env: dict[str, Any], report: Report) -> Node:

@@ -37,8 +37,11 @@ STYLES_CSS_BY_KEY = {key: css for css, key in inferred.STYLES_CSS.items()}
 URL_ATTRS = frozenset({"href", "src", "url", "mention-avatar-url"})
 IMAGE_URL_ATTRS = frozenset({"src", "mention-avatar-url"})
 
-#: Whitespace inside a text node that a browser would not show as written.
+#: Stand-ins for a text block's inline nodes that are not text, in the text ``_collapses_whitespace`` checks.
+_LINE_START, _OTHER_INLINE = "\x02", "\x01"
+#: Whitespace in text that a browser would not show as written.
 _HARD_WHITESPACE = re.compile(r"[\t\n\r\f]")
+_PRE_WRAP = {"white-space": "pre-wrap"}
 
 
 def write(doc: Node, report: Report) -> str:
@@ -48,12 +51,12 @@ def write(doc: Node, report: Report) -> str:
 
 def render_blocks(nodes: list[Node], report: Report) -> str:
     """HTML of block nodes, without lowering (the Markdown writer embeds it)."""
-    return "".join(_block(node, report) for node in nodes)
+    return "".join([_block(node, report) for node in nodes])
 
 
 def render_inline(nodes: list[Node], report: Report) -> str:
     """HTML of inline nodes (the content of one paragraph), without lowering."""
-    return "".join(_inline(node, report) for node in nodes)
+    return "".join([_inline(node, report) for node in nodes])
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
@@ -97,31 +100,43 @@ def _children(node: Node, report: Report) -> str:
     return render_blocks(node.content, report)
 
 
-def _text_style(node: Node) -> dict[str, Any]:
-    """``white-space: pre-wrap`` when the block's text would not survive browser whitespace rules.
-
-    A browser collapses runs of spaces and drops spaces at the start of a line and at the block's end.
-    """
-    parts: list[str] = []
-    for child in node.content:
-        if child.type == "text":
-            if _HARD_WHITESPACE.search(child.text or ""):
-                return {"white-space": "pre-wrap"}
-            parts.append(child.text or "")
-        else:
-            parts.append("\n" if child.type == "br" else "\x01")
-    text = "".join(parts)
-    if "  " in text or text.startswith(" ") or text.endswith(" ") or "\n " in text:
-        return {"white-space": "pre-wrap"}
-    return {}
+def _collapses_whitespace(node: Node) -> bool:
+    """True when the block's text would not survive browser whitespace rules: a browser collapses runs of
+    spaces and drops spaces at the start of a line and at the block's end."""
+    parts = [
+        child.text or "" if child.type == "text" else _LINE_START if child.type == "br" else _OTHER_INLINE
+        for child in node.content
+    ]
+    text = parts[0] if len(parts) == 1 else "".join(parts)
+    return (
+        "  " in text
+        or text.startswith(" ")
+        or text.endswith(" ")
+        or _LINE_START + " " in text
+        or _HARD_WHITESPACE.search(text) is not None
+    )
 
 
 # --- block renderers ----------------------------------------------------------------------------------------
 
 
+def _wrapped(tag: str, attrs: str = "") -> Callable[[Node, Report], str]:
+    """The renderer of a block that is its children in one element: ``<tag attrs>...</tag>``."""
+
+    def render(node: Node, report: Report) -> str:
+        return f"<{tag}{attrs}>{_children(node, report)}</{tag}>"
+
+    return render
+
+
 def _textblock(tag: str, node: Node, report: Report) -> str:
-    style = {"text-align": node.attrs.get(inferred.ALIGN_ATTR), **_text_style(node)}
-    return f"<{tag}{_attrs_html([_style(style)])}>{render_inline(node.content, report)}</{tag}>"
+    """A paragraph or heading; ``white-space: pre-wrap`` when its whitespace would collapse."""
+    align = node.attrs.get(inferred.ALIGN_ATTR)
+    pre_wrap = _collapses_whitespace(node)
+    attrs = ""
+    if pre_wrap or align not in (None, ""):
+        attrs = _attrs_html([_style({"text-align": align, **(_PRE_WRAP if pre_wrap else {})})])
+    return f"<{tag}{attrs}>{render_inline(node.content, report)}</{tag}>"
 
 
 def _paragraph(node: Node, report: Report) -> str:
@@ -131,10 +146,6 @@ def _paragraph(node: Node, report: Report) -> str:
 def _heading(node: Node, report: Report) -> str:
     level = node.attrs.get("level")
     return _textblock(f"h{min(max(level, 1), 6) if isinstance(level, int) else 1}", node, report)
-
-
-def _blockquote(node: Node, report: Report) -> str:
-    return f"<blockquote>{_children(node, report)}</blockquote>"
 
 
 def _codeblock(node: Node, report: Report) -> str:
@@ -151,30 +162,10 @@ def _ol(node: Node, report: Report) -> str:
     return f"<ol{attrs}>{_children(node, report)}</ol>"
 
 
-def _ul(node: Node, report: Report) -> str:
-    return f"<ul>{_children(node, report)}</ul>"
-
-
-def _li(node: Node, report: Report) -> str:
-    return f"<li>{_children(node, report)}</li>"
-
-
-def _checklist(node: Node, report: Report) -> str:
-    return f'<ul type="{inferred.CHECKLIST}">{_children(node, report)}</ul>'
-
-
 def _checklist_item(node: Node, report: Report) -> str:
     checked = bool(node.attrs.get(inferred.CHECKED_ATTR))
     attrs = _attrs_html([("type", inferred.CHECKLIST_ITEM), ("checked", checked)])
     return f"<li{attrs}>{_children(node, report)}</li>"
-
-
-def _table(node: Node, report: Report) -> str:
-    return f"<table>{_children(node, report)}</table>"
-
-
-def _table_row(node: Node, report: Report) -> str:
-    return f"<tr>{_children(node, report)}</tr>"
 
 
 def _cell(node: Node, report: Report) -> str:
@@ -201,10 +192,6 @@ def _columns(node: Node, report: Report) -> str:
     return f"<div data-columns{attrs}>{_children(node, report)}</div>"
 
 
-def _column(node: Node, report: Report) -> str:
-    return f"<div data-column>{_children(node, report)}</div>"
-
-
 def _unknown_block(node: Node, report: Report) -> str:
     report.add(f"unknown node {node.type!r}", "its content", node.line)
     if node.content and node.content[0].type in BLOCK_RENDERERS:
@@ -215,21 +202,21 @@ def _unknown_block(node: Node, report: Report) -> str:
 BLOCK_RENDERERS: dict[str, Callable[[Node, Report], str]] = {
     "paragraph": _paragraph,
     "heading": _heading,
-    "blockquote": _blockquote,
+    "blockquote": _wrapped("blockquote"),
     "codeblock": _codeblock,
     "ol": _ol,
-    "ul": _ul,
-    "li": _li,
-    inferred.CHECKLIST: _checklist,
+    "ul": _wrapped("ul"),
+    "li": _wrapped("li"),
+    inferred.CHECKLIST: _wrapped("ul", f' type="{inferred.CHECKLIST}"'),
     inferred.CHECKLIST_ITEM: _checklist_item,
-    "table": _table,
-    "table_row": _table_row,
+    "table": _wrapped("table"),
+    "table_row": _wrapped("tr"),
     "table_header": _cell,
     "table_cell": _cell,
     "divider": _divider,
     inferred.BANNER: _banner,
     inferred.COLUMNS: _columns,
-    inferred.COLUMN: _column,
+    inferred.COLUMN: _wrapped("div", " data-column"),
 }
 
 
@@ -247,7 +234,8 @@ def _block(node: Node, report: Report) -> str:
 
 def _text(node: Node, report: Report) -> str:
     """Escaped text; literal ``@[type:id:label]`` is split by an empty span so it stays text (spec §2.4)."""
-    html = escape(node.text or "", quote=False).replace("\r", "&#13;")
+    text = node.text or ""
+    html = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
     if "@[" in html:
         html = MENTION_SHORTHAND.sub(lambda match: "@<span></span>" + match.group(0)[1:], html)
     return html
@@ -314,6 +302,8 @@ def _inline(node: Node, report: Report) -> str:
         body = render_inline(node.content, report)
     else:
         body = renderer(node, report)
+    if not node.marks:
+        return body
     for mark in sorted(node.marks, key=lambda m: _MARK_RANK.get(m.type, len(MARK_ORDER)), reverse=True):
         if mark.type not in _MARK_RANK:
             report.add(f"unknown mark {mark.type!r}", "plain text", node.line)

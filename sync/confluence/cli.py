@@ -6,9 +6,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from converter.errors import UsageError
-from sync.confluence.importer import ImportResult, import_and_push, import_export
+from converter.errors import ProductiveDocsError, UsageError
+from sync.confluence.importer import MANIFEST, ImportResult, import_and_push, import_export, push_state_path
 from sync.confluence.report import REPORT_NAME
+from sync.state import STATE_DIR, default_path
 
 #: What ``push`` options the import does not offer default to (see ``sync.commands.push_options``).
 PUSH_DEFAULTS = {"force": False, "prune": "report", "via": "auto", "state": None, "link_template": None,
@@ -22,8 +23,26 @@ def default_out_dir(export: Path) -> Path:
 
 
 def _check_out_dir(export: Path, out_dir: Path) -> None:
+    """The output is a new or empty folder, or an earlier import's (which a re-import updates).
+
+    Any other folder is refused before anything is written: the import would overwrite its ``index.md``
+    and mix its files with the pages. Hidden entries (``.git``) do not count.
+    """
     if out_dir.resolve() == export.resolve() or export.resolve() in out_dir.resolve().parents:
         raise UsageError(f"{out_dir}: the output folder may not be inside the export")
+    if not out_dir.exists():
+        return
+    if not out_dir.is_dir():
+        raise UsageError(f"{out_dir}: not a folder")
+    earlier = (out_dir / STATE_DIR / MANIFEST).is_file()
+    if not earlier and any(not entry.name.startswith(".") for entry in out_dir.iterdir()):
+        raise UsageError(f"{out_dir}: not empty and not an earlier import; choose a new or empty folder")
+
+
+def _written(error: OSError) -> ProductiveDocsError:
+    """A file the import could not write, as a one-line error."""
+    where = f"{error.filename}: " if error.filename else ""
+    return ProductiveDocsError(f"{where}cannot write: {error.strerror or error}")
 
 
 def _summary(result: ImportResult, where: str) -> str:
@@ -34,6 +53,13 @@ def _summary(result: ImportResult, where: str) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    try:
+        return _run(args)
+    except OSError as exc:
+        raise _written(exc) from None
+
+
+def _run(args: argparse.Namespace) -> int:
     export = Path(args.export)
     progress = False if args.quiet else None
     if args.push:
@@ -45,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     result = import_export(export, out_dir, progress=progress)
     if not args.quiet:
         print(f"{_summary(result, str(out_dir))} (see {out_dir / REPORT_NAME})")
+        print(f"next: review {out_dir}, then: productive-docs push {out_dir} --project ID")
     return result.exit_code
 
 
@@ -55,7 +82,10 @@ def _run_push(args: argparse.Namespace, export: Path, progress: bool | None) -> 
     out_dir = Path(args.out_dir) if args.out_dir else None
     if out_dir is not None:
         _check_out_dir(export, out_dir)
-    printer = Printer("text")
+    state = push_state_path(export) if out_dir is None else default_path(out_dir)
+    if not (args.project or args.doc or state.exists()):
+        raise UsageError("first import with --push: give --project ID (create a doc) or --doc ID")
+    printer = Printer("text", root=out_dir)
     with connect(args, printer) as connection:
         options = push_options(args, connection, printer)
         imported, pushed = import_and_push(export, out_dir, connection.client, progress=progress, **options)

@@ -142,7 +142,8 @@ class _PageJob:
                 continue
             href = self.copy(attachment.path)
             if href is None:
-                self.importer.stats.missing_files.append(Problem(self.path, attachment.path, attachment.name))
+                note = f"attachment {attachment.name} not in the export"
+                self.importer.stats.missing_files.append(Problem(self.path, attachment.path, note))
                 line = [text(f"{attachment.name} (not in the export)")]
             else:
                 self.importer.stats.files_listed += 1
@@ -234,6 +235,7 @@ class Importer:
             Problem(self.paths[node.file], node.file, (self.pages[node.file].breadcrumbs or ["(home)"])[-1])
             for root in [self.home, *self.others] for node in root.walk() if node.from_breadcrumbs
         ]
+        self._mark_started()
         with _progress(progress, len(files)) as advance:
             for file in files:
                 self._import_page(file, order.get(file))
@@ -244,6 +246,15 @@ class Importer:
         self.stats.seconds = time.perf_counter() - self.started
         write_atomic(self.out_dir / REPORT_NAME, render(self.stats))
         return ImportResult(self.out_dir, self.paths, self.stats)
+
+    def _mark_started(self) -> None:
+        """Write an empty manifest before the first page unless an earlier import left one: a folder that
+        an interrupted import half filled is still recognised as an import's (``import-confluence`` refuses
+        other non-empty folders), and an earlier manifest keeps its list for ``_replace_manifest``."""
+        manifest = self.out_dir / STATE_DIR / MANIFEST
+        if not manifest.exists():
+            record = {"export": str(self.export.source), "files": []}
+            write_atomic(manifest, json.dumps(record, indent=1) + "\n")
 
     def _replace_manifest(self, written: list[str]) -> list[str]:
         """Record the files this import wrote; remove those an earlier import wrote and this one did not.

@@ -100,7 +100,7 @@ def render(stats: ImportStats) -> str:
         ("Pages that failed to convert", stats.failed_pages, ("page", "export file", "error")),
         ("Pages placed by their breadcrumbs", stats.placed_by_breadcrumbs, ("page", "export file", "parent")),
         ("Broken links", stats.broken_links, ("page", "link", "why")),
-        ("Missing files", stats.missing_files, ("page", "reference", "name")),
+        ("Missing files", stats.missing_files, ("page", "reference", "what")),
     )
     for title, problems, headers in sections:
         lines += [f"## {title} ({len(problems)})", "", *_table(problems, headers)]

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from sync.config import default_data_dir
-from sync.ratelimit import RateLimiter
+from sync.ratelimit import ORG_LIMIT, TOKEN_LIMIT, RateLimiter
 from sync.server.attachments import Attachments
 from sync.server.jsonapi import Problem, Request, Response
 from sync.server.pages import Pages, store_problem
@@ -60,8 +60,8 @@ class LocalServer:
         db: str | Path = ":memory:",
         token: str = DEFAULT_TOKEN,
         org_id: str = DEFAULT_ORG,
-        rate_limit: tuple[int, float] = (100, 10.0),
-        org_rate_limit: tuple[int, float] = (4000, 1800.0),
+        rate_limit: tuple[int, float] = TOKEN_LIMIT,
+        org_rate_limit: tuple[int, float] = ORG_LIMIT,
         fail_rate: float = 0.0,
         latency_ms: float = 0,
         access_log: str | Path | None = None,

@@ -44,6 +44,11 @@ CREATE TABLE IF NOT EXISTS attachments (
     created_at TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS attachments_page ON attachments(page_id);
+-- a page's attachments go with it (a deleted doc takes its subpages, and so their attachments, along)
+CREATE TRIGGER IF NOT EXISTS attachments_follow_their_page AFTER DELETE ON pages
+BEGIN
+    DELETE FROM attachments WHERE page_id = OLD.id;
+END;
 """
 #: Path prefixes (below the server root, not below ``/api/v2/``) of the storage and file endpoints.
 STORAGE_PREFIX = "/storage"

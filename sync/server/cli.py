@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from converter.errors import UsageError
-from sync.ratelimit import parse_limit
+from sync.ratelimit import ORG_LIMIT, TOKEN_LIMIT, parse_limit
 from sync.server.app import DEFAULT_ORG, DEFAULT_TOKEN, LocalServer, default_db_path
 
 
@@ -40,20 +40,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--org", default=DEFAULT_ORG, help=f"organisation id to accept (default: {DEFAULT_ORG})"
     )
-    parser.add_argument(
-        "--rate-limit",
-        type=_limit,
-        default=(100, 10.0),
-        metavar="N/SECONDS",
-        help="requests per token and window (default: 100/10)",
-    )
-    parser.add_argument(
-        "--org-rate-limit",
-        type=_limit,
-        default=(4000, 1800.0),
-        metavar="N/SECONDS",
-        help="requests per organisation and window (default: 4000/1800)",
-    )
+    for flag, default, counted in (("--rate-limit", TOKEN_LIMIT, "token"),
+                                   ("--org-rate-limit", ORG_LIMIT, "organisation")):
+        count, seconds = default
+        parser.add_argument(flag, type=_limit, default=default, metavar="N/SECONDS",
+                            help=f"requests per {counted} and window (default: {count}/{seconds:g})")
     parser.add_argument("--access-log", default=None, metavar="PATH", help="append one JSON line per request")
     parser.add_argument(
         "--fail-rate",

@@ -9,8 +9,9 @@ import time
 import pytest
 import requests
 
+from sync import ratelimit
 from sync.client import Client
-from sync.ratelimit import RateLimiter, SlidingWindow, Slot, parse_limit
+from sync.ratelimit import RateLimiter, SlidingWindow, Slot, parse_limit, shared_limiter
 from sync.server.app import LocalServer
 
 
@@ -97,3 +98,34 @@ def test_limiter_is_shared_by_threads() -> None:
         for thread in threads:
             thread.join()
     assert client.stats.reads == 20 and client.stats.rate_limited == 0
+
+
+def test_clients_of_one_token_share_its_windows() -> None:
+    """Productive counts per token and per organisation, not per client object: two clients of one token
+    (threads of a sync and of an attachment upload, say) together stay under the limit."""
+    with (
+        LocalServer(rate_limit=(5, 0.5)).start() as server,
+        Client(server.url, server.token, server.org_id, rate_limit=(5, 0.5)) as first,
+        Client(server.url, server.token, server.org_id, rate_limit=(5, 0.5)) as second,
+    ):
+        threads = [threading.Thread(target=lambda api=api: [api.list_pages() for _ in range(8)])
+                   for api in (first, second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert first.stats.reads + second.stats.reads == 16
+    assert first.stats.rate_limited == second.stats.rate_limited == 0
+
+
+def test_shared_windows_are_keyed_by_server_token_and_organisation() -> None:
+    one = shared_limiter("http://a/api/v2/", "secret-1", "7", (100, 10.0), (4000, 1800.0))
+    same = shared_limiter("http://a/api/v2", "secret-1", "7", (100, 10.0), (4000, 1800.0))
+    other_token = shared_limiter("http://a/api/v2/", "secret-2", "7", (100, 10.0), (4000, 1800.0))
+    other_server = shared_limiter("http://b/api/v2/", "secret-1", "7", (100, 10.0), (4000, 1800.0))
+    (token, org), (same_token, same_org) = one.windows, same.windows
+    assert token is same_token and org is same_org
+    assert other_token.windows[0] is not token and other_token.windows[1] is org
+    assert other_server.windows[0] is not token and other_server.windows[1] is not org
+    assert "secret-1" not in repr(list(ratelimit._shared_windows.keys()))
+    assert "secret-1" not in repr(one.__dict__)

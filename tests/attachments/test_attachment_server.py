@@ -130,3 +130,21 @@ def test_unsupported_filter_is_a_400(client: Client) -> None:
     with pytest.raises(ValidationError) as caught:
         client.request("GET", "attachments", params={"filter[bogus]": "1"})
     assert caught.value.status == 400
+
+
+def test_deleting_a_doc_deletes_the_attachments_of_its_pages(client: Client, page_id: str) -> None:
+    child = client.create_with_markdown("Child", "y", parent_page_id=page_id).id
+    other = client.create_with_markdown("Other", "z").id
+    ids = {}
+    for owner in (page_id, child, other):
+        created = client.request("POST", "attachments", payload=envelope(
+            page_id=int(owner), name="a.txt", content_type="text/plain", size=1,
+            attachable_type=guess.ATTACHABLE_TYPE, attachment_type="attachment"))
+        ids[owner] = created["data"]["id"]
+    client.delete(page_id)
+    for gone in (page_id, child):
+        with pytest.raises(NotFound):
+            client.request("GET", f"attachments/{ids[gone]}")
+    assert client.request("GET", f"attachments/{ids[other]}")["data"]["id"] == ids[other]
+    listed = client.request("GET", "attachments", params={"filter[page_id]": f"{page_id},{child}"})
+    assert listed["data"] == []

@@ -95,7 +95,7 @@ def test_unreferenced_attachments_become_a_files_list(imported) -> None:
     assert "Files" in text and "Minutes.docx (not in the export)" in text
     assert sorted((p.ref, p.note) for p in imported.stats.missing_files) == [
         ("attachments/100/1002.png", "image not in the export"),
-        ("attachments/100/1004.docx", "Minutes.docx"),
+        ("attachments/100/1004.docx", "attachment Minutes.docx not in the export"),
         ("attachments/200/2002.pptx", "link not in the export"),
     ]
     assert "Files" not in (imported.out_dir / "user-guide" / "index.md").read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ import pytest
 from sync.client import Client
 from sync.push import push_folder
 from sync.server.app import LocalServer
+from sync.state import PendingCreate, load
 
 UNLIMITED = (1_000_000, 1.0)
 FILES = {f"part-{n // 50}/page-{n:03}.md": f"# Page {n}\n\nBody of page {n}.\n" for n in range(200)}
@@ -72,3 +73,65 @@ def test_a_push_through_a_failing_server_ends_with_one_page_per_file(make_tree):
         assert second.exit_code == 0, [o.error for o in second.outcomes if o.error]
         _check_one_page_per_file(client, first.doc_id or second.doc_id)
         assert push_folder(root, client).requests["writes"] == 0
+
+
+def _docs(client: Client, title: str) -> list[str]:
+    listed = client.list_pages(filters={"project_id": "1"}, fields=["title", "parent_page_id"])
+    return [page.id for page in listed if page.is_doc and page.title == title]
+
+
+def test_a_push_killed_after_creating_the_doc_takes_it_over(make_tree, fast_server, fast_client):
+    root = make_tree({"index.md": "---\ntitle: Handbook\n---\n\nIntro.\n", "a.md": "# A\n\nText.\n"})
+    dying = DyingClient(fast_server.url, fast_server.token, fast_server.org_id, rate_limit=UNLIMITED,
+                        org_rate_limit=UNLIMITED, creates_before_death=1)
+    with pytest.raises(Killed):
+        push_folder(root, dying, project_id="1")
+    [doc_id] = _docs(fast_client, "Handbook")
+    result = push_folder(root, fast_client)
+    assert result.exit_code == 0, [o.error for o in result.outcomes if o.error]
+    assert result.doc_id == doc_id and any("taken over" in note for note in result.notes)
+    assert _docs(fast_client, "Handbook") == [doc_id]
+    assert _texts(fast_client.get_page(doc_id).body) == ["Intro."]
+    assert push_folder(root, fast_client).requests["writes"] == 0
+
+
+def test_a_doc_people_made_before_the_interrupted_push_is_never_taken_over(make_tree, fast_server,
+                                                                            fast_client):
+    theirs = fast_client.create_with_markdown("Handbook", "Their notes.", project_id="1")
+    root = make_tree({"index.md": "---\ntitle: Handbook\n---\n\nIntro.\n"})
+    dying = DyingClient(fast_server.url, fast_server.token, fast_server.org_id, rate_limit=UNLIMITED,
+                        org_rate_limit=UNLIMITED, creates_before_death=1)
+    with pytest.raises(Killed):
+        push_folder(root, dying, project_id="1")
+    [ours] = [page_id for page_id in _docs(fast_client, "Handbook") if page_id != theirs.id]
+    result = push_folder(root, fast_client)
+    assert result.exit_code == 0 and result.doc_id == ours
+    assert _texts(fast_client.get_page(theirs.id).body) == ["Their notes."]
+    assert sorted(_docs(fast_client, "Handbook")) == sorted([theirs.id, ours])
+
+
+def test_a_doc_whose_create_never_left_is_created_on_the_rerun(make_tree, fast_server, fast_client):
+    theirs = fast_client.create_with_markdown("Handbook", "Their notes.", project_id="1")
+    root = make_tree({"index.md": "---\ntitle: Handbook\n---\n\nIntro.\n"})
+    dying = DyingClient(fast_server.url, fast_server.token, fast_server.org_id, rate_limit=UNLIMITED,
+                        org_rate_limit=UNLIMITED, creates_before_death=1)
+    dying.create_with_markdown = lambda *args, **kwargs: (_ for _ in ()).throw(Killed())
+    with pytest.raises(Killed):
+        push_folder(root, dying, project_id="1")
+    result = push_folder(root, fast_client)
+    assert result.exit_code == 0 and result.doc_id != theirs.id
+    assert _texts(fast_client.get_page(theirs.id).body) == ["Their notes."]
+
+
+def _texts(body) -> list[str]:
+    return [block["content"][0]["text"] for block in (body or {}).get("content", []) if block.get("content")]
+
+
+def test_pending_creates_of_older_states_still_load(tmp_path):
+    path = tmp_path / "state.json"
+    path.write_text('{"format": 1, "pages": {}, "pending": {"a.md": "A"}}', encoding="utf-8")
+    state = load(path)
+    assert state.pending == {"a.md": PendingCreate("A")}
+    state.pending[""] = PendingCreate("Docs", 12.5, ["3"])
+    state.save()
+    assert load(path).pending == state.pending

@@ -1,0 +1,284 @@
+"""Block element handlers of the HTML reader (``p``, headings, lists, tables, banners, columns ...).
+
+Each handler gets the ``Reader`` and the element, opens the block the element stands for (closed again when
+the element ends, ``Reader.block``) and returns True when the reader should walk the element's children.
+``BLOCK_TAG_RULES`` maps tag names to them; ``html_rules`` puts the full table together.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from bs4 import NavigableString, Tag
+
+from converter import inferred
+from converter.model import Mark, Node
+from converter.readers import html_confluence
+from converter.readers.html_builder import TEXTBLOCKS
+from converter.readers.html_forms import CELL_CSS, COLUMNS_CSS, PRESERVING, css_declarations, mapped_attrs
+
+if TYPE_CHECKING:
+    from converter.readers.html import Reader
+    from converter.readers.html_rules import Handler
+
+
+def _alignment(el: Tag, css: dict[str, str]) -> str | None:
+    align = css.get("text-align") or el.get("align")
+    if isinstance(align, str) and align.lower() in inferred.ALIGNMENTS:
+        return align.lower()
+    return None
+
+
+def _textblock(r: Reader, el: Tag, node: Node) -> bool:
+    css = r.styles_of(el)
+    align = _alignment(el, css)
+    if align:
+        node.attrs[inferred.ALIGN_ATTR] = align
+    if css.get("white-space") in PRESERVING:
+        r.preserve_whitespace()
+    r.block(node)
+    return True
+
+
+def _paragraph(r: Reader, el: Tag) -> bool:
+    return _textblock(r, el, Node("paragraph"))
+
+
+def _heading(r: Reader, el: Tag) -> bool:
+    return _textblock(r, el, Node("heading", {"level": int(el.name[1])}))
+
+
+def _blockquote(r: Reader, el: Tag) -> bool:
+    r.block(Node("blockquote"))
+    return True
+
+
+def _code_language(el: Tag) -> str | None:
+    """The language of a code block: Productive's attribute, Confluence's brush, or a ``language-`` class."""
+    language = el.get("codeblock-language")
+    if isinstance(language, str):
+        return language or None
+    params = el.get("data-syntaxhighlighter-params")
+    if isinstance(params, str):
+        brush = css_declarations(params).get("brush")
+        if brush:
+            return brush
+    code = el.find("code", recursive=False)
+    for candidate in (el, code):
+        for name in (candidate.get("class") or []) if candidate is not None else []:
+            for prefix in ("language-", "lang-"):
+                if name.startswith(prefix) and len(name) > len(prefix):
+                    return name[len(prefix):]
+    return None
+
+
+def _code_text(el: Tag) -> str:
+    """The text of a ``<pre>`` as a browser shows it (``<br>`` is a newline; the first newline is dropped)."""
+    parts: list[str] = []
+    for node in el.descendants:
+        kind = type(node)
+        if kind is NavigableString:
+            parts.append(node)
+        elif kind is Tag and node.name == "br":
+            parts.append("\n")
+    code = "".join(parts)
+    if code.startswith("\n") and type(el.contents[0]) is NavigableString:
+        code = code[1:]
+    return code[:-1] if code.endswith("\n") else code
+
+
+def _pre(r: Reader, el: Tag) -> bool:
+    code = _code_text(el)
+    frame = r.builder.open(Node("codeblock", {"language": _code_language(el)}))
+    if frame.flat:
+        r.builder.preserve += 1
+        for index, line in enumerate(code.split("\n")):
+            if index:
+                r.builder.add_inline(Node("br"))
+            r.builder.push_mark(mark := Mark("code"))
+            r.builder.add_text(line)
+            r.builder.pop_mark(mark)
+        r.builder.preserve -= 1
+    elif code:
+        frame.node.content.append(Node("text", text=code))
+    r.builder.close(frame)
+    return False
+
+
+def _list_kind(r: Reader) -> str | None:
+    for frame in reversed(r.builder.frames):
+        if frame.flat:
+            return None
+        if frame.node.type in ("ul", "ol", inferred.CHECKLIST):
+            return frame.node.type
+        if frame.node.type not in ("li", inferred.CHECKLIST_ITEM, *TEXTBLOCKS):
+            return None
+    return None
+
+
+def _ul(r: Reader, el: Tag) -> bool:
+    classes = el.get("class") or []
+    if el.get("type") == inferred.CHECKLIST or "contains-task-list" in classes:
+        r.block(Node(inferred.CHECKLIST))
+    else:
+        r.block(Node("ul"))
+    return True
+
+
+def _ol(r: Reader, el: Tag) -> bool:
+    attrs = mapped_attrs("ol", el)
+    r.block(Node("ol", {"order": attrs["order"]} if attrs.get("order") is not None else {}))
+    return True
+
+
+def _checked(value: Any) -> bool:
+    return value is not None and str(value).lower() not in ("false", "0", "no")
+
+
+def _task_checkbox(el: Tag) -> Tag | None:
+    """The checkbox a Markdown renderer puts at the start of a task list item."""
+    for child in el.children:
+        if type(child) is Tag:
+            if child.name == "input" and child.get("type") == "checkbox":
+                return child
+            if child.name == "p":
+                return _task_checkbox(child)
+            return None
+        if child.strip():
+            return None
+    return None
+
+
+def _li(r: Reader, el: Tag) -> bool:
+    checkbox = _task_checkbox(el) if "task-list-item" in (el.get("class") or []) else None
+    in_checklist = _list_kind(r) == inferred.CHECKLIST
+    if el.get("type") == inferred.CHECKLIST_ITEM or checkbox is not None or in_checklist:
+        if checkbox is not None:
+            checked = checkbox.has_attr("checked")
+            checkbox.decompose()
+        else:
+            checked = _checked(el.get("checked")) or "checked" in (el.get("class") or [])
+        r.block(Node(inferred.CHECKLIST_ITEM, {inferred.CHECKED_ATTR: checked}))
+    else:
+        r.block(Node("li"))
+    return True
+
+
+def _table(r: Reader, el: Tag) -> bool:
+    frame = r.block(Node("table"))
+    widths = html_confluence.colgroup_widths(el)
+    caption = el.find("caption", recursive=False)
+    if caption is not None:
+        r.lowered("table caption", "paragraph above the table")
+        caption_node = Node("paragraph", content=[Node("text", text=caption.get_text(" ", strip=True))])
+        parent = r.builder.frames[-2].node if len(r.builder.frames) > 1 else r.builder.root
+        if caption_node.content[0].text and not frame.flat:
+            parent.content.insert(len(parent.content) - 1, caption_node)
+        caption.decompose()
+    if widths and not frame.flat:
+        r.after(lambda: html_confluence.apply_colwidths(frame.node, widths))
+    return True
+
+
+def _row(r: Reader, el: Tag) -> bool:
+    r.block(Node("table_row"))
+    return True
+
+
+def _cell(r: Reader, el: Tag) -> bool:
+    attrs = mapped_attrs("table_cell", el)
+    for name in ("colspan", "rowspan"):
+        if attrs.get(name) is None or attrs[name] < 1:
+            attrs.pop(name, None)
+    css = r.styles_of(el)
+    for prop, key in CELL_CSS.items():
+        if css.get(prop):
+            attrs[key] = css[prop]
+    if inferred.ALIGN_ATTR in attrs or el.get("align"):
+        align = _alignment(el, css)
+        attrs.pop(inferred.ALIGN_ATTR, None)
+        if align:
+            attrs[inferred.ALIGN_ATTR] = align
+    if el.get("bgcolor") and "background" not in attrs:
+        attrs["background"] = el["bgcolor"]
+    r.block(Node("table_header" if el.name == "th" else "table_cell", attrs))
+    return True
+
+
+def _divider(r: Reader, el: Tag) -> bool:
+    r.builder.close(r.builder.open(Node("divider")))
+    return False
+
+
+def _banner(r: Reader, el: Tag) -> bool:
+    kind = el.get("type")
+    if kind not in inferred.BANNER_TYPES:
+        r.lowered(f"banner type {kind!r}", f"banner type {inferred.BANNER_TYPES[0]!r}")
+        kind = inferred.BANNER_TYPES[0]
+    r.block(Node(inferred.BANNER, {inferred.BANNER_TYPE_ATTR: kind}))
+    return True
+
+
+def _div(r: Reader, el: Tag) -> bool:
+    if el.has_attr("data-columns"):
+        attrs = mapped_attrs(inferred.COLUMNS, el)
+        widths = r.styles_of(el).get(COLUMNS_CSS)
+        if widths:
+            attrs[inferred.COLUMNS_WIDTHS_ATTR] = widths
+        r.block(Node(inferred.COLUMNS, attrs))
+    elif el.has_attr("data-column"):
+        r.block(Node(inferred.COLUMN))
+    else:
+        return _wrapper(r, el)
+    return True
+
+
+def _wrapper(r: Reader, el: Tag) -> bool:
+    css = r.styles_of(el) if el.has_attr("style") else {}
+    if css.get("white-space") in PRESERVING:
+        r.preserve_whitespace()
+    r.wrapper()
+    return True
+
+
+def _figcaption(r: Reader, el: Tag) -> bool:
+    r.block(Node("paragraph"))
+    return True
+
+
+def _definition_list(r: Reader, el: Tag) -> bool:
+    r.lowered("definition list", "paragraphs, terms in bold")
+    r.wrapper()
+    return True
+
+
+def _definition_term(r: Reader, el: Tag) -> bool:
+    r.block(Node("paragraph"))
+    r.mark(Mark("strong"))
+    return True
+
+
+BLOCK_TAG_RULES: dict[str, Handler] = {
+    "p": _paragraph,
+    **{f"h{level}": _heading for level in range(1, 7)},
+    "blockquote": _blockquote,
+    "pre": _pre,
+    "ul": _ul,
+    "ol": _ol,
+    "li": _li,
+    "table": _table,
+    "tr": _row,
+    "td": _cell,
+    "th": _cell,
+    "hr": _divider,
+    "banner": _banner,
+    "div": _div,
+    "figcaption": _figcaption,
+    "dl": _definition_list,
+    "dt": _definition_term,
+    "dd": _figcaption,
+    **{name: _wrapper for name in (
+        "section", "article", "main", "header", "footer", "nav", "aside", "address", "center", "figure",
+        "details", "summary", "hgroup", "search", "body", "html", "caption",
+    )},
+}

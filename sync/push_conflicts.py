@@ -1,0 +1,90 @@
+"""A push's conflict handling: is a page still as we last wrote it, and if not, what the user gets.
+
+Mixed into ``sync.push.Push``. A page changed in Productive since the last sync is not overwritten: its
+remote version is written next to the file as ``NAME.remote.md`` to merge; with ``--force`` it is
+overwritten and its remote version backed up under ``.productive-docs/backups``. ``--diff`` shows the
+difference as local Markdown.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import time
+from pathlib import Path
+
+import converter
+from converter.model import Node, from_json
+from converter.report import Report
+from sync import links
+from sync.documents import remote_hash
+from sync.frontmatter import markdown_file
+from sync.push_planning import Work
+from sync.state import STATE_DIR, write_atomic
+
+DIFF_LINES = 40
+
+
+class Conflicts:
+    """Conflict checks, remote copies, backups and diffs (see the module docstring)."""
+
+    def _remote_unchanged(self, item: Work) -> bool:
+        """Fetch the page: is its body still what we last wrote? (Also learns the root's title.)"""
+        saved = self.state.pages[item.page.key]
+        remote = item.remote_page = self.client.get_page(saved.id)
+        if item.page.key == "" and remote.title == item.page.title:
+            item.step.rename = False
+        if remote.version_number == saved.version or remote_hash(remote.body) == saved.remote_hash:
+            return True
+        if remote.version_number == saved.seen and not self._remote_copy(item).exists():
+            item.step.notes.append("remote changes merged (its .remote.md is gone)")
+            return True
+        item.step.notes.append("changed in Productive since the last sync")
+        return False
+
+    def _write_remote_copy(self, item: Work) -> None:
+        """``NAME.remote.md`` next to the file: the remote version, for the user to merge."""
+        source = self._file_of(item.page.key)
+        target = self._remote_copy(item)
+        remote = item.remote_page
+        assert remote is not None
+        files = {page_id: self._file_of(key) for key, page_id in self.ids.items()}
+        doc = links.to_relative(from_json(remote.body or {"type": "doc"}), source, files,
+                                self.state.options["link_template"])
+        write_atomic(target, markdown_file(remote.title, doc, Report(source)))
+        self._save(item.page.key, seen=remote.version_number)
+        where = target.relative_to(self.folder)
+        item.step.notes.append(f"remote version written to {where}; merge it, delete it, push again")
+
+    def _remote_copy(self, item: Work) -> Path:
+        source = self._file_of(item.page.key)
+        return self.folder / (source.rsplit(".", 1)[0] + ".remote.md")
+
+    def _file_of(self, key: str) -> str:
+        page = self.tree.pages.get(key)
+        if page and page.source:
+            return page.source
+        return f"{key}index.md" if key.endswith("/") or key == "" else key
+
+    def _backup(self, item: Work) -> None:
+        remote = item.remote_page
+        assert remote is not None
+        stamp = time.strftime("%Y%m%dT%H%M%S")
+        target = self.state_path.parent / "backups" / f"{remote.id}-{stamp}.json"
+        write_atomic(target, json.dumps({"title": remote.title, "body": remote.body}, ensure_ascii=False))
+        item.step.notes.append(f"remote version saved to {STATE_DIR}/backups/{target.name} (--force)")
+    def _diff(self, item: Work) -> list[str]:
+        """Productive's version against the local file, both as local Markdown (at most ``DIFF_LINES``)."""
+        saved = self.state.pages[item.page.key]
+        remote = item.remote_page or self.client.get_page(saved.id)
+        item.page.load()
+        source = item.page.source or self._file_of(item.page.key)
+        files = {page_id: self._file_of(key) for key, page_id in self.ids.items()}
+        remote_doc = links.to_relative(from_json(remote.body or {"type": "doc"}), source, files,
+                                       self.state.options["link_template"])
+        before = converter.write(remote_doc, "md").splitlines()
+        after = converter.write(item.page.doc or Node("doc"), "md").splitlines()
+        lines = list(difflib.unified_diff(before, after, "productive", source, lineterm="", n=1))
+        more = [f"... {len(lines) - DIFF_LINES} more lines"] if len(lines) > DIFF_LINES else []
+        return lines[:DIFF_LINES] + more
+
