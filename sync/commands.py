@@ -202,6 +202,18 @@ def _positive(kind: type) -> Callable[[str], int | float]:
     return parse
 
 
+def _link_template(text: str) -> str:
+    """``--link-template``: checked before any write, as a bad one would stop a push half-way."""
+    try:
+        text.format(org_id="1", root_id="2", page_id="3")
+    except (KeyError, IndexError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: only {{org_id}}, {{root_id}} and {{page_id}} may be "
+                                         f"used ({type(exc).__name__}: {exc})") from None
+    if "{page_id}" not in text:
+        raise argparse.ArgumentTypeError(f"{text!r} has no {{page_id}}: every link would lead to one page")
+    return text
+
+
 def _common(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("connection (default: environment, config file, else embedded server)")
     group.add_argument("--token", help="API token (prefer PRODUCTIVE_API_TOKEN: flags show up in ps)")
@@ -211,7 +223,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
                        help="config file (default: ~/.config/productive-docs/config.toml)")
     parser.add_argument("--state", type=Path, metavar="PATH",
                         help="sync state file (default: DIR/.productive-docs/state.json)")
-    parser.add_argument("--link-template", metavar="URL",
+    parser.add_argument("--link-template", metavar="URL", type=_link_template,
                         help=f"URL of a page, for links between files (default: {DEFAULT_TEMPLATE}); "
                         "remembered in the state")
     parser.add_argument("--output", choices=MODES, default="text",

@@ -144,7 +144,8 @@ def read(source: str | dict[str, Any], report: Report) -> Document:
     """Parse Markdown text into a document; front matter -> ``metadata``, lowerings -> ``report``.
 
     The token stream and the tree grow through the whole read and hold no reference cycles, so the cyclic
-    garbage collector is paused meanwhile (it would rescan them every few hundred allocations).
+    garbage collector is paused meanwhile (it would rescan them every few hundred allocations); what raw
+    HTML fragments leave for it is collected afterwards.
     """
     if not isinstance(source, str):
         raise InputError("Markdown input must be text", report.source)

@@ -96,7 +96,11 @@ def test_import_of_a_corrupt_zip_or_a_plain_folder(tmp_path: Path, capsys) -> No
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
 
 
-@pytest.mark.parametrize("option", [["--jobs", "0"], ["--max-asset-mb", "-1"], ["--max-asset-mb", "lots"]])
+@pytest.mark.parametrize("option", [
+    ["--jobs", "0"], ["--max-asset-mb", "-1"], ["--max-asset-mb", "lots"],
+    ["--link-template", "https://x/{nope}"], ["--link-template", "https://x/{page_id"],
+    ["--link-template", "https://x/static"],
+])
 def test_nonsense_numbers_are_usage_errors(docs, option: list[str], capsys) -> None:
     with pytest.raises(SystemExit) as stopped:
         main(["push", str(docs(TREE)), *option])

@@ -19,7 +19,7 @@ from md_equivalence import render
 
 from converter import Report, read, write
 from converter.model import normalize
-from converter.readers.markdown import parser
+from converter.readers.markdown import extensions, parser
 
 pytestmark = pytest.mark.skipif(not available(), reason="../shared/corpora is not beside the project")
 
@@ -101,3 +101,15 @@ def test_rendered_html_is_the_same_unless_lowered() -> None:
     )
     assert counts["same"] > 1100
     assert counts["different"] <= MAX_DIFFERENT, different
+
+
+def test_enabling_only_the_extensions_a_source_shows_changes_no_parse() -> None:
+    """The reader enables an extension only where its marker occurs (a speed-up): for every example the
+    tokens are those of the parser with every extension."""
+    full = parser()
+    changed = [
+        example.name
+        for example in EXAMPLES
+        if parser(extensions(source := example.markdown)).parse(source, {}) != full.parse(source, {})
+    ]
+    assert changed == []

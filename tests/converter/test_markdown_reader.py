@@ -144,6 +144,22 @@ def test_breaks_images_lists_and_code() -> None:
     assert blocks[2] == {"type": "codeblock", "attrs": {"language": "py"}, "content": [_text("code")]}
 
 
+@pytest.mark.parametrize(
+    ("source", "links"),
+    [
+        ("wow, see https://example.org/w now\n", ["https://example.org/w"]),
+        ("mail me@example.com or www.example.com\n", ["mailto:me@example.com", "http://www.example.com"]),
+        ("no links in ~~this~~ whatever\n", []),
+    ],
+)
+def test_gfm_autolinks_and_strikethrough(source: str, links: list[str]) -> None:
+    content = _blocks(source)[0]["content"]
+    marks = [mark for node in content for mark in node.get("marks", [])]
+    assert [mark["attrs"]["href"] for mark in marks if mark["type"] == "link"] == links
+    assert "".join(node["text"] for node in content) == source.strip().replace("~~", "")
+    assert any(mark["type"] == "strike" for mark in marks) == ("~~" in source)
+
+
 def test_nested_marks_of_one_kind_are_one_mark_reported() -> None:
     doc, report = _read("**a **b** c**\n")
     assert doc["content"][0]["content"] == [_text("a b c", "strong")]
