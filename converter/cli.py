@@ -104,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
     report = Report("<stdin>" if args.input == STDIO else args.input)
     document = read(_read_text(args.input), from_fmt, report=report)
     output = _front_matter(document.metadata, to_fmt, report) + write(document.doc, to_fmt, report=report)
+    output = output.rstrip("\n") + "\n" if output else output  # a text file ends with one newline
     if args.output == STDIO:
         sys.stdout.write(output)
     else:

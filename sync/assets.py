@@ -14,7 +14,7 @@ import base64
 import binascii
 import hashlib
 import mimetypes
-from collections.abc import Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -129,15 +129,26 @@ def references(doc: Node) -> Iterator[Ref]:
     return walk(doc, None)
 
 
-def rewrite_refs(doc: Node, new_refs: Mapping[str, str]) -> Node:
-    """A copy of ``doc`` with every image src, file url and link href found in ``new_refs`` replaced.
+def map_tree(doc: Node, change: Callable[[Node, int | None], Node]) -> Node:
+    """A copy of ``doc`` with every node passed through ``change``, children first, with the nearest known
+    source line; ``change`` returns the node itself or a changed copy. Untouched subtrees are shared."""
 
-    Untouched subtrees are shared, not copied.
-    """
+    def visit(node: Node, line: int | None) -> Node:
+        line = node.line if node.line is not None else line
+        content = [visit(child, line) for child in node.content]
+        if any(new is not old for new, old in zip(content, node.content, strict=True)):
+            node = replace(node, content=content)
+        return change(node, line)
+
+    return visit(doc, None)
+
+
+def rewrite_refs(doc: Node, new_refs: Mapping[str, str]) -> Node:
+    """A copy of ``doc`` with every image src, file url and link href found in ``new_refs`` replaced."""
     if not new_refs:
         return doc
 
-    def visit(node: Node) -> Node:
+    def change(node: Node, _line: int | None) -> Node:
         attrs, marks = node.attrs, node.marks
         attr = REF_ATTRS.get(node.type)
         if attr and attrs.get(attr) in new_refs:
@@ -149,13 +160,11 @@ def rewrite_refs(doc: Node, new_refs: Mapping[str, str]) -> Node:
                 else m
                 for m in marks
             ]
-        content = [visit(child) for child in node.content]
-        unchanged = all(new is old for new, old in zip(content, node.content, strict=True))
-        if unchanged and attrs is node.attrs and marks is node.marks:
+        if attrs is node.attrs and marks is node.marks:
             return node
-        return replace(node, attrs=attrs, marks=marks, content=content)
+        return replace(node, attrs=attrs, marks=marks)
 
-    return visit(doc)
+    return map_tree(doc, change)
 
 
 # --- local assets -----------------------------------------------------------------------------------------

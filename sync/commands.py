@@ -17,6 +17,7 @@ from converter.errors import ProductiveDocsError, UsageError
 from sync.client import Client
 from sync.config import resolve_settings
 from sync.documents import VIAS
+from sync.identity import server_identity
 from sync.links import DEFAULT_TEMPLATE
 from sync.output import MODES, Printer
 from sync.result import SyncResult
@@ -40,7 +41,7 @@ def connect(args: argparse.Namespace, printer: Printer) -> Iterator[Connection]:
     settings = resolve_settings(args.token, args.org, args.api_url, args.config)
     if settings.token:
         with Client.from_settings(args.token, args.org, args.api_url, args.config) as client:
-            yield Connection(client, f"{client.base_url}#org={client.org_id}", False)
+            yield Connection(client, server_identity(client), False)
         return
     from sync.server.app import default_db_path, embedded
 

@@ -115,6 +115,7 @@ def prepare(page: LocalPage, pages: Mapping[str, object], ids: Mapping[str, str]
         return None
     resolved = links.to_urls(page.doc, page.source or page.key, pages, ids, template=template, org_id=org_id,
                              root_id=ids.get(""))
-    problems = [f"{page.display}: link {href} kept as is ({why})" for href, why in resolved.problems]
+    problems = [f"{page.display}{'' if line is None else f':{line}'}: link {href} kept as is ({why})"
+                for href, why, line in resolved.problems]
     return Prepared(resolved.doc, local_version(resolved.doc, options), resolved.waiting, problems,
                     resolved.targets)

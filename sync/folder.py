@@ -96,7 +96,7 @@ class LocalTree:
 
     root: Path
     pages: dict[str, LocalPage]
-    #: Files left out on purpose (``productive: false``), relative path -> reason.
+    #: Files left out (``productive: false``, a broken symbolic link), relative path -> reason.
     skipped: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -202,6 +202,24 @@ def children_list(children: list[LocalPage], parent_key: str) -> Node:
     return Node("doc", content=[Node("ul", content=items)] if items else [])
 
 
+def read_ignore(root: Path) -> pathspec.GitIgnoreSpec:
+    """The patterns of ``root/.productiveignore`` (gitignore syntax) plus the tool's own files; a file that
+    is not UTF-8 or holds a pattern that does not compile is an ``InputError`` naming the line."""
+    path = root / IGNORE_FILE
+    lines = _decode(path.read_bytes(), str(path)).splitlines() if path.is_file() else []
+    try:
+        return pathspec.GitIgnoreSpec.from_lines([*TOOL_PATTERNS, *lines])
+    except (ValueError, re.error):
+        for number, line in enumerate(lines, 1):
+            try:
+                pathspec.GitIgnoreSpec.from_lines([line])
+            except (ValueError, re.error) as exc:
+                # re.error's message without the position, which is in the regex made of the pattern
+                why = exc.msg if isinstance(exc, re.error) else str(exc)
+                raise InputError(f"bad pattern {line!r} ({why})", str(path), number) from None
+        raise
+
+
 class _Scanner:
     """Walks the folder once, depth first, building pages in creation order."""
 
@@ -209,9 +227,7 @@ class _Scanner:
         self.root = root
         self.remembered = remembered
         self.salt = salt.encode("utf-8")
-        ignore = root / IGNORE_FILE
-        lines = ignore.read_text(encoding="utf-8").splitlines() if ignore.is_file() else []
-        self.ignore = pathspec.GitIgnoreSpec.from_lines([*TOOL_PATTERNS, *lines])
+        self.ignore = read_ignore(root)
         self.tree = LocalTree(root, {})
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
@@ -224,6 +240,7 @@ class _Scanner:
         dirs = [e for e in entries if e.is_dir() and not self.ignored(key + e.name, True)]
         files = [e for e in entries if e.is_file() and Path(e.name).suffix.lower() in PAGE_SUFFIXES
                  and not self.ignored(key + e.name, False)]
+        self.note_broken_links(entries, key)
         index_entry = next((e for name in INDEX_NAMES for e in files if e.name.lower() == name), None)
         stem = directory.name if key else directory.resolve().name
         page = LocalPage(key, parent, readable_name(stem), (_prefix_number(stem), stem))
@@ -244,6 +261,16 @@ class _Scanner:
         if page.source is None:
             page.doc = children_list(children, key)
         return page
+
+    def note_broken_links(self, entries: list[os.DirEntry[str]], key: str) -> None:
+        """Symbolic links to nothing that would be pages (or folders) are skipped, and said so: the scan
+        alone would pass them over without a word."""
+        for entry in entries:
+            suffix = Path(entry.name).suffix.lower()
+            maybe_page = suffix in PAGE_SUFFIXES or not suffix
+            if (maybe_page and entry.is_symlink() and not os.path.exists(entry.path)
+                    and not self.ignored(key + entry.name, not suffix)):
+                self.tree.skipped[key + entry.name] = f"broken symbolic link (to {os.readlink(entry.path)})"
 
     def scan_file(self, path: Path, key: str, parent: str) -> LocalPage | None:
         stem = path.stem

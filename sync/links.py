@@ -13,14 +13,23 @@ import posixpath
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from converter.model import Mark, Node
-from sync.assets import is_file_link
+from sync.assets import is_file_link, map_tree
 
 #: spec §8 [?]: the organisation slug is left out, as it is not known from the API.
 DEFAULT_TEMPLATE = "https://app.productive.io/{org_id}/docs/doc/{root_id}?page={page_id}"
 _FIELDS = ("org_id", "root_id", "page_id")
+
+
+class LinkProblem(NamedTuple):
+    """A link left as it was: its href, why, and the source line of its paragraph (when known)."""
+
+    href: str
+    why: str
+    line: int | None = None
 
 
 @dataclass(slots=True)
@@ -30,25 +39,23 @@ class LinkResult:
     doc: Node
     #: Keys of pages linked to that have no id yet (created later in this run).
     waiting: set[str] = field(default_factory=set)
-    #: (href, why) of links left as they were.
-    problems: list[tuple[str, str]] = field(default_factory=list)
+    #: Links left as they were.
+    problems: list[LinkProblem] = field(default_factory=list)
     #: Page key -> id of every page linked to.
     targets: dict[str, str] = field(default_factory=dict)
 
 
-def map_marks(doc: Node, change: Callable[[Mark], Mark]) -> Node:
-    """A copy of ``doc`` with every mark passed through ``change`` (untouched subtrees are shared)."""
+def map_marks(doc: Node, change: Callable[[Mark, int | None], Mark]) -> Node:
+    """A copy of ``doc`` with every mark passed through ``change`` with the nearest known source line
+    (untouched subtrees are shared)."""
 
-    def visit(node: Node) -> Node:
-        marks = [change(mark) for mark in node.marks]
-        content = [visit(child) for child in node.content]
-        same_marks = all(new is old for new, old in zip(marks, node.marks, strict=True))
-        same_content = all(new is old for new, old in zip(content, node.content, strict=True))
-        if same_marks and same_content:
+    def change_marks(node: Node, line: int | None) -> Node:
+        marks = [change(mark, line) for mark in node.marks]
+        if all(new is old for new, old in zip(marks, node.marks, strict=True)):
             return node
-        return replace(node, marks=marks, content=content)
+        return replace(node, marks=marks)
 
-    return visit(doc)
+    return map_tree(doc, change_marks)
 
 
 def _is_relative(href: str) -> bool:
@@ -76,7 +83,7 @@ def to_urls(doc: Node, source: str, keys: Mapping[str, object], ids: Mapping[str
     """Rewrite relative links of the page made from ``source`` to page URLs."""
     result = LinkResult(doc)
 
-    def change(mark: Mark) -> Mark:
+    def change(mark: Mark, line: int | None) -> Mark:
         href = mark.attrs.get("href") if mark.type == "link" else None
         if not isinstance(href, str) or not _is_relative(href) or is_file_link(href):
             return mark  # file links are attachments, uploaded by ``sync.uploads``
@@ -85,7 +92,7 @@ def to_urls(doc: Node, source: str, keys: Mapping[str, object], ids: Mapping[str
         if key is None:
             escapes = posixpath.normpath(posixpath.join(posixpath.dirname(source), path)).startswith("..")
             why = "points outside the synced tree" if escapes else "names no synced page"
-            result.problems.append((href, why))
+            result.problems.append(LinkProblem(href, why, line))
             return mark
         page_id = ids.get(key)
         if page_id is None or root_id is None:
@@ -113,7 +120,7 @@ def to_relative(doc: Node, source: str, files: Mapping[str, str], template: str)
     pattern = url_pattern(template)
     base = posixpath.dirname(source) or "."
 
-    def change(mark: Mark) -> Mark:
+    def change(mark: Mark, line: int | None) -> Mark:
         href = mark.attrs.get("href") if mark.type == "link" else None
         match = pattern.match(href) if isinstance(href, str) else None
         if match is None or match.group("page_id") not in files:

@@ -27,9 +27,9 @@ from sync.documents import options_key, prepare, remote_hash
 from sync.downloads import fetch_assets
 from sync.folder import LocalPage, scan
 from sync.frontmatter import markdown_file
-from sync.push import server_identity
+from sync.identity import open_state, server_identity
 from sync.result import Outcome, SyncResult
-from sync.state import PageState, default_path, switch_state, write_atomic
+from sync.state import PageState, default_path, write_atomic
 from sync.uploads import with_assets
 
 #: Names Windows reserves whatever the extension (compared case-insensitively).
@@ -57,8 +57,10 @@ class Pull:
 
     def __init__(self, client: Client, doc_id: str, folder: Path, *, state_path: Path | None = None,
                  link_template: str | None = None, server: str | None = None,
-                 on_outcome: Callable[[Outcome], None] | None = None) -> None:
+                 on_outcome: Callable[[Outcome], None] | None = None, shown_under: str = "") -> None:
         self.client, self.doc_id, self.folder = client, str(doc_id), Path(folder)
+        #: Put before file names in outcomes and notes: the doc's folder when a project is pulled.
+        self.shown_under = shown_under
         self.state_path = Path(state_path) if state_path else default_path(self.folder)
         self.link_template = link_template
         self.server = server or server_identity(client)
@@ -75,7 +77,7 @@ class Pull:
         return self.result
 
     def _run(self) -> None:
-        self.state, note = switch_state(self.state_path, self.server)
+        self.state, note = open_state(self.state_path, self.client, self.server)
         if note:
             self.result.notes.append(note)
         if self.state.doc_id not in (None, self.doc_id):
@@ -135,7 +137,7 @@ class Pull:
     def _write(self, key: str, path: str, page: Page, text: str, before: dict) -> None:
         target = self.folder / path
         saved = self.state.pages.get(key)
-        outcome = Outcome(key, path, "created", page.id, page.title)
+        outcome = Outcome(key, self.shown_under + path, "created", page.id, page.title)
         remote_moved = saved is None or saved.id != page.id or saved.version != page.version_number
         if target.exists() and not remote_moved:
             outcome.action = "unchanged"
@@ -175,7 +177,7 @@ class Pull:
         old = self.state.pages.get(key)
         records = self.assets[key] = dict(old.assets or {}) if old and old.id == page.id else {}
         doc, report = fetch_assets(doc, self.folder / path, self.client, records=records, page_id=page.id,
-                                   page=path)
+                                   page=self.shown_under + path)
         self.result.notes.extend(str(problem) for problem in report.problems)
         return doc
 
@@ -239,7 +241,8 @@ def project_docs(client: Client, project_id: str) -> list[Page]:
 
 
 def pull_project(client: Client, project_id: str, folder: Path, **options) -> Iterable[SyncResult]:
-    """Each doc of a project into ``folder`` (one doc) or into a subfolder per doc."""
+    """Each doc of a project into ``folder`` (one doc) or into a subfolder per doc (whose name then leads
+    the file names in outcomes)."""
     docs = project_docs(client, project_id)
     if not docs:
         raise UsageError(f"project {project_id} has no docs")
@@ -248,4 +251,5 @@ def pull_project(client: Client, project_id: str, folder: Path, **options) -> It
         return
     names: set[str] = set()
     for doc in sorted(docs, key=int_id):
-        yield pull_doc(client, doc.id, Path(folder) / safe_name(doc.title, names), **options)
+        name = safe_name(doc.title, names)
+        yield pull_doc(client, doc.id, Path(folder) / name, shown_under=f"{name}/", **options)

@@ -24,12 +24,13 @@ from sync.assets import DEFAULT_MAX_SIZE
 from sync.client import Client
 from sync.documents import VIAS, fingerprint_salt, options_key, remembered, remote_hash
 from sync.folder import LocalTree, scan
+from sync.identity import open_state, server_identity
 from sync.plan import Action, RemotePage, Step, orphan
 from sync.push_conflicts import Conflicts
 from sync.push_planning import Planning, Work
 from sync.push_writes import Writes
 from sync.result import Outcome, SyncResult
-from sync.state import PageState, State, default_path, load, switch_state
+from sync.state import PageState, default_path
 
 LIST_FIELDS = ["title", "parent_page_id", "root_page_id", "version_number"]
 
@@ -38,11 +39,6 @@ class ConflictError(ProductiveDocsError):
     """The doc itself is gone or belongs elsewhere; nothing was written (exit code 3)."""
 
     exit_code = 3
-
-
-def server_identity(client: Client) -> str:
-    """Which server a state belongs to: API URL and organisation (never the token)."""
-    return f"{client.base_url}#org={client.org_id}"
 
 
 class Push(Planning, Writes, Conflicts):
@@ -143,17 +139,9 @@ class Push(Planning, Writes, Conflicts):
         self.result.outcomes.sort(key=lambda outcome: order.get(outcome.key, len(order)))
 
     def _load_state(self) -> None:
-        server = self.server
-        if self.dry_run:
-            self.state = load(self.state_path)
-            if self.state.server not in (None, server):
-                self.result.notes.append(f"the sync state is for {self.state.server}; planning a first push")
-                self.state = State(self.state_path)
-        else:
-            self.state, note = switch_state(self.state_path, server)
-            if note:
-                self.result.notes.append(note)
-        self.state.server = server
+        self.state, note = open_state(self.state_path, self.client, self.server, dry_run=self.dry_run)
+        if note:
+            self.result.notes.append(note)
         options = self.state.options
         options["link_template"] = (self.link_template or options.get("link_template")
                                     or links.DEFAULT_TEMPLATE)
@@ -244,4 +232,4 @@ def push_folder(folder: Path, client: Client, *, project_id: str | None = None, 
                 dry_run=dry_run, **options).run()
 
 
-__all__ = ["ConflictError", "LocalTree", "Push", "push_folder", "server_identity"]
+__all__ = ["ConflictError", "LocalTree", "Push", "push_folder"]

@@ -207,10 +207,13 @@ class Writes:
             if step.key not in deletable:
                 self._report(self._orphan_outcome(step, "orphan"))
                 continue
-            if saved.parent not in deleted:
+            if saved.parent in deleted:
+                step.notes = ["file removed; deleted with its parent page"]
+            else:
                 self.client.delete(saved.id)
+                step.notes = ["file removed"]
             deleted.add(saved.id)
-            self._report(self._orphan_outcome(step, "deleted"))
+            self._report(self._orphan_outcome(step, DONE[Action.DELETE]))
             with self.lock:
                 del self.state.pages[step.key]
                 self.state.save()

@@ -15,7 +15,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
+import stat
+import uuid
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -115,8 +116,8 @@ def switch_state(path: Path, server: str) -> tuple[State, str | None]:
     if state.server in (None, server):
         state.server = server
         return state, None
-    aside = path.with_name(f"state-{_short(state.server)}.json")
-    kept = path.with_name(f"state-{_short(server)}.json")
+    aside = kept_path(path, state.server)
+    kept = kept_path(path, server)
     note = f"the sync state in {path} is for {state.server}; set aside as {aside.name}"
     path.replace(aside)
     if kept.exists():
@@ -127,8 +128,9 @@ def switch_state(path: Path, server: str) -> tuple[State, str | None]:
     return fresh, note
 
 
-def _short(text: str | None) -> str:
-    return hashlib.sha256(str(text).encode()).hexdigest()[:10]
+def kept_path(path: Path, server: str | None) -> Path:
+    """Where the state of ``path`` for ``server`` waits while the folder is synced with another server."""
+    return path.with_name(f"state-{hashlib.sha256(str(server).encode()).hexdigest()[:10]}.json")
 
 
 def default_path(folder: Path) -> Path:
@@ -153,13 +155,21 @@ def load(path: Path) -> State:
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write a file so that readers see the old or the new content, never half of it."""
+    """Write a file so that readers see the old or the new content, never half of it.
+
+    A new file gets the mode any new file gets (``0666`` less the umask, applied by the system), a replaced
+    one keeps its mode (``tempfile.mkstemp`` would make both owner-only).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    handle = os.open(temp, flags, 0o666)
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(content.encode("utf-8") if isinstance(content, str) else content)
+        if path.exists():
+            os.chmod(temp, stat.S_IMODE(path.stat().st_mode))
         os.replace(temp, path)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise

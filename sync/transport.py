@@ -14,12 +14,14 @@ from __future__ import annotations
 import json
 import logging
 import random
+import socket
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Self
+from urllib.parse import urlsplit
 
 import requests
 import requests.adapters
@@ -223,7 +225,10 @@ class Transport:
         try:
             response = self._session.request(method, url, params=params, data=data, timeout=self.timeout)
         except requests.RequestException as exc:
-            raise errors.NetworkError(self._scrub(f"{method} {path}: {type(exc).__name__}: {exc}")) from None
+            parts = urlsplit(url)
+            where = self.base_url if url.startswith(self.base_url) else f"{parts.scheme}://{parts.netloc}/"
+            message = f"cannot reach {where}: {_why_unreachable(exc, self.timeout)}"
+            raise errors.NetworkError(self._scrub(message)) from None
         finally:
             self.limiter.release(slot)
         log.debug("%s %s -> %d", method, path, response.status_code)
@@ -277,6 +282,35 @@ class Transport:
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._token, "<token>") if self._token else text
+
+
+def _why_unreachable(exc: requests.RequestException, timeout: float) -> str:
+    """A few words for a failed connection, instead of urllib3's nested reprs (``HTTPConnectionPool(...):
+    Max retries exceeded ... (Caused by NewConnectionError(...))``)."""
+    if isinstance(exc, requests.Timeout):
+        return f"no answer within {timeout:g} s"
+    if isinstance(exc, requests.exceptions.SSLError):
+        return "TLS handshake failed"
+    for cause in _causes(exc):
+        if isinstance(cause, socket.gaierror):
+            return "unknown host"
+        if isinstance(cause, OSError) and not isinstance(cause, requests.RequestException) and cause.strerror:
+            return cause.strerror[:1].lower() + cause.strerror[1:]
+    return "connection failed"
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exceptions behind ``exc``: urllib3 keeps them in ``reason`` and ``args``, Python in
+    ``__cause__``/``__context__``."""
+    pending, seen = [exc], set()
+    while pending:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        linked = [*current.args, getattr(current, "reason", None), current.__cause__, current.__context__]
+        pending += [item for item in linked if isinstance(item, BaseException)]
 
 
 def _retry_after(response: requests.Response) -> float | None:

@@ -1,13 +1,18 @@
-"""Root fixtures: a fresh local server on a loopback port and a client for it (real HTTP, no mocks)."""
+"""Root fixtures: local servers on loopback ports, clients for them (real HTTP, no mocks), the environment
+of a CLI run pointing at a server, and a docs folder written from a dict."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from sync.client import Client
 from sync.server.app import LocalServer
+
+#: A rate limit no test reaches: big trees stay fast.
+UNLIMITED = (1_000_000, 1.0)
 
 
 @pytest.fixture
@@ -24,3 +29,48 @@ def client(local_server: LocalServer) -> Iterator[Client]:
         local_server.url, local_server.token, local_server.org_id, backoff=0.01, max_backoff=0.2
     ) as api:
         yield api
+
+
+@pytest.fixture
+def fast_server() -> Iterator[LocalServer]:
+    """A started server without rate limits."""
+    with LocalServer(db=":memory:", rate_limit=UNLIMITED, org_rate_limit=UNLIMITED).start() as server:
+        yield server
+
+
+@pytest.fixture
+def fast_client(fast_server: LocalServer) -> Iterator[Client]:
+    """A client for ``fast_server`` without rate limits and with a fast backoff."""
+    with Client(fast_server.url, fast_server.token, fast_server.org_id, rate_limit=UNLIMITED,
+                org_rate_limit=UNLIMITED, backoff=0.01, max_backoff=0.05) as api:
+        yield api
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, fast_server: LocalServer, tmp_path: Path) -> LocalServer:
+    """Commands run through ``sync.cli.main`` talk to ``fast_server``; the working directory is ``tmp_path``
+    (as a CI checkout) and no user config file is read."""
+    monkeypatch.setenv("PRODUCTIVE_API_TOKEN", fast_server.token)
+    monkeypatch.setenv("PRODUCTIVE_ORG_ID", str(fast_server.org_id))
+    monkeypatch.setenv("PRODUCTIVE_API_URL", fast_server.url)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.chdir(tmp_path)
+    return fast_server
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Create ``files`` (relative path -> content) under ``root``."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_tree(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
+    """Writes ``tmp_path/docs`` from a dict of relative path -> content."""
+    return lambda files: write_tree(tmp_path / "docs", files)

@@ -37,6 +37,7 @@ def test_every_pair_through_files_and_pipes(tmp_path: Path, capsys, monkeypatch,
     assert main(["convert", str(source), "-o", str(out), "--from", from_fmt, "--to", to_fmt, "--report"]) == 0
     written = out.read_text(encoding="utf-8")
     assert "Title" in written or "Hi" in written
+    assert written.endswith("\n") and not written.endswith("\n\n"), "a text file ends with one newline"
     if to_fmt == "json":
         assert json.loads(written)["type"] == "doc"
     err = capsys.readouterr().err

@@ -16,10 +16,11 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 FILES = 16
 
 
-def test_ctrl_c_mid_push_then_push_again(slow_server, slow_api, docs, monkeypatch) -> None:
-    root = docs({f"p{i:02}.md": f"# Page {i}\n\nText {i}.\n" for i in range(FILES)})
-    settings = {"PRODUCTIVE_API_TOKEN": slow_server.token, "PRODUCTIVE_ORG_ID": str(slow_server.org_id),
-                "PRODUCTIVE_API_URL": slow_server.url}
+def test_ctrl_c_mid_push_then_push_again(fast_server, fast_client, make_tree, monkeypatch) -> None:
+    fast_server.latency = 0.06  # every answer comes late, so the run can be interrupted half-way
+    root = make_tree({f"p{i:02}.md": f"# Page {i}\n\nText {i}.\n" for i in range(FILES)})
+    settings = {"PRODUCTIVE_API_TOKEN": fast_server.token, "PRODUCTIVE_ORG_ID": str(fast_server.org_id),
+                "PRODUCTIVE_API_URL": fast_server.url}
     command = [sys.executable, "-m", "sync", "push", str(root), "--project", "1", "--jobs", "2"]
     run = subprocess.Popen(command, cwd=PROJECT_ROOT, env={**os.environ, **settings}, text=True,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
@@ -34,5 +35,5 @@ def test_ctrl_c_mid_push_then_push_again(slow_server, slow_api, docs, monkeypatc
     for name, value in settings.items():
         monkeypatch.setenv(name, value)
     assert main(["push", str(root)]) == 0
-    titles = Counter(page.title for page in slow_api.list_pages())
+    titles = Counter(page.title for page in fast_client.list_pages())
     assert len(titles) == FILES + 1 and set(titles.values()) == {1}, titles

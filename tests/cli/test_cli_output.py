@@ -21,8 +21,8 @@ PAGE = (
 TREE = {"index.md": "# Home\n\nHello.\n", "a.md": PAGE, "img/big.png": b"\x89PNG" + b"0" * 2_000_000}
 
 
-def test_problems_are_shown_without_verbose_and_lowerings_only_counted(env, docs, capsys) -> None:
-    root = docs(TREE)
+def test_problems_are_shown_without_verbose_and_lowerings_only_counted(env, make_tree, capsys) -> None:
+    root = make_tree(TREE)
     assert main(["push", str(root), "--project", "1", "--max-asset-mb", "1"]) == 0
     out = capsys.readouterr().out
     assert "a.md:3: image img/missing.png: file not found" in out
@@ -35,16 +35,16 @@ def test_problems_are_shown_without_verbose_and_lowerings_only_counted(env, docs
     assert "; 1 request (1 read, 0 writes)" in out
 
 
-def test_verbose_lists_the_lowerings_too(env, docs, capsys) -> None:
-    root = docs(TREE)
+def test_verbose_lists_the_lowerings_too(env, make_tree, capsys) -> None:
+    root = make_tree(TREE)
     assert main(["push", str(root), "--project", "1", "--max-asset-mb", "1", "-v"]) == 0
     out = capsys.readouterr().out
     assert "a.md:7: <script> element -> removed with its content" in out
     assert "a.md:3: image img/missing.png" in out
 
 
-def test_github_annotations_name_files_from_the_working_directory(env, docs, capsys) -> None:
-    docs({**TREE, "bad.md": b"ok\n\xff\n"})
+def test_github_annotations_name_files_from_the_working_directory(env, make_tree, capsys) -> None:
+    make_tree({**TREE, "bad.md": b"ok\n\xff\n"})
     assert main(["push", "docs", "--project", "1", "--max-asset-mb", "1", "--output", "github"]) == 1
     out = capsys.readouterr().out
     assert "::error file=docs/bad.md,line=2::failed: bad.md:2: invalid UTF-8" in out
@@ -52,8 +52,8 @@ def test_github_annotations_name_files_from_the_working_directory(env, docs, cap
     assert "::warning file=docs/a.md,line=5::" in out
 
 
-def test_json_has_problems_per_page_and_nothing_else_on_stdout(env, docs, capsys) -> None:
-    root = docs(TREE)
+def test_json_has_problems_per_page_and_nothing_else_on_stdout(env, make_tree, capsys) -> None:
+    root = make_tree(TREE)
     assert main(["push", str(root), "--project", "1", "--max-asset-mb", "1", "--output", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
     page = next(page for page in report["pages"] if page["path"] == "a.md")
@@ -61,8 +61,8 @@ def test_json_has_problems_per_page_and_nothing_else_on_stdout(env, docs, capsys
 
 
 @pytest.mark.parametrize("command", [["push", "--project", "1"], ["status"]])
-def test_json_mode_still_prints_json_when_the_run_stops(env, docs, capsys, monkeypatch, command) -> None:
-    root = docs(TREE)
+def test_json_mode_still_prints_json_when_the_run_stops(env, make_tree, capsys, monkeypatch, command) -> None:
+    root = make_tree(TREE)
     monkeypatch.setenv("PRODUCTIVE_API_TOKEN", "wrong-secret-token")
     argv = [command[0], str(root), *command[1:], "--output", "json"]
     if command[0] == "status":  # status only reads when the folder has a doc
@@ -78,8 +78,8 @@ def test_json_mode_still_prints_json_when_the_run_stops(env, docs, capsys, monke
     assert "wrong-secret-token" not in captured.out + captured.err
 
 
-def test_a_rename_names_the_new_title(env, docs, capsys) -> None:
-    root = docs({"index.md": "# Home\n", "a.md": "# Old title\n\nText.\n"})
+def test_a_rename_names_the_new_title(env, make_tree, capsys) -> None:
+    root = make_tree({"index.md": "# Home\n", "a.md": "# Old title\n\nText.\n"})
     assert main(["push", str(root), "--project", "1"]) == 0
     page_id = capsys.readouterr().out.split("a.md  (page ", 1)[1].split(")", 1)[0]
     (root / "a.md").write_text("# New title\n\nText.\n", encoding="utf-8")
@@ -89,8 +89,17 @@ def test_a_rename_names_the_new_title(env, docs, capsys) -> None:
     assert f"renamed    a.md  (page {page_id})  now titled 'New title'" in capsys.readouterr().out
 
 
-def test_github_mode_annotates_a_run_that_stops(env, docs, monkeypatch, capsys) -> None:
+def test_a_broken_symbolic_link_is_a_skipped_line(env, make_tree, capsys) -> None:
+    root = make_tree({"index.md": "# Home\n"})
+    (root / "x.md").symlink_to("nowhere.md")
+    assert main(["push", str(root), "--project", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "skipped    x.md\n" in out and "broken symbolic link (to nowhere.md)" in out
+    assert "1 skipped" in out
+
+
+def test_github_mode_annotates_a_run_that_stops(env, make_tree, monkeypatch, capsys) -> None:
     monkeypatch.setenv("PRODUCTIVE_ORG_ID", "999")
-    assert main(["push", str(docs(TREE)), "--project", "1", "--output", "github"]) == 1
+    assert main(["push", str(make_tree(TREE)), "--project", "1", "--output", "github"]) == 1
     out = capsys.readouterr().out
     assert any(line.startswith("::error::") and "403" in line for line in out.splitlines()), out

@@ -17,8 +17,8 @@ def _one_line(err: str) -> str:
     return err
 
 
-def test_pull_refuses_a_folder_of_other_files(env, docs, tmp_path, capsys) -> None:
-    root = docs(TREE)
+def test_pull_refuses_a_folder_of_other_files(env, make_tree, tmp_path, capsys) -> None:
+    root = make_tree(TREE)
     assert main(["push", str(root), "--project", "1"]) == 0
     doc_id = capsys.readouterr().out.rsplit("doc ", 1)[1].strip()
     other = tmp_path / "other"
@@ -35,22 +35,24 @@ def test_pull_refuses_a_folder_of_other_files(env, docs, tmp_path, capsys) -> No
     assert main(["pull", "--doc", doc_id, str(fresh)]) == 0, "pulling again into a pulled folder"
 
 
-def test_pull_into_a_file_is_refused(env, docs, capsys) -> None:
-    root = docs(TREE)
+def test_pull_into_a_file_is_refused(env, make_tree, capsys) -> None:
+    root = make_tree(TREE)
     assert main(["pull", "--doc", "1", str(root / "a.md")]) == 2
     assert "not a folder" in _one_line(capsys.readouterr().err)
 
 
-def test_push_refuses_a_state_path_it_could_not_save_before_writing(env, docs, api, capsys) -> None:
-    root = docs(TREE)
+def test_push_refuses_a_state_path_it_could_not_save_before_writing(env, make_tree, fast_client,
+                                                                    capsys) -> None:
+    root = make_tree(TREE)
     (root / ".productive-docs").write_text("in the way\n", encoding="utf-8")
     assert main(["push", str(root), "--project", "1"]) == 2
     assert ".productive-docs: is a file" in _one_line(capsys.readouterr().err)
-    assert api.list_pages() == [], "no page may be created when its id cannot be recorded"
+    assert fast_client.list_pages() == [], "no page may be created when its id cannot be recorded"
 
 
-def test_wrong_token_and_wrong_org_are_one_line_without_the_token(env, docs, monkeypatch, capsys) -> None:
-    root = docs(TREE)
+def test_wrong_token_and_wrong_org_are_one_line_without_the_token(env, make_tree, monkeypatch,
+                                                                  capsys) -> None:
+    root = make_tree(TREE)
     monkeypatch.setenv("PRODUCTIVE_API_TOKEN", "wrong-secret-token")
     assert main(["push", str(root), "--project", "1"]) == 1
     err = _one_line(capsys.readouterr().err)
@@ -101,33 +103,33 @@ def test_import_of_a_corrupt_zip_or_a_plain_folder(tmp_path: Path, capsys) -> No
     ["--link-template", "https://x/{nope}"], ["--link-template", "https://x/{page_id"],
     ["--link-template", "https://x/static"],
 ])
-def test_nonsense_numbers_are_usage_errors(docs, option: list[str], capsys) -> None:
+def test_nonsense_numbers_are_usage_errors(make_tree, option: list[str], capsys) -> None:
     with pytest.raises(SystemExit) as stopped:
-        main(["push", str(docs(TREE)), *option])
+        main(["push", str(make_tree(TREE)), *option])
     assert stopped.value.code == 2 and f"argument {option[0]}" in capsys.readouterr().err
 
 
-def test_first_import_push_without_a_target_stops_before_importing(env, api, capsys) -> None:
+def test_first_import_push_without_a_target_stops_before_importing(env, fast_client, capsys) -> None:
     assert main(["import-confluence", str(FIXTURE), "--push", "-q"]) == 2
     err = _one_line(capsys.readouterr().err)
     assert "--project ID" in err and "confluence-import-" not in err, "no temporary folder in the message"
-    assert api.list_pages() == []
+    assert fast_client.list_pages() == []
 
 
-def test_a_config_file_that_is_not_there_is_an_error(docs, tmp_path, monkeypatch, capsys) -> None:
+def test_a_config_file_that_is_not_there_is_an_error(make_tree, tmp_path, monkeypatch, capsys) -> None:
     for name in ("PRODUCTIVE_API_TOKEN", "PRODUCTIVE_ORG_ID", "PRODUCTIVE_API_URL"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    assert main(["status", str(docs(TREE)), "--config", str(tmp_path / "typo.toml")]) == 2
+    assert main(["status", str(make_tree(TREE)), "--config", str(tmp_path / "typo.toml")]) == 2
     assert "typo.toml: no such config file" in _one_line(capsys.readouterr().err)
     assert not (tmp_path / "data").exists(), "the embedded server must not be started instead"
 
 
 @pytest.mark.parametrize("command", ["push", "status", "watch"])
-def test_a_missing_or_file_dir_is_a_usage_error(env, docs, tmp_path, capsys, command: str) -> None:
+def test_a_missing_or_file_dir_is_a_usage_error(env, make_tree, tmp_path, capsys, command: str) -> None:
     assert main([command, str(tmp_path / "nope")]) == 2
     assert f"{tmp_path / 'nope'}: no such folder" in _one_line(capsys.readouterr().err)
-    assert main([command, str(docs(TREE) / "a.md")]) == 2
+    assert main([command, str(make_tree(TREE) / "a.md")]) == 2
     assert "a.md: not a folder" in _one_line(capsys.readouterr().err)
 
 

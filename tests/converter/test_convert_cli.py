@@ -50,7 +50,7 @@ def test_md_to_md_keeps_front_matter(sample: Path, capsys: pytest.CaptureFixture
 def test_stdin_to_stdout(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO("Hello *world*\n"))
     assert main(["convert", "-", "--from", "md", "--to", "html"]) == 0
-    assert capsys.readouterr().out == "<p>Hello <em>world</em></p>"
+    assert capsys.readouterr().out == "<p>Hello <em>world</em></p>\n"
 
 
 @pytest.mark.parametrize(

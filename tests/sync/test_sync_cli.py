@@ -26,15 +26,6 @@ def _lines(out: str, action: str) -> int:
 
 
 @pytest.fixture
-def api_env(monkeypatch, fast_server, tmp_path):
-    monkeypatch.setenv("PRODUCTIVE_API_TOKEN", fast_server.token)
-    monkeypatch.setenv("PRODUCTIVE_ORG_ID", fast_server.org_id)
-    monkeypatch.setenv("PRODUCTIVE_API_URL", fast_server.url)
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
-    return fast_server
-
-
-@pytest.fixture
 def no_account(monkeypatch, tmp_path):
     for name in ("PRODUCTIVE_API_TOKEN", "PRODUCTIVE_ORG_ID", "PRODUCTIVE_API_URL"):
         monkeypatch.delenv(name, raising=False)
@@ -43,7 +34,7 @@ def no_account(monkeypatch, tmp_path):
     return tmp_path / "data"
 
 
-def test_push_json_then_status_text(api_env, make_tree, capsys):
+def test_push_json_then_status_text(env, make_tree, capsys):
     root = make_tree(TREE)
     assert main(["push", str(root), "--project", "1", "--output", "json"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -56,15 +47,15 @@ def test_push_json_then_status_text(api_env, make_tree, capsys):
     assert "unchanged  sub/b.md" in out and "0 writes" in out
 
 
-def test_github_output_annotates_bad_files(api_env, make_tree, capsys):
+def test_github_output_annotates_bad_files(env, make_tree, capsys):
     root = make_tree({**TREE, "bad.md": b"ok\n\xff\n"})
     assert main(["push", str(root), "--project", "1", "--output", "github"]) == 1
     out = capsys.readouterr().out
-    assert f"::error file={root.as_posix()}/bad.md,line=2::failed: bad.md:2: invalid UTF-8" in out
+    assert "::error file=docs/bad.md,line=2::failed: bad.md:2: invalid UTF-8" in out
     assert "::notice::" in out
 
 
-def test_first_push_needs_a_target(api_env, make_tree, capsys):
+def test_first_push_needs_a_target(env, make_tree, capsys):
     assert main(["push", str(make_tree(TREE))]) == 2
     assert "--project ID" in capsys.readouterr().err
 
@@ -134,7 +125,7 @@ def test_watch_pushes_a_saved_burst_once_after_the_debounce(make_tree, fast_clie
     assert not thread.is_alive()
 
 
-def test_state_path_can_be_overridden(api_env, make_tree, tmp_path: Path, capsys):
+def test_state_path_can_be_overridden(env, make_tree, tmp_path: Path, capsys):
     root = make_tree(TREE)
     state = tmp_path / "elsewhere" / "state.json"
     assert main(["push", str(root), "--project", "1", "--state", str(state)]) == 0

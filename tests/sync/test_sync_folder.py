@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from converter.errors import InputError
 from sync.folder import readable_name, scan
 
 
@@ -76,6 +79,30 @@ def test_ignore_rules_hidden_files_and_productive_false(make_tree):
     tree = scan(root)
     assert list(tree.pages) == ["", "keep.md"]
     assert tree.skipped == {"private.md": "productive: false"}
+
+
+def test_broken_symbolic_links_are_skipped_with_a_reason(make_tree):
+    root = make_tree({"keep.md": "k\n", "drafts/old.md": "o\n", ".productiveignore": "drafts/\n"})
+    (root / "x.md").symlink_to("nowhere.md")
+    (root / "guide").symlink_to("../missing-folder")
+    (root / "drafts" / "gone.md").symlink_to("nowhere.md")
+    (root / "logo.png").symlink_to("nowhere.png")
+    (root / "alias.md").symlink_to("keep.md")
+    tree = scan(root)
+    assert list(tree.pages) == ["", "alias.md", "keep.md"]
+    assert tree.skipped == {"x.md": "broken symbolic link (to nowhere.md)",
+                            "guide": "broken symbolic link (to ../missing-folder)"}
+
+
+@pytest.mark.parametrize(("ignore", "message"), [
+    (b"drafts/\ncaf\xe9\n", ".productiveignore:2: invalid UTF-8"),
+    (b"drafts/\n\n[z-a]\n", ".productiveignore:3: bad pattern '[z-a]' (bad character range z-a)"),
+])
+def test_a_bad_ignore_file_names_its_line(make_tree, ignore: bytes, message: str):
+    root = make_tree({"index.md": "# Home\n", ".productiveignore": ignore})
+    with pytest.raises(InputError) as caught:
+        scan(root)
+    assert str(caught.value) == f"{root}/{message}"
 
 
 def test_bad_files_are_reported_with_path_and_line_and_the_rest_goes_on(make_tree):

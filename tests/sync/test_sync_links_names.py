@@ -33,11 +33,19 @@ def test_links_outside_the_tree_are_reported_and_unknown_ids_wait():
     doc = _doc("../../outside.md", "faq.md")
     result = to_urls(doc, "guide/setup.md", PAGES, {"": "10"}, template=DEFAULT_TEMPLATE, org_id="7",
                      root_id="10")
-    assert result.problems == [("../../outside.md", "points outside the synced tree"),
-                               ("faq.md", "names no synced page")]
+    assert result.problems == [("../../outside.md", "points outside the synced tree", None),
+                               ("faq.md", "names no synced page", None)]
     doc2 = to_urls(_doc("faq.md"), "index.md", PAGES, {"": "10"}, template=DEFAULT_TEMPLATE, org_id="7",
                    root_id="10")
     assert doc2.waiting == {"faq.md"} and _hrefs(doc2.doc) == ["faq.md"]
+
+
+def test_a_link_problem_names_the_line_of_its_block():
+    item = Node("li", content=[Node("paragraph", content=[text("x", [Mark("link", {"href": "gone.md"})])])],
+                line=7)
+    doc = Node("doc", content=[Node("ul", content=[item], line=6)])
+    result = to_urls(doc, "faq.md", PAGES, IDS, template=DEFAULT_TEMPLATE, org_id="7", root_id="10")
+    assert result.problems == [("gone.md", "names no synced page", 7)]
 
 
 def test_page_urls_turn_back_into_relative_paths():

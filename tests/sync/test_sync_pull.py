@@ -5,7 +5,11 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from converter.model import normalize
+from sync import errors
+from sync.client import Client
 from sync.folder import scan
 from sync.pull import pull_doc
 from sync.push import push_folder
@@ -106,3 +110,18 @@ def test_pull_into_the_pushed_folder_keeps_its_files(make_tree, fast_client):
     assert "edited remotely" in (root / "page.remote.md").read_text(encoding="utf-8")
     assert "html page" in (root / "page.html").read_text(encoding="utf-8")
     assert push_folder(root, fast_client).requests["writes"] == 0
+
+
+def test_a_pull_refused_by_the_server_leaves_the_state_where_it_is(make_tree, fast_server, fast_client,
+                                                                     tmp_path: Path):
+    first = push_folder(make_tree(TREE), fast_client, project_id="1")
+    pulled = tmp_path / "pulled"
+    pull_doc(fast_client, first.doc_id, pulled)
+    state = pulled / ".productive-docs" / "state.json"
+    saved = state.read_bytes()
+    with (Client(fast_server.url, fast_server.token, "999") as wrong_org,
+          pytest.raises(errors.PermissionDenied)):
+        pull_doc(wrong_org, first.doc_id, pulled)
+    assert state.read_bytes() == saved and len(list(state.parent.iterdir())) == 1
+    again = pull_doc(fast_client, first.doc_id, pulled)
+    assert again.exit_code == 0 and {o.action for o in again.outcomes} == {"unchanged"}

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from converter.model import from_json
+from sync.client import Client
 from sync.folder import plain_text
+from sync.identity import server_identity
 from sync.push import push_folder
-from sync.state import default_path, load
+from sync.server.app import LocalServer
+from sync.state import default_path, kept_path, load
 
 TREE = {
     "index.md": "---\ntitle: Handbook\n---\n\nWelcome. Start with [the setup](guide/setup.md#install).\n",
@@ -117,6 +119,20 @@ def test_a_removed_file_is_reported_then_deleted_with_prune_delete(make_tree, fa
     assert faq_id not in remaining and "faq.md" not in load(default_path(root)).pages
 
 
+def test_a_removed_folder_is_deleted_with_one_request_and_said_so(make_tree, fast_client):
+    root, _ = _pushed(make_tree, fast_client)
+    for name in ("setup.md", "usage.md"):
+        (root / "guide" / name).unlink()
+    (root / "guide").rmdir()
+    before = dict(fast_client.stats.by_endpoint)
+    pruned = _push(root, fast_client, prune="delete")
+    assert _endpoints(fast_client, before).get("delete") == 1
+    notes = {o.key: (o.action, o.notes) for o in pruned.outcomes if o.action == "deleted"}
+    assert notes == {"guide/": ("deleted", ["file removed"]),
+                     "guide/setup.md": ("deleted", ["file removed; deleted with its parent page"]),
+                     "guide/usage.md": ("deleted", ["file removed; deleted with its parent page"])}
+
+
 def test_prune_deletes_nothing_when_a_file_failed(make_tree, fast_client):
     root, _ = _pushed(make_tree, fast_client)
     (root / "faq.md").unlink()
@@ -202,19 +218,52 @@ def test_bad_file_is_skipped_with_path_and_line_and_the_rest_is_pushed(make_tree
     assert sum(o.action == "created" for o in result.outcomes) == 5
 
 
-def test_dry_run_and_a_state_for_another_server(make_tree, fast_client, tmp_path: Path):
+def test_a_state_naming_another_spelling_of_this_server_is_kept(make_tree, fast_client):
+    """The state's doc is here: setting the state aside would create the whole doc a second time."""
     root = make_tree(TREE)
     plan = _push(root, fast_client, project_id="1", dry_run=True)
     assert fast_client.stats.writes == 0 and {o.action for o in plan.outcomes} == {"create"}
     assert not default_path(root).exists()
     _push(root, fast_client, project_id="1")
     state = load(default_path(root))
-    state.server = "https://elsewhere.example/api/v2/#org=9"
+    state.server = "https://Elsewhere.example/api/v2#org=1"
     state.save()
-    result = _push(root, fast_client, project_id="1")
-    assert any("set aside" in note for note in result.notes)
-    assert {o.action for o in result.outcomes} == {"created"}
-    assert (root / ".productive-docs").glob("state-*.json")
+    for dry_run in (True, False):
+        result = _push(root, fast_client, project_id="1", dry_run=dry_run)
+        assert any("kept" in note for note in result.notes), result.notes
+        assert {o.action for o in result.outcomes} == {"unchanged"} and result.requests["writes"] == 0
+    assert load(default_path(root)).server == server_identity(fast_client)
+    assert [page.title for page in fast_client.list_pages() if page.is_doc] == ["Handbook"]
+
+
+def test_a_state_set_aside_by_an_earlier_version_is_found_again(make_tree, fast_client):
+    """Earlier versions set the state aside before a push to a mistyped org failed, leaving no state."""
+    root, first = _pushed(make_tree, fast_client)
+    path = default_path(root)
+    path.replace(kept_path(path, server_identity(fast_client)))
+    plan = _push(root, fast_client, dry_run=True)
+    assert {o.action for o in plan.outcomes} == {"unchanged"} and not path.exists()
+    result = _push(root, fast_client)
+    assert any("kept for" in note for note in result.notes)
+    assert result.requests["writes"] == 0 and result.doc_id == first.doc_id
+    assert [p.name for p in path.parent.iterdir()] == ["state.json"]
+
+
+def test_each_server_keeps_its_own_state(make_tree, fast_client):
+    root, first = _pushed(make_tree, fast_client)
+    with (LocalServer(db=":memory:").start() as other,
+          Client(other.url, other.token, other.org_id) as other_client):
+        other_client.create_with_markdown("Not ours", "x", project_id="1")  # ids differ from the first server
+        plan = _push(root, other_client, dry_run=True)
+        assert any("planning a first push" in note for note in plan.notes)
+        there = _push(root, other_client, project_id="1")
+        assert any("set aside" in note for note in there.notes)
+        assert {o.action for o in there.outcomes} == {"created"} and there.doc_id != first.doc_id
+        back = _push(root, fast_client)
+        assert any("using the one kept" in note for note in back.notes)
+        assert back.requests["writes"] == 0 and back.doc_id == first.doc_id
+        assert _push(root, other_client).requests["writes"] == 0
+    assert len(list((root / ".productive-docs").glob("state-*.json"))) == 1
 
 
 def test_a_file_moved_to_another_folder_keeps_its_page(make_tree, fast_client):

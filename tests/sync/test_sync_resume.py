@@ -9,7 +9,7 @@ import pytest
 from sync.client import Client
 from sync.push import push_folder
 from sync.server.app import LocalServer
-from sync.state import PendingCreate, load
+from sync.state import PendingCreate, load, write_atomic
 
 UNLIMITED = (1_000_000, 1.0)
 FILES = {f"part-{n // 50}/page-{n:03}.md": f"# Page {n}\n\nBody of page {n}.\n" for n in range(200)}
@@ -135,3 +135,12 @@ def test_pending_creates_of_older_states_still_load(tmp_path):
     state.pending[""] = PendingCreate("Docs", 12.5, ["3"])
     state.save()
     assert load(path).pending == state.pending
+
+
+def test_a_replaced_file_keeps_its_mode_and_no_temporary_file_is_left(tmp_path) -> None:
+    path = tmp_path / "page.md"
+    path.write_text("old\n", encoding="utf-8")
+    path.chmod(0o640)
+    write_atomic(path, "new\n")
+    assert path.read_text(encoding="utf-8") == "new\n" and path.stat().st_mode & 0o777 == 0o640
+    assert list(tmp_path.iterdir()) == [path]
