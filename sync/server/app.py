@@ -12,6 +12,7 @@ it was committed, so a client cannot tell from the 502 whether its write landed 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import hmac
 import json
 import logging
@@ -227,10 +228,27 @@ class LocalServer:
             out.write(line + "\n")
 
 
+#: The range of the embedded server's stable ports (below Linux's ephemeral range).
+EMBEDDED_PORTS = range(20000, 32000)
+
+
+def embedded_port(db_path: str | Path) -> int:
+    """The port the embedded server of ``db_path`` listens on: derived from the path, so that it is the same
+    on every run (attachment URLs stored in page bodies embed it) and differs between databases."""
+    digest = hashlib.sha256(str(Path(db_path).resolve()).encode("utf-8")).digest()
+    return EMBEDDED_PORTS[int.from_bytes(digest[:4], "big") % len(EMBEDDED_PORTS)]
+
+
 def embedded(db_path: str | Path | None = None) -> LocalServer:
-    """A started server on a free loopback port, persisted in the user's data folder: what the sync command
-    uses when no API token is configured. Token ``local-token``, organisation ``1``."""
-    return LocalServer(db=db_path or default_db_path()).start()
+    """A started server on loopback, persisted in the user's data folder: what the sync command uses when no
+    API token is configured. Token ``local-token``, organisation ``1``. It listens on the database's stable
+    port, or on a free one while that is taken (then attachment URLs of this run name that port)."""
+    db = Path(db_path or default_db_path())
+    server = LocalServer(db=db)
+    try:
+        return server.start(port=embedded_port(db))
+    except OSError:
+        return server.start()
 
 
 def _parse_json(raw: bytes) -> Any:
