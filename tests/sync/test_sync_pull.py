@@ -83,14 +83,14 @@ def test_the_sample_docs_survive_push_pull_push(fast_client, tmp_path: Path):
     root = tmp_path / "docs"
     shutil.copytree(sample, root, ignore=shutil.ignore_patterns(".productive-docs"))
     first = push_folder(root, fast_client, project_id="1")
-    assert first.exit_code == 0 and first.counts() == {"created": 36, "skipped": 1}
+    assert first.exit_code == 0 and first.counts() == {"created": 37, "skipped": 1}
     pulled = tmp_path / "pulled"
     assert pull_doc(fast_client, first.doc_id, pulled).exit_code == 0
     writes = fast_client.stats.writes
     again = push_folder(pulled, fast_client)
     changed = [(o.display, o.action) for o in again.outcomes if o.action != "unchanged"]
     assert fast_client.stats.writes == writes, changed
-    assert len(again.outcomes) == 36
+    assert len(again.outcomes) == 37
 
 
 def test_pull_into_the_pushed_folder_keeps_its_files(make_tree, fast_client):
