@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -86,7 +87,7 @@ def _check_output(path: str) -> None:
         raise ProductiveDocsError(f"{path}: cannot write the output: it is a folder")
 
 
-def _front_matter(metadata: dict, to_fmt: str, report: Report) -> str:
+def _front_matter(metadata: dict[str, Any], to_fmt: str, report: Report) -> str:
     """Local Markdown keeps the front matter; other targets have no place for it."""
     if not metadata:
         return ""

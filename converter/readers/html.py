@@ -55,7 +55,7 @@ def read(source: str | dict[str, Any], report: Report) -> Document:
         else:
             root = soup = _parse(source)
         if html_office.is_office(source):
-            html_office.prepare(root, report)
+            html_office.prepare(soup, root)
         doc = Reader(report, first_line, confluence=html_confluence.is_confluence(source)).run(root)
         soup.decompose()
     if not doc.content:
@@ -104,11 +104,11 @@ def parse_inline(html: str, report: Report, line: int | None = None) -> list[Nod
                 out.append(Node("br"))
             out.extend(node.content)
         elif node.type == "codeblock":
-            for line in "".join(child.text or "" for child in node.content).split("\n"):
+            for code_line in "".join(child.text or "" for child in node.content).split("\n"):
                 if out:
                     out.append(Node("br"))
-                if line:
-                    out.append(Node("text", text=line, marks=[Mark("code")]))
+                if code_line:
+                    out.append(Node("text", text=code_line, marks=[Mark("code")]))
         else:
             pending.extend(reversed(node.content))
     return out

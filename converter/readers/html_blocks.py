@@ -3,23 +3,30 @@
 Each handler gets the ``Reader`` and the element, opens the block the element stands for (closed again when
 the element ends, ``Reader.block``) and returns True when the reader should walk the element's children.
 ``BLOCK_TAG_RULES`` maps tag names to them; ``html_rules`` puts the full table together.
+
+The handlers both ``html_rules`` and ``html_confluence`` use (``transparent``, ``skip``, ``bold_paragraph``)
+live here, the module below both: ``html_rules`` imports ``html_confluence`` for its storage rules, so
+neither of those two can hold them without an import cycle. ``<colgroup>`` widths are read here too: the
+``<table>`` rule applies them to every table, Confluence's or not.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from bs4 import NavigableString, Tag
 
 from converter import inferred
-from converter.model import Mark, Node
-from converter.readers import html_confluence
+from converter.model import LIST_BLOCKS, Mark, Node
 from converter.readers.html_builder import TEXTBLOCKS
 from converter.readers.html_forms import CELL_CSS, COLUMNS_CSS, PRESERVING, css_declarations, mapped_attrs
 
 if TYPE_CHECKING:
     from converter.readers.html import Reader
     from converter.readers.html_rules import Handler
+
+_PIXELS = re.compile(r"width:\s*([0-9.]+)px")
 
 
 def _alignment(el: Tag, css: dict[str, str]) -> str | None:
@@ -95,9 +102,7 @@ def _pre(r: Reader, el: Tag) -> bool:
         for index, line in enumerate(code.split("\n")):
             if index:
                 r.builder.add_inline(Node("br"))
-            r.builder.push_mark(mark := Mark("code"))
-            r.builder.add_text(line)
-            r.builder.pop_mark(mark)
+            r.builder.add_marked_text(line, Mark("code"))
         r.builder.preserve -= 1
     elif code:
         frame.node.content.append(Node("text", text=code))
@@ -109,7 +114,7 @@ def _list_kind(r: Reader) -> str | None:
     for frame in reversed(r.builder.frames):
         if frame.flat:
             return None
-        if frame.node.type in ("ul", "ol", inferred.CHECKLIST):
+        if frame.node.type in LIST_BLOCKS:
             return frame.node.type
         if frame.node.type not in ("li", inferred.CHECKLIST_ITEM, *TEXTBLOCKS):
             return None
@@ -164,9 +169,40 @@ def _li(r: Reader, el: Tag) -> bool:
     return True
 
 
+def _colgroup_widths(table: Tag) -> list[int | None] | None:
+    """Pixel widths of a table's columns from its ``<colgroup>`` (``None`` where a column has none)."""
+    colgroup = table.find("colgroup", recursive=False)
+    if colgroup is None:
+        return None
+    widths: list[int | None] = []
+    for col in colgroup.find_all("col", recursive=False):
+        match = _PIXELS.search(str(col.get("style") or ""))
+        span = int(col["span"]) if str(col.get("span", "")).isdigit() else 1
+        widths += [round(float(match.group(1))) if match else None] * span
+    return widths if any(width is not None for width in widths) else None
+
+
+def _apply_colwidths(table: Node, widths: list[int | None]) -> None:
+    """Give each cell the widths of the columns it spans (rowspans taken into account)."""
+    occupied: set[tuple[int, int]] = set()
+    for row_index, row in enumerate(table.content):
+        column = 0
+        for cell in row.content:
+            while (row_index, column) in occupied:
+                column += 1
+            colspan = max(int(cell.attrs.get("colspan") or 1), 1)
+            rowspan = max(int(cell.attrs.get("rowspan") or 1), 1)
+            spanned = widths[column:column + colspan]
+            if len(spanned) == colspan and all(width is not None for width in spanned):
+                cell.attrs["colwidth"] = list(spanned)
+            for extra_row in range(1, rowspan):
+                occupied.update((row_index + extra_row, column + offset) for offset in range(colspan))
+            column += colspan
+
+
 def _table(r: Reader, el: Tag) -> bool:
     frame = r.block(Node("table"))
-    widths = html_confluence.colgroup_widths(el)
+    widths = _colgroup_widths(el)
     caption = el.find("caption", recursive=False)
     if caption is not None:
         r.lowered("table caption", "paragraph above the table")
@@ -176,7 +212,7 @@ def _table(r: Reader, el: Tag) -> bool:
             parent.content.insert(len(parent.content) - 1, caption_node)
         caption.decompose()
     if widths and not frame.flat:
-        r.after(lambda: html_confluence.apply_colwidths(frame.node, widths))
+        r.after(lambda: _apply_colwidths(frame.node, widths))
     return True
 
 
@@ -194,11 +230,10 @@ def _cell(r: Reader, el: Tag) -> bool:
     for prop, key in CELL_CSS.items():
         if css.get(prop):
             attrs[key] = css[prop]
-    if inferred.ALIGN_ATTR in attrs or el.get("align"):
-        align = _alignment(el, css)
-        attrs.pop(inferred.ALIGN_ATTR, None)
-        if align:
-            attrs[inferred.ALIGN_ATTR] = align
+    align = _alignment(el, css)  # the copied ``text-align`` gives way to a known alignment, or none
+    attrs.pop(inferred.ALIGN_ATTR, None)
+    if align:
+        attrs[inferred.ALIGN_ATTR] = align
     if el.get("bgcolor") and "background" not in attrs:
         attrs["background"] = el["bgcolor"]
     r.block(Node("table_header" if el.name == "th" else "table_cell", attrs))
@@ -252,10 +287,22 @@ def _definition_list(r: Reader, el: Tag) -> bool:
     return True
 
 
-def _definition_term(r: Reader, el: Tag) -> bool:
+def bold_paragraph(r: Reader, el: Tag) -> bool:
+    """A paragraph in bold: a definition term, a Confluence panel or expand title."""
     r.block(Node("paragraph"))
     r.mark(Mark("strong"))
     return True
+
+
+def transparent(r: Reader, el: Tag) -> bool:
+    """An element without a node of its own (``<tbody>``, ``<font>``, a Confluence user link): its content
+    is kept, and a class rule using it keeps the tag rule (a link, say) from applying."""
+    return True
+
+
+def skip(r: Reader, el: Tag) -> bool:
+    """An element that is not content (document head, Confluence macro parameters): skipped unreported."""
+    return False
 
 
 BLOCK_TAG_RULES: dict[str, Handler] = {
@@ -275,7 +322,7 @@ BLOCK_TAG_RULES: dict[str, Handler] = {
     "div": _div,
     "figcaption": _figcaption,
     "dl": _definition_list,
-    "dt": _definition_term,
+    "dt": bold_paragraph,
     "dd": _figcaption,
     **{name: _wrapper for name in (
         "section", "article", "main", "header", "footer", "nav", "aside", "address", "center", "figure",

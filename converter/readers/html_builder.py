@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass, field
 
 from converter import inferred
-from converter.model import SCHEMA, Mark, Node
+from converter.model import LIST_BLOCKS, SCHEMA, Mark, Node
 from converter.report import Report
 
 TEXTBLOCKS = frozenset({"paragraph", "heading"})
@@ -50,7 +50,6 @@ _IMPLIED_CHILD = {
     "table_row": "table_cell",
     inferred.COLUMNS: inferred.COLUMN,
 }
-_LISTS = frozenset({"ul", "ol", inferred.CHECKLIST})
 _ROW_ITEMS = frozenset({"table_row", *CELLS})
 _ITEMS = frozenset({"li", inferred.CHECKLIST_ITEM, *_ROW_ITEMS})
 #: Deepest nesting of open nodes; deeper blocks are flattened into paragraphs, so that every recursive
@@ -152,7 +151,7 @@ class Builder:
 
     def _stray_container(self, top: Frame, node: Node) -> bool:
         """True when ``top`` is a list or table that only stray items opened and ``node`` fits below it."""
-        if not top.implicit or node.type in _ITEMS or node.type in _LISTS:
+        if not top.implicit or node.type in _ITEMS or node.type in LIST_BLOCKS:
             return False
         index = len(self.frames) - 1
         while index > 0 and self.frames[index].implicit and self.frames[index].node.type in _IMPLIED_CHILD:
@@ -162,7 +161,7 @@ class Builder:
     def _open_wrapper(self, parent: Node, node: Node) -> None:
         """Open the container ``node`` needs in ``parent`` (for a list in a list: reopen the last item)."""
         implied = _IMPLIED_CHILD.get(parent.type)
-        if parent.type in _LISTS and node.type in _LISTS:
+        if parent.type in LIST_BLOCKS and node.type in LIST_BLOCKS:
             last = parent.content[-1] if parent.content else None
             if last is not None and last.type == implied:
                 self.frames.append(Frame(last, implicit=True))
@@ -297,6 +296,13 @@ class Builder:
             last.text += value
         else:
             content.append(Node("text", text=value, marks=list(marks)))
+
+    def add_marked_text(self, value: str, mark: Mark) -> None:
+        """Add text a handler makes up rather than walks (a macro title, a code line in a cell) under
+        ``mark`` as well as the active marks."""
+        self.push_mark(mark)
+        self.add_text(value)
+        self.pop_mark(mark)
 
     def add_inline(self, node: Node) -> None:
         """Add an inline node (image, mention, br ...) carrying the active marks."""

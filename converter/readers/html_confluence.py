@@ -14,7 +14,7 @@ before its tag rule, so a Confluence macro is recognised by the class Confluence
 | status lozenge                                | bold text                                          |
 | user mention link                             | the name as text (an export has no person id)      |
 | emoticon image                                | its Unicode character (``EMOTICONS``)              |
-| ``colgroup`` widths of ``confluenceTable``    | cell ``colwidth``                                  |
+| ``colgroup`` widths (any table, ``<table>`` rule) | cell ``colwidth``                               |
 | embedded image                                | image with the relative ``data-image-src``         |
 
 Attachment links keep their relative ``href`` for the importer to resolve. The storage format (``ac:`` and
@@ -32,6 +32,7 @@ from bs4 import Tag
 
 from converter import inferred
 from converter.model import Mark, Node
+from converter.readers.html_blocks import bold_paragraph, skip, transparent
 
 if TYPE_CHECKING:
     from converter.readers.html import Reader
@@ -78,7 +79,6 @@ LAYOUT_WIDTHS = {
     "three-with-sidebars": "1fr 2fr 1fr",
 }
 _SHORTNAME = re.compile(r"^:[\w+-]+:$")
-_PIXELS = re.compile(r"width:\s*([0-9.]+)px")
 
 
 MAIN_CONTENT = 'id="main-content"'
@@ -115,37 +115,6 @@ def main_content(source: str) -> tuple[str, int]:
     return source[start:min(ends) if ends else len(source)], source.count("\n", 0, start) + 1
 
 
-def colgroup_widths(table: Tag) -> list[int | None] | None:
-    """Pixel widths of a table's columns from its ``<colgroup>`` (``None`` where a column has none)."""
-    colgroup = table.find("colgroup", recursive=False)
-    if colgroup is None:
-        return None
-    widths: list[int | None] = []
-    for col in colgroup.find_all("col", recursive=False):
-        match = _PIXELS.search(str(col.get("style") or ""))
-        span = int(col["span"]) if str(col.get("span", "")).isdigit() else 1
-        widths += [round(float(match.group(1))) if match else None] * span
-    return widths if any(width is not None for width in widths) else None
-
-
-def apply_colwidths(table: Node, widths: list[int | None]) -> None:
-    """Give each cell the widths of the columns it spans (rowspans taken into account)."""
-    occupied: set[tuple[int, int]] = set()
-    for row_index, row in enumerate(table.content):
-        column = 0
-        for cell in row.content:
-            while (row_index, column) in occupied:
-                column += 1
-            colspan = max(int(cell.attrs.get("colspan") or 1), 1)
-            rowspan = max(int(cell.attrs.get("rowspan") or 1), 1)
-            spanned = widths[column:column + colspan]
-            if len(spanned) == colspan and all(width is not None for width in spanned):
-                cell.attrs["colwidth"] = list(spanned)
-            for extra_row in range(1, rowspan):
-                occupied.update((row_index + extra_row, column + offset) for offset in range(colspan))
-            column += colspan
-
-
 def _information_macro(r: Reader, el: Tag) -> bool:
     classes = el.get("class") or []
     kind = next((MACRO_BANNERS[name] for name in classes if name in MACRO_BANNERS), "info")
@@ -161,23 +130,8 @@ def _panel(r: Reader, el: Tag) -> bool:
     return True
 
 
-def _bold_title(r: Reader, el: Tag) -> bool:
-    """Panel, code panel and expand titles: a paragraph in bold."""
-    r.block(Node("paragraph"))
-    r.mark(Mark("strong"))
-    return True
-
-
-def _skip(r: Reader, el: Tag) -> bool:
-    return False
-
-
 def _lozenge(r: Reader, el: Tag) -> bool:
     r.mark(Mark("strong"))
-    return True
-
-
-def _user_mention(r: Reader, el: Tag) -> bool:
     return True
 
 
@@ -201,17 +155,22 @@ def _task_list(r: Reader, el: Tag) -> bool:
     return True
 
 
-def _column_layout(r: Reader, el: Tag) -> bool:
-    cells = [child for child in el.find_all("div", recursive=False) if "cell" in (child.get("class") or [])]
-    if not inferred.COLUMNS_MIN <= len(cells) <= inferred.COLUMNS_MAX:
+def _columns(r: Reader, count: int, layout: str) -> bool:
+    """A columns node for a layout of 2-5 cells (any other count is only a wrapper of its cells)."""
+    if not inferred.COLUMNS_MIN <= count <= inferred.COLUMNS_MAX:
         r.wrapper()
         return True
-    attrs = {inferred.COLUMNS_COUNT_ATTR: len(cells)}
-    widths = LAYOUT_WIDTHS.get(str(el.get("data-layout") or ""))
+    attrs: dict[str, int | str] = {inferred.COLUMNS_COUNT_ATTR: count}
+    widths = LAYOUT_WIDTHS.get(layout)
     if widths:
         attrs[inferred.COLUMNS_WIDTHS_ATTR] = widths
     r.block(Node(inferred.COLUMNS, attrs))
     return True
+
+
+def _column_layout(r: Reader, el: Tag) -> bool:
+    cells = [child for child in el.find_all("div", recursive=False) if "cell" in (child.get("class") or [])]
+    return _columns(r, len(cells), str(el.get("data-layout") or ""))
 
 
 def _layout_cell(r: Reader, el: Tag) -> bool:
@@ -240,18 +199,18 @@ def _table_cell(r: Reader, el: Tag) -> bool:
 CLASS_RULES: dict[str, Handler] = {
     "confluence-information-macro": _information_macro,
     "panel": _panel,
-    "panelHeader": _bold_title,
-    "expand-control": _bold_title,
-    "expand-control-icon": _skip,
+    "panelHeader": bold_paragraph,
+    "expand-control": bold_paragraph,
+    "expand-control-icon": skip,
     "status-macro": _lozenge,
-    "confluence-userlink": _user_mention,
-    "user-mention": _user_mention,
+    "confluence-userlink": transparent,
+    "user-mention": transparent,
     "emoticon": _emoticon,
     "inline-task-list": _task_list,
     "columnLayout": _column_layout,
     "cell": _layout_cell,
     "confluence-embedded-image": _embedded_image,
-    "confluence-anchor-link": _skip,
+    "confluence-anchor-link": skip,
     "confluenceTd": _table_cell,
     "confluenceTh": _table_cell,
 }
@@ -274,9 +233,7 @@ def _parameter(el: Tag, name: str) -> str | None:
 
 def _bold_paragraph(r: Reader, value: str) -> None:
     frame = r.builder.open(Node("paragraph"))
-    r.builder.push_mark(mark := Mark("strong"))
-    r.builder.add_text(value)
-    r.builder.pop_mark(mark)
+    r.builder.add_marked_text(value, Mark("strong"))
     r.builder.close(frame)
 
 
@@ -299,9 +256,7 @@ def _structured_macro(r: Reader, el: Tag) -> bool:
         r.wrapper()
         _bold_paragraph(r, title or "Click here to expand...")
     elif name == "status":
-        r.builder.push_mark(mark := Mark("strong"))
-        r.builder.add_text(title or "")
-        r.builder.pop_mark(mark)
+        r.builder.add_marked_text(title or "", Mark("strong"))
         return False
     else:
         r.lowered(f"Confluence macro {name!r}", "its body", once=True)
@@ -318,15 +273,7 @@ def _task(r: Reader, el: Tag) -> bool:
 
 def _layout_section(r: Reader, el: Tag) -> bool:
     cells = el.find_all("ac:layout-cell", recursive=False)
-    if inferred.COLUMNS_MIN <= len(cells) <= inferred.COLUMNS_MAX:
-        attrs = {inferred.COLUMNS_COUNT_ATTR: len(cells)}
-        widths = LAYOUT_WIDTHS.get(str(el.get("ac:type") or "").replace("_", "-"))
-        if widths:
-            attrs[inferred.COLUMNS_WIDTHS_ATTR] = widths
-        r.block(Node(inferred.COLUMNS, attrs))
-    else:
-        r.wrapper()
-    return True
+    return _columns(r, len(cells), str(el.get("ac:type") or "").replace("_", "-"))
 
 
 def _storage_image(r: Reader, el: Tag) -> bool:
@@ -351,9 +298,8 @@ def _storage_link(r: Reader, el: Tag) -> bool:
     page = el.find("ri:page", recursive=False)
     text = body.get_text() if body is not None else ""
     if attachment is not None and isinstance(attachment.get("ri:filename"), str):
-        r.builder.push_mark(mark := Mark("link", {"href": attachment["ri:filename"]}))
-        r.builder.add_text(text or attachment["ri:filename"])
-        r.builder.pop_mark(mark)
+        href = attachment["ri:filename"]
+        r.builder.add_marked_text(text or href, Mark("link", {"href": href}))
         return False
     if page is not None:
         text = text or str(page.get("ri:content-title") or "")
@@ -373,27 +319,23 @@ def _storage_emoticon(r: Reader, el: Tag) -> bool:
     return _emoticon(r, el)
 
 
-def _transparent(r: Reader, el: Tag) -> bool:
-    return True
-
-
 STORAGE_RULES: dict[str, Handler] = {
     "ac:structured-macro": _structured_macro,
-    "ac:parameter": _skip,
-    "ac:rich-text-body": _transparent,
-    "ac:plain-text-body": _transparent,
+    "ac:parameter": skip,
+    "ac:rich-text-body": transparent,
+    "ac:plain-text-body": transparent,
     "ac:task-list": _task_list,
     "ac:task": _task,
-    "ac:task-id": _skip,
-    "ac:task-uuid": _skip,
-    "ac:task-status": _skip,
-    "ac:task-body": _transparent,
-    "ac:layout": _transparent,
+    "ac:task-id": skip,
+    "ac:task-uuid": skip,
+    "ac:task-status": skip,
+    "ac:task-body": transparent,
+    "ac:layout": transparent,
     "ac:layout-section": _layout_section,
     "ac:layout-cell": _layout_cell,
     "ac:image": _storage_image,
     "ac:link": _storage_link,
     "ac:emoticon": _storage_emoticon,
-    "ac:inline-comment-marker": _transparent,
-    "ac:placeholder": _skip,
+    "ac:inline-comment-marker": transparent,
+    "ac:placeholder": skip,
 }

@@ -22,7 +22,6 @@ import re
 from bs4 import BeautifulSoup, NavigableString, Tag
 
 from converter.readers.html_forms import css_declarations, css_text
-from converter.report import Report
 
 _WORD_MARKERS = ("urn:schemas-microsoft-com:office", "class=Mso", 'class="Mso', "mso-list")
 _LEVEL = re.compile(r"level(\d+)")
@@ -38,9 +37,9 @@ def is_office(source: str) -> bool:
     return "docs-internal-guid" in source or any(marker in source for marker in _WORD_MARKERS)
 
 
-def prepare(root: Tag, report: Report) -> None:
-    """Rewrite Google Docs / Word markup under ``root`` in place (see the module docstring)."""
-    soup = _soup_of(root)
+def prepare(soup: BeautifulSoup, root: Tag) -> None:
+    """Rewrite Google Docs / Word markup under ``root`` (part of ``soup``, which makes the new tags) in place
+    (see the module docstring)."""
     _word_lists(root, soup)
     for span in root.find_all("span", style=True):
         _clean_span(span, soup)
@@ -51,14 +50,6 @@ def prepare(root: Tag, report: Report) -> None:
     for paragraph in root.find_all("p"):
         if not paragraph.get_text().strip() and paragraph.find("img") is None:
             paragraph.decompose()
-
-
-def _soup_of(root: Tag) -> BeautifulSoup:
-    node: Tag = root
-    while node.parent is not None:
-        node = node.parent
-    assert isinstance(node, BeautifulSoup)
-    return node
 
 
 def _clean_span(span: Tag, soup: BeautifulSoup) -> None:

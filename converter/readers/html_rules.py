@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from bs4 import Tag
 
 from converter.readers import html_confluence
-from converter.readers.html_blocks import BLOCK_TAG_RULES
+from converter.readers.html_blocks import BLOCK_TAG_RULES, skip, transparent
 from converter.readers.html_inline import INLINE_TAG_RULES
 from converter.readers.html_sanitize import DROPPED_ELEMENTS, FORM_WRAPPERS, SILENT_ELEMENTS
 
@@ -49,14 +49,6 @@ def _form(r: Reader, el: Tag) -> bool:
     return True
 
 
-def _silent(r: Reader, el: Tag) -> bool:
-    return False
-
-
-def _transparent(r: Reader, el: Tag) -> bool:
-    return True
-
-
 def unknown_element(r: Reader, el: Tag) -> bool:
     """An element no rule knows: reported once per name, its content kept."""
     r.lowered(f"unknown element <{el.name}>", "its content", once=True)
@@ -74,12 +66,12 @@ TAG_RULES: dict[str, Handler] = {
     "sub": _plain("subscript"),
     "mark": _plain("highlight (<mark>)"),
     "math": _plain("math"),
-    **{name: _transparent for name in (
+    **{name: transparent for name in (
         "thead", "tbody", "tfoot", "font", "small", "big", "abbr", "acronym", "q", "time", "data", "bdi",
         "bdo", "nobr", "o:p", "ruby", "rb", "rt", "rp", "picture", "s:p",
     )},
     **{name: _dropped for name in DROPPED_ELEMENTS},
     **{name: _form for name in FORM_WRAPPERS},
-    **{name: _silent for name in SILENT_ELEMENTS},
+    **{name: skip for name in SILENT_ELEMENTS},
     **html_confluence.STORAGE_RULES,
 }

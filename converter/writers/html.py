@@ -24,7 +24,14 @@ from typing import Any
 from converter import inferred
 from converter.lowering import lower_for_productive
 from converter.model import Mark, Node
-from converter.readers.html_forms import COLUMNS_CSS, HTML_ATTRS, MENTION_SHORTHAND, colwidth_text, css_text
+from converter.readers.html_forms import (
+    CELL_CSS,
+    COLUMNS_CSS,
+    HTML_ATTRS,
+    MENTION_SHORTHAND,
+    colwidth_text,
+    css_text,
+)
 from converter.readers.html_sanitize import unsafe_css, unsafe_url
 from converter.report import Report
 
@@ -172,8 +179,7 @@ def _cell(node: Node, report: Report) -> str:
     tag = "th" if node.type == "table_header" else "td"
     attrs = node.attrs
     pairs = [(name, value) for name, value in _mapped(node.type, attrs, report) if value != 1 and value != []]
-    style = _style({"text-align": attrs.get(inferred.ALIGN_ATTR),
-                    "background-color": attrs.get("background")})
+    style = _style({prop: attrs.get(key) for prop, key in CELL_CSS.items()})
     return f"<{tag}{_attrs_html([*pairs, style])}>{_children(node, report)}</{tag}>"
 
 

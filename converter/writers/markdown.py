@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 from converter import inferred
 from converter.lowering import lower_for_productive
-from converter.model import Node
+from converter.model import SCHEMA, Node
 from converter.readers.markdown_plugins import ALERT_FOR_BANNER
 from converter.report import Report
 from converter.writers import html as html_writer
@@ -37,7 +37,8 @@ from converter.writers.markdown_lowering import lower_for_markdown
 
 BULLET_LISTS = frozenset({"ul", inferred.CHECKLIST})
 _GFM_ALIGN = {None: "---", "left": ":--", "center": ":-:", "right": "--:"}
-_CELL_DEFAULTS = {"colspan": 1, "rowspan": 1, "colwidth": None, "background": None, inferred.ALIGN_ATTR: None}
+#: A cell's attrs and their defaults: a GFM cell holds none of them but the alignment.
+_CELL_DEFAULTS = SCHEMA["table_cell"].attrs
 
 
 @dataclass(slots=True)
@@ -105,7 +106,6 @@ def _html_block(node: Node, w: Writer) -> str:
     if not w.allow_html:
         w.report.add(f"{node.type} block", "its content", node.line)
         return _blocks(node.content, w)
-    w.inline.used_html = True
     html = html_writer.render_blocks([node], w.report).strip("\n")
     return re.sub(r"\n(?=[ \t]*(?:\n|$))", "&#10;", html)
 
@@ -114,7 +114,11 @@ def _other_attrs(node: Node, allowed: tuple[str, ...]) -> bool:
     return any(value not in (None, "", [], {}) for key, value in node.attrs.items() if key not in allowed)
 
 
-_COLLAPSIBLE = re.compile(r"[ \t\n\r\f]{2,}|^[ \t\n\r\f]|[ \t\n\r\f]$|[\t\r\f]")
+#: Stands for a line break in the text ``_inline`` checks (a newline inside text collapses; a break does not).
+_BREAK = "\x02"
+_COLLAPSIBLE = re.compile(
+    r"[ \t\n\r\f\x02]{2,}|^[ \t\n\r\f\x02]|[ \t\n\r\f\x02]$|[\t\n\r\f]"
+)
 
 
 def _inline(nodes: list[Node], w: Writer) -> str | None:
@@ -122,7 +126,9 @@ def _inline(nodes: list[Node], w: Writer) -> str | None:
     w.inline.used_html = False
     text = write_inline(nodes, w.inline)
     if w.inline.used_html and w.allow_html:
-        plain = "".join(n.text or "" if n.type == "text" else "\n" if n.type == "br" else "x" for n in nodes)
+        plain = "".join(
+            n.text or "" if n.type == "text" else _BREAK if n.type == "br" else "x" for n in nodes
+        )
         if _COLLAPSIBLE.search(plain):
             return None
     return text

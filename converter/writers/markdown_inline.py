@@ -16,6 +16,7 @@ Escaping is contextual: ``* ` [ ] \\ $`` always, ``_`` and ``~`` unless intrawor
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from markdown_it.common.normalize_url import normalizeLink, validateLink
@@ -245,7 +246,9 @@ def _html_leaf(node: Node, ctx: InlineContext) -> str:
     return html_inline([node], ctx)
 
 
-LEAF_WRITERS = {"text": _text, "br": _br, "image": _image, "mention": _mention}
+LEAF_WRITERS: dict[str, Callable[[Node, InlineContext], str]] = {
+    "text": _text, "br": _br, "image": _image, "mention": _mention,
+}
 
 
 # --- wraps --------------------------------------------------------------------------------------------------

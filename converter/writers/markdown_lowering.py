@@ -24,6 +24,7 @@ Runs after ``converter.lowering.lower_for_productive``; every change is one repo
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from converter import inferred
 from converter.model import Mark, Node
@@ -33,6 +34,7 @@ HTML_ONLY_MARKS = frozenset({inferred.UNDERLINE, "discussion", "styles"})
 CELL_TYPES = ("table_header", "table_cell")
 
 Rule = Callable[[Node, Report], list[Node]]
+InlineRule = Callable[[Node, list[Mark], Report, int | None], list[Node]]
 
 
 def lower_for_markdown(doc: Node, report: Report) -> Node:
@@ -51,7 +53,7 @@ def _container(node: Node, report: Report) -> list[Node]:
     return [Node(node.type, dict(node.attrs), _blocks(node.content, report), line=node.line)]
 
 
-def _drop_align(node: Node, report: Report) -> dict:
+def _drop_align(node: Node, report: Report) -> dict[str, Any]:
     attrs = dict(node.attrs)
     if attrs.pop(inferred.ALIGN_ATTR, None):
         report.add(f"{node.type} alignment", "dropped", node.line)
@@ -106,7 +108,7 @@ def _codeblock(node: Node, report: Report) -> list[Node]:
 
 def _table(node: Node, report: Report) -> list[Node]:
     rows = [row.content for row in node.content]
-    width = max((sum(int(cell.attrs.get("colspan") or 1) for cell in row) for row in rows), default=0)
+    width = max((sum(_span(cell, "colspan") for cell in row) for row in rows), default=0)
     out_rows = []
     for index, row in enumerate(rows):
         cell_type = CELL_TYPES[0] if index == 0 else CELL_TYPES[1]
@@ -118,16 +120,21 @@ def _table(node: Node, report: Report) -> list[Node]:
             _report_cell_attrs(cell, report, node.line)
             cells += [
                 Node(cell_type, {}, [Node("paragraph")])
-                for _ in range(int(cell.attrs.get("colspan") or 1) - 1)
+                for _ in range(_span(cell, "colspan") - 1)
             ]
         cells += [Node(cell_type, {}, [Node("paragraph")]) for _ in range(width - len(cells))]
         out_rows.append(Node("table_row", {}, cells))
     return [Node("table", dict(node.attrs), out_rows, line=node.line)]
 
 
+def _span(cell: Node, key: str) -> int:
+    """A cell's ``colspan`` or ``rowspan`` (1 when unset)."""
+    return int(cell.attrs.get(key) or 1)
+
+
 def _report_cell_attrs(cell: Node, report: Report, line: int | None) -> None:
     for key in ("colspan", "rowspan"):
-        if int(cell.attrs.get(key) or 1) > 1:
+        if _span(cell, key) > 1:
             report.add(f"table cell {key}", "dropped", line)
     for key in ("background", "colwidth", inferred.ALIGN_ATTR):
         if cell.attrs.get(key):
@@ -201,4 +208,6 @@ def _var(node: Node, marks: list[Mark], report: Report, line: int | None) -> lis
     return [Node("text", text="{" + str(node.attrs.get(inferred.VAR_NAME_ATTR) or "") + "}", marks=marks)]
 
 
-INLINE_RULES = {"image": _image, "mention": _mention, inferred.FILE: _file, inferred.VAR: _var}
+INLINE_RULES: dict[str, InlineRule] = {
+    "image": _image, "mention": _mention, inferred.FILE: _file, inferred.VAR: _var,
+}

@@ -39,7 +39,7 @@ def tree_text(node: Node) -> str:
         elif current.type in ("image", "br", "divider", "var", "file"):
             parts.append(" ")
         else:
-            if current.type not in ("mention",):
+            if current.type != "mention":
                 parts.append(" ")
             pending.extend(reversed(current.content))
     return "".join(parts)
