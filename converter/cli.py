@@ -30,7 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "convert",
         help="convert a document between Markdown, HTML and stored JSON",
-        description=__doc__.split("\n\n")[0],
+        description="Convert one file (or stdin) from one format to another. Formats are guessed from the "
+        "suffixes unless given; the conversion report goes to stderr (every entry with --report).",
     )
     parser.add_argument("input", metavar="INPUT", help="file to read, or - for stdin")
     parser.add_argument(
