@@ -59,6 +59,16 @@ ALIGNMENTS = ("left", "center", "right", "justify")
 MENTION_TYPE_HTML_TO_JSON = {"user": "person"}
 MENTION_TYPE_JSON_TO_HTML = {v: k for k, v in MENTION_TYPE_HTML_TO_JSON.items()}
 
+
+def mention_type_to_json(html_type: str) -> str:
+    """The stored mention type for the type written in the HTML form or the ``@[type:id:label]`` shorthand."""
+    return MENTION_TYPE_HTML_TO_JSON.get(html_type, html_type)
+
+
+def mention_type_to_html(json_type: str) -> str:
+    """The type written in the HTML form and the shorthand for a stored mention type."""
+    return MENTION_TYPE_JSON_TO_HTML.get(json_type, json_type)
+
 # §2.3 heading [?]: levels 4-6 "are not rendered"; what the server does is unknown. Productive targets
 # get them demoted to this level (peers clamp the same way).
 MAX_HEADING_LEVEL = 3

@@ -185,7 +185,7 @@ class Reader:
         for match in MENTION_SHORTHAND.finditer(value):
             self.builder.add_text(value[start:match.start()])
             kind, ident, label = match.groups()
-            attrs = {"type": inferred.MENTION_TYPE_HTML_TO_JSON.get(kind, kind), "id": ident, "label": label}
+            attrs = {"type": inferred.mention_type_to_json(kind), "id": ident, "label": label}
             self.builder.add_inline(Node("mention", attrs, [Node("text", text=label)]))
             start = match.end()
         self.builder.add_text(value[start:])

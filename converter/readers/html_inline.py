@@ -88,7 +88,7 @@ def _mention(r: Reader, el: Tag) -> bool:
     attrs = mapped_attrs("mention", el)
     kind = attrs.get("type")
     if isinstance(kind, str):
-        attrs["type"] = inferred.MENTION_TYPE_HTML_TO_JSON.get(kind, kind)
+        attrs["type"] = inferred.mention_type_to_json(kind)
     avatar = r.safe_url(el, "mention-avatar-url", image=True)
     if avatar is None:
         attrs.pop("avatarUrl", None)

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from markdown_it.token import Token
 
+from converter import inferred
 from converter.model import Mark, Node
-from converter.readers.markdown_plugins import mention_type
 
 if TYPE_CHECKING:
     from converter.readers.markdown_rules import Builder, InlineRule
@@ -72,7 +72,7 @@ def _image(b: Builder, token: Token) -> None:
 
 def _mention(b: Builder, token: Token) -> None:
     meta = token.meta
-    attrs = {"id": meta["id"], "type": mention_type(meta["type"]), "label": meta["label"]}
+    attrs = {"id": meta["id"], "type": inferred.mention_type_to_json(meta["type"]), "label": meta["label"]}
     b.add(Node("mention", attrs, [Node("text", text=meta["label"])], marks=b.active()))
 
 

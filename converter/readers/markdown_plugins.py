@@ -17,7 +17,7 @@ critical; the writer emits NOTE, TIP, WARNING and CAUTION. Unknown admonition na
 a report entry.
 
 The mention shorthand ``@[type:id:label]`` (spec §2.4, accepted by Productive's HTML path) becomes a
-``mention`` token; ``user`` is stored as ``person`` (``inferred.MENTION_TYPE_HTML_TO_JSON``).
+``mention`` token; ``user`` is stored as ``person`` (``inferred.mention_type_to_json``).
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ import re
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
-
-from converter import inferred
 
 BANNER_FOR_NAME: dict[str, str] = {
     **dict.fromkeys(
@@ -62,11 +60,6 @@ MENTION_RE = re.compile(r"@\[([A-Za-z_][\w-]*):([^:\]\s]+):([^\]\n]+)\]")
 def banner_type(name: str) -> str | None:
     """The banner type for an alert, admonition or container name (``None`` when unknown)."""
     return BANNER_FOR_NAME.get(name.strip().lower())
-
-
-def mention_type(shorthand_type: str) -> str:
-    """The stored mention type for the type written in the shorthand or HTML form."""
-    return inferred.MENTION_TYPE_HTML_TO_JSON.get(shorthand_type, shorthand_type)
 
 
 def _mention_rule(state: StateInline, silent: bool) -> bool:

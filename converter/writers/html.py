@@ -264,7 +264,7 @@ def _file(node: Node, report: Report) -> str:
 def _mention(node: Node, report: Report) -> str:
     attrs = dict(node.attrs)
     kind = attrs.get("type")
-    attrs["type"] = inferred.MENTION_TYPE_JSON_TO_HTML.get(kind, kind) if isinstance(kind, str) else kind
+    attrs["type"] = inferred.mention_type_to_html(kind) if isinstance(kind, str) else kind
     html_attrs = _attrs_html(_mapped("mention", attrs, report))
     return f"<span{html_attrs}>{render_inline(node.content, report)}</span>"
 

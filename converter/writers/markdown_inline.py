@@ -229,7 +229,7 @@ def _image(node: Node, ctx: InlineContext) -> str:
 def _mention(node: Node, ctx: InlineContext) -> str:
     attrs = node.attrs
     label = str(attrs.get("label") or "")
-    kind = inferred.MENTION_TYPE_JSON_TO_HTML.get(str(attrs.get("type")), str(attrs.get("type")))
+    kind = inferred.mention_type_to_html(str(attrs.get("type")))
     shorthand = f"@[{kind}:{attrs.get('id')}:{label}]"
     content = "".join(child.text or "" for child in node.content)
     if (
