@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from converter.errors import UsageError
 from sync import errors
 from sync.attachments_inferred import FILE_HOSTS
-from sync.config import DEFAULT_API_URL, default_config_path, resolve_settings
+from sync.config import default_config_path, resolve_settings
 from sync.recovery import append_landed, find_created
 from sync.transport import Transport
 
@@ -98,7 +98,7 @@ class Client(Transport):
             raise UsageError(f"no API token: pass --token, set PRODUCTIVE_API_TOKEN or api_token in {where}")
         if not settings.org_id:
             raise UsageError(f"no organisation id: pass --org, set PRODUCTIVE_ORG_ID or org_id in {where}")
-        return cls(settings.base_url or DEFAULT_API_URL, settings.token, settings.org_id, **options)
+        return cls(settings.base_url, settings.token, settings.org_id, **options)
 
     # --- pages -----------------------------------------------------------------------------------
 

@@ -49,7 +49,7 @@ def local_version(doc: Node, options: str) -> LocalVersion:
     """The change-detection view of a document (see the module docstring)."""
 
     def digest(node: Node) -> str:
-        text = f"{converter.VERSION}\n{options}\n{doc_hash(node)}"
+        text = fingerprint_salt(options) + doc_hash(node)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
     content = doc.content

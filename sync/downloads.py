@@ -21,6 +21,7 @@ from converter.model import Node
 from sync import attachments_inferred as guess
 from sync.assets import AssetProblem, AssetReport, Records, references, rewrite_refs
 from sync.errors import ApiError
+from sync.filenames import unreserved
 from sync.state import write_atomic
 
 ASSETS_DIR = "assets"
@@ -38,7 +39,7 @@ def is_attachment_url(url: str, api_base: str) -> bool:
 
 def safe_name(name: str) -> str:
     """A file name that cannot leave its folder or trouble a file system; Unicode kept, length capped."""
-    cleaned = _UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip(" .")
+    cleaned = unreserved(_UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip(" ."), "file")
     if not cleaned:
         return "file"
     if len(cleaned) > MAX_NAME_LENGTH:
@@ -47,13 +48,12 @@ def safe_name(name: str) -> str:
     return cleaned
 
 
-def _place(folder: Path, name: str, data: bytes, taken: dict[str, str]) -> Path:
+def _place(folder: Path, name: str, digest: str, taken: dict[str, str]) -> Path:
     """``folder/name``, or ``name-2``, ``name-3`` ... so that different contents never share a file.
 
-    A file already holding exactly ``data`` is reused (pulling twice changes nothing); ``taken`` maps the
-    names chosen in this run to their hashes.
+    A file already holding exactly the content of SHA-256 ``digest`` is reused (pulling twice changes
+    nothing); ``taken`` maps the names chosen in this run to their hashes.
     """
-    digest = hashlib.sha256(data).hexdigest()
     stem, suffix = PurePosixPath(name).stem, PurePosixPath(name).suffix
     number = 1
     while True:
@@ -118,13 +118,13 @@ def fetch_assets(
             done = report.transferred
         else:
             done = report.reused
-        path = _place(folder, safe_name(unquote(PurePosixPath(urlsplit(url).path).name)), data, taken)
+        digest = hashlib.sha256(data).hexdigest()
+        path = _place(folder, safe_name(unquote(PurePosixPath(urlsplit(url).path).name)), digest, taken)
         if not path.exists():
             write_atomic(path, data)
         done.append(path.name)
         new_refs[url] = f"{assets_dir}/{quote(path.name)}"
         if records is not None:
-            digest = hashlib.sha256(data).hexdigest()
             records[digest] = {**records.get(digest, {}), "url": url, "name": path.name, "page_id": page_id}
     return rewrite_refs(doc, new_refs), report
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,8 +36,10 @@ INDEX_NAMES = ("index.md", "index.markdown", "readme.md", "index.html")
 IGNORE_FILE = ".productiveignore"
 #: Front matter key naming the page a file is synced with (``push --write-ids``).
 PAGE_ID_KEY = "productive_page_id"
+#: The suffix of the remote version of a page written beside its file in a conflict (by push and pull).
+REMOTE_SUFFIX = ".remote.md"
 #: What the tool itself writes inside a docs folder and must never read back as pages.
-TOOL_PATTERNS = ("*.remote.md",)
+TOOL_PATTERNS = (f"*{REMOTE_SUFFIX}",)
 _PREFIX = re.compile(r"^(\d+)[-_. ]+(?=\S)")
 _SEPARATORS = re.compile(r"[-_\s]+")
 
@@ -108,6 +111,11 @@ def readable_name(stem: str) -> str:
     """A title from a file or folder name: numeric prefix dropped, dashes to spaces, first letter up."""
     name = _SEPARATORS.sub(" ", _PREFIX.sub("", stem)).strip() or stem
     return name[:1].upper() + name[1:]
+
+
+def remote_copy_name(source: str) -> str:
+    """Where a page's remote version goes in a conflict: ``guide/setup.md`` -> ``guide/setup.remote.md``."""
+    return posixpath.splitext(source)[0] + REMOTE_SUFFIX
 
 
 def plain_text(node: Node) -> str:

@@ -1,4 +1,5 @@
-"""The front matter the sync engine writes into Markdown files: a pulled page's title, a page id.
+"""The front matter the sync engine writes into Markdown files: a pulled page's title, a page id, an imported
+Confluence page's metadata.
 
 Reading front matter is the Markdown reader's job (``Document.metadata``); writing it stays here, small and
 line-based, so a user's own front matter keeps its formatting and comments.
@@ -7,6 +8,8 @@ line-based, so a user's own front matter keeps its formatting and comments.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import yaml
 
@@ -19,15 +22,20 @@ _BLOCK = re.compile(r"\A---[ \t]*\r?\n(?P<body>.*?)(?P<close>^---[ \t]*(?:\r?\n|
 _ID_LINE = re.compile(rf"^{PAGE_ID_KEY}[ \t]*:.*$", re.M)
 
 
-def _yaml(data: dict[str, str]) -> str:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=1 << 20)
+def _yaml(data: Mapping[str, Any]) -> str:
+    return yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False, width=1 << 20)
+
+
+def front_matter_block(data: Mapping[str, Any]) -> str:
+    """``data`` as a front matter block between ``---`` lines: keys in order, Unicode kept, one line each."""
+    return f"---\n{_yaml(data)}---\n"
 
 
 def markdown_file(title: str, doc: Node, report: Report) -> str:
     """A page as a local Markdown file: front matter with the title, then the lossless local Markdown."""
     body = converter.write(doc, "md", report=report).strip("\n")
-    front = _yaml({"title": title})
-    return f"---\n{front}---\n\n{body}\n" if body else f"---\n{front}---\n"
+    front = front_matter_block({"title": title})
+    return f"{front}\n{body}\n" if body else front
 
 
 def set_page_id(text: str, page_id: str) -> str:

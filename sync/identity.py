@@ -44,7 +44,7 @@ def open_state(path: Path, client: Client, server: str, *, dry_run: bool = False
         return state, f"the sync state in {path} names {recorded}, but its doc {state.doc_id} is here: kept"
     if dry_run:
         return State(path, server), f"the sync state is for {recorded}; planning a first push"
-    return switch_state(path, server)
+    return switch_state(path, recorded, server)
 
 
 def _restore(path: Path, kept: Path, server: str, *, dry_run: bool) -> tuple[State, str]:

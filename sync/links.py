@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from converter.model import Mark, Node
 from sync.assets import is_file_link, map_tree
+from sync.folder import INDEX_NAMES
 
 #: spec §8 [?]: the organisation slug is left out, as it is not known from the API.
 DEFAULT_TEMPLATE = "https://app.productive.io/{org_id}/docs/doc/{root_id}?page={page_id}"
@@ -73,7 +74,7 @@ def target_key(href_path: str, from_source: str, keys: Mapping[str, object]) -> 
         return None
     candidates = [path, path.rstrip("/") + "/"] if path else [""]
     folder, _, name = path.rpartition("/")
-    if name.lower() in {"index.md", "index.markdown", "readme.md", "index.html"}:
+    if name.lower() in INDEX_NAMES:
         candidates.append(folder + "/" if folder else "")
     return next((key for key in candidates if key in keys), None)
 

@@ -180,11 +180,9 @@ def summary_line(result: SyncResult) -> str:
     counts = result.counts()
     pages = sum(counts.values())
     parts = ", ".join(f"{n} {action}" for action, n in sorted(counts.items(), key=lambda kv: -kv[1]))
-    requests = result.requests
-    total = requests.get("reads", 0) + requests.get("writes", 0)
+    reads, writes = result.requests.get("reads", 0), result.requests.get("writes", 0)
     text = _count(pages, "page") + (f": {parts}" if parts else "")
-    reads, writes = requests.get("reads", 0), requests.get("writes", 0)
-    text += f"; {_count(total, 'request')} ({_count(reads, 'read')}, {_count(writes, 'write')})"
+    text += f"; {_count(reads + writes, 'request')} ({_count(reads, 'read')}, {_count(writes, 'write')})"
     lost = sum(len(problems(outcome)) for outcome in result.outcomes)
     if lost:
         text += f"; {_count(lost, 'problem')} (missing files, dangling links: see above)"

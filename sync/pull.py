@@ -25,15 +25,14 @@ from sync import links
 from sync.client import Client, Page
 from sync.documents import options_key, prepare, remote_hash
 from sync.downloads import fetch_assets
-from sync.folder import LocalPage, scan
+from sync.filenames import unreserved
+from sync.folder import LocalPage, remote_copy_name, scan
 from sync.frontmatter import markdown_file
 from sync.identity import open_state, server_identity
 from sync.result import Outcome, SyncResult
 from sync.state import PageState, default_path, write_atomic
 from sync.uploads import with_assets
 
-#: Names Windows reserves whatever the extension (compared case-insensitively).
-RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 MAX_NAME = 100
 
@@ -43,7 +42,8 @@ def safe_name(title: str, taken: set[str]) -> str:
     unique in ``taken`` (compared case-insensitively; the result is added to it)."""
     name = _UNSAFE.sub("-", unicodedata.normalize("NFC", title)).strip(" .-") or "untitled"
     name = name[:MAX_NAME].rstrip(" .-") or "untitled"
-    if name.split(".")[0].lower() in RESERVED or name.lower() in {"index", "readme"}:
+    name = unreserved(name, "page")
+    if name.lower() in {"index", "readme"}:
         name += "-page"
     candidate, number = name, 2
     while candidate.lower() in taken:
@@ -90,12 +90,12 @@ class Pull:
         pages = [root, *self.client.list_pages(filters={"root_page_id": self.doc_id})]
         before = dict(scan(self.folder).pages) if self.folder.exists() else {}
         files = self._place(pages, before)
+        paths = {page_id: path for page_id, (_, path) in files.items()}
         written: dict[str, tuple[Page, str]] = {}
         for page in pages:
             key, path = files[page.id]
             written[key] = (page, path)
-            doc = links.to_relative(from_json(page.body or {"type": "doc"}), path,
-                                    {pid: p for pid, (_, p) in files.items()}, template)
+            doc = links.to_relative(from_json(page.body or {"type": "doc"}), path, paths, template)
             doc = self._fetch_assets(doc, key, path, page)
             self._write(key, path, page, markdown_file(page.title, doc, Report(path)), before)
         self._record(written)
@@ -143,8 +143,7 @@ class Pull:
             outcome.action = "unchanged"
             self.kept.add(key)
         elif target.exists() and target.suffix.lower() not in (".md", ".markdown"):
-            outcome.action = "unchanged"
-            remote = target.with_name(target.stem + ".remote.md")
+            remote = target.with_name(remote_copy_name(target.name))
             write_atomic(remote, text)
             outcome.action = "skipped"
             outcome.notes.append(f"not a Markdown file, not rewritten; remote version in {remote.name}")
@@ -152,7 +151,7 @@ class Pull:
             if target.read_text(encoding="utf-8", errors="replace") == text:
                 outcome.action = "unchanged"
             elif saved is None or before.get(key) is None or not self._unchanged_locally(key, before):
-                remote = target.with_name(target.name.rsplit(".", 1)[0] + ".remote.md")
+                remote = target.with_name(remote_copy_name(target.name))
                 write_atomic(remote, text)
                 outcome.action = "conflict"
                 outcome.notes.append(f"changed locally; remote version written to {remote.name}")
@@ -209,8 +208,8 @@ class Pull:
                 prepared = with_assets(prepared, local, self.folder, saved, self.client,
                                        options=self._options(), dry_run=True)
                 saved.hash, saved.blocks = prepared.version.hash, prepared.version.blocks
-        for key in [k for k, saved in self.state.pages.items() if saved.id not in
-                    {page.id for page, _ in written.values()}]:
+        pulled = {page.id for page, _ in written.values()}
+        for key in [k for k, saved in self.state.pages.items() if saved.id not in pulled]:
             del self.state.pages[key]
         self.state.save()
 

@@ -116,8 +116,9 @@ class Push(Planning, Writes, Conflicts):
         known = dict(self.ids)
         self._follow_moved_files(work)
         self._adopt_found_pages(work)
+        ids_changed = self.ids != known
         for item in work.values():
-            if self.ids != known:
+            if ids_changed:
                 self._prepare(item)
             item.step = self._decide(item)
         orphans = [orphan(key, saved, self.remote.get(saved.id), remote_known=self.remote_known and key != "")

@@ -18,6 +18,7 @@ from converter.model import Node, from_json
 from converter.report import Report
 from sync import links
 from sync.documents import remote_hash
+from sync.folder import remote_copy_name
 from sync.frontmatter import markdown_file
 from sync.push_planning import Work
 from sync.state import STATE_DIR, write_atomic
@@ -58,7 +59,7 @@ class Conflicts:
 
     def _remote_copy(self, item: Work) -> Path:
         source = self._file_of(item.page.key)
-        return self.folder / (source.rsplit(".", 1)[0] + ".remote.md")
+        return self.folder / remote_copy_name(source)
 
     def _file_of(self, key: str) -> str:
         page = self.tree.pages.get(key)

@@ -129,12 +129,11 @@ class Writes:
         with self.lock:
             self.state.pending.pop(page.key, None)
             self.ids[page.key] = created.id
-            self.state.pages[page.key] = PageState(created.id, parent_id, page.title, created=True,
-                                                   version=created.version_number)
+            # a body sent with the create is recorded in the same save
+            record = {"version": created.version_number} if later else self._body_record(item, created)
+            self.state.pages[page.key] = PageState(created.id, parent_id, page.title, created=True, **record)
             self.state.save()
-        if not later:
-            self._record_body(item, created)
-        elif not item.waiting:
+        if later and not item.waiting:
             self._record_body(item, self.client.replace_body_with_html(created.id, body.text))
 
     def _record_pending(self, page: LocalPage) -> None:
@@ -160,9 +159,13 @@ class Writes:
         self._record_body(item, send(saved.id, body.text))
 
     def _record_body(self, item: Work, page: Page) -> None:
+        self._save(item.page.key, **self._body_record(item, page))
+
+    def _body_record(self, item: Work, page: Page) -> dict[str, Any]:
+        """The state fields a body write changes: what was sent, and the page as the server returned it."""
         assert item.version is not None
-        self._save(item.page.key, hash=item.version.hash, blocks=item.version.blocks,
-                   remote_hash=remote_hash(page.body), version=page.version_number)
+        return {"hash": item.version.hash, "blocks": item.version.blocks,
+                "remote_hash": remote_hash(page.body), "version": page.version_number}
 
     def _save(self, key: str, **changes: Any) -> None:
         with self.lock:

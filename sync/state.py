@@ -103,22 +103,22 @@ class State:
         write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 
+#: Every ``PageState`` field with its default; the required ones (``MISSING``) differ from any value: kept.
+_DEFAULTS = {f.name: f.default for f in fields(PageState)}
+
+
 def _compact(page: PageState) -> dict[str, Any]:
-    """A page entry without default values, to keep the file small."""
-    defaults = {f.name: f.default for f in fields(PageState)}
-    kept = ("id", "title")
-    return {key: value for key, value in asdict(page).items() if key in kept or value != defaults[key]}
+    """A page entry without default values, to keep the file small. Read with ``getattr`` rather than
+    ``asdict``, whose deep copies made saving a 1,000-page state (after every write) twice as slow."""
+    return {name: value for name, default in _DEFAULTS.items() if (value := getattr(page, name)) != default}
 
 
-def switch_state(path: Path, server: str) -> tuple[State, str | None]:
-    """The state for ``server``. A state kept for another server is set aside next to it, not lost."""
-    state = load(path)
-    if state.server in (None, server):
-        state.server = server
-        return state, None
-    aside = kept_path(path, state.server)
+def switch_state(path: Path, recorded: str, server: str) -> tuple[State, str]:
+    """The state for ``server`` when the one at ``path`` was made for the server ``recorded``: that one is
+    set aside next to it, not lost, and the one kept for ``server`` (if any) takes its place."""
+    aside = kept_path(path, recorded)
     kept = kept_path(path, server)
-    note = f"the sync state in {path} is for {state.server}; set aside as {aside.name}"
+    note = f"the sync state in {path} is for {recorded}; set aside as {aside.name}"
     path.replace(aside)
     if kept.exists():
         kept.replace(path)

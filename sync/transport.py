@@ -87,14 +87,6 @@ class ClientStats:
             self.retries += 1
             self.rate_limited += rate_limited
 
-    def summary(self) -> str:
-        """One line, e.g. ``12 requests (9 reads, 3 writes), 1 retry``."""
-        total = self.reads + self.writes
-        text = f"{total} requests ({self.reads} reads, {self.writes} writes)"
-        if self.retries:
-            text += f", {self.retries} retr{'y' if self.retries == 1 else 'ies'}"
-        return text
-
 
 class _RedactToken(logging.Filter):
     """Keeps the token out of urllib3's debug lines, which show query strings (``get_file``'s ``token=``)."""

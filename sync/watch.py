@@ -18,6 +18,7 @@ from watchdog.observers import Observer
 
 from converter.errors import ProductiveDocsError
 from sync.client import Client
+from sync.folder import REMOTE_SUFFIX
 from sync.output import Printer
 from sync.push import push_folder
 from sync.state import STATE_DIR
@@ -46,7 +47,7 @@ class _Changes(FileSystemEventHandler):
             parts = path.resolve().relative_to(self.root).parts
         except ValueError:
             return False
-        return bool(parts) and STATE_DIR not in parts and not path.name.endswith((".remote.md", ".tmp"))
+        return bool(parts) and STATE_DIR not in parts and not path.name.endswith((REMOTE_SUFFIX, ".tmp"))
 
 
 def watch(folder: Path, client: Client, options: dict[str, Any], printer: Printer, *, debounce: float = 0.5,
@@ -85,10 +86,7 @@ def _push(folder: Path, client: Client, options: dict[str, Any], printer: Printe
     """One push; -1 when it could not run (the watch retries later)."""
     try:
         result = push_folder(folder, client, **options)
-    except ProductiveDocsError as exc:
-        printer.note(f"push failed: {exc}")
-        return -1
-    except OSError as exc:
+    except (ProductiveDocsError, OSError) as exc:
         printer.note(f"push failed: {exc}")
         return -1
     printer.finish(result)

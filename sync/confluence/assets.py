@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sync.confluence.export import Export
-from sync.confluence.tree import WINDOWS_RESERVED
+from sync.filenames import unreserved
 from sync.state import write_atomic
 
 ASSETS = "assets"
@@ -39,9 +39,7 @@ def safe_name(name: str, fallback_suffix: str = "") -> str:
     stem, dot, suffix = name.rpartition(".")
     if not dot or not stem or not re.fullmatch(r"[A-Za-z0-9]{1,8}", suffix):
         stem, suffix = name, fallback_suffix.lstrip(".")
-    stem = _UNSAFE.sub("-", stem).strip("-._")[: _MAX_NAME] or "file"
-    if stem.lower() in WINDOWS_RESERVED:
-        stem += "-file"
+    stem = unreserved(_UNSAFE.sub("-", stem).strip("-._")[: _MAX_NAME] or "file", "file")
     suffix = _UNSAFE.sub("", suffix)
     return f"{stem}.{suffix}" if suffix else stem
 

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-import yaml
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -36,6 +35,7 @@ from sync.confluence.links import PageLinks
 from sync.confluence.pages import PageMeta, read_page
 from sync.confluence.report import REPORT_NAME, ImportStats, Problem, render
 from sync.confluence.tree import TreeNode, assign_paths, build_tree, read_index, slug
+from sync.frontmatter import front_matter_block
 from sync.push import push_folder
 from sync.result import SyncResult
 from sync.state import STATE_DIR, write_atomic
@@ -169,8 +169,7 @@ def front_matter(meta: PageMeta, order: int | None) -> str:
         "last_modified": meta.last_modified,
         "order": order,
     }
-    kept = {key: value for key, value in fields.items() if value is not None}
-    return "---\n" + yaml.safe_dump(kept, sort_keys=False, allow_unicode=True, width=1 << 16) + "---\n\n"
+    return front_matter_block({key: value for key, value in fields.items() if value is not None}) + "\n"
 
 
 @contextmanager
@@ -253,8 +252,7 @@ class Importer:
         other non-empty folders), and an earlier manifest keeps its list for ``_replace_manifest``."""
         manifest = self.out_dir / STATE_DIR / MANIFEST
         if not manifest.exists():
-            record = {"export": str(self.export.source), "files": []}
-            write_atomic(manifest, json.dumps(record, indent=1) + "\n")
+            self._write_manifest([])
 
     def _replace_manifest(self, written: list[str]) -> list[str]:
         """Record the files this import wrote; remove those an earlier import wrote and this one did not.
@@ -278,9 +276,12 @@ class Importer:
                     if folder == root or any(folder.iterdir()):
                         break
                     folder.rmdir()
-        record = {"export": str(self.export.source), "files": sorted(written)}
-        write_atomic(manifest, json.dumps(record, indent=1) + "\n")
+        self._write_manifest(sorted(written))
         return stale
+
+    def _write_manifest(self, files: list[str]) -> None:
+        record = {"export": str(self.export.source), "files": files}
+        write_atomic(self.out_dir / STATE_DIR / MANIFEST, json.dumps(record, indent=1) + "\n")
 
     def _import_page(self, file: str, order: int | None) -> None:
         path = self.paths[file]

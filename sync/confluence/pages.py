@@ -8,9 +8,9 @@ Confluence export templates lay it out:
   class="editor">B</span>]] on <date>``; the date is the last modification date, or the creation date of a
   page never modified. Values are kept as the export states them (no date parsing);
 - ``#breadcrumbs``: links from ``index.html`` (the space) down to the parent page;
+- the ``Attachments:`` section: one link per attached file, with the file's original name.
 
 Hrefs are kept as written; ``Export.find`` maps them to the export's file names.
-- the ``Attachments:`` section: one link per attached file, with the file's original name.
 """
 
 from __future__ import annotations

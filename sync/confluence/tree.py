@@ -16,10 +16,8 @@ from dataclasses import dataclass, field
 import lxml.html
 
 from sync.confluence.pages import PageMeta
+from sync.filenames import WINDOWS_RESERVED
 
-#: File names Windows reserves whatever their suffix.
-WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
-                              *(f"lpt{n}" for n in range(1, 10))})
 #: Stems a page may not take: the folder page, the asset folders, the report beside the pages, and the above.
 RESERVED_STEMS = frozenset({"index", "assets", "import-report"}) | WINDOWS_RESERVED
 _MAX_STEM = 60

@@ -17,11 +17,6 @@ def envelope(**attributes: object) -> dict:
     return {"data": {"type": "attachments", "attributes": attributes}}
 
 
-@pytest.fixture
-def page_id(client: Client) -> str:
-    return client.create_with_markdown("Doc", "x").id
-
-
 def test_four_step_upload_then_the_file_is_served_back(client: Client, page_id: str) -> None:
     data = b"%PDF-1.4 hello"
     created = client.request(

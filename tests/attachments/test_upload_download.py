@@ -34,11 +34,6 @@ def images_of(doc: Node) -> list[str]:
 
 
 @pytest.fixture
-def page_id(client: Client) -> str:
-    return client.create_with_markdown("Doc", "x").id
-
-
-@pytest.fixture
 def tree(tmp_path: Path) -> tuple[Path, Node]:
     (tmp_path / "img").mkdir()
     for n in range(3):
@@ -182,6 +177,8 @@ def test_same_name_different_content_gets_a_unique_file(client: Client, page_id:
         ("a:b?.png", "a_b_.png"),
         ("..", "file"),
         ("résumé.pdf", "résumé.pdf"),
+        ("con.png", "con-file.png"),
+        ("LPT1.tar.gz", "LPT1-file.tar.gz"),
     ],
 )
 def test_safe_name(name: str, safe: str) -> None:

@@ -137,6 +137,7 @@ def test_assets_named_safely_stored_once_per_folder(export, tmp_path: Path) -> N
     ("Résumé 2024.pdf", "Résumé-2024.pdf"),
     ("", "file"),
     ("con.txt", "con-file.txt"),
+    ("con.tar.gz", "con-file.tar.gz"),
     ("x" * 300 + ".png", "x" * 80 + ".png"),
 ])
 def test_safe_name(name: str, safe: str) -> None:

@@ -61,6 +61,7 @@ def test_safe_names_never_escape_and_never_collide():
     assert safe_name("a/b\\c:d", taken) == "a-b-c-d"
     assert safe_name("..", taken) == "untitled"
     assert safe_name("CON", taken) == "CON-page"
+    assert safe_name("con.txt", taken) == "con-page.txt"  # Windows reserves "con.txt-page" too
     assert safe_name("Ünïcödé – 日本語", taken) == "Ünïcödé – 日本語"
     assert safe_name("Same", taken) == "Same"
     assert safe_name("same", taken) == "same 2"

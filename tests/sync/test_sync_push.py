@@ -20,10 +20,6 @@ TREE = {
 }
 
 
-def _writes(client) -> int:
-    return client.stats.writes
-
-
 def _endpoints(client, before):
     return {k: v - before.get(k, 0) for k, v in client.stats.by_endpoint.items() if v - before.get(k, 0)}
 
