@@ -22,7 +22,14 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from sync.result import Outcome, SyncResult
 
@@ -74,8 +81,9 @@ class Printer:
         if self.mode == "json" or total < PROGRESS_FROM or not self.err.isatty():
             return
         console = Console(file=self.err)
+        # the remaining time matters on long runs: under the rate limits a large first push takes minutes
         self.progress = Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                                 console=console, transient=True)
+                                 TimeRemainingColumn(), console=console, transient=True)
         self.task = self.progress.add_task(what, total=total)
         self.progress.start()
 
