@@ -283,6 +283,7 @@ def _handler_class(server: LocalServer) -> type[BaseHTTPRequestHandler]:
             started = time.monotonic()
             if server.attachments.serves(self.path):  # S3-like storage and file URLs: outside the API
                 status = server.attachments.answer(self)
+                # file URLs may carry the token as ?token= (spec §4.10): their query is never logged
                 server.log_request(self.command, urlsplit(self.path).path, status, time.monotonic() - started)
                 return
             headers = {key.lower(): value for key, value in self.headers.items()}
