@@ -17,7 +17,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-EMPTY_BODY = json.dumps({"type": "doc", "content": [{"type": "paragraph"}]}, separators=(",", ":"))
+from converter.model import empty_doc, to_json
+
+#: The stored body of a fresh page (spec §2.1), the same document the converter calls empty.
+EMPTY_BODY = json.dumps(to_json(empty_doc()), separators=(",", ":"))
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
