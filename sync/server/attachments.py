@@ -25,7 +25,7 @@ from xml.sax.saxutils import escape
 
 from sync import attachments_inferred as guess
 from sync.server import listing
-from sync.server.jsonapi import Problem, Request, Response
+from sync.server.jsonapi import Problem, Request, Response, envelope_attributes
 from sync.server.store import Store, StoreError
 
 SCHEMA = """
@@ -320,13 +320,14 @@ class Attachments:
         return Response(200, {"data": data, "meta": meta, "links": links})
 
     def create_route(self, request: Request) -> Response:
-        return Response(201, {"data": self.resource(self.create(_attributes(request.body)), _root(request))})
+        row = self.create(envelope_attributes(request.body, required=True))
+        return Response(201, {"data": self.resource(row, _root(request))})
 
     def get_route(self, request: Request, attachment_id: str) -> Response:
         return Response(200, {"data": self.resource(self.get(int(attachment_id)), _root(request))})
 
     def update_route(self, request: Request, attachment_id: str) -> Response:
-        row = self.update(int(attachment_id), _attributes(request.body))
+        row = self.update(int(attachment_id), envelope_attributes(request.body, required=True))
         return Response(200, {"data": self.resource(row, _root(request))})
 
     def delete_route(self, request: Request, attachment_id: str) -> Response:
@@ -373,12 +374,3 @@ class Attachments:
 def _root(request: Request) -> str:
     """``http://host:port`` of the server, from its API base URL."""
     return request.base_url.split("/api/v2/")[0]
-
-
-def _attributes(body: Any) -> dict[str, Any]:
-    """The ``data.attributes`` of a JSON:API envelope; 422 when the envelope is not one."""
-    data = body.get("data") if isinstance(body, dict) else None
-    attributes = data.get("attributes") if isinstance(data, dict) else None
-    if not isinstance(attributes, dict):
-        raise Problem(422, "expected a JSON:API envelope with data.attributes", pointer="data")
-    return attributes

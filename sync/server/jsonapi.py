@@ -85,3 +85,22 @@ class Problem(Exception):
             error["source"] = {"pointer": self.pointer}
         error.update(self.extra)
         return Response(self.status, {"errors": [error]}, dict(self.headers))
+
+
+def envelope_attributes(body: Any, *, required: bool = False) -> dict[str, Any]:
+    """The ``data.attributes`` of a JSON:API envelope; a 422 when the body is not one, or (``required``)
+    when it has no attributes. Actions such as ``move`` may send an envelope without attributes."""
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, dict):
+        raise Problem(
+            422,
+            'the request needs a JSON:API envelope {"data": {...}}',
+            code="invalid_attribute",
+            pointer="data",
+        )
+    attributes = data.get("attributes", None if required else {})
+    if not isinstance(attributes, dict):
+        raise Problem(
+            422, "attributes must be an object", code="invalid_attribute", pointer="data/attributes"
+        )
+    return attributes

@@ -17,7 +17,7 @@ from converter.lowering import lower_for_productive
 from converter.model import Node, from_json, to_json
 from converter.report import Report
 from sync.server import listing
-from sync.server.jsonapi import Problem, Request, Response
+from sync.server.jsonapi import Problem, Request, Response, envelope_attributes
 from sync.server.markdown import markdown_to_doc
 from sync.server.store import EMPTY_BODY, Store, StoreError
 
@@ -134,7 +134,7 @@ class Pages:
     # --- writes ----------------------------------------------------------------------------------
 
     def create_with_markdown(self, request: Request) -> Response:
-        attributes = _envelope(request.body)
+        attributes = envelope_attributes(request.body)
         title = _title(attributes.get("title"))
         pointer = "data/attributes/markdown"
         body = _dumps(_convert(markdown_to_doc, _content(attributes, "markdown", pointer), pointer))
@@ -178,13 +178,13 @@ class Pages:
 
     def rename(self, request: Request, page_id: str) -> Response:
         """``PATCH /pages/{id}``: only ``title`` changes; other attributes are silently ignored (§4.7)."""
-        attributes = _envelope(request.body)
+        attributes = envelope_attributes(request.body)
         if "title" not in attributes:
             return self.single(self.store.get(int(page_id)))
         return self.single(self.store.rename(int(page_id), _title(attributes["title"])))
 
     def move(self, request: Request, page_id: str) -> Response:
-        target = _int(_envelope(request.body).get("target_doc_id"), "target_doc_id")
+        target = _int(envelope_attributes(request.body).get("target_doc_id"), "target_doc_id")
         if target is None:
             raise Problem(
                 422, "can't be blank", code="invalid_attribute", pointer="data/attributes/target_doc_id"
@@ -247,23 +247,6 @@ def _nodes(content: list[dict[str, Any]]) -> list[Node]:
 
 
 # --- payload checks -----------------------------------------------------------------------------
-
-
-def _envelope(body: Any) -> dict[str, Any]:
-    data = body.get("data") if isinstance(body, dict) else None
-    if not isinstance(data, dict):
-        raise Problem(
-            422,
-            'the request needs a JSON:API envelope {"data": {...}}',
-            code="invalid_attribute",
-            pointer="data",
-        )
-    attributes = data.get("attributes", {})
-    if not isinstance(attributes, dict):
-        raise Problem(
-            422, "attributes must be an object", code="invalid_attribute", pointer="data/attributes"
-        )
-    return attributes
 
 
 def _content(payload: dict[str, Any], key: str, pointer: str) -> str:
