@@ -20,8 +20,8 @@ from markdownify import markdownify
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sync.confluence.export import open_export  # noqa: E402
-from sync.confluence.importer import import_export  # noqa: E402
+from productive_docs.sync.confluence.export import open_export  # noqa: E402
+from productive_docs.sync.confluence.importer import import_export  # noqa: E402
 
 CORPUS = ROOT / ".." / "shared" / "corpora" / "confluence-varlab"
 

@@ -36,9 +36,9 @@ from markdown_it import MarkdownIt
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from converter import convert, read, write  # noqa: E402
-from converter.readers.markdown import extensions  # noqa: E402
-from converter.readers.markdown import parser as md_parser  # noqa: E402
+from productive_docs.converter import convert, read, write  # noqa: E402
+from productive_docs.converter.readers.markdown import extensions  # noqa: E402
+from productive_docs.converter.readers.markdown import parser as md_parser  # noqa: E402
 
 CORPORA = ROOT / ".." / "shared" / "corpora"
 

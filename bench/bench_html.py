@@ -23,8 +23,8 @@ import markdownify
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from converter import Report  # noqa: E402
-from converter.readers import html as html_reader  # noqa: E402
+from productive_docs.converter import Report  # noqa: E402
+from productive_docs.converter.readers import html as html_reader  # noqa: E402
 
 CORPUS = ROOT / ".." / "shared" / "corpora" / "confluence-varlab"
 

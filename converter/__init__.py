@@ -15,25 +15,25 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
 
-from converter.errors import InputError, ProductiveDocsError, UsageError
-from converter.model import Mark, Node, doc_hash, normalize
-from converter.report import Entry, Report
+from productive_docs.converter.errors import InputError, ProductiveDocsError, UsageError
+from productive_docs.converter.model import Mark, Node, doc_hash, normalize
+from productive_docs.converter.report import Entry, Report
 
 #: Converter version; part of every sync state hash, so a converter change re-checks documents.
 VERSION = "1"
 
 #: format -> "module:function" of its reader, imported on first use.
 READERS = {
-    "md": "converter.readers.markdown:read",
-    "html": "converter.readers.html:read",
-    "json": "converter.readers.json:read",
+    "md": "productive_docs.converter.readers.markdown:read",
+    "html": "productive_docs.converter.readers.html:read",
+    "json": "productive_docs.converter.readers.json:read",
 }
 #: format -> "module:function" of its writer.
 WRITERS = {
-    "md": "converter.writers.markdown:write_gfm",
-    "productive-md": "converter.writers.markdown:write_productive",
-    "html": "converter.writers.html:write",
-    "json": "converter.writers.json:write",
+    "md": "productive_docs.converter.writers.markdown:write_gfm",
+    "productive-md": "productive_docs.converter.writers.markdown:write_productive",
+    "html": "productive_docs.converter.writers.html:write",
+    "json": "productive_docs.converter.writers.json:write",
 }
 #: file suffix -> format, for guessing.
 SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".json": "json"}

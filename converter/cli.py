@@ -17,10 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-
-from converter import READERS, SUFFIXES, WRITERS, Report, read, write
-from converter.errors import InputError, ProductiveDocsError, UsageError
-from sync.state import write_atomic
+from productive_docs.converter import READERS, SUFFIXES, WRITERS, Report, read, write
+from productive_docs.converter.errors import InputError, ProductiveDocsError, UsageError
+from productive_docs.sync.state import write_atomic
 
 STDIO = "-"
 

@@ -16,9 +16,9 @@ from __future__ import annotations
 from dataclasses import replace
 from operator import is_not
 
-from converter import inferred
-from converter.model import INLINE, SCHEMA, Node
-from converter.report import Report
+from productive_docs.converter import inferred
+from productive_docs.converter.model import INLINE, SCHEMA, Node
+from productive_docs.converter.report import Report
 
 #: Nodes whose content is inline by the schema (paragraph, heading, code block, inline nodes): no rule
 #: applies inside them, so ``lower_for_productive`` does not walk their text (most of a document's nodes).

@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from converter import inferred
+from productive_docs.converter import inferred
 
 
 @dataclass(slots=True)

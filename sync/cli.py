@@ -11,13 +11,13 @@ import sys
 from collections.abc import Sequence
 from importlib import import_module
 
-from converter.errors import ProductiveDocsError
+from productive_docs.converter.errors import ProductiveDocsError
 
 COMMANDS = (
-    "converter.cli",
-    "sync.server.cli",
-    "sync.commands",
-    "sync.confluence.cli",
+    "productive_docs.converter.cli",
+    "productive_docs.sync.server.cli",
+    "productive_docs.sync.commands",
+    "productive_docs.sync.confluence.cli",
 )
 
 

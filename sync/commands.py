@@ -13,15 +13,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from converter.errors import ProductiveDocsError, UsageError
-from sync.client import Client
-from sync.config import resolve_settings
-from sync.documents import VIAS
-from sync.identity import server_identity
-from sync.links import DEFAULT_TEMPLATE
-from sync.output import MODES, Printer
-from sync.result import SyncResult
-from sync.state import STATE_DIR, default_path
+from productive_docs.converter.errors import ProductiveDocsError, UsageError
+from productive_docs.sync.client import Client
+from productive_docs.sync.config import resolve_settings
+from productive_docs.sync.documents import VIAS
+from productive_docs.sync.identity import server_identity
+from productive_docs.sync.links import DEFAULT_TEMPLATE
+from productive_docs.sync.output import MODES, Printer
+from productive_docs.sync.result import SyncResult
+from productive_docs.sync.state import STATE_DIR, default_path
 
 
 @dataclass(slots=True)
@@ -43,7 +43,7 @@ def connect(args: argparse.Namespace, printer: Printer) -> Iterator[Connection]:
         with Client.from_settings(args.token, args.org, args.api_url, args.config) as client:
             yield Connection(client, server_identity(client), False)
         return
-    from sync.server.app import default_db_path, embedded
+    from productive_docs.sync.server.app import default_db_path, embedded
 
     server = embedded()
     printer.note(f"no API token configured: using the embedded local server (data in {default_db_path()}); "
@@ -132,7 +132,7 @@ def push_options(args: argparse.Namespace, connection: Connection, printer: Prin
 
 
 def run_push(args: argparse.Namespace, *, dry_run: bool = False) -> int:
-    from sync.push import push_folder
+    from productive_docs.sync.push import push_folder
 
     printer = _printer(args)
     with reported(printer):
@@ -152,7 +152,7 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def run_pull(args: argparse.Namespace) -> int:
-    from sync.pull import pull_doc, pull_project
+    from productive_docs.sync.pull import pull_doc, pull_project
 
     printer = _printer(args)
     with reported(printer):
@@ -175,7 +175,7 @@ def run_pull(args: argparse.Namespace) -> int:
 
 
 def run_watch(args: argparse.Namespace) -> int:
-    from sync.watch import watch
+    from productive_docs.sync.watch import watch
 
     printer = _printer(args)
     with reported(printer):

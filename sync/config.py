@@ -18,7 +18,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from converter.errors import UsageError
+from productive_docs.converter.errors import UsageError
 
 DEFAULT_API_URL = "https://api.productive.io/api/v2/"
 ENV_TOKEN, ENV_ORG, ENV_URL = "PRODUCTIVE_API_TOKEN", "PRODUCTIVE_ORG_ID", "PRODUCTIVE_API_URL"

@@ -13,14 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import converter
-from converter.model import Node, doc_hash, from_json, normalize
-from converter.report import Report
-from converter.writers.markdown import needs_html
-from sync import links
-from sync.folder import LocalPage, Remembered
-from sync.plan import LocalVersion
-from sync.state import PageState
+from productive_docs.converter.model import Node, doc_hash, from_json, normalize
+from productive_docs.converter.report import Report
+from productive_docs.converter.writers.markdown import needs_html
+from productive_docs.sync import links
+from productive_docs.sync.folder import LocalPage, Remembered
+from productive_docs.sync.plan import LocalVersion
+from productive_docs.sync.state import PageState
+
+from productive_docs import converter
 
 VIAS = ("auto", "markdown", "html")
 

@@ -17,12 +17,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from converter.model import Node
-from sync import attachments_inferred as guess
-from sync.assets import AssetProblem, AssetReport, Records, references, rewrite_refs
-from sync.errors import ApiError
-from sync.filenames import unreserved
-from sync.state import write_atomic
+from productive_docs.converter.model import Node
+from productive_docs.sync import attachments_inferred as guess
+from productive_docs.sync.assets import AssetProblem, AssetReport, Records, references, rewrite_refs
+from productive_docs.sync.errors import ApiError
+from productive_docs.sync.filenames import unreserved
+from productive_docs.sync.state import write_atomic
 
 ASSETS_DIR = "assets"
 MAX_NAME_LENGTH = 120

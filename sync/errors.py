@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from converter.errors import ProductiveDocsError
+from productive_docs.converter.errors import ProductiveDocsError
 
 
 class ApiError(ProductiveDocsError):

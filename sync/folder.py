@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import pathspec
+from productive_docs.converter.errors import InputError, ProductiveDocsError
+from productive_docs.converter.model import Mark, Node, text
+from productive_docs.converter.report import Report
 
-import converter
-from converter.errors import InputError, ProductiveDocsError
-from converter.model import Mark, Node, text
-from converter.report import Report
+from productive_docs import converter
 
 #: File suffix -> converter input format of the files that become pages.
 PAGE_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}

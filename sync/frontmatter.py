@@ -12,11 +12,11 @@ from collections.abc import Mapping
 from typing import Any
 
 import yaml
+from productive_docs.converter.model import Node
+from productive_docs.converter.report import Report
+from productive_docs.sync.folder import PAGE_ID_KEY
 
-import converter
-from converter.model import Node
-from converter.report import Report
-from sync.folder import PAGE_ID_KEY
+from productive_docs import converter
 
 _BLOCK = re.compile(r"\A---[ \t]*\r?\n(?P<body>.*?)(?P<close>^---[ \t]*(?:\r?\n|\Z))", re.S | re.M)
 _ID_LINE = re.compile(rf"^{PAGE_ID_KEY}[ \t]*:.*$", re.M)

@@ -15,9 +15,9 @@ from __future__ import annotations
 from contextlib import suppress
 from pathlib import Path
 
-from sync import errors
-from sync.client import Client
-from sync.state import State, kept_path, load, switch_state
+from productive_docs.sync import errors
+from productive_docs.sync.client import Client
+from productive_docs.sync.state import State, kept_path, load, switch_state
 
 
 def server_identity(client: Client) -> str:

@@ -16,9 +16,9 @@ from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
-from converter.model import Mark, Node
-from sync.assets import is_file_link, map_tree
-from sync.folder import INDEX_NAMES
+from productive_docs.converter.model import Mark, Node
+from productive_docs.sync.assets import is_file_link, map_tree
+from productive_docs.sync.folder import INDEX_NAMES
 
 #: spec §8 [?]: the organisation slug is left out, as it is not known from the API.
 DEFAULT_TEMPLATE = "https://app.productive.io/{org_id}/docs/doc/{root_id}?page={page_id}"

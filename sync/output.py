@@ -21,6 +21,7 @@ import threading
 from pathlib import Path
 from typing import Any, TextIO
 
+from productive_docs.sync.result import Outcome, SyncResult
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -30,8 +31,6 @@ from rich.progress import (
     TimeElapsedColumn,
     TimeRemainingColumn,
 )
-
-from sync.result import Outcome, SyncResult
 
 MODES = ("text", "json", "github")
 #: Runs with at least this many pages get a progress bar (on a terminal).

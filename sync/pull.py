@@ -18,20 +18,20 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from converter.errors import UsageError
-from converter.model import Node, from_json
-from converter.report import Report
-from sync import links
-from sync.client import Client, Page
-from sync.documents import options_key, prepare, remote_hash
-from sync.downloads import fetch_assets
-from sync.filenames import unreserved
-from sync.folder import LocalPage, remote_copy_name, scan
-from sync.frontmatter import markdown_file
-from sync.identity import open_state, server_identity
-from sync.result import Outcome, SyncResult
-from sync.state import PageState, default_path, write_atomic
-from sync.uploads import with_assets
+from productive_docs.converter.errors import UsageError
+from productive_docs.converter.model import Node, from_json
+from productive_docs.converter.report import Report
+from productive_docs.sync import links
+from productive_docs.sync.client import Client, Page
+from productive_docs.sync.documents import options_key, prepare, remote_hash
+from productive_docs.sync.downloads import fetch_assets
+from productive_docs.sync.filenames import unreserved
+from productive_docs.sync.folder import LocalPage, remote_copy_name, scan
+from productive_docs.sync.frontmatter import markdown_file
+from productive_docs.sync.identity import open_state, server_identity
+from productive_docs.sync.result import Outcome, SyncResult
+from productive_docs.sync.state import PageState, default_path, write_atomic
+from productive_docs.sync.uploads import with_assets
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 MAX_NAME = 100

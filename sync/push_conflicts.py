@@ -13,15 +13,16 @@ import json
 import time
 from pathlib import Path
 
-import converter
-from converter.model import Node, from_json
-from converter.report import Report
-from sync import links
-from sync.documents import remote_hash
-from sync.folder import remote_copy_name
-from sync.frontmatter import markdown_file
-from sync.push_planning import Work
-from sync.state import STATE_DIR, write_atomic
+from productive_docs.converter.model import Node, from_json
+from productive_docs.converter.report import Report
+from productive_docs.sync import links
+from productive_docs.sync.documents import remote_hash
+from productive_docs.sync.folder import remote_copy_name
+from productive_docs.sync.frontmatter import markdown_file
+from productive_docs.sync.push_planning import Work
+from productive_docs.sync.state import STATE_DIR, write_atomic
+
+from productive_docs import converter
 
 DIFF_LINES = 40
 

@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from converter.model import Node
-from sync.client import Page
-from sync.documents import prepare, remember
-from sync.folder import PAGE_ID_KEY, LocalPage
-from sync.frontmatter import set_page_id
-from sync.plan import Action, LocalVersion, RemotePage, Step, decide
-from sync.recovery import created_since
-from sync.result import Outcome
-from sync.state import PageState, write_atomic
-from sync.uploads import with_assets
+from productive_docs.converter.model import Node
+from productive_docs.sync.client import Page
+from productive_docs.sync.documents import prepare, remember
+from productive_docs.sync.folder import PAGE_ID_KEY, LocalPage
+from productive_docs.sync.frontmatter import set_page_id
+from productive_docs.sync.plan import Action, LocalVersion, RemotePage, Step, decide
+from productive_docs.sync.recovery import created_since
+from productive_docs.sync.result import Outcome
+from productive_docs.sync.state import PageState, write_atomic
+from productive_docs.sync.uploads import with_assets
 
 
 @dataclass(slots=True)

@@ -10,14 +10,14 @@ import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any
 
-from sync import errors
-from sync.client import Page
-from sync.documents import appended_part, payload, remote_hash
-from sync.folder import LocalPage
-from sync.plan import DONE, Action, RemotePage, Step, decide
-from sync.push_planning import Work
-from sync.recovery import titled
-from sync.state import PageState, PendingCreate
+from productive_docs.sync import errors
+from productive_docs.sync.client import Page
+from productive_docs.sync.documents import appended_part, payload, remote_hash
+from productive_docs.sync.folder import LocalPage
+from productive_docs.sync.plan import DONE, Action, RemotePage, Step, decide
+from productive_docs.sync.push_planning import Work
+from productive_docs.sync.recovery import titled
+from productive_docs.sync.state import PageState, PendingCreate
 
 #: Errors after which no other request can succeed either: stop the run (the state is saved).
 FATAL = (errors.AuthenticationError, errors.PermissionDenied, errors.NetworkError, errors.RateLimited)

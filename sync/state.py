@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from converter.errors import ProductiveDocsError
+from productive_docs.converter.errors import ProductiveDocsError
 
 STATE_DIR = ".productive-docs"
 STATE_FILE = "state.json"

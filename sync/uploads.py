@@ -18,11 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import requests
-
-from converter import inferred
-from converter.model import Node
-from sync import attachments_inferred as guess
-from sync.assets import (
+from productive_docs.converter import inferred
+from productive_docs.converter.model import Node
+from productive_docs.sync import attachments_inferred as guess
+from productive_docs.sync.assets import (
     DEFAULT_MAX_SIZE,
     FILE,
     Asset,
@@ -32,10 +31,10 @@ from sync.assets import (
     find_assets,
     rewrite_refs,
 )
-from sync.documents import Prepared, local_version
-from sync.errors import ApiError, NetworkError, ServerError
-from sync.folder import LocalPage
-from sync.state import PageState
+from productive_docs.sync.documents import Prepared, local_version
+from productive_docs.sync.errors import ApiError, NetworkError, ServerError
+from productive_docs.sync.folder import LocalPage
+from productive_docs.sync.state import PageState
 
 
 def _attributes(answer: dict[str, Any] | None) -> tuple[str, dict[str, Any]]:

@@ -13,15 +13,14 @@ import time
 from pathlib import Path
 from typing import Any
 
+from productive_docs.converter.errors import ProductiveDocsError
+from productive_docs.sync.client import Client
+from productive_docs.sync.folder import REMOTE_SUFFIX
+from productive_docs.sync.output import Printer
+from productive_docs.sync.push import push_folder
+from productive_docs.sync.state import STATE_DIR
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
-
-from converter.errors import ProductiveDocsError
-from sync.client import Client
-from sync.folder import REMOTE_SUFFIX
-from sync.output import Printer
-from sync.push import push_folder
-from sync.state import STATE_DIR
 
 RETRY_AFTER = 30.0
 

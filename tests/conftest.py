@@ -7,9 +7,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-
-from sync.client import Client
-from sync.server.app import LocalServer
+from productive_docs.sync.client import Client
+from productive_docs.sync.server.app import LocalServer
 
 #: A rate limit no test reaches: big trees stay fast.
 UNLIMITED = (1_000_000, 1.0)

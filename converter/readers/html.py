@@ -20,16 +20,15 @@ from contextlib import contextmanager
 from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString, Tag
-
-from converter import Document, inferred
-from converter.errors import InputError
-from converter.model import Mark, Node
-from converter.readers import html_confluence, html_office
-from converter.readers.html_builder import TEXTBLOCKS, Builder, Frame
-from converter.readers.html_forms import MENTION_SHORTHAND, css_declarations
-from converter.readers.html_rules import TAG_RULES, unknown_element
-from converter.readers.html_sanitize import event_handlers, unsafe_css, unsafe_url
-from converter.report import Report
+from productive_docs.converter import Document, inferred
+from productive_docs.converter.errors import InputError
+from productive_docs.converter.model import Mark, Node
+from productive_docs.converter.readers import html_confluence, html_office
+from productive_docs.converter.readers.html_builder import TEXTBLOCKS, Builder, Frame
+from productive_docs.converter.readers.html_forms import MENTION_SHORTHAND, css_declarations
+from productive_docs.converter.readers.html_rules import TAG_RULES, unknown_element
+from productive_docs.converter.readers.html_sanitize import event_handlers, unsafe_css, unsafe_url
+from productive_docs.converter.report import Report
 
 #: The bs4 tree builder (see the module docstring for why).
 PARSER = "html.parser"

@@ -16,15 +16,20 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from bs4 import NavigableString, Tag
-
-from converter import inferred
-from converter.model import LIST_BLOCKS, Mark, Node
-from converter.readers.html_builder import TEXTBLOCKS
-from converter.readers.html_forms import CELL_CSS, COLUMNS_CSS, PRESERVING, css_declarations, mapped_attrs
+from productive_docs.converter import inferred
+from productive_docs.converter.model import LIST_BLOCKS, Mark, Node
+from productive_docs.converter.readers.html_builder import TEXTBLOCKS
+from productive_docs.converter.readers.html_forms import (
+    CELL_CSS,
+    COLUMNS_CSS,
+    PRESERVING,
+    css_declarations,
+    mapped_attrs,
+)
 
 if TYPE_CHECKING:
-    from converter.readers.html import Reader
-    from converter.readers.html_rules import Handler
+    from productive_docs.converter.readers.html import Reader
+    from productive_docs.converter.readers.html_rules import Handler
 
 _PIXELS = re.compile(r"width:\s*([0-9.]+)px")
 

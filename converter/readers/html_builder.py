@@ -24,9 +24,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from converter import inferred
-from converter.model import LIST_BLOCKS, SCHEMA, Mark, Node
-from converter.report import Report
+from productive_docs.converter import inferred
+from productive_docs.converter.model import LIST_BLOCKS, SCHEMA, Mark, Node
+from productive_docs.converter.report import Report
 
 TEXTBLOCKS = frozenset({"paragraph", "heading"})
 CELLS = frozenset({"table_header", "table_cell"})

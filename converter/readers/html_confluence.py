@@ -29,14 +29,13 @@ import re
 from typing import TYPE_CHECKING
 
 from bs4 import Tag
-
-from converter import inferred
-from converter.model import Mark, Node
-from converter.readers.html_blocks import bold_paragraph, skip, transparent
+from productive_docs.converter import inferred
+from productive_docs.converter.model import Mark, Node
+from productive_docs.converter.readers.html_blocks import bold_paragraph, skip, transparent
 
 if TYPE_CHECKING:
-    from converter.readers.html import Reader
-    from converter.readers.html_rules import Handler
+    from productive_docs.converter.readers.html import Reader
+    from productive_docs.converter.readers.html_rules import Handler
 
 #: Confluence information macro class -> banner type.
 MACRO_BANNERS = {

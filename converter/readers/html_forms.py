@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from converter import inferred
+from productive_docs.converter import inferred
 
 if TYPE_CHECKING:
     from bs4 import Tag

@@ -11,14 +11,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bs4 import Tag
-
-from converter import inferred
-from converter.model import Mark, Node
-from converter.readers.html_forms import PRESERVING, SPAN_KINDS, mapped_attrs
+from productive_docs.converter import inferred
+from productive_docs.converter.model import Mark, Node
+from productive_docs.converter.readers.html_forms import PRESERVING, SPAN_KINDS, mapped_attrs
 
 if TYPE_CHECKING:
-    from converter.readers.html import Reader
-    from converter.readers.html_rules import Handler
+    from productive_docs.converter.readers.html import Reader
+    from productive_docs.converter.readers.html_rules import Handler
 
 
 def _simple_mark(name: str) -> Handler:

@@ -20,8 +20,7 @@ from __future__ import annotations
 import re
 
 from bs4 import BeautifulSoup, NavigableString, Tag
-
-from converter.readers.html_forms import css_declarations, css_text
+from productive_docs.converter.readers.html_forms import css_declarations, css_text
 
 _WORD_MARKERS = ("urn:schemas-microsoft-com:office", "class=Mso", 'class="Mso', "mso-list")
 _LEVEL = re.compile(r"level(\d+)")

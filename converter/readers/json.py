@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from converter import Document
-from converter.errors import InputError
-from converter.model import check, from_json
-from converter.report import Report
+from productive_docs.converter import Document
+from productive_docs.converter.errors import InputError
+from productive_docs.converter.model import check, from_json
+from productive_docs.converter.report import Report
 
 
 def read(source: str | dict[str, Any], report: Report) -> Document:

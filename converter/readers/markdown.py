@@ -23,13 +23,12 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
-
-from converter import Document
-from converter.errors import InputError
-from converter.readers.html import gc_paused
-from converter.readers.markdown_plugins import is_banner_container, mention_plugin
-from converter.readers.markdown_rules import build
-from converter.report import Report
+from productive_docs.converter import Document
+from productive_docs.converter.errors import InputError
+from productive_docs.converter.readers.html import gc_paused
+from productive_docs.converter.readers.markdown_plugins import is_banner_container, mention_plugin
+from productive_docs.converter.readers.markdown_rules import build
+from productive_docs.converter.report import Report
 
 
 def _render_mention(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:

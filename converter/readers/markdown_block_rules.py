@@ -11,15 +11,14 @@ from typing import TYPE_CHECKING
 
 from markdown_it.common.utils import unescapeAll
 from markdown_it.token import Token
-
-from converter import inferred
-from converter.model import Mark, Node
-from converter.readers import html as html_reader
-from converter.readers.markdown_inline_rules import add_inline
-from converter.readers.markdown_plugins import banner_type
+from productive_docs.converter import inferred
+from productive_docs.converter.model import Mark, Node
+from productive_docs.converter.readers import html as html_reader
+from productive_docs.converter.readers.markdown_inline_rules import add_inline
+from productive_docs.converter.readers.markdown_plugins import banner_type
 
 if TYPE_CHECKING:
-    from converter.readers.markdown_rules import BlockRule, Builder
+    from productive_docs.converter.readers.markdown_rules import BlockRule, Builder
 
 
 def _opener(node_type: str) -> BlockRule:

@@ -11,12 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from markdown_it.token import Token
-
-from converter import inferred
-from converter.model import Mark, Node
+from productive_docs.converter import inferred
+from productive_docs.converter.model import Mark, Node
 
 if TYPE_CHECKING:
-    from converter.readers.markdown_rules import Builder, InlineRule
+    from productive_docs.converter.readers.markdown_rules import Builder, InlineRule
 
 
 def _text(b: Builder, token: Token) -> None:

@@ -36,10 +36,9 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-
-from converter.model import Mark, Node
-from converter.readers.markdown_block_rules import BLOCK_RULES
-from converter.report import Report
+from productive_docs.converter.model import Mark, Node
+from productive_docs.converter.readers.markdown_block_rules import BLOCK_RULES
+from productive_docs.converter.report import Report
 
 
 @dataclass(slots=True)

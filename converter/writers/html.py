@@ -21,10 +21,10 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from converter import inferred
-from converter.lowering import lower_for_productive
-from converter.model import Mark, Node
-from converter.readers.html_forms import (
+from productive_docs.converter import inferred
+from productive_docs.converter.lowering import lower_for_productive
+from productive_docs.converter.model import Mark, Node
+from productive_docs.converter.readers.html_forms import (
     CELL_CSS,
     COLUMNS_CSS,
     HTML_ATTRS,
@@ -32,8 +32,8 @@ from converter.readers.html_forms import (
     colwidth_text,
     css_text,
 )
-from converter.readers.html_sanitize import unsafe_css, unsafe_url
-from converter.report import Report
+from productive_docs.converter.readers.html_sanitize import unsafe_css, unsafe_url
+from productive_docs.converter.report import Report
 
 #: Marks from the outermost to the innermost wrapper; the order is fixed so output is stable.
 MARK_ORDER = ("link", "discussion", "styles", "strong", "em", inferred.UNDERLINE, "strike", "code")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 
-from converter.lowering import lower_for_productive
-from converter.model import Node, to_json
-from converter.report import Report
+from productive_docs.converter.lowering import lower_for_productive
+from productive_docs.converter.model import Node, to_json
+from productive_docs.converter.report import Report
 
 
 def write(doc: Node, report: Report) -> str:

@@ -26,14 +26,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from converter import inferred
-from converter.lowering import lower_for_productive
-from converter.model import SCHEMA, Node
-from converter.readers.markdown_plugins import ALERT_FOR_BANNER
-from converter.report import Report
-from converter.writers import html as html_writer
-from converter.writers.markdown_inline import InlineContext, write_inline
-from converter.writers.markdown_lowering import lower_for_markdown
+from productive_docs.converter import inferred
+from productive_docs.converter.lowering import lower_for_productive
+from productive_docs.converter.model import SCHEMA, Node
+from productive_docs.converter.readers.markdown_plugins import ALERT_FOR_BANNER
+from productive_docs.converter.report import Report
+from productive_docs.converter.writers import html as html_writer
+from productive_docs.converter.writers.markdown_inline import InlineContext, write_inline
+from productive_docs.converter.writers.markdown_lowering import lower_for_markdown
 
 BULLET_LISTS = frozenset({"ul", inferred.CHECKLIST})
 _GFM_ALIGN = {None: "---", "left": ":--", "center": ":-:", "right": "--:"}

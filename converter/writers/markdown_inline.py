@@ -21,12 +21,11 @@ from dataclasses import dataclass
 
 from markdown_it.common.normalize_url import normalizeLink, validateLink
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
-
-from converter import inferred
-from converter.model import Mark, Node
-from converter.readers.markdown_plugins import MENTION_RE
-from converter.report import Report
-from converter.writers import html as html_writer
+from productive_docs.converter import inferred
+from productive_docs.converter.model import Mark, Node
+from productive_docs.converter.readers.markdown_plugins import MENTION_RE
+from productive_docs.converter.report import Report
+from productive_docs.converter.writers import html as html_writer
 
 #: Delimiters to try per mark, in order of preference.
 DELIMITERS = {"em": ("*", "_"), "strong": ("**", "__"), "strike": ("~~",)}

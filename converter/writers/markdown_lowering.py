@@ -26,9 +26,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from converter import inferred
-from converter.model import Mark, Node
-from converter.report import Report
+from productive_docs.converter import inferred
+from productive_docs.converter.model import Mark, Node
+from productive_docs.converter.report import Report
 
 HTML_ONLY_MARKS = frozenset({inferred.UNDERLINE, "discussion", "styles"})
 CELL_TYPES = ("table_header", "table_cell")

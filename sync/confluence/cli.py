@@ -6,10 +6,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from converter.errors import ProductiveDocsError, UsageError
-from sync.confluence.importer import MANIFEST, ImportResult, import_and_push, import_export, push_state_path
-from sync.confluence.report import REPORT_NAME
-from sync.state import STATE_DIR, default_path
+from productive_docs.converter.errors import ProductiveDocsError, UsageError
+from productive_docs.sync.confluence.importer import (
+    MANIFEST,
+    ImportResult,
+    import_and_push,
+    import_export,
+    push_state_path,
+)
+from productive_docs.sync.confluence.report import REPORT_NAME
+from productive_docs.sync.state import STATE_DIR, default_path
 
 #: What ``push`` options the import does not offer default to (see ``sync.commands.push_options``).
 PUSH_DEFAULTS = {"force": False, "prune": "report", "via": "auto", "state": None, "link_template": None,
@@ -76,8 +82,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _run_push(args: argparse.Namespace, export: Path, progress: bool | None) -> int:
-    from sync.commands import connect, push_options
-    from sync.output import Printer
+    from productive_docs.sync.commands import connect, push_options
+    from productive_docs.sync.output import Printer
 
     out_dir = Path(args.out_dir) if args.out_dir else None
     if out_dir is not None:

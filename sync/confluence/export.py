@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from converter.errors import InputError
+from productive_docs.converter.errors import InputError
 
 #: Bounds for zip input; far above any real space export, far below what would exhaust a machine.
 MAX_ENTRIES = 200_000

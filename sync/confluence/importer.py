@@ -21,24 +21,24 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from productive_docs.converter.model import Mark, Node, empty_doc, text
+from productive_docs.converter.report import Report
+from productive_docs.sync.assets import IMAGE, is_local, references, rewrite_refs
+from productive_docs.sync.client import Client
+from productive_docs.sync.confluence.assets import AssetStore
+from productive_docs.sync.confluence.export import Export, Limits, open_export
+from productive_docs.sync.confluence.links import PageLinks
+from productive_docs.sync.confluence.pages import PageMeta, read_page
+from productive_docs.sync.confluence.report import REPORT_NAME, ImportStats, Problem, render
+from productive_docs.sync.confluence.tree import TreeNode, assign_paths, build_tree, read_index, slug
+from productive_docs.sync.frontmatter import front_matter_block
+from productive_docs.sync.push import push_folder
+from productive_docs.sync.result import SyncResult
+from productive_docs.sync.state import STATE_DIR, write_atomic
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-import converter
-from converter.model import Mark, Node, empty_doc, text
-from converter.report import Report
-from sync.assets import IMAGE, is_local, references, rewrite_refs
-from sync.client import Client
-from sync.confluence.assets import AssetStore
-from sync.confluence.export import Export, Limits, open_export
-from sync.confluence.links import PageLinks
-from sync.confluence.pages import PageMeta, read_page
-from sync.confluence.report import REPORT_NAME, ImportStats, Problem, render
-from sync.confluence.tree import TreeNode, assign_paths, build_tree, read_index, slug
-from sync.frontmatter import front_matter_block
-from sync.push import push_folder
-from sync.result import SyncResult
-from sync.state import STATE_DIR, write_atomic
+from productive_docs import converter
 
 #: Heading of the list of attachments a page's body does not show.
 FILES_HEADING = "Files"

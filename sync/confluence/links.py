@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit, urlunsplit
 
-from sync.confluence.pages import page_id_of
+from productive_docs.sync.confluence.pages import page_id_of
 
 _SPACE_PAGE = re.compile(r"/spaces/[^/]+/pages/(\d+)(?:/|$)")
 _TINY = re.compile(r"/x/([A-Za-z0-9_-]+)/?$")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sync.confluence.assets import AssetCounts
+from productive_docs.sync.confluence.assets import AssetCounts
 
 REPORT_NAME = "IMPORT-REPORT.md"
 #: Problems listed one by one up to this many per section; the count always covers all.

@@ -27,12 +27,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from sync.config import default_data_dir
-from sync.ratelimit import ORG_LIMIT, TOKEN_LIMIT, RateLimiter
-from sync.server.attachments import Attachments
-from sync.server.jsonapi import Problem, Request, Response
-from sync.server.pages import Pages, store_problem
-from sync.server.store import Store, StoreError
+from productive_docs.sync.config import default_data_dir
+from productive_docs.sync.ratelimit import ORG_LIMIT, TOKEN_LIMIT, RateLimiter
+from productive_docs.sync.server.attachments import Attachments
+from productive_docs.sync.server.jsonapi import Problem, Request, Response
+from productive_docs.sync.server.pages import Pages, store_problem
+from productive_docs.sync.server.store import Store, StoreError
 
 log = logging.getLogger(__name__)
 

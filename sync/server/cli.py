@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from converter.errors import UsageError
-from sync.ratelimit import ORG_LIMIT, TOKEN_LIMIT, parse_limit
-from sync.server.app import DEFAULT_ORG, DEFAULT_TOKEN, LocalServer, default_db_path
+from productive_docs.converter.errors import UsageError
+from productive_docs.sync.ratelimit import ORG_LIMIT, TOKEN_LIMIT, parse_limit
+from productive_docs.sync.server.app import DEFAULT_ORG, DEFAULT_TOKEN, LocalServer, default_db_path
 
 
 def _limit(text: str) -> tuple[int, float]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from sync.server.jsonapi import Problem
+from productive_docs.sync.server.jsonapi import Problem
 
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 30, 200
 

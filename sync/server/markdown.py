@@ -16,11 +16,10 @@ from collections.abc import Callable
 from typing import Any
 
 import mistune
-
-from converter import inferred
-from converter.lowering import lower_for_productive
-from converter.model import Mark, Node, text
-from converter.report import Report
+from productive_docs.converter import inferred
+from productive_docs.converter.lowering import lower_for_productive
+from productive_docs.converter.model import Mark, Node, text
+from productive_docs.converter.report import Report
 
 Token = dict[str, Any]
 

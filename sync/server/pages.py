@@ -13,13 +13,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from converter.lowering import lower_for_productive
-from converter.model import Node, from_json, to_json
-from converter.report import Report
-from sync.server import listing
-from sync.server.jsonapi import Problem, Request, Response, envelope_attributes
-from sync.server.markdown import markdown_to_doc
-from sync.server.store import EMPTY_BODY, Store, StoreError
+from productive_docs.converter.lowering import lower_for_productive
+from productive_docs.converter.model import Node, from_json, to_json
+from productive_docs.converter.report import Report
+from productive_docs.sync.server import listing
+from productive_docs.sync.server.jsonapi import Problem, Request, Response, envelope_attributes
+from productive_docs.sync.server.markdown import markdown_to_doc
+from productive_docs.sync.server.store import EMPTY_BODY, Store, StoreError
 
 #: The 18 attributes of a page resource, in the live API's order (spec §4.2).
 ATTRIBUTES = (
@@ -221,7 +221,7 @@ def store_problem(error: StoreError) -> Problem:
 
 def _html_to_doc(source: str) -> Node:
     """HTML through the converter's reader, lowered like every Productive target."""
-    from converter.readers.html import parse_blocks
+    from productive_docs.converter.readers.html import parse_blocks
 
     report = Report()
     return lower_for_productive(Node("doc", content=parse_blocks(source, report)), report)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from converter.model import empty_doc, to_json
+from productive_docs.converter.model import empty_doc, to_json
 
 #: The stored body of a fresh page (spec §2.1), the same document the converter calls empty.
 EMPTY_BODY = json.dumps(to_json(empty_doc()), separators=(",", ":"))

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from sync import errors
-from sync.client import Client, Page
-from sync.server.app import LocalServer
+from productive_docs.sync import errors
+from productive_docs.sync.client import Client, Page
+from productive_docs.sync.server.app import LocalServer
 
 EMPTY = {"type": "doc", "content": [{"type": "paragraph"}]}
 
@@ -188,7 +187,7 @@ def test_append_and_replace_markdown_and_html(client: Client) -> None:
     assert [block["content"][0]["text"] for block in appended.body["content"]] == ["first", "second"]
     replaced = client.replace_body_with_markdown(page.id, "- a\n- b")
     assert [block["type"] for block in replaced.body["content"]] == ["ul"]
-    pytest.importorskip("converter.readers.html", reason="the converter's HTML reader is not written yet")
+    pytest.importorskip("productive_docs.converter.readers.html", reason="no HTML reader yet")
     html = client.replace_body_with_html(page.id, "<h2>Title</h2><p>text</p>")
     assert [block["type"] for block in html.body["content"]] == ["heading", "paragraph"]
     more = client.append_html(page.id, "<p>tail</p>")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from sync.server.app import embedded, embedded_port
+from productive_docs.sync.server.app import embedded, embedded_port
 
 
 def test_the_embedded_server_comes_back_on_the_same_port(tmp_path):

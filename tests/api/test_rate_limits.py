@@ -8,11 +8,10 @@ import time
 
 import pytest
 import requests
-
-from sync import ratelimit
-from sync.client import Client
-from sync.ratelimit import RateLimiter, SlidingWindow, Slot, parse_limit, shared_limiter
-from sync.server.app import LocalServer
+from productive_docs.sync import ratelimit
+from productive_docs.sync.client import Client
+from productive_docs.sync.ratelimit import RateLimiter, SlidingWindow, Slot, parse_limit, shared_limiter
+from productive_docs.sync.server.app import LocalServer
 
 
 def _get(server: LocalServer) -> requests.Response:

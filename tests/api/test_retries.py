@@ -8,11 +8,10 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-
-from sync import errors
-from sync.client import Client
-from sync.config import resolve_settings
-from sync.server.app import LocalServer
+from productive_docs.sync import errors
+from productive_docs.sync.client import Client
+from productive_docs.sync.config import resolve_settings
+from productive_docs.sync.server.app import LocalServer
 
 SECRET = "s3cr3t-token-value"
 

@@ -9,11 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
-
-from converter.errors import UsageError
-from sync.client import Client
-from sync.config import DEFAULT_API_URL, resolve_settings
-from sync.server.app import LocalServer, default_db_path, embedded
+from productive_docs.converter.errors import UsageError
+from productive_docs.sync.client import Client
+from productive_docs.sync.config import DEFAULT_API_URL, resolve_settings
+from productive_docs.sync.server.app import LocalServer, default_db_path, embedded
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,8 +103,8 @@ def test_serve_command_prints_url_token_and_org(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("flag", [["--rate-limit", "ten"], ["--fail-rate", "2"]])
 def test_serve_rejects_bad_flags(flag: list[str]) -> None:
-    from sync.cli import _Parser
-    from sync.server import cli
+    from productive_docs.sync.cli import _Parser
+    from productive_docs.sync.server import cli
 
     parser = _Parser(prog="productive-docs")
     cli.register(parser.add_subparsers(dest="command"))

@@ -8,10 +8,9 @@ from typing import Any
 
 import pytest
 import requests
-
-from sync import errors
-from sync.client import Client
-from sync.server.app import LocalServer
+from productive_docs.sync import errors
+from productive_docs.sync.client import Client
+from productive_docs.sync.server.app import LocalServer
 
 JSONAPI = "application/vnd.api+json"
 

@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from converter.model import normalize, to_json
-from sync.server.markdown import markdown_to_doc
+from productive_docs.converter.model import normalize, to_json
+from productive_docs.sync.server.markdown import markdown_to_doc
 
 
 def _stored(source: str) -> list[dict[str, Any]]:
@@ -167,8 +166,8 @@ def test_productive_md_reads_the_same_on_both_sides(source: str) -> None:
     except (ImportError, AttributeError) as exc:
         pytest.skip(f"the converter's Markdown reader/writer is not available yet: {exc}")
     ours = converter.read(written, "md").doc
-    from converter.lowering import lower_for_productive
-    from converter.report import Report
+    from productive_docs.converter.lowering import lower_for_productive
+    from productive_docs.converter.report import Report
 
     assert normalize(markdown_to_doc(written)) == normalize(lower_for_productive(ours, Report()))
 
@@ -185,7 +184,7 @@ def test_entities_are_decoded_in_text_but_not_in_code() -> None:
 )
 def test_literal_text_survives_the_productive_md_writer(literal: str) -> None:
     converter = pytest.importorskip("converter")
-    from converter.model import Node, text
+    from productive_docs.converter.model import Node, text
 
     doc = Node("doc", content=[Node("paragraph", content=[text(literal)])])
     try:
@@ -198,7 +197,7 @@ def test_literal_text_survives_the_productive_md_writer(literal: str) -> None:
 @settings(max_examples=150, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab #>-*_`[]()!|:~\\&;<>1.\n x")), max_size=120))
 def test_any_markdown_gives_a_valid_tree(source: str) -> None:
-    from converter.model import check
+    from productive_docs.converter.model import check
 
     doc = markdown_to_doc(source)
     assert check(doc) == []

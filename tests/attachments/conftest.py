@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from sync.client import Client
+from productive_docs.sync.client import Client
 
 
 @pytest.fixture

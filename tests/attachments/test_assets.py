@@ -6,8 +6,8 @@ import base64
 import hashlib
 from pathlib import Path
 
-from converter.model import Mark, Node, text
-from sync.assets import FILE, IMAGE, find_assets, is_local, references, rewrite_refs
+from productive_docs.converter.model import Mark, Node, text
+from productive_docs.sync.assets import FILE, IMAGE, find_assets, is_local, references, rewrite_refs
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="

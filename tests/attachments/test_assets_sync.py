@@ -6,12 +6,12 @@ import time
 from pathlib import Path
 from urllib.parse import quote
 
-from converter import inferred
-from converter.model import Node, from_json
-from sync.client import Client
-from sync.pull import pull_doc
-from sync.push import push_folder
-from sync.server.app import LocalServer
+from productive_docs.converter import inferred
+from productive_docs.converter.model import Node, from_json
+from productive_docs.sync.client import Client
+from productive_docs.sync.pull import pull_doc
+from productive_docs.sync.push import push_folder
+from productive_docs.sync.server.app import LocalServer
 
 SHARED = "img/shared.png"
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 import requests
-
-from sync import attachments_inferred as guess
-from sync.assets import Asset
-from sync.client import Client
-from sync.errors import NotFound, PermissionDenied, ValidationError
-from sync.server.app import LocalServer
-from sync.uploads import upload
+from productive_docs.sync import attachments_inferred as guess
+from productive_docs.sync.assets import Asset
+from productive_docs.sync.client import Client
+from productive_docs.sync.errors import NotFound, PermissionDenied, ValidationError
+from productive_docs.sync.server.app import LocalServer
+from productive_docs.sync.uploads import upload
 
 
 def envelope(**attributes: object) -> dict:

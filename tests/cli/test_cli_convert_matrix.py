@@ -8,9 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-
-from converter import READERS, WRITERS
-from sync.cli import main
+from productive_docs.converter import READERS, WRITERS
+from productive_docs.sync.cli import main
 
 INPUTS = {
     "md": "---\ntitle: T\n---\n# Title\n\n> [!NOTE]\n> Careful\n\n#### Deep\n\n- [x] done\n",

@@ -10,7 +10,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from sync.cli import main
+from productive_docs.sync.cli import main
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 FILES = 16
@@ -21,7 +21,7 @@ def test_ctrl_c_mid_push_then_push_again(fast_server, fast_client, make_tree, mo
     root = make_tree({f"p{i:02}.md": f"# Page {i}\n\nText {i}.\n" for i in range(FILES)})
     settings = {"PRODUCTIVE_API_TOKEN": fast_server.token, "PRODUCTIVE_ORG_ID": str(fast_server.org_id),
                 "PRODUCTIVE_API_URL": fast_server.url}
-    command = [sys.executable, "-m", "sync", "push", str(root), "--project", "1", "--jobs", "2"]
+    command = [sys.executable, "-m", "productive_docs", "push", str(root), "--project", "1", "--jobs", "2"]
     run = subprocess.Popen(command, cwd=PROJECT_ROOT, env={**os.environ, **settings}, text=True,
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     created = 0

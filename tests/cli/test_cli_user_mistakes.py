@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from sync.cli import main
+from productive_docs.sync.cli import main
 
 TREE = {"index.md": "# Home\n\nHello.\n", "a.md": "# A\n\nText.\n"}
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "confluence" / "tiny-export"
@@ -134,7 +133,7 @@ def test_a_missing_or_file_dir_is_a_usage_error(env, make_tree, tmp_path, capsys
 
 
 def test_an_interrupted_import_can_be_run_again(tmp_path: Path, monkeypatch, capsys) -> None:
-    from sync.confluence import importer
+    from productive_docs.sync.confluence import importer
 
     out = tmp_path / "docs"
     real = importer.Importer._import_page

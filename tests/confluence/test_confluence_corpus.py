@@ -16,16 +16,16 @@ from pathlib import Path
 import lxml.html
 import pytest
 import yaml
+from productive_docs.converter.model import INLINE, Node
+from productive_docs.sync.assets import IMAGE, LINK, is_local, references
+from productive_docs.sync.confluence.export import open_export
+from productive_docs.sync.confluence.importer import ImportResult, import_export
+from productive_docs.sync.confluence.links import page_ref
+from productive_docs.sync.confluence.pages import page_id_of
+from productive_docs.sync.confluence.report import REPORT_NAME
+from productive_docs.sync.confluence.tree import read_index
 
-import converter
-from converter.model import INLINE, Node
-from sync.assets import IMAGE, LINK, is_local, references
-from sync.confluence.export import open_export
-from sync.confluence.importer import ImportResult, import_export
-from sync.confluence.links import page_ref
-from sync.confluence.pages import page_id_of
-from sync.confluence.report import REPORT_NAME
-from sync.confluence.tree import read_index
+from productive_docs import converter
 
 CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora" / "confluence-varlab"
 pytestmark = pytest.mark.skipif(not (CORPUS / "index.html").is_file(), reason="corpus not beside the project")

@@ -7,12 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from productive_docs.sync.assets import IMAGE, LINK, references
+from productive_docs.sync.cli import main
+from productive_docs.sync.confluence.importer import MANIFEST, import_export
+from productive_docs.sync.confluence.report import REPORT_NAME
 
-import converter
-from sync.assets import IMAGE, LINK, references
-from sync.cli import main
-from sync.confluence.importer import MANIFEST, import_export
-from sync.confluence.report import REPORT_NAME
+from productive_docs import converter
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "confluence" / "tiny-export"
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from sync.confluence.assets import AssetStore, safe_name
-from sync.confluence.export import open_export
-from sync.confluence.links import PageLinks, page_ref, tiny_link_id
-from sync.confluence.pages import page_id_of, read_page
-from sync.confluence.tree import TreeNode, assign_paths, build_tree, read_index, slug
+from productive_docs.sync.confluence.assets import AssetStore, safe_name
+from productive_docs.sync.confluence.export import open_export
+from productive_docs.sync.confluence.links import PageLinks, page_ref, tiny_link_id
+from productive_docs.sync.confluence.pages import page_id_of, read_page
+from productive_docs.sync.confluence.tree import TreeNode, assign_paths, build_tree, read_index, slug
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "confluence" / "tiny-export"
 

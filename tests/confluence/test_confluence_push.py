@@ -6,11 +6,10 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
-from sync.cli import main
-from sync.client import Client
-from sync.confluence.importer import import_and_push, push_state_path
-from sync.confluence.report import REPORT_NAME
+from productive_docs.sync.cli import main
+from productive_docs.sync.client import Client
+from productive_docs.sync.confluence.importer import import_and_push, push_state_path
+from productive_docs.sync.confluence.report import REPORT_NAME
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "confluence" / "tiny-export"
 #: The pages below the doc (the home page is the doc itself).

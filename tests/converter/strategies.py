@@ -9,9 +9,8 @@ punctuation, so the delimiter and escaping rules are exercised.
 from __future__ import annotations
 
 from hypothesis import strategies as st
-
-from converter import inferred
-from converter.model import Mark, Node
+from productive_docs.converter import inferred
+from productive_docs.converter.model import Mark, Node
 
 TEXT_ALPHABET = "abcxyzAB019 é_*`[]#<>&\\|!~$@:.-+=()\"'?/{}\u00a0"
 text_values = st.text(alphabet=TEXT_ALPHABET, min_size=1, max_size=12)

@@ -12,10 +12,9 @@ import os
 from pathlib import Path
 
 import pytest
-
-from converter import Report, read, write
-from converter.lowering import lower_for_productive
-from converter.model import check, from_json, normalize
+from productive_docs.converter import Report, read, write
+from productive_docs.converter.lowering import lower_for_productive
+from productive_docs.converter.model import check, from_json, normalize
 
 GOLDEN = Path(__file__).resolve().parents[2] / "fixtures" / "golden"
 CASES: dict[str, dict] = json.loads((GOLDEN / "cases.json").read_text(encoding="utf-8"))

@@ -16,10 +16,9 @@ import pytest
 from bs4 import BeautifulSoup, NavigableString
 from md_corpora import Example, available, markdown_files, spec_examples
 from md_equivalence import render
-
-from converter import Report, read, write
-from converter.model import normalize
-from converter.readers.markdown import extensions, parser
+from productive_docs.converter import Report, read, write
+from productive_docs.converter.model import normalize
+from productive_docs.converter.readers.markdown import extensions, parser
 
 pytestmark = pytest.mark.skipif(not available(), reason="../shared/corpora is not beside the project")
 

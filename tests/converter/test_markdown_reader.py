@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from converter import InputError, Report, read
-from converter.model import normalize, to_json
+from productive_docs.converter import InputError, Report, read
+from productive_docs.converter.model import normalize, to_json
 
 
 def _read(markdown: str) -> tuple[dict, Report]:
@@ -189,8 +188,12 @@ def test_nodes_carry_source_lines() -> None:
 
 
 def test_banner_table_covers_every_type_and_the_writer_inverts_it() -> None:
-    from converter import inferred
-    from converter.readers.markdown_plugins import ALERT_FOR_BANNER, BANNER_FOR_NAME, banner_type
+    from productive_docs.converter import inferred
+    from productive_docs.converter.readers.markdown_plugins import (
+        ALERT_FOR_BANNER,
+        BANNER_FOR_NAME,
+        banner_type,
+    )
 
     assert set(BANNER_FOR_NAME.values()) == set(inferred.BANNER_TYPES) == set(ALERT_FOR_BANNER)
     assert all(banner_type(alert) == kind for kind, alert in ALERT_FOR_BANNER.items())

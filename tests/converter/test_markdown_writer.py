@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-
-from converter import Report, read
-from converter.model import Mark, Node, normalize, text
-from converter.writers.markdown import needs_html, write_gfm, write_productive
+from productive_docs.converter import Report, read
+from productive_docs.converter.model import Mark, Node, normalize, text
+from productive_docs.converter.writers.markdown import needs_html, write_gfm, write_productive
 
 
 def _para(*content: Node, **attrs: object) -> Node:

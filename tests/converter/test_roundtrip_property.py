@@ -8,12 +8,11 @@ cannot store them), so that round trip is compared with the lowered tree.
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
+from productive_docs.converter import Report, read, write
+from productive_docs.converter.lowering import lower_for_productive
+from productive_docs.converter.model import Node, check, normalize
+from productive_docs.converter.writers.markdown import needs_html
 from strategies import documents
-
-from converter import Report, read, write
-from converter.lowering import lower_for_productive
-from converter.model import Node, check, normalize
-from converter.writers.markdown import needs_html
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

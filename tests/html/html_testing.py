@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from converter.model import Node
+from productive_docs.converter.model import Node
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPORA = ROOT / ".." / "shared" / "corpora"

@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup, Tag
 from html_testing import CONFLUENCE, tree_text
-
-from converter import Report, write
-from converter import read as read_any
-from converter.model import Node, check
-from converter.readers import html_confluence
-from converter.readers.html import read
+from productive_docs.converter import Report, write
+from productive_docs.converter import read as read_any
+from productive_docs.converter.model import Node, check
+from productive_docs.converter.readers import html_confluence
+from productive_docs.converter.readers.html import read
 
 PAGES = sorted(CONFLUENCE.glob("*.html"))
 WORD = re.compile(r"[^\W_]+")

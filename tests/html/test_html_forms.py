@@ -5,12 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from converter import Report, inferred
-from converter.model import normalize
-from converter.readers.html import read
-from converter.readers.html_forms import HTML_ATTRS
-from converter.writers.html import render_blocks, write
+from productive_docs.converter import Report, inferred
+from productive_docs.converter.model import normalize
+from productive_docs.converter.readers.html import read
+from productive_docs.converter.readers.html_forms import HTML_ATTRS
+from productive_docs.converter.writers.html import render_blocks, write
 
 
 def blocks(html: str) -> list[dict[str, Any]]:

@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pytest
 from html_testing import FIXTURES
-
-from converter import Report
-from converter.lowering import lower_for_productive
-from converter.model import from_json, normalize
-from converter.readers.html import read
-from converter.writers.html import write
+from productive_docs.converter import Report
+from productive_docs.converter.lowering import lower_for_productive
+from productive_docs.converter.model import from_json, normalize
+from productive_docs.converter.readers.html import read
+from productive_docs.converter.writers.html import write
 
 UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
 INPUTS = sorted(path for path in FIXTURES.glob("*/*.html") if path.parent.name != "writer")

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from converter import Report, write
-from converter.model import check, normalize
-from converter.readers.html import parse_blocks, parse_inline, read
-from converter.readers.html_builder import MAX_DEPTH
+from productive_docs.converter import Report, write
+from productive_docs.converter.model import check, normalize
+from productive_docs.converter.readers.html import parse_blocks, parse_inline, read
+from productive_docs.converter.readers.html_builder import MAX_DEPTH
 
 MALFORMED = {
     "unclosed tags": "<p>one<p>two <b>bold <i>both",

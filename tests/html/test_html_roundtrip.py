@@ -5,12 +5,11 @@ from __future__ import annotations
 from html_testing import converter_strategies
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from converter import Report, inferred
-from converter.lowering import lower_for_productive
-from converter.model import Mark, Node, check, normalize
-from converter.readers.html import read
-from converter.writers.html import render_blocks, write
+from productive_docs.converter import Report, inferred
+from productive_docs.converter.lowering import lower_for_productive
+from productive_docs.converter.model import Mark, Node, check, normalize
+from productive_docs.converter.readers.html import read
+from productive_docs.converter.writers.html import render_blocks, write
 
 strategies = converter_strategies()
 #: Generating whole documents is the slow part; 100 per property keeps the area's tests well under a minute.

@@ -6,12 +6,11 @@ import pytest
 from bs4 import BeautifulSoup
 from html_testing import XSS
 from markdown_it import MarkdownIt
-
-from converter import Report
-from converter.model import Mark, Node, text
-from converter.readers.html import read
-from converter.readers.html_sanitize import unsafe_url
-from converter.writers.html import write
+from productive_docs.converter import Report
+from productive_docs.converter.model import Mark, Node, text
+from productive_docs.converter.readers.html import read
+from productive_docs.converter.readers.html_sanitize import unsafe_url
+from productive_docs.converter.writers.html import write
 
 #: Every tag and attribute the HTML writer can emit; anything else in its output is a leak.
 WRITER_TAGS = {

@@ -9,10 +9,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-
-from sync.cli import main
-from sync.output import Printer
-from sync.watch import watch
+from productive_docs.sync.cli import main
+from productive_docs.sync.output import Printer
+from productive_docs.sync.watch import watch
 
 TREE = {
     "index.md": "# Docs\n\nSee [a](a.md).\n",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from converter.model import Mark, Node, text
-from sync.links import DEFAULT_TEMPLATE, to_relative, to_urls
-from sync.pull import safe_name
+from productive_docs.converter.model import Mark, Node, text
+from productive_docs.sync.links import DEFAULT_TEMPLATE, to_relative, to_urls
+from productive_docs.sync.pull import safe_name
 
 
 def _doc(*hrefs: str) -> Node:

@@ -6,13 +6,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-
-from converter.model import normalize
-from sync import errors
-from sync.client import Client
-from sync.folder import scan
-from sync.pull import pull_doc
-from sync.push import push_folder
+from productive_docs.converter.model import normalize
+from productive_docs.sync import errors
+from productive_docs.sync.client import Client
+from productive_docs.sync.folder import scan
+from productive_docs.sync.pull import pull_doc
+from productive_docs.sync.push import push_folder
 
 TREE = {
     "index.md": "---\ntitle: Handbook\n---\n\nSee [setup](guide/setup.md#install) and [FAQ](faq.md).\n",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from converter.model import from_json
-from sync.client import Client
-from sync.folder import plain_text
-from sync.identity import server_identity
-from sync.push import push_folder
-from sync.server.app import LocalServer
-from sync.state import default_path, kept_path, load
+from productive_docs.converter.model import from_json
+from productive_docs.sync.client import Client
+from productive_docs.sync.folder import plain_text
+from productive_docs.sync.identity import server_identity
+from productive_docs.sync.push import push_folder
+from productive_docs.sync.server.app import LocalServer
+from productive_docs.sync.state import default_path, kept_path, load
 
 TREE = {
     "index.md": "---\ntitle: Handbook\n---\n\nWelcome. Start with [the setup](guide/setup.md#install).\n",

@@ -1,0 +1,7 @@
+"""``python -m productive_docs`` runs the ``productive-docs`` command."""
+
+import sys
+
+from productive_docs.sync.cli import main
+
+sys.exit(main())
