@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from productive_docs.sync.client import Client  # noqa: E402
-from productive_docs.sync.ratelimit import parse_limit  # noqa: E402
+from productive_docs.sync.api.client import Client  # noqa: E402
+from productive_docs.sync.api.ratelimit import parse_limit  # noqa: E402
 from productive_docs.sync.server.app import LocalServer  # noqa: E402
 
 UNLIMITED = (10**9, 1.0)

@@ -23,10 +23,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from productive_docs.sync.client import Client  # noqa: E402
-from productive_docs.sync.push import push_folder  # noqa: E402
+from productive_docs.sync.api.client import Client  # noqa: E402
+from productive_docs.sync.engine.push.run import push_folder  # noqa: E402
+from productive_docs.sync.engine.state import default_path, load  # noqa: E402
 from productive_docs.sync.server.app import LocalServer  # noqa: E402
-from productive_docs.sync.state import default_path, load  # noqa: E402
 
 UNLIMITED = (10**9, 1.0)
 DOCUMENTED = (100, 10.0)

@@ -3,7 +3,7 @@
 Readers turn text into one document tree (``converter.model.Node``); writers turn the tree into text.
 A new format is one reader or one writer registered below; nothing else moves.
 
-    >>> from converter import read, write
+    >>> from productive_docs.converter import read, write
     >>> result = read("# Hello", "md")
     >>> write(result.doc, "html")
     '<h1>Hello</h1>'

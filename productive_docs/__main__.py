@@ -2,6 +2,6 @@
 
 import sys
 
-from productive_docs.sync.cli import main
+from productive_docs.sync.cli.main import main
 
 sys.exit(main())

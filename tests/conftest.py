@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from productive_docs.sync.client import Client
+from productive_docs.sync.api.client import Client
 from productive_docs.sync.server.app import LocalServer
 
 #: A rate limit no test reaches: big trees stay fast.

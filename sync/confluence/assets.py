@@ -15,9 +15,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from productive_docs.sync.assets.naming import unreserved
 from productive_docs.sync.confluence.export import Export
-from productive_docs.sync.filenames import unreserved
-from productive_docs.sync.state import write_atomic
+from productive_docs.sync.engine.state import write_atomic
 
 ASSETS = "assets"
 _UNSAFE = re.compile(r"[^\w.+-]+")

@@ -23,18 +23,18 @@ from urllib.parse import unquote, urlsplit
 
 from productive_docs.converter.model import Mark, Node, empty_doc, text
 from productive_docs.converter.report import Report
-from productive_docs.sync.assets import IMAGE, is_local, references, rewrite_refs
-from productive_docs.sync.client import Client
+from productive_docs.sync.api.client import Client
+from productive_docs.sync.assets.references import IMAGE, is_local, references, rewrite_refs
 from productive_docs.sync.confluence.assets import AssetStore
 from productive_docs.sync.confluence.export import Export, Limits, open_export
 from productive_docs.sync.confluence.links import PageLinks
 from productive_docs.sync.confluence.pages import PageMeta, read_page
 from productive_docs.sync.confluence.report import REPORT_NAME, ImportStats, Problem, render
 from productive_docs.sync.confluence.tree import TreeNode, assign_paths, build_tree, read_index, slug
-from productive_docs.sync.frontmatter import front_matter_block
-from productive_docs.sync.push import push_folder
-from productive_docs.sync.result import SyncResult
-from productive_docs.sync.state import STATE_DIR, write_atomic
+from productive_docs.sync.engine.frontmatter import front_matter_block
+from productive_docs.sync.engine.push.run import push_folder
+from productive_docs.sync.engine.result import SyncResult
+from productive_docs.sync.engine.state import STATE_DIR, write_atomic
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 

@@ -14,8 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 import lxml.html
+from productive_docs.sync.assets.naming import WINDOWS_RESERVED
 from productive_docs.sync.confluence.pages import PageMeta
-from productive_docs.sync.filenames import WINDOWS_RESERVED
 
 #: Stems a page may not take: the folder page, the asset folders, the report beside the pages, and the above.
 RESERVED_STEMS = frozenset({"index", "assets", "import-report"}) | WINDOWS_RESERVED

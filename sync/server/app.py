@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from productive_docs.sync.config import default_data_dir
-from productive_docs.sync.ratelimit import ORG_LIMIT, TOKEN_LIMIT, RateLimiter
+from productive_docs.sync.api.config import default_data_dir
+from productive_docs.sync.api.ratelimit import ORG_LIMIT, TOKEN_LIMIT, RateLimiter
 from productive_docs.sync.server.attachments import Attachments
 from productive_docs.sync.server.jsonapi import Problem, Request, Response
 from productive_docs.sync.server.pages import Pages, store_problem

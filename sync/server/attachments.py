@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlsplit
 from xml.sax.saxutils import escape
 
-from productive_docs.sync import attachments_inferred as guess
+from productive_docs.sync.api import attachments_inferred as guess
 from productive_docs.sync.server import listing
 from productive_docs.sync.server.jsonapi import Problem, Request, Response, envelope_attributes
 from productive_docs.sync.server.store import Store, StoreError

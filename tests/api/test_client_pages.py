@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from productive_docs.sync import errors
-from productive_docs.sync.client import Client, Page
+from productive_docs.sync.api import errors
+from productive_docs.sync.api.client import Client, Page
 from productive_docs.sync.server.app import LocalServer
 
 EMPTY = {"type": "doc", "content": [{"type": "paragraph"}]}

@@ -8,9 +8,9 @@ import time
 
 import pytest
 import requests
-from productive_docs.sync import ratelimit
-from productive_docs.sync.client import Client
-from productive_docs.sync.ratelimit import RateLimiter, SlidingWindow, Slot, parse_limit, shared_limiter
+from productive_docs.sync.api import ratelimit
+from productive_docs.sync.api.client import Client
+from productive_docs.sync.api.ratelimit import RateLimiter, SlidingWindow, Slot, parse_limit, shared_limiter
 from productive_docs.sync.server.app import LocalServer
 
 

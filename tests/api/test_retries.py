@@ -8,9 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from productive_docs.sync import errors
-from productive_docs.sync.client import Client
-from productive_docs.sync.config import resolve_settings
+from productive_docs.sync.api import errors
+from productive_docs.sync.api.client import Client
+from productive_docs.sync.api.config import resolve_settings
 from productive_docs.sync.server.app import LocalServer
 
 SECRET = "s3cr3t-token-value"
@@ -47,7 +47,7 @@ def test_replace_sequence_ends_with_the_right_bodies(flaky: LocalServer, flaky_c
 def test_creates_make_no_duplicate_pages(
     flaky: LocalServer, flaky_client: Client, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="sync")
+    caplog.set_level(logging.INFO, logger="productive_docs.sync")
     doc = flaky_client.create_with_markdown("Doc", "root", project_id=3)
     titles = [f"Child {n}" for n in range(25)]
     created = [flaky_client.create_with_markdown(title, "x", parent_page_id=doc.id) for title in titles]
@@ -64,7 +64,7 @@ def test_creates_make_no_duplicate_pages(
 def test_appends_are_not_doubled(
     flaky: LocalServer, flaky_client: Client, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="sync")
+    caplog.set_level(logging.INFO, logger="productive_docs.sync")
     page = flaky_client.create_with_markdown("Doc", "line 0")
     for n in range(1, 21):
         flaky_client.append_markdown(page.id, f"line {n}")

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from productive_docs.converter.errors import UsageError
-from productive_docs.sync.client import Client
-from productive_docs.sync.config import DEFAULT_API_URL, resolve_settings
+from productive_docs.sync.api.client import Client
+from productive_docs.sync.api.config import DEFAULT_API_URL, resolve_settings
 from productive_docs.sync.server.app import LocalServer, default_db_path, embedded
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,7 +60,8 @@ def test_default_database_lives_in_the_data_dir(monkeypatch: pytest.MonkeyPatch,
 
 def test_serve_command_prints_url_token_and_org(tmp_path: Path) -> None:
     code = (
-        "import sys; from sync.cli import _Parser; from sync.server import cli;"
+        "import sys; from productive_docs.sync.cli.main import _Parser;"
+        " from productive_docs.sync.cli import serve as cli;"
         "p = _Parser(prog='productive-docs'); s = p.add_subparsers(dest='command'); cli.register(s);"
         "a = p.parse_args(sys.argv[1:]); sys.exit(a.run(a))"
     )
@@ -103,8 +104,8 @@ def test_serve_command_prints_url_token_and_org(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("flag", [["--rate-limit", "ten"], ["--fail-rate", "2"]])
 def test_serve_rejects_bad_flags(flag: list[str]) -> None:
-    from productive_docs.sync.cli import _Parser
-    from productive_docs.sync.server import cli
+    from productive_docs.sync.cli import serve as cli
+    from productive_docs.sync.cli.main import _Parser
 
     parser = _Parser(prog="productive-docs")
     cli.register(parser.add_subparsers(dest="command"))

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 import requests
-from productive_docs.sync import errors
-from productive_docs.sync.client import Client
+from productive_docs.sync.api import errors
+from productive_docs.sync.api.client import Client
 from productive_docs.sync.server.app import LocalServer
 
 JSONAPI = "application/vnd.api+json"

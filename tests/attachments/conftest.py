@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from productive_docs.sync.client import Client
+from productive_docs.sync.api.client import Client
 
 
 @pytest.fixture

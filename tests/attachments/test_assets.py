@@ -7,7 +7,14 @@ import hashlib
 from pathlib import Path
 
 from productive_docs.converter.model import Mark, Node, text
-from productive_docs.sync.assets import FILE, IMAGE, find_assets, is_local, references, rewrite_refs
+from productive_docs.sync.assets.references import (
+    FILE,
+    IMAGE,
+    find_assets,
+    is_local,
+    references,
+    rewrite_refs,
+)
 
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="

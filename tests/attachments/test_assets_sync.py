@@ -8,9 +8,9 @@ from urllib.parse import quote
 
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Node, from_json
-from productive_docs.sync.client import Client
-from productive_docs.sync.pull import pull_doc
-from productive_docs.sync.push import push_folder
+from productive_docs.sync.api.client import Client
+from productive_docs.sync.engine.pull import pull_doc
+from productive_docs.sync.engine.push.run import push_folder
 from productive_docs.sync.server.app import LocalServer
 
 SHARED = "img/shared.png"

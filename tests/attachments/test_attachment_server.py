@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 import requests
-from productive_docs.sync import attachments_inferred as guess
-from productive_docs.sync.assets import Asset
-from productive_docs.sync.client import Client
-from productive_docs.sync.errors import NotFound, PermissionDenied, ValidationError
+from productive_docs.sync.api import attachments_inferred as guess
+from productive_docs.sync.api.client import Client
+from productive_docs.sync.api.errors import NotFound, PermissionDenied, ValidationError
+from productive_docs.sync.assets.references import Asset
+from productive_docs.sync.assets.upload import upload
 from productive_docs.sync.server.app import LocalServer
-from productive_docs.sync.uploads import upload
 
 
 def envelope(**attributes: object) -> dict:

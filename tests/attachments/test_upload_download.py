@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node, normalize, text
-from productive_docs.sync.client import Client
-from productive_docs.sync.downloads import fetch_assets, is_attachment_url, safe_name
+from productive_docs.sync.api.client import Client
+from productive_docs.sync.assets.download import fetch_assets, is_attachment_url, safe_name
+from productive_docs.sync.assets.upload import prepare_assets
 from productive_docs.sync.server.app import LocalServer
-from productive_docs.sync.uploads import prepare_assets
 
 
 def png(seed: int) -> bytes:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from productive_docs.converter import READERS, WRITERS
-from productive_docs.sync.cli import main
+from productive_docs.sync.cli.main import main
 
 INPUTS = {
     "md": "---\ntitle: T\n---\n# Title\n\n> [!NOTE]\n> Careful\n\n#### Deep\n\n- [x] done\n",

@@ -10,7 +10,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from productive_docs.sync.cli import main
+from productive_docs.sync.cli.main import main
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 FILES = 16

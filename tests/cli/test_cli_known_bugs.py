@@ -7,8 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
-from productive_docs.sync.cli import main
-from productive_docs.sync.transport import Transport
+from productive_docs.sync.api.transport import Transport
+from productive_docs.sync.cli.main import main
 
 TREE = {"index.md": "# Home\n\nHello.\n", "a.md": "# A\n\nText.\n\nSee [the plan](nothere.md).\n"}
 

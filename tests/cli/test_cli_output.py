@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from productive_docs.sync.cli import main
+from productive_docs.sync.cli.main import main
 
 PAGE = (
     "# A\n"

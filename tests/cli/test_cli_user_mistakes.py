@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from productive_docs.sync.cli import main
+from productive_docs.sync.cli.main import main
 
 TREE = {"index.md": "# Home\n\nHello.\n", "a.md": "# A\n\nText.\n"}
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "confluence" / "tiny-export"

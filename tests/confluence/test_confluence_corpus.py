@@ -17,7 +17,7 @@ import lxml.html
 import pytest
 import yaml
 from productive_docs.converter.model import INLINE, Node
-from productive_docs.sync.assets import IMAGE, LINK, is_local, references
+from productive_docs.sync.assets.references import IMAGE, LINK, is_local, references
 from productive_docs.sync.confluence.export import open_export
 from productive_docs.sync.confluence.importer import ImportResult, import_export
 from productive_docs.sync.confluence.links import page_ref

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from productive_docs.converter.errors import InputError, ProductiveDocsError
-from productive_docs.sync.cli import main
+from productive_docs.sync.cli.main import main
 from productive_docs.sync.confluence.export import FolderExport, Limits, ZipExport, open_export
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "confluence" / "tiny-export"

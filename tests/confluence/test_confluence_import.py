@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from productive_docs.sync.assets import IMAGE, LINK, references
-from productive_docs.sync.cli import main
+from productive_docs.sync.assets.references import IMAGE, LINK, references
+from productive_docs.sync.cli.main import main
 from productive_docs.sync.confluence.importer import MANIFEST, import_export
 from productive_docs.sync.confluence.report import REPORT_NAME
 

@@ -6,8 +6,8 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from productive_docs.sync.cli import main
-from productive_docs.sync.client import Client
+from productive_docs.sync.api.client import Client
+from productive_docs.sync.cli.main import main
 from productive_docs.sync.confluence.importer import import_and_push, push_state_path
 from productive_docs.sync.confluence.report import REPORT_NAME
 

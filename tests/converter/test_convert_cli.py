@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from productive_docs.sync.cli import main
+from productive_docs.sync.cli.main import main
 
 SAMPLE = "---\ntitle: Sample\n---\n# Title\n\n> [!WARNING]\n> Careful\n\n#### Deep\n"
 

@@ -9,9 +9,9 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from productive_docs.sync.cli import main
-from productive_docs.sync.output import Printer
-from productive_docs.sync.watch import watch
+from productive_docs.sync.cli.main import main
+from productive_docs.sync.cli.output import Printer
+from productive_docs.sync.engine.watch import watch
 
 TREE = {
     "index.md": "# Docs\n\nSee [a](a.md).\n",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from productive_docs.converter.errors import InputError
-from productive_docs.sync.folder import readable_name, scan
+from productive_docs.sync.engine.folder import readable_name, scan
 
 
 def test_titles_come_from_front_matter_then_first_h1_then_the_file_name(make_tree):

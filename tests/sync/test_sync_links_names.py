@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from productive_docs.converter.model import Mark, Node, text
-from productive_docs.sync.links import DEFAULT_TEMPLATE, to_relative, to_urls
-from productive_docs.sync.pull import safe_name
+from productive_docs.sync.engine.links import DEFAULT_TEMPLATE, to_relative, to_urls
+from productive_docs.sync.engine.pull import safe_name
 
 
 def _doc(*hrefs: str) -> Node:

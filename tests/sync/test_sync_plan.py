@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from productive_docs.sync.plan import Action, LocalVersion, RemotePage, decide, orphan
-from productive_docs.sync.state import PageState
+from productive_docs.sync.engine.plan import Action, LocalVersion, RemotePage, decide, orphan
+from productive_docs.sync.engine.state import PageState
 
 SAVED = PageState("7", "1", "Title", hash="old", blocks=2, remote_hash="r", version=3, created=True)
 LISTED = RemotePage("7", "Title", "1", 3)

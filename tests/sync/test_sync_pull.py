@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 from productive_docs.converter.model import normalize
-from productive_docs.sync import errors
-from productive_docs.sync.client import Client
-from productive_docs.sync.folder import scan
-from productive_docs.sync.pull import pull_doc
-from productive_docs.sync.push import push_folder
+from productive_docs.sync.api import errors
+from productive_docs.sync.api.client import Client
+from productive_docs.sync.engine.folder import scan
+from productive_docs.sync.engine.pull import pull_doc
+from productive_docs.sync.engine.push.run import push_folder
 
 TREE = {
     "index.md": "---\ntitle: Handbook\n---\n\nSee [setup](guide/setup.md#install) and [FAQ](faq.md).\n",

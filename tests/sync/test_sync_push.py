@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 
 from productive_docs.converter.model import from_json
-from productive_docs.sync.client import Client
-from productive_docs.sync.folder import plain_text
-from productive_docs.sync.identity import server_identity
-from productive_docs.sync.push import push_folder
+from productive_docs.sync.api.client import Client
+from productive_docs.sync.engine.folder import plain_text
+from productive_docs.sync.engine.identity import server_identity
+from productive_docs.sync.engine.push.run import push_folder
+from productive_docs.sync.engine.state import default_path, kept_path, load
 from productive_docs.sync.server.app import LocalServer
-from productive_docs.sync.state import default_path, kept_path, load
 
 TREE = {
     "index.md": "---\ntitle: Handbook\n---\n\nWelcome. Start with [the setup](guide/setup.md#install).\n",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from productive_docs.sync.client import Client
-from productive_docs.sync.push import push_folder
+from productive_docs.sync.api.client import Client
+from productive_docs.sync.engine.push.run import push_folder
+from productive_docs.sync.engine.state import PendingCreate, load, write_atomic
 from productive_docs.sync.server.app import LocalServer
-from productive_docs.sync.state import PendingCreate, load, write_atomic
 
 UNLIMITED = (1_000_000, 1.0)
 FILES = {f"part-{n // 50}/page-{n:03}.md": f"# Page {n}\n\nBody of page {n}.\n" for n in range(200)}

@@ -10,14 +10,14 @@ import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any
 
-from productive_docs.sync import errors
-from productive_docs.sync.client import Page
-from productive_docs.sync.documents import appended_part, payload, remote_hash
-from productive_docs.sync.folder import LocalPage
-from productive_docs.sync.plan import DONE, Action, RemotePage, Step, decide
-from productive_docs.sync.push_planning import Work
-from productive_docs.sync.recovery import titled
-from productive_docs.sync.state import PageState, PendingCreate
+from productive_docs.sync.api import errors
+from productive_docs.sync.api.client import Page
+from productive_docs.sync.api.recovery import titled
+from productive_docs.sync.engine.documents import appended_part, payload, remote_hash
+from productive_docs.sync.engine.folder import LocalPage
+from productive_docs.sync.engine.plan import DONE, Action, RemotePage, Step, decide
+from productive_docs.sync.engine.push.planning import Work
+from productive_docs.sync.engine.state import PageState, PendingCreate
 
 #: Errors after which no other request can succeed either: stop the run (the state is saved).
 FATAL = (errors.AuthenticationError, errors.PermissionDenied, errors.NetworkError, errors.RateLimited)

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from productive_docs.converter.model import Node
 from productive_docs.converter.report import Report
-from productive_docs.sync.folder import PAGE_ID_KEY
+from productive_docs.sync.engine.folder import PAGE_ID_KEY
 
 from productive_docs import converter
 

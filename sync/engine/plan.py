@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from productive_docs.sync.state import PageState
+from productive_docs.sync.engine.state import PageState
 
 
 class Action(StrEnum):

@@ -19,18 +19,19 @@ from pathlib import Path
 from typing import Any
 
 from productive_docs.converter.errors import ProductiveDocsError, UsageError
-from productive_docs.sync import errors, links
-from productive_docs.sync.assets import DEFAULT_MAX_SIZE
-from productive_docs.sync.client import Client
-from productive_docs.sync.documents import VIAS, fingerprint_salt, options_key, remembered, remote_hash
-from productive_docs.sync.folder import LocalTree, scan
-from productive_docs.sync.identity import open_state, server_identity
-from productive_docs.sync.plan import Action, RemotePage, Step, orphan
-from productive_docs.sync.push_conflicts import Conflicts
-from productive_docs.sync.push_planning import Planning, Work
-from productive_docs.sync.push_writes import Writes
-from productive_docs.sync.result import Outcome, SyncResult
-from productive_docs.sync.state import PageState, default_path
+from productive_docs.sync.api import errors
+from productive_docs.sync.api.client import Client
+from productive_docs.sync.assets.references import DEFAULT_MAX_SIZE
+from productive_docs.sync.engine import links
+from productive_docs.sync.engine.documents import VIAS, fingerprint_salt, options_key, remembered, remote_hash
+from productive_docs.sync.engine.folder import LocalTree, scan
+from productive_docs.sync.engine.identity import open_state, server_identity
+from productive_docs.sync.engine.plan import Action, RemotePage, Step, orphan
+from productive_docs.sync.engine.push.conflicts import Conflicts
+from productive_docs.sync.engine.push.planning import Planning, Work
+from productive_docs.sync.engine.push.writes import Writes
+from productive_docs.sync.engine.result import Outcome, SyncResult
+from productive_docs.sync.engine.state import PageState, default_path
 
 LIST_FIELDS = ["title", "parent_page_id", "root_page_id", "version_number"]
 

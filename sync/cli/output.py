@@ -21,7 +21,7 @@ import threading
 from pathlib import Path
 from typing import Any, TextIO
 
-from productive_docs.sync.result import Outcome, SyncResult
+from productive_docs.sync.engine.result import Outcome, SyncResult
 from rich.console import Console
 from rich.progress import (
     BarColumn,

@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 import requests
 import requests.adapters
 from productive_docs.converter.errors import UsageError
-from productive_docs.sync import errors
-from productive_docs.sync.ratelimit import ORG_LIMIT, TOKEN_LIMIT, shared_limiter
+from productive_docs.sync.api import errors
+from productive_docs.sync.api.ratelimit import ORG_LIMIT, TOKEN_LIMIT, shared_limiter
 
 log = logging.getLogger(__name__)
 

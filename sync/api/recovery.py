@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from productive_docs.sync.client import Client, Page
+    from productive_docs.sync.api.client import Client, Page
 
 log = logging.getLogger(__name__)
 

@@ -20,8 +20,9 @@ from typing import Any
 import requests
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Node
-from productive_docs.sync import attachments_inferred as guess
-from productive_docs.sync.assets import (
+from productive_docs.sync.api import attachments_inferred as guess
+from productive_docs.sync.api.errors import ApiError, NetworkError, ServerError
+from productive_docs.sync.assets.references import (
     DEFAULT_MAX_SIZE,
     FILE,
     Asset,
@@ -31,10 +32,9 @@ from productive_docs.sync.assets import (
     find_assets,
     rewrite_refs,
 )
-from productive_docs.sync.documents import Prepared, local_version
-from productive_docs.sync.errors import ApiError, NetworkError, ServerError
-from productive_docs.sync.folder import LocalPage
-from productive_docs.sync.state import PageState
+from productive_docs.sync.engine.documents import Prepared, local_version
+from productive_docs.sync.engine.folder import LocalPage
+from productive_docs.sync.engine.state import PageState
 
 
 def _attributes(answer: dict[str, Any] | None) -> tuple[str, dict[str, Any]]:

@@ -15,12 +15,12 @@ from pathlib import Path
 
 from productive_docs.converter.model import Node, from_json
 from productive_docs.converter.report import Report
-from productive_docs.sync import links
-from productive_docs.sync.documents import remote_hash
-from productive_docs.sync.folder import remote_copy_name
-from productive_docs.sync.frontmatter import markdown_file
-from productive_docs.sync.push_planning import Work
-from productive_docs.sync.state import STATE_DIR, write_atomic
+from productive_docs.sync.engine import links
+from productive_docs.sync.engine.documents import remote_hash
+from productive_docs.sync.engine.folder import remote_copy_name
+from productive_docs.sync.engine.frontmatter import markdown_file
+from productive_docs.sync.engine.push.planning import Work
+from productive_docs.sync.engine.state import STATE_DIR, write_atomic
 
 from productive_docs import converter
 

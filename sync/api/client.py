@@ -16,11 +16,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from productive_docs.converter.errors import UsageError
-from productive_docs.sync import errors
-from productive_docs.sync.attachments_inferred import FILE_HOSTS
-from productive_docs.sync.config import default_config_path, resolve_settings
-from productive_docs.sync.recovery import append_landed, find_created
-from productive_docs.sync.transport import Transport
+from productive_docs.sync.api import errors
+from productive_docs.sync.api.attachments_inferred import FILE_HOSTS
+from productive_docs.sync.api.config import default_config_path, resolve_settings
+from productive_docs.sync.api.recovery import append_landed, find_created
+from productive_docs.sync.api.transport import Transport
 
 #: The largest page size the API serves (spec §4.6); lists always ask for it.
 MAX_PAGE_SIZE = 200

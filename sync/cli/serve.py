@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from productive_docs.converter.errors import UsageError
-from productive_docs.sync.ratelimit import ORG_LIMIT, TOKEN_LIMIT, parse_limit
+from productive_docs.sync.api.ratelimit import ORG_LIMIT, TOKEN_LIMIT, parse_limit
 from productive_docs.sync.server.app import DEFAULT_ORG, DEFAULT_TOKEN, LocalServer, default_db_path
 
 

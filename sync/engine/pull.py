@@ -21,17 +21,17 @@ from pathlib import Path
 from productive_docs.converter.errors import UsageError
 from productive_docs.converter.model import Node, from_json
 from productive_docs.converter.report import Report
-from productive_docs.sync import links
-from productive_docs.sync.client import Client, Page
-from productive_docs.sync.documents import options_key, prepare, remote_hash
-from productive_docs.sync.downloads import fetch_assets
-from productive_docs.sync.filenames import unreserved
-from productive_docs.sync.folder import LocalPage, remote_copy_name, scan
-from productive_docs.sync.frontmatter import markdown_file
-from productive_docs.sync.identity import open_state, server_identity
-from productive_docs.sync.result import Outcome, SyncResult
-from productive_docs.sync.state import PageState, default_path, write_atomic
-from productive_docs.sync.uploads import with_assets
+from productive_docs.sync.api.client import Client, Page
+from productive_docs.sync.assets.download import fetch_assets
+from productive_docs.sync.assets.naming import unreserved
+from productive_docs.sync.assets.upload import with_assets
+from productive_docs.sync.engine import links
+from productive_docs.sync.engine.documents import options_key, prepare, remote_hash
+from productive_docs.sync.engine.folder import LocalPage, remote_copy_name, scan
+from productive_docs.sync.engine.frontmatter import markdown_file
+from productive_docs.sync.engine.identity import open_state, server_identity
+from productive_docs.sync.engine.result import Outcome, SyncResult
+from productive_docs.sync.engine.state import PageState, default_path, write_atomic
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 MAX_NAME = 100

@@ -23,7 +23,7 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node
-from productive_docs.sync.folder import PAGE_SUFFIXES
+from productive_docs.sync.engine.folder import PAGE_SUFFIXES
 
 #: Default size limit of one asset (issue 7); ``find_assets(max_size=...)`` changes it.
 DEFAULT_MAX_SIZE = 25 * 1024 * 1024

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from productive_docs.sync.transport import ClientStats
+    from productive_docs.sync.api.transport import ClientStats
 
 #: Exit codes of sync commands: a failed file, a conflict (conflict wins when both happen).
 EXIT_FAILED, EXIT_CONFLICT = 1, 3

@@ -10,15 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from productive_docs.converter.model import Node
-from productive_docs.sync.client import Page
-from productive_docs.sync.documents import prepare, remember
-from productive_docs.sync.folder import PAGE_ID_KEY, LocalPage
-from productive_docs.sync.frontmatter import set_page_id
-from productive_docs.sync.plan import Action, LocalVersion, RemotePage, Step, decide
-from productive_docs.sync.recovery import created_since
-from productive_docs.sync.result import Outcome
-from productive_docs.sync.state import PageState, write_atomic
-from productive_docs.sync.uploads import with_assets
+from productive_docs.sync.api.client import Page
+from productive_docs.sync.api.recovery import created_since
+from productive_docs.sync.assets.upload import with_assets
+from productive_docs.sync.engine.documents import prepare, remember
+from productive_docs.sync.engine.folder import PAGE_ID_KEY, LocalPage
+from productive_docs.sync.engine.frontmatter import set_page_id
+from productive_docs.sync.engine.plan import Action, LocalVersion, RemotePage, Step, decide
+from productive_docs.sync.engine.result import Outcome
+from productive_docs.sync.engine.state import PageState, write_atomic
 
 
 @dataclass(slots=True)

@@ -15,9 +15,9 @@ from __future__ import annotations
 from contextlib import suppress
 from pathlib import Path
 
-from productive_docs.sync import errors
-from productive_docs.sync.client import Client
-from productive_docs.sync.state import State, kept_path, load, switch_state
+from productive_docs.sync.api import errors
+from productive_docs.sync.api.client import Client
+from productive_docs.sync.engine.state import State, kept_path, load, switch_state
 
 
 def server_identity(client: Client) -> str:

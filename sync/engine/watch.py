@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 from productive_docs.converter.errors import ProductiveDocsError
-from productive_docs.sync.client import Client
-from productive_docs.sync.folder import REMOTE_SUFFIX
-from productive_docs.sync.output import Printer
-from productive_docs.sync.push import push_folder
-from productive_docs.sync.state import STATE_DIR
+from productive_docs.sync.api.client import Client
+from productive_docs.sync.cli.output import Printer
+from productive_docs.sync.engine.folder import REMOTE_SUFFIX
+from productive_docs.sync.engine.push.run import push_folder
+from productive_docs.sync.engine.state import STATE_DIR
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 

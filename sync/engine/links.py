@@ -17,8 +17,8 @@ from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from productive_docs.converter.model import Mark, Node
-from productive_docs.sync.assets import is_file_link, map_tree
-from productive_docs.sync.folder import INDEX_NAMES
+from productive_docs.sync.assets.references import is_file_link, map_tree
+from productive_docs.sync.engine.folder import INDEX_NAMES
 
 #: spec §8 [?]: the organisation slug is left out, as it is not known from the API.
 DEFAULT_TEMPLATE = "https://app.productive.io/{org_id}/docs/doc/{root_id}?page={page_id}"

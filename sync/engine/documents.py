@@ -16,10 +16,10 @@ from typing import Any
 from productive_docs.converter.model import Node, doc_hash, from_json, normalize
 from productive_docs.converter.report import Report
 from productive_docs.converter.writers.markdown import needs_html
-from productive_docs.sync import links
-from productive_docs.sync.folder import LocalPage, Remembered
-from productive_docs.sync.plan import LocalVersion
-from productive_docs.sync.state import PageState
+from productive_docs.sync.engine import links
+from productive_docs.sync.engine.folder import LocalPage, Remembered
+from productive_docs.sync.engine.plan import LocalVersion
+from productive_docs.sync.engine.state import PageState
 
 from productive_docs import converter
 

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from productive_docs.converter import READERS, SUFFIXES, WRITERS, Report, read, write
 from productive_docs.converter.errors import InputError, ProductiveDocsError, UsageError
-from productive_docs.sync.state import write_atomic
+from productive_docs.sync.engine.state import write_atomic
 
 STDIO = "-"
 

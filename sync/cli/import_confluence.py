@@ -15,7 +15,7 @@ from productive_docs.sync.confluence.importer import (
     push_state_path,
 )
 from productive_docs.sync.confluence.report import REPORT_NAME
-from productive_docs.sync.state import STATE_DIR, default_path
+from productive_docs.sync.engine.state import STATE_DIR, default_path
 
 #: What ``push`` options the import does not offer default to (see ``sync.commands.push_options``).
 PUSH_DEFAULTS = {"force": False, "prune": "report", "via": "auto", "state": None, "link_template": None,
@@ -82,8 +82,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _run_push(args: argparse.Namespace, export: Path, progress: bool | None) -> int:
-    from productive_docs.sync.commands import connect, push_options
-    from productive_docs.sync.output import Printer
+    from productive_docs.sync.cli.commands import connect, push_options
+    from productive_docs.sync.cli.output import Printer
 
     out_dir = Path(args.out_dir) if args.out_dir else None
     if out_dir is not None:

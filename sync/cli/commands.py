@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from productive_docs.converter.errors import ProductiveDocsError, UsageError
-from productive_docs.sync.client import Client
-from productive_docs.sync.config import resolve_settings
-from productive_docs.sync.documents import VIAS
-from productive_docs.sync.identity import server_identity
-from productive_docs.sync.links import DEFAULT_TEMPLATE
-from productive_docs.sync.output import MODES, Printer
-from productive_docs.sync.result import SyncResult
-from productive_docs.sync.state import STATE_DIR, default_path
+from productive_docs.sync.api.client import Client
+from productive_docs.sync.api.config import resolve_settings
+from productive_docs.sync.cli.output import MODES, Printer
+from productive_docs.sync.engine.documents import VIAS
+from productive_docs.sync.engine.identity import server_identity
+from productive_docs.sync.engine.links import DEFAULT_TEMPLATE
+from productive_docs.sync.engine.result import SyncResult
+from productive_docs.sync.engine.state import STATE_DIR, default_path
 
 
 @dataclass(slots=True)
@@ -132,7 +132,7 @@ def push_options(args: argparse.Namespace, connection: Connection, printer: Prin
 
 
 def run_push(args: argparse.Namespace, *, dry_run: bool = False) -> int:
-    from productive_docs.sync.push import push_folder
+    from productive_docs.sync.engine.push.run import push_folder
 
     printer = _printer(args)
     with reported(printer):
@@ -152,7 +152,7 @@ def run_status(args: argparse.Namespace) -> int:
 
 
 def run_pull(args: argparse.Namespace) -> int:
-    from productive_docs.sync.pull import pull_doc, pull_project
+    from productive_docs.sync.engine.pull import pull_doc, pull_project
 
     printer = _printer(args)
     with reported(printer):
@@ -175,7 +175,7 @@ def run_pull(args: argparse.Namespace) -> int:
 
 
 def run_watch(args: argparse.Namespace) -> int:
-    from productive_docs.sync.watch import watch
+    from productive_docs.sync.engine.watch import watch
 
     printer = _printer(args)
     with reported(printer):

@@ -14,10 +14,10 @@ from importlib import import_module
 from productive_docs.converter.errors import ProductiveDocsError
 
 COMMANDS = (
-    "productive_docs.converter.cli",
-    "productive_docs.sync.server.cli",
-    "productive_docs.sync.commands",
-    "productive_docs.sync.confluence.cli",
+    "productive_docs.sync.cli.convert",
+    "productive_docs.sync.cli.serve",
+    "productive_docs.sync.cli.commands",
+    "productive_docs.sync.cli.import_confluence",
 )
 
 

@@ -1,0 +1,4 @@
+"""Images and files of pages: references in documents, uploads, downloads and the one file-naming policy.
+
+May import: ``sync.api``, ``converter``.
+"""

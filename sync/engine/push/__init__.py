@@ -1,0 +1,1 @@
+"""Push: make a doc mirror a folder with the fewest writes."""
