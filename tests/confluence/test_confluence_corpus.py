@@ -24,11 +24,12 @@ from productive_docs.sync.confluence.links import page_ref
 from productive_docs.sync.confluence.pages import page_id_of
 from productive_docs.sync.confluence.report import REPORT_NAME
 from productive_docs.sync.confluence.tree import read_index
+from shared_corpora import CORPORA
 
 from productive_docs import converter
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora" / "confluence-varlab"
-pytestmark = pytest.mark.skipif(not (CORPUS / "index.html").is_file(), reason="corpus not beside the project")
+CORPUS = CORPORA / "confluence-varlab"
+pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
 _WORD = re.compile(r"[^\W_]+")
 _BLOCKS = ("p", "div", "li", "td", "th", "tr", "table", "ul", "ol", "pre", "blockquote", "br", "hr", "dt",
