@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from productive_docs.converter import READERS, SUFFIXES, WRITERS, Report, read, write
 from productive_docs.converter.errors import InputError, ProductiveDocsError, UsageError
+from productive_docs.sync.cli.registry import summary
 from productive_docs.sync.engine.state import write_atomic
 
 STDIO = "-"
@@ -28,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``convert`` subcommand."""
     parser = subparsers.add_parser(
         "convert",
-        help="convert a document between Markdown, HTML and stored JSON",
+        help=summary("convert"),
         description="Convert one file (or stdin) from one format to another. Formats are guessed from the "
         "suffixes unless given; the conversion report goes to stderr (every entry with --report).",
     )

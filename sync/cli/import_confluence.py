@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from productive_docs.converter.errors import ProductiveDocsError, UsageError
+from productive_docs.sync.cli.registry import summary
 from productive_docs.sync.confluence.importer import (
     MANIFEST,
     ImportResult,
@@ -104,7 +105,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Adds ``import-confluence``."""
     parser = subparsers.add_parser(
         "import-confluence",
-        help="turn a Confluence HTML space export (folder or .zip) into a Markdown docs folder",
+        help=summary("import-confluence"),
         description="Import a Confluence HTML space export: the page tree becomes folders of Markdown files "
         "with front matter, links between pages become relative links, images and attachments are copied "
         "to assets/ folders, and IMPORT-REPORT.md lists what needs a look.",
