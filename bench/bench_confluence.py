@@ -16,12 +16,11 @@ from pathlib import Path
 
 import lxml.html
 from markdownify import markdownify
+from productive_docs.sync.confluence.export import open_export
+from productive_docs.sync.confluence.importer import import_export
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from productive_docs.sync.confluence.export import open_export  # noqa: E402
-from productive_docs.sync.confluence.importer import import_export  # noqa: E402
 
 CORPUS = ROOT / ".." / "shared" / "corpora" / "confluence-varlab"
 

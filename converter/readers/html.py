@@ -14,9 +14,7 @@ content; ``script``/``style``/``iframe``/forms/``on*``/script URLs are removed (
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -24,6 +22,7 @@ from productive_docs.converter import Document, inferred
 from productive_docs.converter.errors import InputError
 from productive_docs.converter.model import Mark, Node
 from productive_docs.converter.readers import html_confluence, html_office
+from productive_docs.converter.readers.gc_pause import gc_paused
 from productive_docs.converter.readers.html_builder import TEXTBLOCKS, Builder, Frame
 from productive_docs.converter.readers.html_forms import MENTION_SHORTHAND, css_declarations
 from productive_docs.converter.readers.html_rules import TAG_RULES, unknown_element
@@ -64,23 +63,6 @@ def read(source: str | dict[str, Any], report: Report) -> Document:
 
 def _parse(html: str) -> BeautifulSoup:
     return BeautifulSoup(html, PARSER, preserve_whitespace_tags=_KEEP_WHITESPACE)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a page is parsed and walked.
-
-    A parsed page is a large graph of objects with parent links; the collector would walk it again and
-    again while it grows (a quarter of the parse time, measured in ``bench/bench_html.py``). Its garbage
-    is collected normally afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def parse_blocks(html: str, report: Report, line: int | None = None) -> list[Node]:
@@ -251,5 +233,5 @@ class Reader:
         return css
 
 
-__all__ = ["PARSER", "Reader", "gc_paused", "parse_blocks", "parse_inline", "read"]
+__all__ = ["PARSER", "Reader", "parse_blocks", "parse_inline", "read"]
 

@@ -13,7 +13,6 @@ from functools import lru_cache
 from html import escape
 from typing import Any
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
@@ -25,7 +24,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 from productive_docs.converter import Document
 from productive_docs.converter.errors import InputError
-from productive_docs.converter.readers.html import gc_paused
+from productive_docs.converter.readers.gc_pause import gc_paused
 from productive_docs.converter.readers.markdown_plugins import is_banner_container, mention_plugin
 from productive_docs.converter.readers.markdown_rules import build
 from productive_docs.converter.report import Report
@@ -121,15 +120,13 @@ def parser(enabled: frozenset[str] = ALL_EXTENSIONS) -> MarkdownIt:
     return md
 
 
-#: libyaml's safe loader when PyYAML was built with it (about 10 times faster), else the pure-Python one.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _metadata(token: Token, source: str | None) -> dict[str, Any] | None:
     """The front matter as a mapping (``None`` if it is YAML but not a mapping: then it is not front matter,
     as in ``---\\n---``, two thematic breaks); bad YAML is an ``InputError`` naming the line."""
-    try:
-        data = yaml.load(token.content, Loader=_YAML_LOADER)
+    import yaml  # only documents with front matter pay for PyYAML's import
+
+    try:  # libyaml's safe loader when PyYAML was built with it (about 10 times faster), else the Python one
+        data = yaml.load(token.content, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         last = token.content.count("\n")  # a problem found at the end of the YAML is on its last line

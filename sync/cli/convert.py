@@ -16,7 +16,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
 from productive_docs.converter import READERS, SUFFIXES, WRITERS, Report, read, write
 from productive_docs.converter.errors import InputError, ProductiveDocsError, UsageError
 from productive_docs.sync.cli.registry import summary
@@ -93,6 +92,8 @@ def _front_matter(metadata: dict[str, Any], to_fmt: str, report: Report) -> str:
     if not metadata:
         return ""
     if to_fmt == "md":
+        import yaml  # only documents with front matter pay for PyYAML's import
+
         return "---\n" + yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False) + "---\n"
     report.add("front matter", f"not written ({to_fmt} has no place for it)", 1)
     return ""
