@@ -14,7 +14,6 @@ from html_testing import CONFLUENCE, tree_text
 from productive_docs.converter import Report, write
 from productive_docs.converter import read as read_any
 from productive_docs.converter.model import Node, check
-from productive_docs.converter.readers import html_confluence
 from productive_docs.converter.readers.html import read
 
 PAGES = sorted(CONFLUENCE.glob("*.html"))
@@ -144,19 +143,6 @@ def test_construct_counts_match_the_html(capsys: pytest.CaptureFixture[str]) -> 
         print(f"blocks lowered into table cells: {dict(lowered)}")
     assert mismatches == []
     assert all(found[kind] > 0 for kind in CONSTRUCTS)
-
-
-@pytest.mark.corpus
-@pytest.mark.parametrize("path", PAGES[::40], ids=lambda p: p.name)
-def test_cut_to_main_content_matches_a_full_parse(path: Path) -> None:
-    source = path.read_text(encoding="utf-8")
-    if html_confluence.MAIN_CONTENT not in source:
-        pytest.skip("no #main-content")
-    full = BeautifulSoup(source, "html.parser").find(id="main-content")
-    body, first_line = html_confluence.main_content(source)
-    cut = BeautifulSoup(body, "html.parser").find(id="main-content")
-    assert str(cut) == str(full)
-    assert cut.sourceline + first_line - 1 == full.sourceline
 
 
 @pytest.mark.corpus
