@@ -33,6 +33,7 @@ from productive_docs.sync.server.attachments import Attachments
 from productive_docs.sync.server.jsonapi import Problem, Request, Response
 from productive_docs.sync.server.pages import Pages, store_problem
 from productive_docs.sync.server.store import Store, StoreError
+from productive_docs.sync.server.web import WebView
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ class LocalServer:
         self.routes = self.pages.routes()
         self.attachments = Attachments(self.store, token)
         self.routes += self.attachments.routes()
+        self.web = WebView(self.store, self.attachments)
         self.limiter = RateLimiter(rate_limit, org_rate_limit)
         self.fail_rate = fail_rate
         self.latency = latency_ms / 1000
@@ -284,6 +286,10 @@ def _handler_class(server: LocalServer) -> type[BaseHTTPRequestHandler]:
             if server.attachments.serves(self.path):  # S3-like storage and file URLs: outside the API
                 status = server.attachments.answer(self)
                 # file URLs may carry the token as ?token= (spec §4.10): their query is never logged
+                server.log_request(self.command, urlsplit(self.path).path, status, time.monotonic() - started)
+                return
+            if server.web.serves(self.path):  # the read-only web view: outside the API too
+                status = server.web.answer(self)
                 server.log_request(self.command, urlsplit(self.path).path, status, time.monotonic() - started)
                 return
             headers = {key.lower(): value for key, value in self.headers.items()}
