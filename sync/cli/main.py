@@ -18,6 +18,7 @@ COMMANDS = (
     "productive_docs.sync.cli.serve",
     "productive_docs.sync.cli.commands",
     "productive_docs.sync.cli.import_confluence",
+    "productive_docs.sync.cli.preview",
 )
 
 

@@ -241,12 +241,13 @@ def embedded_port(db_path: str | Path) -> int:
     return EMBEDDED_PORTS[int.from_bytes(digest[:4], "big") % len(EMBEDDED_PORTS)]
 
 
-def embedded(db_path: str | Path | None = None) -> LocalServer:
+def embedded(db_path: str | Path | None = None, **options: Any) -> LocalServer:
     """A started server on loopback, persisted in the user's data folder: what the sync command uses when no
     API token is configured. Token ``local-token``, organisation ``1``. It listens on the database's stable
-    port, or on a free one while that is taken (then attachment URLs of this run name that port)."""
+    port, or on a free one while that is taken (then attachment URLs of this run name that port).
+    ``options`` go to ``LocalServer`` (the preview's throwaway server has no rate limits)."""
     db = Path(db_path or default_db_path())
-    server = LocalServer(db=db)
+    server = LocalServer(db=db, **options)
     try:
         return server.start(port=embedded_port(db))
     except OSError:
