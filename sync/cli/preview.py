@@ -65,28 +65,39 @@ def throwaway_server(port: int | None) -> Iterator[tuple[LocalServer, Path]]:
             server.stop()
 
 
+def push_preview(folder: Path, server: LocalServer, scratch: Path, client: Client,
+                 printer: PreviewPrinter) -> tuple[str, dict[str, Any], int]:
+    """The first push of a preview: (the doc's URL, the push options for ``--watch``, the exit code)."""
+    from productive_docs.sync.engine.push.run import push_folder
+
+    options = {
+        "project_id": PREVIEW_PROJECT, "state_path": scratch / "state.json",
+        "server": f"preview:{scratch}#org={server.org_id}", "fresh_if_doc_missing": True,
+        "link_template": server.root + "/pages/{page_id}", "on_outcome": printer.outcome,
+    }
+    result = push_folder(folder, client, **options)
+    printer.finish(result)
+    url = f"{server.root}/pages/{result.doc_id}" if result.doc_id else server.root + "/"
+    print(f"Preview of {folder} at {url}", file=printer.out, flush=True)
+    return url, options, result.exit_code
+
+
+def preview_client(server: LocalServer) -> Client:
+    """A client of the throwaway server, without rate limits."""
+    return Client(server.url, server.token, server.org_id, rate_limit=UNLIMITED, org_rate_limit=UNLIMITED)
+
+
 def preview(folder: Path, *, port: int | None = None, watching: bool = False, open_browser: bool = True,
             stop: threading.Event | None = None, printer_options: dict[str, Any] | None = None) -> int:
     """Push ``folder`` to a throwaway server, print the doc's URL and serve until Ctrl-C (or ``stop``)."""
-    from productive_docs.sync.engine.push.run import push_folder
     from productive_docs.sync.engine.watch import watch
 
     stop = stop or threading.Event()
-    with throwaway_server(port) as (server, scratch):
+    with throwaway_server(port) as (server, scratch), preview_client(server) as client:
         printer = PreviewPrinter(server, **(printer_options or {}), root=folder)
-        root = server.url.split("/api/v2/")[0]
-        options = {
-            "project_id": PREVIEW_PROJECT, "state_path": scratch / "state.json",
-            "server": f"preview:{scratch}#org={server.org_id}", "fresh_if_doc_missing": True,
-            "link_template": root + "/pages/{page_id}", "on_outcome": printer.outcome,
-        }
         server.web.live = watching
-        with Client(server.url, server.token, server.org_id, rate_limit=UNLIMITED,
-                    org_rate_limit=UNLIMITED) as client, reported(printer):
-            result = push_folder(folder, client, **options)
-            printer.finish(result)
-            url = f"{root}/pages/{result.doc_id}" if result.doc_id else root + "/"
-            print(f"Preview of {folder} at {url}", file=printer.out, flush=True)
+        with reported(printer):
+            url, options, code = push_preview(folder, server, scratch, client, printer)
             if open_browser:
                 _open(url, printer)
             printer.note("serving the preview (Ctrl-C stops and deletes it)")
@@ -94,7 +105,7 @@ def preview(folder: Path, *, port: int | None = None, watching: bool = False, op
                 return watch(folder, client, options, printer, stop=stop)
             while not stop.wait(0.5):
                 pass
-    return result.exit_code
+    return code
 
 
 def _open(url: str, printer: Printer) -> None:

@@ -91,6 +91,11 @@ class LocalServer:
         self._thread: threading.Thread | None = None
         self.url = ""
 
+    @property
+    def root(self) -> str:
+        """``http://host:port`` of the started server (the web view and file URLs live below it)."""
+        return self.url.split("/api/v2/")[0]
+
     def __repr__(self) -> str:
         return f"LocalServer(url={self.url!r}, org_id={self.org_id!r})"
 
