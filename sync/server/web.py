@@ -14,6 +14,7 @@ no frames, no forms; style attributes stay allowed because the writer's HTML for
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 import re
@@ -179,5 +180,6 @@ def _send(handler: BaseHTTPRequestHandler, status: int, body: bytes, content_typ
         handler.send_header("Connection", "close")
         handler.close_connection = True
     handler.end_headers()
-    handler.wfile.write(body)
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the browser went elsewhere
+        handler.wfile.write(body)
     return status
