@@ -295,8 +295,10 @@ def _handler_class(server: LocalServer) -> type[BaseHTTPRequestHandler]:
                 server.log_request(self.command, urlsplit(self.path).path, status, time.monotonic() - started)
                 return
             if server.web.serves(self.path):  # the read-only web view: outside the API too
-                status = server.web.answer(self)
-                server.log_request(self.command, urlsplit(self.path).path, status, time.monotonic() - started)
+                host, peer = self.headers.get("Host", ""), str(self.client_address[0])
+                response = server.web.answer(self.command, self.path, host, peer)
+                server.log_request(self.command, self.path, response.status, time.monotonic() - started)
+                self._send(response, self.command != "GET")
                 return
             headers = {key.lower(): value for key, value in self.headers.items()}
             response, unread = server.handle(self.command, self.path, headers, self.rfile.read)
@@ -306,7 +308,7 @@ def _handler_class(server: LocalServer) -> type[BaseHTTPRequestHandler]:
         def _send(self, response: Response, close: bool) -> None:
             headers = dict(response.headers)
             if response.html is not None:
-                payload, content_type = response.html, "text/html"
+                payload, content_type = response.html, headers.pop("Content-Type", "text/html")
             elif response.document is None:
                 payload, content_type = b"", None
             else:

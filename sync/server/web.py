@@ -14,17 +14,15 @@ no frames, no forms; style attributes stay allowed because the writer's HTML for
 
 from __future__ import annotations
 
-import contextlib
 import ipaddress
 import json
 import re
 import threading
-from http.server import BaseHTTPRequestHandler
 from importlib import resources
-from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from productive_docs.sync.server.attachments import Attachments
+from productive_docs.sync.server.jsonapi import Response
 from productive_docs.sync.server.store import Store
 from productive_docs.sync.server.web_render import (
     FILES_VIEW,
@@ -84,42 +82,38 @@ class WebView:
 
     # --- HTTP ----------------------------------------------------------------------------------------------
 
-    def answer(self, handler: BaseHTTPRequestHandler) -> int:
-        """Answer a GET on ``handler``; returns the HTTP status."""
-        if not _local(handler):
-            return _send(handler, 403, b"the web view answers on a loopback address only", "text/plain")
-        if handler.command != "GET":
-            return _send(handler, 405, b"the web view is read-only", "text/plain", close=True)
-        path = urlsplit(handler.path).path
+    def answer(self, method: str, target: str, host: str, peer: str) -> Response:
+        """The answer to ``method target`` from ``peer`` naming ``host``; the server's handler sends it."""
+        if not _local(host, peer):
+            return _answer(403, b"the web view answers on a loopback address only", "text/plain")
+        if method != "GET":
+            return _answer(405, b"the web view is read-only", "text/plain")
+        path = urlsplit(target).path
         if path.startswith(FILES_VIEW):
-            return self._file(handler, unquote(path.removeprefix(FILES_VIEW)))
+            return self._file(unquote(path.removeprefix(FILES_VIEW)))
         name = path.removeprefix(VIEW_PREFIX + "/")
         if name in STATIC:
             text = resources.files("productive_docs.sync.server").joinpath("static", name).read_bytes()
-            return _send(handler, 200, text, STATIC[name])
+            return _answer(200, text, STATIC[name])
         if name == "changes":
-            return _send(handler, 200, json.dumps(self.changes()).encode(), "application/json")
+            return _answer(200, json.dumps(self.changes()).encode(), "application/json")
         if path == "/":
-            return self._html(handler, 200, self._index())
+            return _html(200, self._index())
         match = PAGE_PATH.match(path)
         page = self._page(int(match.group(1))) if match else None
         if page is None:
-            return self._html(handler, 404, shell("Not found", self._nav(None), "<h1>No such page</h1>",
-                                                  self._live()))
-        return self._html(handler, 200, page)
+            return _html(404, shell("Not found", self._nav(None), "<h1>No such page</h1>", self._live()))
+        return _html(200, page)
 
-    def _html(self, handler: BaseHTTPRequestHandler, status: int, html: str) -> int:
-        return _send(handler, status, html.encode("utf-8"), "text/html; charset=utf-8")
-
-    def _file(self, handler: BaseHTTPRequestHandler, key: str) -> int:
+    def _file(self, key: str) -> Response:
         found = self.attachments.file(key)
         if found is None:
-            return _send(handler, 404, b"no such file", "text/plain")
+            return _answer(404, b"no such file", "text/plain")
         content_type, data = found
         inline = INLINE_TYPES.match(content_type.lower()) is not None
-        return _send(handler, 200, data, content_type if inline else "application/octet-stream",
-                     extra={"Content-Security-Policy": FILE_CSP,
-                            "Content-Disposition": "inline" if inline else "attachment"})
+        return _answer(200, data, content_type if inline else "application/octet-stream",
+                       {"Content-Security-Policy": FILE_CSP,
+                        "Content-Disposition": "inline" if inline else "attachment"})
 
     # --- pages ---------------------------------------------------------------------------------------------
 
@@ -151,35 +145,28 @@ class WebView:
         return page_html(dict(row), self._nav(page_id), notes, self._live())
 
 
-def _local(handler: BaseHTTPRequestHandler) -> bool:
+def _local(host: str, peer: str) -> bool:
     """A request from this machine naming this machine (no remote peer, no rebinding)."""
     try:
-        peer = ipaddress.ip_address(str(handler.client_address[0]))
+        loopback = ipaddress.ip_address(peer).is_loopback
     except ValueError:
         return False
-    host = (handler.headers.get("Host") or "").strip().lower()
+    host = host.strip().lower()
     name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    return peer.is_loopback and name in LOOPBACK_NAMES
+    return loopback and name in LOOPBACK_NAMES
 
 
-def _send(handler: BaseHTTPRequestHandler, status: int, body: bytes, content_type: str, *,
-          close: bool = False, extra: dict[str, Any] | None = None) -> int:
+def _html(status: int, html: str) -> Response:
+    return _answer(status, html.encode("utf-8"), "text/html; charset=utf-8")
+
+
+def _answer(status: int, body: bytes, content_type: str, extra: dict[str, str] | None = None) -> Response:
     headers = {
         "Content-Type": content_type,
-        "Content-Length": str(len(body)),
         "Content-Security-Policy": CSP,
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
         "Cache-Control": "no-store",
         **(extra or {}),
     }
-    handler.send_response(status)
-    for key, value in headers.items():
-        handler.send_header(key, value)
-    if close:
-        handler.send_header("Connection", "close")
-        handler.close_connection = True
-    handler.end_headers()
-    with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # the browser went elsewhere
-        handler.wfile.write(body)
-    return status
+    return Response(status, headers=headers, html=body)
