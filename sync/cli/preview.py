@@ -23,7 +23,7 @@ from productive_docs.converter.errors import UsageError
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.cli.commands import check_folder, reported
 from productive_docs.sync.cli.output import Printer
-from productive_docs.sync.engine.result import Outcome
+from productive_docs.sync.engine.result import Outcome, SyncResult
 from productive_docs.sync.server.app import LocalServer, embedded
 
 #: The throwaway server and its client have no rate limits: nobody else shares them.
@@ -33,17 +33,29 @@ PREVIEW_PROJECT = "1"
 
 
 class PreviewPrinter(Printer):
-    """The usual per-page lines, and each page's conversion notes handed to the web view."""
+    """The usual per-page lines, and each page's conversion notes handed to the web view. Files that got
+    no page (a failed create) are listed on the doc's own page, so the view shows every problem."""
 
     def __init__(self, server: LocalServer, **options: Any) -> None:
         super().__init__(**options)
         self.server = server
+        self.notes: dict[str, list[str]] = {}
+        self.unplaced: list[str] = []
 
     def outcome(self, outcome: Outcome) -> None:
+        notes = ([outcome.error] if outcome.error else []) + list(outcome.notes) + list(outcome.details)
         if outcome.page_id:
-            notes = ([outcome.error] if outcome.error else []) + list(outcome.notes) + list(outcome.details)
+            self.notes[outcome.page_id] = notes
             self.server.web.set_notes(outcome.page_id, notes)
+        elif outcome.action == "failed":
+            self.unplaced += [f"{outcome.display}: no page ({note})" for note in notes or [outcome.action]]
         super().outcome(outcome)
+
+    def finish(self, result: SyncResult) -> None:
+        if result.doc_id:
+            self.server.web.set_notes(result.doc_id, self.notes.get(result.doc_id, []) + self.unplaced)
+        self.unplaced = []
+        super().finish(result)
 
 
 @contextmanager

@@ -143,3 +143,29 @@ def test_a_taken_port_or_a_missing_folder_is_one_line(docs: Path, capsys: pytest
     assert "cannot listen on 127.0.0.1" in capsys.readouterr().err
     assert main(["preview", str(docs / "nope"), "--no-open"]) == 2
     assert "no such folder" in capsys.readouterr().err
+
+
+def test_problems_are_on_their_pages_and_failed_files_on_the_doc(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "broken.md").write_text("---\ntitle: [unclosed\n---\nhi\n", encoding="utf-8")
+    (docs / "image.md").write_text("# Image\n\n![img](missing.png)\n", encoding="utf-8")
+    out, stop = io.StringIO(), threading.Event()
+    runner = threading.Thread(target=preview, args=(docs,), kwargs={
+        "open_browser": False, "stop": stop, "printer_options": {"out": out, "err": io.StringIO()}})
+    runner.start()
+    try:
+        deadline = time.monotonic() + WAIT
+        while "Preview of" not in out.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        url = URL.match(out.getvalue().splitlines()[-1])["url"]
+        doc = BeautifulSoup(requests.get(url, timeout=10).text, "html.parser")
+        problems = [note.get_text() for note in doc.select(".notes li.problem")]
+        assert len(problems) == 1 and problems[0].startswith("broken.md: no page (broken.md:2: front matter")
+        link = next(a["href"] for a in doc.select("nav .tree a") if a.get_text() == "Image")
+        page = BeautifulSoup(requests.get(url.split("/pages/")[0] + link, timeout=10).text, "html.parser")
+        assert [note.get_text() for note in page.select(".notes li.problem")] == [
+            "image.md:3: image missing.png: file not found"]
+    finally:
+        stop.set()
+        runner.join(WAIT)
