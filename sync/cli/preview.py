@@ -111,7 +111,7 @@ def preview(folder: Path, *, port: int | None = None, watching: bool = False, op
         with reported(printer):
             url, options, code = push_preview(folder, server, scratch, client, printer)
             if open_browser:
-                _open(url, printer)
+                open_in_browser(url, printer)
             printer.note("serving the preview (Ctrl-C stops and deletes it)")
             if watching:
                 return watch(folder, client, options, printer, stop=stop)
@@ -120,7 +120,7 @@ def preview(folder: Path, *, port: int | None = None, watching: bool = False, op
     return code
 
 
-def _open(url: str, printer: Printer) -> None:
+def open_in_browser(url: str, printer: Printer) -> None:
     """Open ``url`` in the user's browser, or say there is none."""
     try:
         opened = webbrowser.get().open(url)

@@ -24,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 from productive_docs.sync.server.attachments import Attachments
 from productive_docs.sync.server.jsonapi import Response
 from productive_docs.sync.server.store import Store
+from productive_docs.sync.server.web_compare import Comparison, comparison_html, comparisons_index
 from productive_docs.sync.server.web_render import (
     FILES_VIEW,
     MAX_SIDEBAR_PAGES,
@@ -45,6 +46,7 @@ FILE_CSP = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
 INLINE_TYPES = re.compile(r"^image/(png|jpeg|gif|webp|avif|bmp)$")
 STATIC = {"preview.css": "text/css; charset=utf-8", "reload.js": "text/javascript; charset=utf-8"}
 PAGE_PATH = re.compile(r"^/pages/(\d{1,18})/?$")
+COMPARE_PATH = re.compile(r"^/compare/(\d{1,18})/?$")
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "[::1]"})
 
 
@@ -60,6 +62,8 @@ class WebView:
         self._lock = threading.Lock()
         #: True while a preview keeps the view in step with files: pages then reload themselves.
         self.live = False
+        #: page id -> local file against Productive's version (``status --web``), under ``/compare/``
+        self.comparisons: dict[int, Comparison] = {}
 
     def set_notes(self, page_id: int | str, notes: list[str]) -> None:
         """The conversion notes of one page (replacing earlier ones)."""
@@ -69,9 +73,9 @@ class WebView:
                 self._generation += 1
 
     def serves(self, target: str) -> bool:
-        """True for the view's paths: ``/``, ``/pages/...`` and ``/_view/...``."""
+        """True for the view's paths: ``/``, ``/pages/...``, ``/compare/...`` and ``/_view/...``."""
         path = urlsplit(target).path
-        return path == "/" or path.startswith(("/pages/", VIEW_PREFIX + "/"))
+        return path == "/" or path.startswith(("/pages/", "/compare/", VIEW_PREFIX + "/"))
 
     def changes(self) -> str:
         """A token that changes whenever a page or a note does (what the reload script compares)."""
@@ -99,11 +103,23 @@ class WebView:
             return _answer(200, json.dumps(self.changes()).encode(), "application/json")
         if path == "/":
             return _html(200, self._index())
+        if path.startswith("/compare/"):
+            return self._compare(path)
         match = PAGE_PATH.match(path)
         page = self._page(int(match.group(1))) if match else None
         if page is None:
             return _html(404, shell("Not found", self._nav(None), "<h1>No such page</h1>", self._live()))
         return _html(200, page)
+
+    def _compare(self, path: str) -> Response:
+        if path == "/compare/":
+            return _html(200, shell("Pending changes", self._nav(None), comparisons_index(self.comparisons),
+                                    None))
+        match = COMPARE_PATH.match(path)
+        comparison = self.comparisons.get(int(match.group(1))) if match else None
+        if comparison is None:
+            return _html(404, shell("Not found", self._nav(None), "<h1>No such comparison</h1>", None))
+        return _html(200, shell(comparison.title, self._nav(None), comparison_html(comparison), None))
 
     def _file(self, key: str) -> Response:
         found = self.attachments.file(key)
