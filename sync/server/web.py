@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import re
 import threading
 from importlib import resources
@@ -36,6 +37,8 @@ from productive_docs.sync.server.web_render import (
     shell,
     sidebar,
 )
+
+log = logging.getLogger(__name__)
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
        "img-src 'self' data: https:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
@@ -87,7 +90,15 @@ class WebView:
     # --- HTTP ----------------------------------------------------------------------------------------------
 
     def answer(self, method: str, target: str, host: str, peer: str) -> Response:
-        """The answer to ``method target`` from ``peer`` naming ``host``; the server's handler sends it."""
+        """The answer to ``method target`` from ``peer`` naming ``host``; the server's handler sends it.
+        A bug ends as a plain 500, logged, never as a traceback in the browser or a dropped connection."""
+        try:
+            return self._route(method, target, host, peer)
+        except Exception:  # noqa: BLE001 - one odd page must not take the view down
+            log.exception("web view: unexpected error on %s %s", method, target)
+            return _answer(500, b"unexpected error in the web view (see the server log)", "text/plain")
+
+    def _route(self, method: str, target: str, host: str, peer: str) -> Response:
         if not _local(host, peer):
             return _answer(403, b"the web view answers on a loopback address only", "text/plain")
         if method != "GET":

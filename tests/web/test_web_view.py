@@ -10,10 +10,12 @@ from pathlib import Path
 import pytest
 import requests
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.engine.push.run import push_folder
 from productive_docs.sync.server.app import LocalServer
-from productive_docs.sync.server.web_render import decorate, view_file_url
+from productive_docs.sync.server.web_render import decorate, page_html, view_file_url
 
 SAMPLE = Path(__file__).resolve().parents[2] / "fixtures" / "docs"
 
@@ -139,3 +141,41 @@ def test_only_this_servers_file_urls_are_rewritten() -> None:
     assert view_file_url("http://127.0.0.1:4000/files/a/b%20c.png?token=x") == "/_view/files/a/b%20c.png"
     assert view_file_url("https://files.productive.io/files/a.png") is None
     assert view_file_url("http://127.0.0.1:4000/api/v2/pages") is None
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5) | st.sampled_from(["", "x", "<b>", "javascript:x", "1,2"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["type", "attrs", "content", "text", "marks", "level", "href", "src", "colwidth",
+                         "colspan", "checked", "language", "url", "label", "name"]), inner, max_size=4),
+    max_leaves=12)
+NODE_TYPES = st.sampled_from(["doc", "paragraph", "heading", "table", "table_row", "table_cell", "banner",
+                              "checklist", "checklist_item", "columns", "column", "codeblock", "image",
+                              "mention", "file", "var", "text", "ul", "li", "bogus"])
+NODES = st.recursive(
+    st.fixed_dictionaries({"type": NODE_TYPES, "text": st.text(max_size=5)}, optional={"attrs": JSON_VALUES}),
+    lambda inner: st.fixed_dictionaries({"type": NODE_TYPES, "content": st.lists(inner, max_size=3)},
+                                        optional={"attrs": JSON_VALUES, "marks": JSON_VALUES}),
+    max_leaves=15)
+
+
+@settings(max_examples=150, deadline=None)
+@given(NODES)
+def test_any_stored_body_renders_without_an_error(node: dict) -> None:
+    row = {"title": "T", "body": json.dumps({"type": "doc", "content": [node]}), "version_number": 1,
+           "edited_at": "2026-01-01T00:00:00.000+00:00"}
+    html = page_html(row, "", [], None)
+    assert html.startswith("<!doctype html>") and "<script" not in html
+
+
+def test_a_bug_in_the_view_is_a_plain_500(fast_server: LocalServer, fast_client: Client,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    doc = fast_client.create_with_markdown("Doc", "text", project_id="1")
+
+    def broken(*args: object) -> str:
+        raise KeyError("bug")
+
+    monkeypatch.setattr("productive_docs.sync.server.web.page_html", broken)
+    answer = get(fast_server, f"/pages/{doc.id}")
+    assert answer.status_code == 500 and "Traceback" not in answer.text
+    assert get(fast_server, "/").status_code == 200  # the server goes on
