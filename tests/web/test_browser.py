@@ -127,6 +127,7 @@ def browser() -> Iterator[object]:
 
     paths = browser_paths()
     assert paths is not None
+    os.environ.setdefault("SE_AVOID_STATS", "true")  # selenium sends no usage statistics from tests
     options = webdriver.ChromeOptions()
     options.binary_location = paths[0]
     profile = tempfile.mkdtemp(prefix="preview-chromium-")
