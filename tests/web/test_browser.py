@@ -15,6 +15,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -230,3 +231,19 @@ def test_screenshots_of_three_pages(previewed: Preview, browser: object) -> None
         path = ARTEFACTS / f"preview-{name}.png"
         assert browser.save_screenshot(str(path))
         assert path.read_bytes().startswith(b"\x89PNG") and path.stat().st_size > 10_000
+
+
+def test_a_live_page_reloads_itself_when_the_preview_changes(previewed: Preview, browser: object) -> None:
+    url = previewed.page("Tables")
+    previewed.server.web.live = True
+    try:
+        load(browser, url)
+        script(browser, "window.before_reload = true")
+        previewed.server.web.set_notes(url.rsplit("/", 1)[1], ["02-guides/tables.md:3: saved again -> shown"])
+        deadline = time.monotonic() + 20
+        while script(browser, "return window.before_reload === true || !document.querySelector('.notes')"):
+            assert time.monotonic() < deadline, "the page did not reload (is reload.js blocked by the CSP?)"
+            time.sleep(0.2)
+        assert "saved again" in script(browser, "return document.querySelector('.notes').textContent")
+    finally:
+        previewed.server.web.live = False
