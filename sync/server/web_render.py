@@ -173,7 +173,8 @@ def page_html(row: dict[str, Any], nav: str, notes: list[str], live: str | None)
     body = decorate(render_body(row["body"], report), view_file_url)
     all_notes = [*notes, *(f"shown here: {entry.what} -> {entry.became}" for entry in report.entries)]
     version = row.get("version_number")
-    meta = (f'<p class="meta"><span class="version">Version {escape(str(version or 0))}</span> · '
+    shown = f"Version {escape(str(version))}" if version is not None else "No version yet"
+    meta = (f'<p class="meta"><span class="version">{shown}</span> · '
             f'<span class="edited">last edit <time datetime="{escape(str(row["edited_at"]))}">'
             f'{escape(edited(row["edited_at"]))}</time></span></p>')
     return shell(
