@@ -101,12 +101,27 @@ def preview_client(server: LocalServer) -> Client:
 
 def preview(folder: Path, *, port: int | None = None, watching: bool = False, open_browser: bool = True,
             stop: threading.Event | None = None, printer_options: dict[str, Any] | None = None) -> int:
-    """Push ``folder`` to a throwaway server, print the doc's URL and serve until Ctrl-C (or ``stop``)."""
+    """Push ``folder`` to a throwaway server, print the doc's URL and serve until Ctrl-C, a kill (SIGTERM)
+    or ``stop``; the temporary folder goes in every case."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        return _serve(folder, port, watching, open_browser, stop or threading.Event(), printer_options or {})
+    except KeyboardInterrupt:
+        print("Preview stopped.", flush=True)
+        return 0
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def _serve(folder: Path, port: int | None, watching: bool, open_browser: bool, stop: threading.Event,
+           printer_options: dict[str, Any]) -> int:
     from productive_docs.sync.engine.watch import watch
 
-    stop = stop or threading.Event()
     with throwaway_server(port) as (server, scratch), preview_client(server) as client:
-        printer = PreviewPrinter(server, **(printer_options or {}), root=folder)
+        printer = PreviewPrinter(server, **printer_options, root=folder)
         server.web.live = watching
         with reported(printer):
             url, options, code = push_preview(folder, server, scratch, client, printer)
@@ -147,19 +162,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def _interrupt(signum: int, frame: Any) -> None:
-    raise KeyboardInterrupt
-
-
 def run(args: argparse.Namespace) -> int:
     check_folder(args.dir)
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _interrupt)  # a kill ends the preview like Ctrl-C: its files go
     if args.port is not None and not 0 <= args.port <= 65535:
         raise UsageError(f"--port must be between 0 and 65535, not {args.port}")
-    try:
-        return preview(args.dir, port=args.port, watching=args.watch, open_browser=not args.no_open,
-                       printer_options={"verbose": args.verbose})
-    except KeyboardInterrupt:
-        print("Preview stopped.", flush=True)
-        return 0
+    return preview(args.dir, port=args.port, watching=args.watch, open_browser=not args.no_open,
+                   printer_options={"verbose": args.verbose})

@@ -169,3 +169,21 @@ def test_problems_are_on_their_pages_and_failed_files_on_the_doc(tmp_path: Path)
     finally:
         stop.set()
         runner.join(WAIT)
+
+
+def test_import_confluence_preview_shows_the_imported_folder(tmp_path: Path) -> None:
+    export = Path(__file__).resolve().parents[2] / "fixtures" / "confluence" / "tiny-export"
+    out_dir = tmp_path / "imported"
+    process = subprocess.Popen([sys.executable, "-m", "productive_docs.sync.cli.main", "import-confluence",
+                                str(export), "-o", str(out_dir), "-q", "--preview", "--no-open"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    try:
+        url = wait_for_url(lines_of(process), [])
+        page = BeautifulSoup(requests.get(url, timeout=10).text, "html.parser")
+        assert len(page.select("nav.sidebar .tree a")) > 1
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=WAIT)
+    assert process.returncode == 0, err
+    assert "Preview stopped." in out
+    assert main(["import-confluence", str(export), "--push", "--preview"]) == 2
