@@ -298,7 +298,7 @@ def _handler_class(server: LocalServer) -> type[BaseHTTPRequestHandler]:
                 host, peer = self.headers.get("Host", ""), str(self.client_address[0])
                 response = server.web.answer(self.command, self.path, host, peer)
                 server.log_request(self.command, self.path, response.status, time.monotonic() - started)
-                self._send(response, self.command != "GET")
+                self._send(response, self.command != "GET" or self.headers.get("Content-Length", "0") != "0")
                 return
             headers = {key.lower(): value for key, value in self.headers.items()}
             response, unread = server.handle(self.command, self.path, headers, self.rfile.read)
