@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,25 @@ def wait_for_url(lines: queue.Queue, printed: list[str]) -> str:
     raise AssertionError("no preview URL printed")
 
 
+@contextmanager
+def running_preview(folder: Path, **options: object) -> Iterator[str]:
+    """``preview(folder)`` in a thread; yields the printed URL, then stops it and waits for the end."""
+    out, stop = io.StringIO(), threading.Event()
+    quiet = {"out": out, "err": io.StringIO()}
+    runner = threading.Thread(target=preview, args=(folder,), kwargs={
+        "open_browser": False, "stop": stop, "printer_options": quiet, **options})
+    runner.start()
+    try:
+        deadline = time.monotonic() + WAIT
+        while "Preview of" not in out.getvalue() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        yield URL.match(out.getvalue().splitlines()[-1])["url"]
+    finally:
+        stop.set()
+        runner.join(WAIT)
+    assert not runner.is_alive()
+
+
 def test_preview_prints_a_url_listing_every_page_and_never_calls_the_account(
         docs: Path, account: LocalServer, tmp_path: Path) -> None:
     config = tmp_path / "config" / "productive-docs"
@@ -109,30 +129,18 @@ def test_preview_prints_a_url_listing_every_page_and_never_calls_the_account(
 
 
 def test_watch_keeps_the_preview_in_step(docs: Path) -> None:
-    out, stop = io.StringIO(), threading.Event()
-    runner = threading.Thread(target=preview, args=(docs,), kwargs={
-        "watching": True, "open_browser": False, "stop": stop,
-        "printer_options": {"out": out, "err": io.StringIO()}})
-    runner.start()
-    try:
-        deadline = time.monotonic() + WAIT
-        while "Preview of" not in out.getvalue() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        url = URL.match(out.getvalue().splitlines()[-1])["url"]
+    with running_preview(docs, watching=True) as url:
         root = url.split("/pages/")[0]
         page = BeautifulSoup(requests.get(url, timeout=10).text, "html.parser")
         assert page.select_one("script")["src"] == "/_view/reload.js"
         token = page.select_one('meta[name="preview-changes"]')["content"]
         readme = docs / "README.md"
         readme.write_text(readme.read_text() + "\n\nA sentence saved while previewing.\n")
+        deadline = time.monotonic() + WAIT
         while requests.get(root + "/_view/changes", timeout=10).json() == token:
-            assert time.monotonic() < deadline + WAIT, "the preview did not follow the save"
+            assert time.monotonic() < deadline, "the preview did not follow the save"
             time.sleep(0.1)
         assert "A sentence saved while previewing." in requests.get(url, timeout=10).text
-    finally:
-        stop.set()
-        runner.join(WAIT)
-    assert not runner.is_alive()
 
 
 def test_a_taken_port_or_a_missing_folder_is_one_line(docs: Path, capsys: pytest.CaptureFixture) -> None:
@@ -150,15 +158,7 @@ def test_problems_are_on_their_pages_and_failed_files_on_the_doc(tmp_path: Path)
     docs.mkdir()
     (docs / "broken.md").write_text("---\ntitle: [unclosed\n---\nhi\n", encoding="utf-8")
     (docs / "image.md").write_text("# Image\n\n![img](missing.png)\n", encoding="utf-8")
-    out, stop = io.StringIO(), threading.Event()
-    runner = threading.Thread(target=preview, args=(docs,), kwargs={
-        "open_browser": False, "stop": stop, "printer_options": {"out": out, "err": io.StringIO()}})
-    runner.start()
-    try:
-        deadline = time.monotonic() + WAIT
-        while "Preview of" not in out.getvalue() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        url = URL.match(out.getvalue().splitlines()[-1])["url"]
+    with running_preview(docs) as url:
         doc = BeautifulSoup(requests.get(url, timeout=10).text, "html.parser")
         problems = [note.get_text() for note in doc.select(".notes li.problem")]
         assert len(problems) == 1 and problems[0].startswith("broken.md: no page (broken.md:2: front matter")
@@ -166,9 +166,6 @@ def test_problems_are_on_their_pages_and_failed_files_on_the_doc(tmp_path: Path)
         page = BeautifulSoup(requests.get(url.split("/pages/")[0] + link, timeout=10).text, "html.parser")
         assert [note.get_text() for note in page.select(".notes li.problem")] == [
             "image.md:3: image missing.png: file not found"]
-    finally:
-        stop.set()
-        runner.join(WAIT)
 
 
 def test_import_confluence_preview_shows_the_imported_folder(tmp_path: Path) -> None:
