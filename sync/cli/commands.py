@@ -149,6 +149,10 @@ def run_push(args: argparse.Namespace, *, dry_run: bool = False) -> int:
 
 def run_status(args: argparse.Namespace) -> int:
     args.force, args.prune, args.jobs, args.dry_run, args.write_ids = False, "report", 1, True, False
+    if args.web:
+        from productive_docs.sync.cli.status_web import run_web
+
+        return run_web(args)
     return run_push(args, dry_run=True)
 
 
@@ -264,6 +268,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     status.add_argument("dir", type=Path, metavar="DIR")
     _target(status)
     status.add_argument("--diff", action="store_true", help="show a short diff for changed pages")
+    status.add_argument("--web", action="store_true",
+                        help="show each pending page side by side (local file, Productive) in the browser")
+    status.add_argument("--no-open", action="store_true", help="with --web: print the URL, open no browser")
     _common(status)
     status.set_defaults(run=run_status)
 

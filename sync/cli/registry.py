@@ -20,6 +20,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
         _CLI + "import_confluence",
         "turn a Confluence HTML space export (folder or .zip) into a Markdown docs folder",
     ),
+    "preview": (
+        _CLI + "preview", "show DIR as Productive would, in the browser, without pushing to Productive"
+    ),
     "serve": (
         _CLI + "serve", "run a local Productive-compatible pages API (for tests, demos and offline use)"
     ),
