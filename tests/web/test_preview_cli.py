@@ -181,6 +181,5 @@ def test_import_confluence_preview_shows_the_imported_folder(tmp_path: Path) -> 
     finally:
         process.send_signal(signal.SIGINT)
         out, err = process.communicate(timeout=WAIT)
-    assert process.returncode == 0, err
-    assert "Preview stopped." in out
+    assert process.returncode == 0, err  # Ctrl-C ends a preview cleanly (130 would mean "interrupted")
     assert main(["import-confluence", str(export), "--push", "--preview"]) == 2
