@@ -99,7 +99,8 @@ class LocalTree:
 
     root: Path
     pages: dict[str, LocalPage]
-    #: Files left out (``productive: false``, a broken symbolic link), relative path -> reason.
+    #: Files left out (``productive: false``, a broken symbolic link, a link out of the folder or back into
+    #: a folder already scanned), relative path -> reason.
     skipped: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -214,6 +215,8 @@ def read_ignore(root: Path) -> pathspec.GitIgnoreSpec:
     """The patterns of ``root/.productiveignore`` (gitignore syntax) plus the tool's own files; a file that
     is not UTF-8 or holds a pattern that does not compile is an ``InputError`` naming the line."""
     path = root / IGNORE_FILE
+    if path.is_file() and not path.resolve().is_relative_to(root.resolve()):
+        raise InputError("symbolic link to outside the synced folder, not read", str(path), None)
     lines = _decode(path.read_bytes(), str(path)).splitlines() if path.is_file() else []
     try:
         return pathspec.GitIgnoreSpec.from_lines([*TOOL_PATTERNS, *lines])
@@ -237,6 +240,11 @@ class _Scanner:
         self.salt = salt.encode("utf-8")
         self.ignore = read_ignore(root)
         self.tree = LocalTree(root, {})
+        #: Real paths of the folders the scan reaches without following links: a link to one of them adds
+        #: nothing but a second copy (or a loop, ``sub/loop -> ..``), so it is not followed. Links to other
+        #: folders inside this one are followed once each (``visited``).
+        self.real_root = root.resolve()
+        self.visited = _plain_folders(self.real_root)
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         name = rel.rsplit("/", 1)[-1]
@@ -245,9 +253,10 @@ class _Scanner:
     def scan_folder(self, directory: Path, key: str, parent: str | None) -> LocalPage | None:
         """The page of a folder and, below it, its children; None when nothing in it is a page."""
         entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        dirs = [e for e in entries if e.is_dir() and not self.ignored(key + e.name, True)]
+        dirs = [e for e in entries if e.is_dir() and not self.ignored(key + e.name, True)
+                and self.inside(e, key, is_dir=True)]
         files = [e for e in entries if e.is_file() and Path(e.name).suffix.lower() in PAGE_SUFFIXES
-                 and not self.ignored(key + e.name, False)]
+                 and not self.ignored(key + e.name, False) and self.inside(e, key, is_dir=False)]
         self.note_broken_links(entries, key)
         index_entry = next((e for name in INDEX_NAMES for e in files if e.name.lower() == name), None)
         stem = directory.name if key else directory.resolve().name
@@ -269,6 +278,28 @@ class _Scanner:
         if page.source is None:
             page.doc = children_list(children, key)
         return page
+
+    def inside(self, entry: os.DirEntry[str], key: str, *, is_dir: bool) -> bool:
+        """False, with the reason in ``skipped``, for a link whose real path leaves the folder (a page must
+        never publish ``/proc/self/environ`` or a CI secret) or leads to a folder scanned anyway (a loop
+        such as ``sub/loop -> ..``, or a second way to one folder): each real folder is scanned once."""
+        if not entry.is_symlink():
+            return True
+        real = Path(entry.path).resolve()
+        name = key + entry.name + ("/" if is_dir else "")
+        if not real.is_relative_to(self.real_root):
+            self.tree.skipped[name] = "symbolic link to outside the synced folder, not read"
+            return False
+        if not is_dir:
+            return True
+        if real in self.visited:
+            shown = real.relative_to(self.real_root).as_posix().removeprefix(".")
+            loop = Path(entry.path).parent.resolve().is_relative_to(real)
+            what = "symbolic link loop" if loop else "symbolic link to a folder synced anyway"
+            self.tree.skipped[name] = f"{what} (./{shown}), not followed"
+            return False
+        self.visited.add(real)
+        return True
 
     def note_broken_links(self, entries: list[os.DirEntry[str]], key: str) -> None:
         """Symbolic links to nothing that would be pages (or folders) are skipped, and said so: the scan
@@ -305,6 +336,15 @@ class _Scanner:
             return
         if not _apply_parsed(page, path, data):
             self.tree.skipped[page.source or page.key] = "productive: false"
+
+
+def _plain_folders(root: Path) -> set[Path]:
+    """Every folder under ``root`` (itself included) reached without following a link, hidden ones aside."""
+    found = {root}
+    for parent, dirs, _ in os.walk(root):
+        dirs[:] = [name for name in dirs if not name.startswith(".") and not os.path.islink(f"{parent}/{name}")]
+        found.update(Path(parent, name) for name in dirs)
+    return found
 
 
 def _apply_parsed(page: LocalPage, path: Path, data: bytes | None = None) -> bool:

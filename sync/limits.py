@@ -1,0 +1,35 @@
+"""Every bound on the work one input may cause, in one place.
+
+Each default is far above any real doc (the largest pages of the corpora are a few hundred kilobytes, with
+tables of a few thousand cells and nesting under 20 levels) and far below what would exhaust a machine or
+the API's request budget. Hitting one is a one-line error naming the input and the limit, never a hang or
+a traceback; the rest of the run goes on. Functions that enforce a limit take it as a keyword argument
+defaulting to the constant here, so tests can lower it.
+"""
+
+from __future__ import annotations
+
+#: Bytes of one page file (Markdown/HTML). Checked with ``stat`` before the file is read; the sync state
+#: remembers the size, so an unchanged oversized file is not read again on the next push.
+MAX_PAGE_FILE_BYTES = 8 << 20
+#: Levels of nesting in one document (lists in lists, quotes in quotes), local or remote: the converter's
+#: walks recurse, and a body nested thousands deep would otherwise end in RecursionError.
+MAX_NESTING_DEPTH = 200
+#: Cells of all tables of one page together.
+MAX_TABLE_CELLS = 200_000
+#: Pages in one synced folder (files plus folders).
+MAX_PAGES = 20_000
+
+#: Entries of a Confluence zip export.
+MAX_ZIP_ENTRIES = 100_000
+#: Unpacked bytes of one zip entry, and of all entries together.
+MAX_ZIP_ENTRY_BYTES = 1 << 30
+MAX_ZIP_TOTAL_BYTES = 4 << 30
+#: A zip entry over ``ZIP_RATIO_FROM_BYTES``, or the archive as a whole, that unpacks to more than this
+#: many times its compressed size is treated as a zip bomb (one small file may compress that well
+#: innocently; thousands of them adding up to gigabytes do not).
+MAX_ZIP_RATIO = 200
+ZIP_RATIO_FROM_BYTES = 1 << 20
+
+#: ``page[number]`` the local server accepts (a larger one would overflow the database's OFFSET).
+MAX_PAGE_NUMBER = 1_000_000
