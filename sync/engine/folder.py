@@ -342,7 +342,7 @@ def _plain_folders(root: Path) -> set[Path]:
     """Every folder under ``root`` (itself included) reached without following a link, hidden ones aside."""
     found = {root}
     for parent, dirs, _ in os.walk(root):
-        dirs[:] = [name for name in dirs if not name.startswith(".") and not os.path.islink(f"{parent}/{name}")]
+        dirs[:] = [name for name in dirs if name[:1] != "." and not os.path.islink(f"{parent}/{name}")]
         found.update(Path(parent, name) for name in dirs)
     return found
 

@@ -110,7 +110,8 @@ def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capt
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     monkeypatch.chdir(tmp_path)
-    caplog.set_level(logging.DEBUG)
+    caplog.set_level(logging.DEBUG, logger="productive_docs")
+    caplog.set_level(logging.DEBUG, logger="urllib3")
     harness = Hostile(tmp_path, server, capsys, caplog)
     harness.before = harness.outside()
     try:
