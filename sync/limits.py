@@ -1,6 +1,6 @@
 """Every bound on the work one input may cause, in one place.
 
-Each default is far above any real doc (the largest pages of the corpora are a few hundred kilobytes, with
+Each default is far above any real doc (the largest page of the corpora is 277 KB of HTML, with
 tables of a few thousand cells and nesting under 20 levels) and far below what would exhaust a machine or
 the API's request budget. Hitting one is a one-line error naming the input and the limit, never a hang or
 a traceback; the rest of the run goes on. Functions that enforce a limit take it as a keyword argument
@@ -9,9 +9,13 @@ defaulting to the constant here, so tests can lower it.
 
 from __future__ import annotations
 
+from typing import Any
+
+from productive_docs.converter.model import Node
+
 #: Bytes of one page file (Markdown/HTML). Checked with ``stat`` before the file is read; the sync state
 #: remembers the size, so an unchanged oversized file is not read again on the next push.
-MAX_PAGE_FILE_BYTES = 8 << 20
+MAX_PAGE_FILE_BYTES = 4 << 20
 #: Levels of nesting in one document (lists in lists, quotes in quotes), local or remote: the converter's
 #: walks recurse, and a body nested thousands deep would otherwise end in RecursionError.
 MAX_NESTING_DEPTH = 200
@@ -33,3 +37,32 @@ ZIP_RATIO_FROM_BYTES = 1 << 20
 
 #: ``page[number]`` the local server accepts (a larger one would overflow the database's OFFSET).
 MAX_PAGE_NUMBER = 1_000_000
+
+
+def over_limits(body: dict[str, Any] | Node, *, depth: int | None = None,
+                cells: int | None = None) -> str | None:
+    """Why a document (a tree, or a body as the API returned it) is too big to convert, or None; ``depth``
+    and ``cells`` default to ``MAX_NESTING_DEPTH`` and ``MAX_TABLE_CELLS``. The walk is iterative: the
+    converter's own walks recurse, and a hostile body nested thousands of levels deep must end in this
+    one-line reason, not in RecursionError."""
+    depth = MAX_NESTING_DEPTH if depth is None else depth
+    cells = MAX_TABLE_CELLS if cells is None else cells
+    stack: list[tuple[Any, int]] = [(body, 1)]
+    seen_cells = 0
+    while stack:
+        node, level = stack.pop()
+        if level > depth:
+            return f"nested more than {depth} levels deep (MAX_NESTING_DEPTH)"
+        if isinstance(node, Node):
+            kind, content = node.type, node.content
+        elif isinstance(node, dict):
+            kind, content = node.get("type"), node.get("content")
+        else:
+            continue
+        if kind in ("table_cell", "table_header"):
+            seen_cells += 1
+            if seen_cells > cells:
+                return f"tables of more than {cells:,} cells (MAX_TABLE_CELLS)"
+        if isinstance(content, list):
+            stack.extend((child, level + 1) for child in content)
+    return None

@@ -259,9 +259,9 @@ class Transport:
             return {}
         try:
             document = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             raise errors.ServerError(
-                f"{method} {path}: HTTP {response.status_code} with a body that is not JSON",
+                f"{method} {path}: HTTP {response.status_code} with a body not JSON or nested too deep",
                 status=response.status_code,
             ) from None
         if not isinstance(document, dict):

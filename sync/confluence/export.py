@@ -15,20 +15,12 @@ import posixpath
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from productive_docs.converter.errors import InputError
-
-#: Bounds for zip input; far above any real space export, far below what would exhaust a machine.
-MAX_ENTRIES = 200_000
-MAX_ENTRY_BYTES = 1 << 30
-MAX_TOTAL_BYTES = 8 << 30
-#: A member over ``RATIO_FROM_BYTES`` inflating more than this many times its compressed size is treated as
-#: a zip bomb (small files may compress that well innocently).
-MAX_RATIO = 200
-RATIO_FROM_BYTES = 1 << 20
+from productive_docs.sync import limits as bounds
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _UTF8_FLAG = 0x800
@@ -36,12 +28,12 @@ _UTF8_FLAG = 0x800
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """The zip bounds in force; tests lower them."""
+    """The zip bounds in force: ``sync.limits`` as it is when the export is opened; tests lower them."""
 
-    entries: int = MAX_ENTRIES
-    entry_bytes: int = MAX_ENTRY_BYTES
-    total_bytes: int = MAX_TOTAL_BYTES
-    ratio: int = MAX_RATIO
+    entries: int = field(default_factory=lambda: bounds.MAX_ZIP_ENTRIES)
+    entry_bytes: int = field(default_factory=lambda: bounds.MAX_ZIP_ENTRY_BYTES)
+    total_bytes: int = field(default_factory=lambda: bounds.MAX_ZIP_TOTAL_BYTES)
+    ratio: int = field(default_factory=lambda: bounds.MAX_ZIP_RATIO)
 
 
 class Export:
@@ -123,16 +115,25 @@ class ZipExport(Export):
         """Every entry by its checked name; raises on a bad name or a size over the limits."""
         infos = self._zip.infolist()
         if len(infos) > self.limits.entries:
-            raise InputError(f"zip has {len(infos)} entries, over the limit {self.limits.entries}", str(path))
+            raise InputError(f"zip has {len(infos):,} entries, over the limit of {self.limits.entries:,} "
+                             "(MAX_ZIP_ENTRIES)", str(path))
         members = {_checked_name(info, path): info for info in infos}
-        total = 0
+        total = packed = 0
         for name, info in members.items():
             total += info.file_size
-            if info.file_size > self.limits.entry_bytes or total > self.limits.total_bytes:
+            packed += info.compress_size
+            if info.file_size > self.limits.entry_bytes:
                 raise InputError(f"zip entry {name!r} is too large to import safely", str(path))
-            big = info.file_size > RATIO_FROM_BYTES
+            if total > self.limits.total_bytes:
+                raise InputError(f"zip unpacks to more than {self.limits.total_bytes:,} bytes "
+                                 "(MAX_ZIP_TOTAL_BYTES)", str(path))
+            big = info.file_size > bounds.ZIP_RATIO_FROM_BYTES
             if big and info.compress_size and info.file_size / info.compress_size > self.limits.ratio:
                 raise InputError(f"zip entry {name!r} is compressed suspiciously well (zip bomb?)", str(path))
+        # many entries each under the per-entry threshold add up: the archive as a whole is checked too
+        if total > bounds.ZIP_RATIO_FROM_BYTES and total > max(packed, 1) * self.limits.ratio:
+            raise InputError(f"zip unpacks to {total:,} bytes, over {self.limits.ratio} times its packed "
+                             "size (MAX_ZIP_RATIO; zip bomb?)", str(path))
         return members
 
     def close(self) -> None:

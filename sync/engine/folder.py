@@ -26,6 +26,7 @@ import pathspec
 from productive_docs.converter.errors import InputError, ProductiveDocsError
 from productive_docs.converter.model import Mark, Node, text
 from productive_docs.converter.report import Report
+from productive_docs.sync import limits
 
 from productive_docs import converter
 
@@ -34,6 +35,9 @@ PAGE_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"
 #: Files that give a folder its title and body, best first (compared case-insensitively).
 INDEX_NAMES = ("index.md", "index.markdown", "readme.md", "index.html")
 IGNORE_FILE = ".productiveignore"
+#: pathspec's RE2 backend matches in linear time: with Python's ``re``, a pattern such as ``*a`` repeated 30
+#: times backtracks for hours on a file name that almost matches.
+IGNORE_BACKEND = "re2"
 #: Front matter key naming the page a file is synced with (``push --write-ids``).
 PAGE_ID_KEY = "productive_page_id"
 #: The suffix of the remote version of a page written beside its file in a conflict (by push and pull).
@@ -219,11 +223,11 @@ def read_ignore(root: Path) -> pathspec.GitIgnoreSpec:
         raise InputError("symbolic link to outside the synced folder, not read", str(path), None)
     lines = _decode(path.read_bytes(), str(path)).splitlines() if path.is_file() else []
     try:
-        return pathspec.GitIgnoreSpec.from_lines([*TOOL_PATTERNS, *lines])
+        return pathspec.GitIgnoreSpec.from_lines([*TOOL_PATTERNS, *lines], backend=IGNORE_BACKEND)
     except (ValueError, re.error):
         for number, line in enumerate(lines, 1):
             try:
-                pathspec.GitIgnoreSpec.from_lines([line])
+                pathspec.GitIgnoreSpec.from_lines([line], backend=IGNORE_BACKEND)
             except (ValueError, re.error) as exc:
                 # re.error's message without the position, which is in the regex made of the pattern
                 why = exc.msg if isinstance(exc, re.error) else str(exc)
@@ -259,6 +263,7 @@ class _Scanner:
                  and not self.ignored(key + e.name, False) and self.inside(e, key, is_dir=False)]
         self.note_broken_links(entries, key)
         index_entry = next((e for name in INDEX_NAMES for e in files if e.name.lower() == name), None)
+        self.count_page(key)
         stem = directory.name if key else directory.resolve().name
         page = LocalPage(key, parent, readable_name(stem), (_prefix_number(stem), stem))
         if index_entry is not None:
@@ -278,6 +283,12 @@ class _Scanner:
         if page.source is None:
             page.doc = children_list(children, key)
         return page
+
+    def count_page(self, key: str) -> None:
+        """Stops the scan past ``MAX_PAGES``: a sync of more pages would spend the API's request budget."""
+        if len(self.tree.pages) >= limits.MAX_PAGES:
+            raise InputError(f"more than {limits.MAX_PAGES:,} pages (MAX_PAGES); not synced",
+                             f"{self.root}/{key}")
 
     def inside(self, entry: os.DirEntry[str], key: str, *, is_dir: bool) -> bool:
         """False, with the reason in ``skipped``, for a link whose real path leaves the folder (a page must
@@ -312,6 +323,7 @@ class _Scanner:
                 self.tree.skipped[key + entry.name] = f"broken symbolic link (to {os.readlink(entry.path)})"
 
     def scan_file(self, path: Path, key: str, parent: str) -> LocalPage | None:
+        self.count_page(key)
         stem = path.stem
         page = LocalPage(key, parent, readable_name(stem), (_prefix_number(stem), stem), source=key)
         self.apply(page, path)
@@ -321,8 +333,14 @@ class _Scanner:
         return page
 
     def apply(self, page: LocalPage, path: Path) -> None:
-        """Title, order and body from the page's file (or from memory when the file did not change)."""
+        """Title, order and body from the page's file (or from memory when the file did not change). A
+        file over ``MAX_PAGE_FILE_BYTES`` is refused by its size, before a byte of it is read."""
         try:
+            size = path.stat().st_size
+            if size > limits.MAX_PAGE_FILE_BYTES:
+                page.error = (f"{page.source}: {size:,} bytes, over the page file limit of "
+                              f"{limits.MAX_PAGE_FILE_BYTES:,} (MAX_PAGE_FILE_BYTES); not read")
+                return
             data = path.read_bytes()
         except OSError as exc:
             page.error = f"{page.source}: cannot read: {exc.strerror}"
@@ -357,6 +375,10 @@ def _apply_parsed(page: LocalPage, path: Path, data: bytes | None = None) -> boo
         return True
     if not parsed.publish:
         return False
+    too_big = limits.over_limits(parsed.doc)
+    if too_big:
+        page.error = f"{source}: {too_big}; not sent"
+        return True
     page.title = parsed.title or page.title
     page.order = parsed.order
     if parsed.order is not None:

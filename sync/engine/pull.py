@@ -21,6 +21,7 @@ from pathlib import Path
 from productive_docs.converter.errors import UsageError
 from productive_docs.converter.model import Node, from_json
 from productive_docs.converter.report import Report
+from productive_docs.sync import limits
 from productive_docs.sync.api.client import Client, Page
 from productive_docs.sync.assets.download import fetch_assets
 from productive_docs.sync.assets.naming import unreserved
@@ -95,6 +96,11 @@ class Pull:
         for page in pages:
             key, path = files[page.id]
             written[key] = (page, path)
+            too_big = limits.over_limits(page.body or {})
+            if too_big:
+                self._report(Outcome(key, self.shown_under + path, "failed", page.id, page.title,
+                                     error=f"{self.shown_under}{path}: remote body {too_big}; not written"))
+                continue
             doc = links.to_relative(from_json(page.body or {"type": "doc"}), path, paths, template)
             doc = self._fetch_assets(doc, key, path, page)
             self._write(key, path, page, markdown_file(page.title, doc, Report(path)), before)
@@ -186,10 +192,13 @@ class Pull:
     def _record(self, written: dict[str, tuple[Page, str]]) -> None:
         """The state as a push right now would leave it: hashes of the files as push reads them."""
         conflicts = {o.key for o in self.result.outcomes if o.action in ("conflict", "skipped")}
+        failed = {o.key for o in self.result.outcomes if o.action == "failed"}
         tree = scan(self.folder)
         ids = {key: page.id for key, (page, _) in written.items()}
         for key, (page, _) in written.items():
             old = self.state.pages.get(key)
+            if key in failed:
+                continue
             if key in conflicts and old is not None:
                 old.seen = page.version_number
                 continue
