@@ -20,7 +20,7 @@ from urllib.parse import quote, unquote, urlsplit
 from productive_docs.converter.model import Node
 from productive_docs.sync.api import attachments_inferred as guess
 from productive_docs.sync.api.errors import ApiError
-from productive_docs.sync.assets.naming import unreserved
+from productive_docs.sync.assets.naming import MAX_NAME_BYTES, SUFFIX_ROOM, cap_bytes, unreserved
 from productive_docs.sync.assets.references import (
     AssetProblem,
     AssetReport,
@@ -48,9 +48,10 @@ def safe_name(name: str) -> str:
     cleaned = unreserved(_UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip(" ."), "file")
     if not cleaned:
         return "file"
-    if len(cleaned) > MAX_NAME_LENGTH:
+    if len(cleaned) > MAX_NAME_LENGTH or len(cleaned.encode("utf-8")) > MAX_NAME_BYTES - SUFFIX_ROOM:
         suffix = PurePosixPath(cleaned).suffix[:16]
-        cleaned = cleaned[: MAX_NAME_LENGTH - len(suffix)].rstrip(" .") + suffix
+        stem = cleaned[: MAX_NAME_LENGTH - len(suffix)]
+        cleaned = cap_bytes(stem, MAX_NAME_BYTES - SUFFIX_ROOM - len(suffix.encode())).rstrip(" .") + suffix
     return cleaned
 
 

@@ -27,6 +27,7 @@ from productive_docs.converter.errors import InputError, ProductiveDocsError
 from productive_docs.converter.model import Mark, Node, text
 from productive_docs.converter.report import Report
 from productive_docs.sync import limits
+from productive_docs.sync.assets.naming import REMOTE_MARK
 
 from productive_docs import converter
 
@@ -41,7 +42,7 @@ IGNORE_BACKEND = "re2"
 #: Front matter key naming the page a file is synced with (``push --write-ids``).
 PAGE_ID_KEY = "productive_page_id"
 #: The suffix of the remote version of a page written beside its file in a conflict (by push and pull).
-REMOTE_SUFFIX = ".remote.md"
+REMOTE_SUFFIX = f"{REMOTE_MARK}.md"
 #: What the tool itself writes inside a docs folder and must never read back as pages.
 TOOL_PATTERNS = (f"*{REMOTE_SUFFIX}",)
 _PREFIX = re.compile(r"^(\d+)[-_. ]+(?=\S)")

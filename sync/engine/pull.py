@@ -24,7 +24,7 @@ from productive_docs.converter.report import Report
 from productive_docs.sync import limits
 from productive_docs.sync.api.client import Client, Page
 from productive_docs.sync.assets.download import fetch_assets
-from productive_docs.sync.assets.naming import unreserved
+from productive_docs.sync.assets.naming import stem_of, unreserved
 from productive_docs.sync.assets.upload import with_assets
 from productive_docs.sync.engine import links
 from productive_docs.sync.engine.documents import options_key, prepare, remote_hash
@@ -42,7 +42,7 @@ def safe_name(title: str, taken: set[str]) -> str:
     """A file-name stem from a title: no separators, no ``..``, no reserved or hidden names, Unicode kept,
     unique in ``taken`` (compared case-insensitively; the result is added to it)."""
     name = _UNSAFE.sub("-", unicodedata.normalize("NFC", title)).strip(" .-") or "untitled"
-    name = name[:MAX_NAME].rstrip(" .-") or "untitled"
+    name = stem_of(name[:MAX_NAME].rstrip(" .-"), "page") or "untitled"
     name = unreserved(name, "page")
     if name.lower() in {"index", "readme"}:
         name += "-page"
