@@ -257,7 +257,7 @@ class _Scanner:
 
     def scan_folder(self, directory: Path, key: str, parent: str | None) -> LocalPage | None:
         """The page of a folder and, below it, its children; None when nothing in it is a page."""
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+        entries = [e for e in sorted(os.scandir(directory), key=lambda e: e.name) if self.utf8_name(e, key)]
         dirs = [e for e in entries if e.is_dir() and not self.ignored(key + e.name, True)
                 and self.inside(e, key, is_dir=True)]
         files = [e for e in entries if e.is_file() and Path(e.name).suffix.lower() in PAGE_SUFFIXES
@@ -284,6 +284,17 @@ class _Scanner:
         if page.source is None:
             page.doc = children_list(children, key)
         return page
+
+    def utf8_name(self, entry: os.DirEntry[str], key: str) -> bool:
+        """False, with the reason in ``skipped``, for a name that is not UTF-8 (Python holds its bytes as
+        surrogates, which no page key, state file or request can carry)."""
+        try:
+            entry.name.encode("utf-8")
+        except UnicodeEncodeError:
+            if not entry.name.startswith("."):
+                self.tree.skipped[key + entry.name] = "file name is not UTF-8, not synced"
+            return False
+        return True
 
     def count_page(self, key: str) -> None:
         """Stops the scan past ``MAX_PAGES``: a sync of more pages would spend the API's request budget."""
