@@ -10,6 +10,7 @@ write), otherwise as CP437 (what the zip format says).
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import posixpath
 import re
@@ -19,9 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import lxml.html
+from bs4.dammit import EncodingDetector
 from productive_docs.converter.errors import InputError
 from productive_docs.sync import limits as bounds
 
+_UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _UTF8_FLAG = 0x800
 
@@ -45,6 +49,7 @@ class Export:
         # Exports name some files with literal %-escapes (``Ohm%27s-Law_1.html``) that their own links
         # escape once more or not at all; a name is found by itself and by its decoded form.
         self._by_key = {unquote(name): name for name in sorted(names)} | {name: name for name in names}
+        self._default: str | None = None
 
     def read_bytes(self, name: str) -> bytes:
         """The bytes of one file of the export (``name`` as listed in ``names``)."""
@@ -54,8 +59,26 @@ class Export:
         """Release the open archive, if any."""
 
     def read_text(self, name: str) -> str:
-        """A page or ``index.html`` as text (exports are UTF-8; stray bytes are replaced, not fatal)."""
-        return self.read_bytes(name).decode("utf-8", errors="replace")
+        """A page or ``index.html`` as text: in the charset it declares, else UTF-8 when it is valid UTF-8,
+        else the export's default (what ``index.html`` declares, else Windows-1252, what browsers assume);
+        stray bytes are replaced, not fatal."""
+        data = self.read_bytes(name)
+        declared = _codec(EncodingDetector.find_declared_encoding(data, is_html=True))
+        if declared is None:
+            try:
+                return data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                declared = self.default_charset()
+        return data.decode(declared, errors="replace")
+
+    def default_charset(self) -> str:
+        """The charset of pages that declare none and are not UTF-8 (see ``read_text``)."""
+        if self._default is None:
+            index = self.find("index.html")
+            head = self.read_bytes(index)[:4096] if index else b""
+            declared = _codec(EncodingDetector.find_declared_encoding(head, is_html=True))
+            self._default = declared if declared not in (None, "utf-8") else "cp1252"
+        return self._default
 
     def pages(self) -> list[str]:
         """The page files: every top-level ``.html`` except ``index.html``, sorted."""
@@ -149,6 +172,23 @@ class ZipExport(Export):
         if len(data) > info.file_size:
             raise InputError(f"zip entry {name!r} inflates beyond its declared size", str(self.source))
         return data
+
+
+def _codec(charset: str | None) -> str | None:
+    """The Python codec of a declared charset, or None when there is none or Python does not know it."""
+    if not charset:
+        return None
+    try:
+        return codecs.lookup(charset).name
+    except LookupError:
+        return None
+
+
+def html_tree(text: str) -> lxml.html.HtmlElement:
+    """The lxml tree of a page already decoded (``read_text``): parsed as the UTF-8 it is re-encoded to,
+    whatever its ``<meta charset>`` says; without a parser told so, lxml takes undeclared bytes for
+    Latin-1 ("Grüße" became "GrÃ¼Ã\x9fe")."""
+    return lxml.html.document_fromstring(text.encode("utf-8"), parser=_UTF8_PARSER)
 
 
 def _checked_name(info: zipfile.ZipInfo, archive: Path) -> str:

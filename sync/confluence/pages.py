@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 import lxml.html
+from productive_docs.sync.confluence.export import html_tree
 
 _PAGE_ID = re.compile(r"(?:^|_)(\d+)\.html$")
 #: XPath test for one class among several.
@@ -86,7 +87,7 @@ def _attachments(root: lxml.html.HtmlElement) -> list[Attachment]:
 
 def read_page(file_name: str, html: str) -> PageMeta:
     """The metadata of one exported page, from its HTML."""
-    root = lxml.html.document_fromstring(html.encode("utf-8"))
+    root = html_tree(html)
     crumbs = root.xpath("//*[@id='breadcrumbs']//a[@href]")
     space = _text(crumbs[0]) if crumbs else None
     meta = _first(root, f"//*[{_HAS_CLASS.format('page-metadata')}]")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import lxml.html
 from productive_docs.sync.assets.naming import WINDOWS_RESERVED
+from productive_docs.sync.confluence.export import html_tree
 from productive_docs.sync.confluence.pages import PageMeta
 
 #: Stems a page may not take: the folder page, the asset folders, the report beside the pages, and the above.
@@ -51,7 +52,7 @@ def _node(li: lxml.html.HtmlElement) -> TreeNode | None:
 
 def read_index(html: str) -> list[TreeNode]:
     """The page tree of ``index.html``: its outermost lists of page links, roots in order."""
-    root = lxml.html.document_fromstring(html.encode("utf-8"))
+    root = html_tree(html)
     roots: list[TreeNode] = []
     for ul in root.iter("ul"):
         if any(a.tag in ("ul", "li") for a in ul.iterancestors()):
