@@ -1,28 +1,31 @@
 """Time and peak memory of reading very large Markdown inputs, against markdown-it-py parsing the same text.
 
 Inputs, generated in memory: a 10 MB and a 50 MB Markdown file (headings, paragraphs with inline marks,
-lists, code blocks, repeated) and a 100,000-row table. For each, in this process and one after the other:
+lists, code blocks, repeated) and a 100,000-row table. For each, one after the other, from this process:
 
 - baseline: ``MarkdownIt("commonmark").enable("table").parse(text)``, markdown-it-py's token stream;
 - ours: ``converter.read(text, "md")``, the reader a push runs on every changed file (parse + tree).
 
-Each is timed (CPU time) with ``tracemalloc`` running, which gives the peak of Python allocations; the
-tracer slows both alike, so the ratios are what to compare. A push never parses files over
-``sync.limits.MAX_PAGE_FILE_BYTES``: the last line shows a scan of the folder holding the largest input
+Each parse runs in a fork of this process (Linux/macOS), which already holds the text: its CPU time, and
+its peak resident memory above what it had at the fork (``resource.ru_maxrss``), are what is reported, so
+one measurement's garbage cannot inflate the next. A push never parses files over
+``sync.limits.MAX_PAGE_FILE_BYTES``: the last line shows a scan of a folder holding the largest input
 refusing it without reading it.
 
-    python3 bench/bench_big_inputs.py                  # 10 MB, 50 MB, 100,000 rows: ~30 min here
-    python3 bench/bench_big_inputs.py --sizes 1 --rows 10000     # a quick look
+    python3 bench/bench_big_inputs.py                              # 10 MB, 50 MB, 100,000 rows
+    python3 bench/bench_big_inputs.py --sizes 1 --rows 10000       # a quick look
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import json
+import os
+import resource
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -61,17 +64,33 @@ def table_of(rows: int) -> str:
     return header + "".join(f"| {i} | row {i} | *{i * 7}* |\n" for i in range(rows))
 
 
+def _resident_bytes() -> int:
+    """This process's resident memory now (Linux ``/proc``; 0 where there is none)."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * resource.getpagesize()
+    except OSError:
+        return 0
+
+
 def measure(work: Callable[[], Any]) -> tuple[float, float]:
-    """CPU seconds and peak MB of Python allocations while ``work`` runs."""
-    gc.collect()
-    tracemalloc.start()
-    started = time.process_time()
-    result = work()
-    seconds = time.process_time() - started
-    peak = tracemalloc.get_traced_memory()[1] / 1e6
-    tracemalloc.stop()
-    del result
-    return seconds, peak
+    """CPU seconds and peak MB above the starting resident memory of ``work``, run in a fork."""
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(reader)
+        gc.collect()
+        before = _resident_bytes()
+        started = time.process_time()
+        work()
+        seconds = time.process_time() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * (1 if sys.platform == "darwin" else 1024)
+        os.write(writer, json.dumps([seconds, max(peak - before, 0) / 1e6]).encode())
+        os._exit(0)
+    os.close(writer)
+    with os.fdopen(reader) as pipe:
+        seconds, megabytes = json.loads(pipe.read())
+    os.waitpid(child, 0)
+    return seconds, megabytes
 
 
 def compare(label: str, text: str) -> None:
