@@ -109,8 +109,13 @@ def fetch_assets(
     new_refs: dict[str, str] = {}
     failed: set[str] = set()
     known = {record.get("url"): (digest, record.get("name")) for digest, record in (records or {}).items()}
+    outside = folder.exists() and not folder.resolve().is_relative_to(page_file.parent.resolve())
     for ref in references(doc):
         url = ref.target
+        if outside and is_attachment_url(url, client.base_url):
+            reason = f"{assets_dir}/ is a symbolic link out of the folder: not downloaded, remote URL kept"
+            report.problems.append(AssetProblem(name, ref.line, ref.kind, _shown(url), reason))
+            continue
         if url in new_refs or url in failed or not is_attachment_url(url, client.base_url):
             continue
         data = _local_copy(folder, *known.get(url, ("", None)))

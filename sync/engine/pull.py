@@ -96,15 +96,25 @@ class Pull:
         for page in pages:
             key, path = files[page.id]
             written[key] = (page, path)
-            too_big = limits.over_limits(page.body or {})
-            if too_big:
+            refused = self._refused(page, path)
+            if refused:
                 self._report(Outcome(key, self.shown_under + path, "failed", page.id, page.title,
-                                     error=f"{self.shown_under}{path}: remote body {too_big}; not written"))
+                                     error=f"{self.shown_under}{path}: {refused}; not written"))
                 continue
             doc = links.to_relative(from_json(page.body or {"type": "doc"}), path, paths, template)
             doc = self._fetch_assets(doc, key, path, page)
             self._write(key, path, page, markdown_file(page.title, doc, Report(path)), before)
         self._record(written)
+
+    def _refused(self, page: Page, path: str) -> str | None:
+        """Why a page is not written: a body too deep or too big to convert (``sync.limits``), or a file
+        whose folder is a symbolic link out of the synced folder (nothing is ever written outside it)."""
+        too_big = limits.over_limits(page.body or {})
+        if too_big:
+            return f"remote body {too_big}"
+        if not (self.folder / path).parent.resolve().is_relative_to(self.folder.resolve()):
+            return "behind a symbolic link that leads out of the folder"
+        return None
 
     def _place(self, pages: list[Page], before: dict[str, LocalPage]) -> dict[str, tuple[str, str]]:
         """Page id -> (key, file path): a known page keeps its file (a folder its index file, whatever its

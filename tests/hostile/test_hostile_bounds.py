@@ -4,9 +4,11 @@ naming the input and the limit, and the rest of the run goes on."""
 from __future__ import annotations
 
 import json
+import sys
 import time
 import zipfile
 
+import pytest
 from productive_docs.sync import limits
 from productive_docs.sync.engine.folder import scan
 
@@ -27,7 +29,7 @@ def test_a_pathological_ignore_pattern_matches_in_linear_time(hostile):
     (root / ("ba" * 30) / "ignored.md").write_text("# Ignored\n", encoding="utf-8")
     started = time.monotonic()
     tree = scan(root)
-    assert time.monotonic() - started < 2.0
+    assert time.monotonic() - started < 10.0  # backtracking took hours; RE2 takes milliseconds
     assert len(tree.pages) == 21 and f"{'ba' * 30}/" not in tree.pages
 
 
@@ -41,7 +43,7 @@ def test_a_50_mb_page_is_refused_by_its_size_without_reading_it(hostile):
         for _ in range(50_000_000 // len(line) + 1):
             out.write(line)
     result, seconds = _timed(hostile, "push", str(root), "--project", "1")
-    assert seconds < 10.0
+    assert seconds < 30.0
     assert result.code == 1 and "created    index.md" in result.out
     assert f"big.md: {big.stat().st_size:,} bytes, over the page file limit" in result.out
     assert "Traceback" not in result.out + result.err
@@ -55,7 +57,7 @@ def test_deep_nesting_and_huge_tables_are_refused_with_one_line(hostile, monkeyp
     (root / "deep.html").write_text("<h1>Deep</h1>" + "<blockquote>" * 5000 + "x", encoding="utf-8")
     (root / "fine.md").write_text("# Fine\n", encoding="utf-8")
     result, seconds = _timed(hostile, "push", str(root), "--project", "1")
-    assert seconds < 15.0
+    assert seconds < 30.0
     assert result.code == 1 and "created    fine.md" in result.out
     assert "table.md: tables of more than 10 cells (MAX_TABLE_CELLS); not sent" in result.out
     assert "deep.html" in result.out and "Traceback" not in result.out + result.err
@@ -77,17 +79,29 @@ def _nested(levels: int) -> dict:
     return {"type": "doc", "content": [node]}
 
 
-def test_a_remote_body_nested_300_levels_fails_that_page_only(hostile):
-    """Pull ended in RecursionError; now the page fails with one line and its siblings are written."""
+@pytest.mark.parametrize("levels", [150, 1000])
+def test_a_deeply_nested_remote_body_fails_that_page_only(hostile, levels: int):
+    """Pull ended in RecursionError (500 levels); now the page fails with one line and its siblings are
+    written. ``levels`` pairs of list and item: at 2,000 levels the emulator's JSON encoder needs a higher
+    recursion limit to serve the body at all, as the real API would."""
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old, 20_000))
+    try:
+        _deep_pull(hostile, levels)
+    finally:
+        sys.setrecursionlimit(old)
+
+
+def _deep_pull(hostile, levels: int) -> None:
     store = hostile.server.store
     doc = store.create("Doc", json.dumps({"type": "doc", "content": []}), project_id=1)
-    store.create("Deep", json.dumps(_nested(150)), parent_page_id=doc["id"], root_page_id=doc["id"])
+    store.create("Deep", json.dumps(_nested(levels)), parent_page_id=doc["id"], root_page_id=doc["id"])
     store.create("Fine", json.dumps({"type": "doc", "content": [
         {"type": "paragraph", "content": [{"type": "text", "text": "ok"}]}]}),
         parent_page_id=doc["id"], root_page_id=doc["id"])
     target = hostile.root / "pulled"
     result, seconds = _timed(hostile, "pull", str(target), "--doc", str(doc["id"]))
-    assert seconds < 10.0
+    assert seconds < 30.0
     assert result.code == 1 and (target / "Fine.md").is_file() and not (target / "Deep.md").exists()
     assert "Deep.md: remote body nested more than 200 levels deep (MAX_NESTING_DEPTH)" in result.out
     assert "Traceback" not in result.out + result.err
@@ -120,5 +134,5 @@ def test_a_zip_over_the_entry_count_is_refused(hostile, monkeypatch):
             out.writestr(f"p{number}.html", f"<p>{number}</p>")
     hostile.before = hostile.outside()
     result, seconds = _timed(hostile, "import-confluence", str(archive), "-o", str(hostile.root / "out"))
-    assert seconds < 10.0
+    assert seconds < 30.0
     assert result.code != 0 and "61 entries, over the limit of 50 (MAX_ZIP_ENTRIES)" in result.err

@@ -16,7 +16,7 @@ from tests.hostile.conftest import TOKEN
 
 API = "https://api.productive.io/api/v2/"
 #: A pull of one small page: a few requests.
-BOUND_S = 5.0
+BOUND_S = 20.0
 
 
 @pytest.mark.parametrize(("url", "base", "allowed"), [
