@@ -66,6 +66,7 @@ class Hostile:
     def __init__(self, tmp_path: Path, server: LocalServer, capsys: pytest.CaptureFixture[str],
                  caplog: pytest.LogCaptureFixture) -> None:
         self.tmp = tmp_path
+        self.token = TOKEN
         self.root = tmp_path / "docs"
         self.root.mkdir()
         self.server = server

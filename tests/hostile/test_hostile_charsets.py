@@ -10,8 +10,6 @@ import requests
 from productive_docs.sync.confluence.export import open_export
 from productive_docs.sync.confluence.pages import read_page
 
-from tests.hostile.conftest import TOKEN
-
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "confluence" / "tiny-export"
 META = '<META http-equiv="Content-Type" content="text/html; charset=UTF-8">'
 
@@ -37,7 +35,7 @@ def test_titles_are_decoded_by_declared_charset_else_utf8_else_the_default(tmp_p
 
 
 def test_the_local_server_answers_absurd_paging_with_a_400(hostile):
-    headers = {"X-Auth-Token": TOKEN, "X-Organization-Id": str(hostile.server.org_id)}
+    headers = {"X-Auth-Token": hostile.token, "X-Organization-Id": str(hostile.server.org_id)}
     for query in ("page[number]=1e23", "page[number]=100000000000000000000000", "page[size]=1e23",
                   "page[number]=-1", "page[size]=99999999999999999999999999", "page[number]=NaN"):
         response = requests.get(f"{hostile.server.url}pages?{query}", headers=headers, timeout=10)

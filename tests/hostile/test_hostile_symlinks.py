@@ -8,8 +8,6 @@ import time
 
 from productive_docs.sync.engine.folder import scan
 
-from tests.hostile.conftest import TOKEN
-
 #: Every case here is a few small files, well under a second on an idle machine (the loop took over 10
 #: minutes before); the bound leaves room for a machine shared with other work.
 BOUND_S = 20.0
@@ -18,7 +16,7 @@ BOUND_S = 20.0
 def test_a_page_symlink_to_a_secret_outside_the_folder_is_not_published(hostile):
     secret = hostile.tmp / "outside" / "secret.md"
     secret.parent.mkdir()
-    secret.write_text(f"# Env\n\nPRODUCTIVE_API_TOKEN={TOKEN}\n", encoding="utf-8")
+    secret.write_text(f"# Env\n\nPRODUCTIVE_API_TOKEN={hostile.token}\n", encoding="utf-8")
     (hostile.root / "index.md").write_text("# Home\n", encoding="utf-8")
     (hostile.root / "env.md").symlink_to(secret)
     (hostile.root / "sub").mkdir()

@@ -12,8 +12,6 @@ from productive_docs.sync.api import attachments_inferred
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.api.transport import token_allowed
 
-from tests.hostile.conftest import TOKEN
-
 API = "https://api.productive.io/api/v2/"
 #: A pull of one small page: a few requests.
 BOUND_S = 20.0
@@ -37,12 +35,12 @@ def test_where_the_token_may_go(url: str, base: str, allowed: bool):
 
 def test_a_plain_http_api_off_the_machine_is_refused():
     with pytest.raises(UsageError, match="refusing to send the API token to http://docs.example"):
-        Client("http://docs.example/api/v2/", TOKEN, "1")
+        Client("http://docs.example/api/v2/", "a-token", "1")
 
 
 def test_pull_fetches_no_http_attachment_with_the_token(hostile, foreign, monkeypatch):
     monkeypatch.setattr(attachments_inferred, "FILE_HOSTS", (*attachments_inferred.FILE_HOSTS, "localhost"))
-    with Client(hostile.server.url, TOKEN, hostile.server.org_id) as client:
+    with Client(hostile.server.url, hostile.token, hostile.server.org_id) as client:
         doc = client.create_with_markdown("Doc", (
             "![a](http://files.productive.io/attachments/files/1/original/a.png)\n\n"
             f"![b]({foreign.url}/attachments/files/2/original/b.png)\n\n"

@@ -14,8 +14,6 @@ from productive_docs.sync.cli.output import Printer
 from productive_docs.sync.engine import watch as watch_module
 from productive_docs.sync.engine.push.run import push_folder
 
-from tests.hostile.conftest import TOKEN
-
 #: How long the watch is observed after its first push: 18 pushes happened in 10 s before the fix.
 OBSERVED_S = 3.0
 
@@ -25,7 +23,7 @@ def test_a_conflict_in_a_subfolder_is_reported_once_and_not_pushed_again(hostile
     (root / "index.md").write_text("# Home\n", encoding="utf-8")
     (root / "sub").mkdir()
     (root / "sub" / "b.md").write_text("# B\n\nOriginal.\n", encoding="utf-8")
-    with Client(hostile.server.url, TOKEN, hostile.server.org_id) as client:
+    with Client(hostile.server.url, hostile.token, hostile.server.org_id) as client:
         push_folder(root, client, project_id="1")
         state = (root / ".productive-docs" / "state.json").read_text(encoding="utf-8")
         page_id = json.loads(state)["pages"]["sub/b.md"]["id"]
