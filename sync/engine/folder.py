@@ -249,7 +249,7 @@ class _Scanner:
         #: nothing but a second copy (or a loop, ``sub/loop -> ..``), so it is not followed. Links to other
         #: folders inside this one are followed once each (``visited``).
         self.real_root = root.resolve()
-        self.visited = _plain_folders(self.real_root)
+        self.visited = self.plain_folders()
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         name = rel.rsplit("/", 1)[-1]
@@ -285,16 +285,25 @@ class _Scanner:
             page.doc = children_list(children, key)
         return page
 
+    def plain_folders(self) -> set[Path]:
+        """Every folder the scan reaches without following a link (real paths, the root included)."""
+        found = {self.real_root}
+        for parent, dirs, _ in os.walk(self.real_root):
+            rel = Path(parent).relative_to(self.real_root).as_posix().removeprefix(".").lstrip("/")
+            prefix = f"{rel}/" if rel else ""
+            dirs[:] = [name for name in dirs if _utf8(name) and not os.path.islink(f"{parent}/{name}")
+                       and not self.ignored(prefix + name, True)]
+            found.update(Path(parent, name) for name in dirs)
+        return found
+
     def utf8_name(self, entry: os.DirEntry[str], key: str) -> bool:
         """False, with the reason in ``skipped``, for a name that is not UTF-8 (Python holds its bytes as
         surrogates, which no page key, state file or request can carry)."""
-        try:
-            entry.name.encode("utf-8")
-        except UnicodeEncodeError:
-            if not entry.name.startswith("."):
-                self.tree.skipped[key + entry.name] = "file name is not UTF-8, not synced"
-            return False
-        return True
+        if _utf8(entry.name):
+            return True
+        if not entry.name.startswith("."):
+            self.tree.skipped[key + entry.name] = "file name is not UTF-8, not synced"
+        return False
 
     def count_page(self, key: str) -> None:
         """Stops the scan past ``MAX_PAGES``: a sync of more pages would spend the API's request budget."""
@@ -348,12 +357,16 @@ class _Scanner:
         """Title, order and body from the page's file (or from memory when the file did not change). A
         file over ``MAX_PAGE_FILE_BYTES`` is refused by its size, before a byte of it is read."""
         try:
-            size = path.stat().st_size
-            if size > limits.MAX_PAGE_FILE_BYTES:
+            limit = limits.MAX_PAGE_FILE_BYTES
+            with path.open("rb") as stream:
+                size = os.fstat(stream.fileno()).st_size
+                # never more than the limit, even from a file that grows while it is read
+                data = stream.read(limit + 1) if size <= limit else b""
+            if max(size, len(data)) > limit:
+                size = max(size, len(data))
                 page.error = (f"{page.source}: {size:,} bytes, over the page file limit of "
                               f"{limits.MAX_PAGE_FILE_BYTES:,} (MAX_PAGE_FILE_BYTES); not read")
                 return
-            data = path.read_bytes()
         except OSError as exc:
             page.error = f"{page.source}: cannot read: {exc.strerror}"
             return
@@ -368,13 +381,13 @@ class _Scanner:
             self.tree.skipped[page.source or page.key] = "productive: false"
 
 
-def _plain_folders(root: Path) -> set[Path]:
-    """Every folder under ``root`` (itself included) reached without following a link, hidden ones aside."""
-    found = {root}
-    for parent, dirs, _ in os.walk(root):
-        dirs[:] = [name for name in dirs if name[:1] != "." and not os.path.islink(f"{parent}/{name}")]
-        found.update(Path(parent, name) for name in dirs)
-    return found
+def _utf8(name: str) -> bool:
+    """False for a name whose bytes are not UTF-8 (Python holds them as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _apply_parsed(page: LocalPage, path: Path, data: bytes | None = None) -> bool:
