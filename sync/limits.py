@@ -1,10 +1,9 @@
 """Every bound on the work one input may cause, in one place.
 
-Each default is far above any real doc (the largest page of the corpora is 277 KB of HTML, with
-tables of a few thousand cells and nesting under 20 levels) and far below what would exhaust a machine or
-the API's request budget. Hitting one is a one-line error naming the input and the limit, never a hang or
-a traceback; the rest of the run goes on. Functions that enforce a limit take it as a keyword argument
-defaulting to the constant here, so tests can lower it.
+Each default is far above any real doc (the largest page of the corpora is 277 KB of HTML) and far below
+what would exhaust a machine or the API's request budget. Hitting one is a one-line error naming the input
+and the limit (by the name it has here), never a hang or a traceback; the rest of the run goes on. The code
+that enforces a limit reads it from this module when it runs, so a test can lower it.
 """
 
 from __future__ import annotations
@@ -13,8 +12,8 @@ from typing import Any
 
 from productive_docs.converter.model import Node
 
-#: Bytes of one page file (Markdown/HTML). Checked with ``stat`` before the file is read; the sync state
-#: remembers the size, so an unchanged oversized file is not read again on the next push.
+#: Bytes of one page file (Markdown/HTML). Checked on the open file before a byte is read: an oversized file
+#: costs one ``fstat`` a push, never a read or a parse (parsing runs at about 3 s a MB of CPU).
 MAX_PAGE_FILE_BYTES = 4 << 20
 #: Levels of nesting in one document (lists in lists, quotes in quotes), local or remote: the converter's
 #: walks recurse, and a body nested thousands deep would otherwise end in RecursionError.
