@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,6 +20,9 @@ from productive_docs.sync.server.app import LocalServer
 #: The token of every hostile run: a string no output, file or foreign request may ever contain.
 TOKEN = "HOSTILE-tok3n-5f1e2d9c"
 UNLIMITED = (1_000_000, 1.0)
+#: No hostile test may take longer than this, whatever it feeds the tool (each states a tighter bound for
+#: the run it provokes); the failures it guards against took minutes to hours.
+TEST_BOUND_S = 120.0
 
 
 @dataclass
@@ -115,9 +119,11 @@ def hostile(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.Capt
     caplog.set_level(logging.DEBUG, logger="urllib3")
     harness = Hostile(tmp_path, server, capsys, caplog)
     harness.before = harness.outside()
+    started = time.monotonic()
     try:
         yield harness
     finally:
         server.stop()
+    assert time.monotonic() - started < TEST_BOUND_S
     harness.assert_no_leak()
     assert harness.outside() == harness.before, "a file outside the synced folder changed"
