@@ -17,10 +17,9 @@ from urllib.parse import urlsplit
 
 from productive_docs.converter.errors import UsageError
 from productive_docs.sync.api import errors
-from productive_docs.sync.api.attachments_inferred import FILE_HOSTS
 from productive_docs.sync.api.config import default_config_path, resolve_settings
 from productive_docs.sync.api.recovery import append_landed, find_created
-from productive_docs.sync.api.transport import Transport
+from productive_docs.sync.api.transport import Transport, token_allowed
 
 #: The largest page size the API serves (spec §4.6); lists always ask for it.
 MAX_PAGE_SIZE = 200
@@ -229,9 +228,10 @@ class Client(Transport):
     def get_file(self, url: str, *, token_param: str | None = None) -> bytes:
         """The bytes of an attachment file on the API's host or a Productive file host; with
         ``token_param`` the token also goes in the query, as the attachments guide shows."""
-        host = urlsplit(url).hostname
-        if urlsplit(url).netloc != urlsplit(self.base_url).netloc and host not in FILE_HOSTS:
-            raise errors.ApiError(f"refusing to send the API token to {host}")
+        if not token_allowed(url, self.base_url):
+            parts = urlsplit(url)
+            raise errors.ApiError(f"refusing to send the API token to {parts.scheme}://{parts.netloc} "
+                                  "(only over HTTPS to the API or a file host)")
         params = {token_param: self._token} if token_param else None
         return self._call("GET", url, "files", params=params, raw=True)
 

@@ -6,11 +6,14 @@ in this process (``sync.ratelimit.shared_limiter``). Reads and idempotent writes
 ``recover`` callback that looks for what the failed attempt may have written (``sync.recovery``).
 
 The token lives only in the session headers: it is never logged, never part of a repr, and scrubbed from
-every error message.
+every error message. It only ever goes over HTTPS to the API's host or a Productive file host
+(``token_allowed``); plain HTTP is accepted for the API only on a loopback address (the local server).
+A request to any other URL leaves without it.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import random
@@ -26,7 +29,7 @@ from urllib.parse import urlsplit
 import requests
 import requests.adapters
 from productive_docs.converter.errors import UsageError
-from productive_docs.sync.api import errors
+from productive_docs.sync.api import attachments_inferred, errors
 from productive_docs.sync.api.ratelimit import ORG_LIMIT, TOKEN_LIMIT, shared_limiter
 
 log = logging.getLogger(__name__)
@@ -49,6 +52,27 @@ _STATUS_ERRORS: dict[int, type[errors.ApiError]] = {
 
 
 AUTH_HEADERS = ("X-Auth-Token", "X-Organization-Id")
+#: Request headers that remove the session's auth headers from one request.
+_WITHOUT_AUTH: dict[str, str | None] = dict.fromkeys(AUTH_HEADERS)
+
+
+def is_loopback(host: str | None) -> bool:
+    """True for ``localhost`` and loopback addresses: plain HTTP to them never leaves the machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
+
+
+def token_allowed(url: str, base_url: str) -> bool:
+    """Whether the token may go with a request to ``url``: HTTPS to the API's own host (``base_url``) or a
+    Productive file host; plain HTTP only to the API's own host when that is a loopback address."""
+    parts, api = urlsplit(url), urlsplit(base_url)
+    if parts.netloc == api.netloc:
+        return parts.scheme == "https" or (parts.scheme == "http" and is_loopback(parts.hostname))
+    return parts.scheme == "https" and parts.hostname in attachments_inferred.FILE_HOSTS
 
 
 class _Session(requests.Session):
@@ -120,6 +144,9 @@ class Transport:
         if not token:
             raise UsageError("no API token given")
         self.base_url = base_url.rstrip("/") + "/"
+        if not token_allowed(self.base_url, self.base_url):
+            raise UsageError(f"refusing to send the API token to {self.base_url}: use https:// "
+                             "(plain http:// only for a local server on a loopback address)")
         self.org_id = str(org_id)
         self.timeout = timeout
         self.max_retries = max_retries
@@ -213,8 +240,10 @@ class Transport:
         self.stats.count(method, endpoint)
         data = json.dumps(payload) if payload is not None else None
         url = path if "://" in path else self.base_url + path
+        headers = None if token_allowed(url, self.base_url) else _WITHOUT_AUTH
         try:
-            response = self._session.request(method, url, params=params, data=data, timeout=self.timeout)
+            response = self._session.request(method, url, params=params, data=data, headers=headers,
+                                             timeout=self.timeout)
         except requests.RequestException as exc:
             parts = urlsplit(url)
             where = self.base_url if url.startswith(self.base_url) else f"{parts.scheme}://{parts.netloc}/"
@@ -230,9 +259,9 @@ class Transport:
             return {}
         try:
             document = response.json()
-        except ValueError:
+        except (ValueError, RecursionError):
             raise errors.ServerError(
-                f"{method} {path}: HTTP {response.status_code} with a body that is not JSON",
+                f"{method} {path}: HTTP {response.status_code} with a body not JSON or nested too deep",
                 status=response.status_code,
             ) from None
         if not isinstance(document, dict):

@@ -20,7 +20,7 @@ from urllib.parse import quote, unquote, urlsplit
 from productive_docs.converter.model import Node
 from productive_docs.sync.api import attachments_inferred as guess
 from productive_docs.sync.api.errors import ApiError
-from productive_docs.sync.assets.naming import unreserved
+from productive_docs.sync.assets.naming import MAX_NAME_BYTES, SUFFIX_ROOM, cap_bytes, unreserved
 from productive_docs.sync.assets.references import (
     AssetProblem,
     AssetReport,
@@ -48,9 +48,10 @@ def safe_name(name: str) -> str:
     cleaned = unreserved(_UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip(" ."), "file")
     if not cleaned:
         return "file"
-    if len(cleaned) > MAX_NAME_LENGTH:
+    if len(cleaned) > MAX_NAME_LENGTH or len(cleaned.encode("utf-8")) > MAX_NAME_BYTES - SUFFIX_ROOM:
         suffix = PurePosixPath(cleaned).suffix[:16]
-        cleaned = cleaned[: MAX_NAME_LENGTH - len(suffix)].rstrip(" .") + suffix
+        stem = cleaned[: MAX_NAME_LENGTH - len(suffix)]
+        cleaned = cap_bytes(stem, MAX_NAME_BYTES - SUFFIX_ROOM - len(suffix.encode())).rstrip(" .") + suffix
     return cleaned
 
 
@@ -108,8 +109,13 @@ def fetch_assets(
     new_refs: dict[str, str] = {}
     failed: set[str] = set()
     known = {record.get("url"): (digest, record.get("name")) for digest, record in (records or {}).items()}
+    outside = folder.exists() and not folder.resolve().is_relative_to(page_file.parent.resolve())
     for ref in references(doc):
         url = ref.target
+        if outside and is_attachment_url(url, client.base_url):
+            reason = f"{assets_dir}/ is a symbolic link out of the folder: not downloaded, remote URL kept"
+            report.problems.append(AssetProblem(name, ref.line, ref.kind, _shown(url), reason))
+            continue
         if url in new_refs or url in failed or not is_attachment_url(url, client.base_url):
             continue
         data = _local_copy(folder, *known.get(url, ("", None)))

@@ -36,6 +36,8 @@ MODES = ("text", "json", "github")
 #: Runs with at least this many pages get a progress bar (on a terminal).
 PROGRESS_FROM = 20
 _WHERE = re.compile(r"^(?P<file>[^:\n]+?):(?P<line>\d+):")
+#: The line number after ``file:`` when the file is the outcome's own (its name may hold ``:``).
+_LINE = re.compile(r"(?P<line>\d+):")
 _WIDTH = 10
 #: Actions whose line names the new title (the file name alone does not say what changed).
 _RENAMES = ("rename", "renamed")
@@ -54,8 +56,24 @@ def lowerings(outcome: Outcome) -> list[str]:
 
 
 def _escape(value: str) -> str:
-    """GitHub workflow command escaping."""
+    """GitHub workflow command escaping of the message (the data after ``::``)."""
     return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    """GitHub workflow command escaping of a property value (``file=``): the data escapes, and ``:`` and
+    ``,``, which would end the property list or start another property (a file named ``a,line=1`` ...)."""
+    return _escape(value).replace(":", "%3A").replace(",", "%2C")
+
+
+#: Characters that must not reach a line of output as they are: a newline in a file name would start a
+#: forged workflow command in a GitHub run, an escape sequence would drive the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` on one line, its control characters shown as Python escapes (``\\n``, ``\\x1b``)."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
 
 class Printer:
@@ -88,7 +106,7 @@ class Printer:
 
     def note(self, message: str) -> None:
         """A run-level message (embedded server, state set aside ...): always on stderr."""
-        self._line(f"productive-docs: {message}", self.err)
+        self._line(f"productive-docs: {printable(message)}", self.err)
 
     # --- per page ------------------------------------------------------------------------------------------
 
@@ -116,8 +134,8 @@ class Printer:
             extra += lowered
         elif lowered and outcome.action not in ("unchanged", "skipped"):
             extra.append(f"{len(lowered)} construct(s) lowered; --verbose lists them")
-        lines = [line, *(f"{'':<{_WIDTH}}   {text}" for text in extra)]
-        return "\n".join(lines + [f"{'':<{_WIDTH}}   {text}" for text in outcome.diff])
+        lines = [line, *(f"{'':<{_WIDTH}}   {text}" for text in extra + outcome.diff)]
+        return "\n".join(printable(text) for text in lines)
 
     def _annotate(self, outcome: Outcome) -> None:
         level = {"failed": "error", "conflict": "warning"}.get(outcome.action)
@@ -129,10 +147,9 @@ class Printer:
 
     def _command(self, level: str, outcome: Outcome, located: str, message: str) -> None:
         """One workflow command; ``located`` may start with ``file:line:`` (file relative to the folder)."""
-        where = _WHERE.match(located)
-        props = f"file={self._path(where['file'])},line={where['line']}" if where else \
-            f"file={self._path(outcome.display)}"
-        self._line(f"::{level} {props}::{_escape(message)}", self.out)
+        name, line = _location(outcome, located)
+        props = f"file={_escape_property(self._path(name))}" + (f",line={line}" if line else "")
+        self._line(f"::{level} {props}::{_escape(printable(message))}", self.out)
 
     def _path(self, name: str) -> str:
         """A file of the folder as the workflow sees it: relative to the working directory when inside it."""
@@ -154,8 +171,7 @@ class Printer:
         message = "interrupted" if interrupted else str(error)
         if self.mode == "json":
             code = 130 if interrupted else getattr(error, "exit_code", 1)
-            json.dump({"error": message, "exit_code": code}, self.out, ensure_ascii=False)
-            self.out.write("\n")
+            self._json({"error": message, "exit_code": code})
         elif self.mode == "github":
             self._line(f"::error::{_escape(message)}", self.out)
 
@@ -164,8 +180,7 @@ class Printer:
             self.progress.stop()
             self.progress = None
         if self.mode == "json":
-            json.dump(as_json(result), self.out, indent=2, ensure_ascii=False)
-            self.out.write("\n")
+            self._json(as_json(result), indent=2)
             return
         for message in result.notes:
             self.note(message)
@@ -174,12 +189,31 @@ class Printer:
         if self.mode == "github":
             self._line(f"::notice::{_escape(summary)}", self.out)
 
+    def _json(self, data: dict[str, Any], indent: int | None = None) -> None:
+        """One JSON document (RFC 8259): control characters escaped by ``json``; a lone surrogate (a file
+        name that is not UTF-8) written as its ``\\uDCxx`` escape, which JSON allows, instead of failing."""
+        text = json.dumps(data, indent=indent, ensure_ascii=False)
+        self.out.write(text.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
+        self.out.flush()
+
     def _line(self, text: str, stream: TextIO) -> None:
+        # a file name that is not UTF-8 reaches us with surrogates: shown as escapes, not a crash
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
         with self.lock:
             if self.progress is not None:
                 self.progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
             else:
                 print(text, file=stream, flush=True)
+
+
+def _location(outcome: Outcome, located: str) -> tuple[str, str | None]:
+    """The file and line a message starts with: the outcome's own file (whose name may hold ``:``), else
+    any ``file:line:``, else the outcome's file without a line."""
+    prefix = f"{outcome.display}:"
+    if located.startswith(prefix) and (own := _LINE.match(located, len(prefix))):
+        return outcome.display, own["line"]
+    where = _WHERE.match(located)
+    return (where["file"], where["line"]) if where else (outcome.display, None)
 
 
 def summary_line(result: SyncResult) -> str:

@@ -15,13 +15,15 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from productive_docs.sync.assets.naming import unreserved
+from productive_docs.sync.assets.naming import cap_bytes, unreserved
 from productive_docs.sync.confluence.export import Export
 from productive_docs.sync.engine.state import write_atomic
 
 ASSETS = "assets"
 _UNSAFE = re.compile(r"[^\w.+-]+")
 _MAX_NAME = 80
+#: Non-ASCII names take up to 4 bytes a character; file systems count bytes (``sync.assets.naming``).
+_MAX_NAME_BYTES = 160
 #: Leading bytes -> suffix, for export files stored without one (Confluence's attachment thumbnails).
 _MAGIC = ((b"\x89PNG", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"GIF8", ".gif"), (b"%PDF", ".pdf"))
 
@@ -39,7 +41,8 @@ def safe_name(name: str, fallback_suffix: str = "") -> str:
     stem, dot, suffix = name.rpartition(".")
     if not dot or not stem or not re.fullmatch(r"[A-Za-z0-9]{1,8}", suffix):
         stem, suffix = name, fallback_suffix.lstrip(".")
-    stem = unreserved(_UNSAFE.sub("-", stem).strip("-._")[: _MAX_NAME] or "file", "file")
+    stem = cap_bytes(_UNSAFE.sub("-", stem).strip("-._")[:_MAX_NAME], _MAX_NAME_BYTES)
+    stem = unreserved(stem or "file", "file")
     suffix = _UNSAFE.sub("", suffix)
     return f"{stem}.{suffix}" if suffix else stem
 

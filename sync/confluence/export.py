@@ -10,25 +10,19 @@ write), otherwise as CP437 (what the zip format says).
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import posixpath
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from bs4.dammit import EncodingDetector
 from productive_docs.converter.errors import InputError
-
-#: Bounds for zip input; far above any real space export, far below what would exhaust a machine.
-MAX_ENTRIES = 200_000
-MAX_ENTRY_BYTES = 1 << 30
-MAX_TOTAL_BYTES = 8 << 30
-#: A member over ``RATIO_FROM_BYTES`` inflating more than this many times its compressed size is treated as
-#: a zip bomb (small files may compress that well innocently).
-MAX_RATIO = 200
-RATIO_FROM_BYTES = 1 << 20
+from productive_docs.sync import limits as bounds
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _UTF8_FLAG = 0x800
@@ -36,12 +30,12 @@ _UTF8_FLAG = 0x800
 
 @dataclass(frozen=True, slots=True)
 class Limits:
-    """The zip bounds in force; tests lower them."""
+    """The zip bounds in force: ``sync.limits`` as it is when the export is opened; tests lower them."""
 
-    entries: int = MAX_ENTRIES
-    entry_bytes: int = MAX_ENTRY_BYTES
-    total_bytes: int = MAX_TOTAL_BYTES
-    ratio: int = MAX_RATIO
+    entries: int = field(default_factory=lambda: bounds.MAX_ZIP_ENTRIES)
+    entry_bytes: int = field(default_factory=lambda: bounds.MAX_ZIP_ENTRY_BYTES)
+    total_bytes: int = field(default_factory=lambda: bounds.MAX_ZIP_TOTAL_BYTES)
+    ratio: int = field(default_factory=lambda: bounds.MAX_ZIP_RATIO)
 
 
 class Export:
@@ -53,6 +47,7 @@ class Export:
         # Exports name some files with literal %-escapes (``Ohm%27s-Law_1.html``) that their own links
         # escape once more or not at all; a name is found by itself and by its decoded form.
         self._by_key = {unquote(name): name for name in sorted(names)} | {name: name for name in names}
+        self._default: str | None = None
 
     def read_bytes(self, name: str) -> bytes:
         """The bytes of one file of the export (``name`` as listed in ``names``)."""
@@ -62,8 +57,26 @@ class Export:
         """Release the open archive, if any."""
 
     def read_text(self, name: str) -> str:
-        """A page or ``index.html`` as text (exports are UTF-8; stray bytes are replaced, not fatal)."""
-        return self.read_bytes(name).decode("utf-8", errors="replace")
+        """A page or ``index.html`` as text: in the charset it declares, else UTF-8 when it is valid UTF-8,
+        else the export's default (what ``index.html`` declares, else Windows-1252, what browsers assume);
+        stray bytes are replaced, not fatal."""
+        data = self.read_bytes(name)
+        declared = _codec(EncodingDetector.find_declared_encoding(data, is_html=True))
+        if declared is None:
+            try:
+                return data.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                declared = self.default_charset()
+        return data.decode(declared, errors="replace")
+
+    def default_charset(self) -> str:
+        """The charset of pages that declare none and are not UTF-8 (see ``read_text``)."""
+        if self._default is None:
+            index = self.find("index.html")
+            head = self.read_bytes(index)[:4096] if index else b""
+            declared = _codec(EncodingDetector.find_declared_encoding(head, is_html=True))
+            self._default = declared if declared not in (None, "utf-8") else "cp1252"
+        return self._default
 
     def pages(self) -> list[str]:
         """The page files: every top-level ``.html`` except ``index.html``, sorted."""
@@ -123,16 +136,25 @@ class ZipExport(Export):
         """Every entry by its checked name; raises on a bad name or a size over the limits."""
         infos = self._zip.infolist()
         if len(infos) > self.limits.entries:
-            raise InputError(f"zip has {len(infos)} entries, over the limit {self.limits.entries}", str(path))
+            raise InputError(f"zip has {len(infos):,} entries, over the limit of {self.limits.entries:,} "
+                             "(MAX_ZIP_ENTRIES)", str(path))
         members = {_checked_name(info, path): info for info in infos}
-        total = 0
+        total = packed = 0
         for name, info in members.items():
             total += info.file_size
-            if info.file_size > self.limits.entry_bytes or total > self.limits.total_bytes:
+            packed += info.compress_size
+            if info.file_size > self.limits.entry_bytes:
                 raise InputError(f"zip entry {name!r} is too large to import safely", str(path))
-            big = info.file_size > RATIO_FROM_BYTES
+            if total > self.limits.total_bytes:
+                raise InputError(f"zip unpacks to more than {self.limits.total_bytes:,} bytes "
+                                 "(MAX_ZIP_TOTAL_BYTES)", str(path))
+            big = info.file_size > bounds.ZIP_RATIO_FROM_BYTES
             if big and info.compress_size and info.file_size / info.compress_size > self.limits.ratio:
                 raise InputError(f"zip entry {name!r} is compressed suspiciously well (zip bomb?)", str(path))
+        # many entries each under the per-entry threshold add up: the archive as a whole is checked too
+        if total > bounds.ZIP_RATIO_FROM_BYTES and total > max(packed, 1) * self.limits.ratio:
+            raise InputError(f"zip unpacks to {total:,} bytes, over {self.limits.ratio} times its packed "
+                             "size (MAX_ZIP_RATIO; zip bomb?)", str(path))
         return members
 
     def close(self) -> None:
@@ -148,6 +170,16 @@ class ZipExport(Export):
         if len(data) > info.file_size:
             raise InputError(f"zip entry {name!r} inflates beyond its declared size", str(self.source))
         return data
+
+
+def _codec(charset: str | None) -> str | None:
+    """The Python codec of a declared charset, or None when there is none or Python does not know it."""
+    if not charset:
+        return None
+    try:
+        return codecs.lookup(charset).name
+    except LookupError:
+        return None
 
 
 def _checked_name(info: zipfile.ZipInfo, archive: Path) -> str:

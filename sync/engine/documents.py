@@ -16,6 +16,7 @@ from typing import Any
 from productive_docs.converter.model import Node, doc_hash, from_json, normalize
 from productive_docs.converter.report import Report
 from productive_docs.converter.writers.markdown import needs_html
+from productive_docs.sync import limits
 from productive_docs.sync.engine import links
 from productive_docs.sync.engine.folder import LocalPage, Remembered
 from productive_docs.sync.engine.plan import LocalVersion
@@ -61,8 +62,9 @@ def local_version(doc: Node, options: str) -> LocalVersion:
 
 
 def remote_hash(body: dict[str, Any] | None) -> str | None:
-    """``doc_hash`` of a page body as the API returned it (None when there is no body)."""
-    if body is None:
+    """``doc_hash`` of a page body as the API returned it (None when there is no body, or one too deep or
+    too big to read: see ``over_limits``)."""
+    if body is None or limits.over_limits(body):
         return None
     try:
         return doc_hash(from_json(body))[:32]

@@ -26,6 +26,8 @@ import pathspec
 from productive_docs.converter.errors import InputError, ProductiveDocsError
 from productive_docs.converter.model import Mark, Node, text
 from productive_docs.converter.report import Report
+from productive_docs.sync import limits
+from productive_docs.sync.assets.naming import REMOTE_MARK
 
 from productive_docs import converter
 
@@ -34,10 +36,13 @@ PAGE_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"
 #: Files that give a folder its title and body, best first (compared case-insensitively).
 INDEX_NAMES = ("index.md", "index.markdown", "readme.md", "index.html")
 IGNORE_FILE = ".productiveignore"
+#: pathspec's RE2 backend matches in linear time: with Python's ``re``, a pattern such as ``*a`` repeated 30
+#: times backtracks for hours on a file name that almost matches.
+IGNORE_BACKEND = "re2"
 #: Front matter key naming the page a file is synced with (``push --write-ids``).
 PAGE_ID_KEY = "productive_page_id"
 #: The suffix of the remote version of a page written beside its file in a conflict (by push and pull).
-REMOTE_SUFFIX = ".remote.md"
+REMOTE_SUFFIX = f"{REMOTE_MARK}.md"
 #: What the tool itself writes inside a docs folder and must never read back as pages.
 TOOL_PATTERNS = (f"*{REMOTE_SUFFIX}",)
 _PREFIX = re.compile(r"^(\d+)[-_. ]+(?=\S)")
@@ -99,7 +104,8 @@ class LocalTree:
 
     root: Path
     pages: dict[str, LocalPage]
-    #: Files left out (``productive: false``, a broken symbolic link), relative path -> reason.
+    #: Files left out (``productive: false``, a broken symbolic link, a link out of the folder or back into
+    #: a folder already scanned), relative path -> reason.
     skipped: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -214,13 +220,15 @@ def read_ignore(root: Path) -> pathspec.GitIgnoreSpec:
     """The patterns of ``root/.productiveignore`` (gitignore syntax) plus the tool's own files; a file that
     is not UTF-8 or holds a pattern that does not compile is an ``InputError`` naming the line."""
     path = root / IGNORE_FILE
+    if path.is_file() and not path.resolve().is_relative_to(root.resolve()):
+        raise InputError("symbolic link to outside the synced folder, not read", str(path), None)
     lines = _decode(path.read_bytes(), str(path)).splitlines() if path.is_file() else []
     try:
-        return pathspec.GitIgnoreSpec.from_lines([*TOOL_PATTERNS, *lines])
+        return pathspec.GitIgnoreSpec.from_lines([*TOOL_PATTERNS, *lines], backend=IGNORE_BACKEND)
     except (ValueError, re.error):
         for number, line in enumerate(lines, 1):
             try:
-                pathspec.GitIgnoreSpec.from_lines([line])
+                pathspec.GitIgnoreSpec.from_lines([line], backend=IGNORE_BACKEND)
             except (ValueError, re.error) as exc:
                 # re.error's message without the position, which is in the regex made of the pattern
                 why = exc.msg if isinstance(exc, re.error) else str(exc)
@@ -237,6 +245,11 @@ class _Scanner:
         self.salt = salt.encode("utf-8")
         self.ignore = read_ignore(root)
         self.tree = LocalTree(root, {})
+        #: Real paths of the folders the scan reaches without following links: a link to one of them adds
+        #: nothing but a second copy (or a loop, ``sub/loop -> ..``), so it is not followed. Links to other
+        #: folders inside this one are followed once each (``visited``).
+        self.real_root = root.resolve()
+        self.visited = self.plain_folders()
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         name = rel.rsplit("/", 1)[-1]
@@ -244,12 +257,14 @@ class _Scanner:
 
     def scan_folder(self, directory: Path, key: str, parent: str | None) -> LocalPage | None:
         """The page of a folder and, below it, its children; None when nothing in it is a page."""
-        entries = sorted(os.scandir(directory), key=lambda e: e.name)
-        dirs = [e for e in entries if e.is_dir() and not self.ignored(key + e.name, True)]
+        entries = [e for e in sorted(os.scandir(directory), key=lambda e: e.name) if self.utf8_name(e, key)]
+        dirs = [e for e in entries if e.is_dir() and not self.ignored(key + e.name, True)
+                and self.inside(e, key, is_dir=True)]
         files = [e for e in entries if e.is_file() and Path(e.name).suffix.lower() in PAGE_SUFFIXES
-                 and not self.ignored(key + e.name, False)]
+                 and not self.ignored(key + e.name, False) and self.inside(e, key, is_dir=False)]
         self.note_broken_links(entries, key)
         index_entry = next((e for name in INDEX_NAMES for e in files if e.name.lower() == name), None)
+        self.count_page(key)
         stem = directory.name if key else directory.resolve().name
         page = LocalPage(key, parent, readable_name(stem), (_prefix_number(stem), stem))
         if index_entry is not None:
@@ -270,6 +285,54 @@ class _Scanner:
             page.doc = children_list(children, key)
         return page
 
+    def plain_folders(self) -> set[Path]:
+        """Every folder the scan reaches without following a link (real paths, the root included)."""
+        found = {self.real_root}
+        for parent, dirs, _ in os.walk(self.real_root):
+            rel = Path(parent).relative_to(self.real_root).as_posix().removeprefix(".").lstrip("/")
+            prefix = f"{rel}/" if rel else ""
+            dirs[:] = [name for name in dirs if _utf8(name) and not os.path.islink(f"{parent}/{name}")
+                       and not self.ignored(prefix + name, True)]
+            found.update(Path(parent, name) for name in dirs)
+        return found
+
+    def utf8_name(self, entry: os.DirEntry[str], key: str) -> bool:
+        """False, with the reason in ``skipped``, for a name that is not UTF-8 (Python holds its bytes as
+        surrogates, which no page key, state file or request can carry)."""
+        if _utf8(entry.name):
+            return True
+        if not entry.name.startswith("."):
+            self.tree.skipped[key + entry.name] = "file name is not UTF-8, not synced"
+        return False
+
+    def count_page(self, key: str) -> None:
+        """Stops the scan past ``MAX_PAGES``: a sync of more pages would spend the API's request budget."""
+        if len(self.tree.pages) >= limits.MAX_PAGES:
+            raise InputError(f"more than {limits.MAX_PAGES:,} pages (MAX_PAGES); not synced",
+                             f"{self.root}/{key}")
+
+    def inside(self, entry: os.DirEntry[str], key: str, *, is_dir: bool) -> bool:
+        """False, with the reason in ``skipped``, for a link whose real path leaves the folder (a page must
+        never publish ``/proc/self/environ`` or a CI secret) or leads to a folder scanned anyway (a loop
+        such as ``sub/loop -> ..``, or a second way to one folder): each real folder is scanned once."""
+        if not entry.is_symlink():
+            return True
+        real = Path(entry.path).resolve()
+        name = key + entry.name + ("/" if is_dir else "")
+        if not real.is_relative_to(self.real_root):
+            self.tree.skipped[name] = "symbolic link to outside the synced folder, not read"
+            return False
+        if not is_dir:
+            return True
+        if real in self.visited:
+            shown = real.relative_to(self.real_root).as_posix().removeprefix(".")
+            loop = Path(entry.path).parent.resolve().is_relative_to(real)
+            what = "symbolic link loop" if loop else "symbolic link to a folder synced anyway"
+            self.tree.skipped[name] = f"{what} (./{shown}), not followed"
+            return False
+        self.visited.add(real)
+        return True
+
     def note_broken_links(self, entries: list[os.DirEntry[str]], key: str) -> None:
         """Symbolic links to nothing that would be pages (or folders) are skipped, and said so: the scan
         alone would pass them over without a word."""
@@ -281,6 +344,7 @@ class _Scanner:
                 self.tree.skipped[key + entry.name] = f"broken symbolic link (to {os.readlink(entry.path)})"
 
     def scan_file(self, path: Path, key: str, parent: str) -> LocalPage | None:
+        self.count_page(key)
         stem = path.stem
         page = LocalPage(key, parent, readable_name(stem), (_prefix_number(stem), stem), source=key)
         self.apply(page, path)
@@ -290,9 +354,19 @@ class _Scanner:
         return page
 
     def apply(self, page: LocalPage, path: Path) -> None:
-        """Title, order and body from the page's file (or from memory when the file did not change)."""
+        """Title, order and body from the page's file (or from memory when the file did not change). A
+        file over ``MAX_PAGE_FILE_BYTES`` is refused by its size, before a byte of it is read."""
         try:
-            data = path.read_bytes()
+            limit = limits.MAX_PAGE_FILE_BYTES
+            with path.open("rb") as stream:
+                size = os.fstat(stream.fileno()).st_size
+                # never more than the limit, even from a file that grows while it is read
+                data = stream.read(limit + 1) if size <= limit else b""
+            if max(size, len(data)) > limit:
+                size = max(size, len(data))
+                page.error = (f"{page.source}: {size:,} bytes, over the page file limit of "
+                              f"{limits.MAX_PAGE_FILE_BYTES:,} (MAX_PAGE_FILE_BYTES); not read")
+                return
         except OSError as exc:
             page.error = f"{page.source}: cannot read: {exc.strerror}"
             return
@@ -307,6 +381,15 @@ class _Scanner:
             self.tree.skipped[page.source or page.key] = "productive: false"
 
 
+def _utf8(name: str) -> bool:
+    """False for a name whose bytes are not UTF-8 (Python holds them as surrogates)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _apply_parsed(page: LocalPage, path: Path, data: bytes | None = None) -> bool:
     """Parse the page's file into it; False when the file asks to be left out (``productive: false``)."""
     source = page.source or page.key
@@ -317,6 +400,10 @@ def _apply_parsed(page: LocalPage, path: Path, data: bytes | None = None) -> boo
         return True
     if not parsed.publish:
         return False
+    too_big = limits.over_limits(parsed.doc)
+    if too_big:
+        page.error = f"{source}: {too_big}; not sent"
+        return True
     page.title = parsed.title or page.title
     page.order = parsed.order
     if parsed.order is not None:

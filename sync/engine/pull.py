@@ -21,9 +21,10 @@ from pathlib import Path
 from productive_docs.converter.errors import UsageError
 from productive_docs.converter.model import Node, from_json
 from productive_docs.converter.report import Report
+from productive_docs.sync import limits
 from productive_docs.sync.api.client import Client, Page
 from productive_docs.sync.assets.download import fetch_assets
-from productive_docs.sync.assets.naming import unreserved
+from productive_docs.sync.assets.naming import stem_of, unreserved
 from productive_docs.sync.assets.upload import with_assets
 from productive_docs.sync.engine import links
 from productive_docs.sync.engine.documents import options_key, prepare, remote_hash
@@ -41,7 +42,7 @@ def safe_name(title: str, taken: set[str]) -> str:
     """A file-name stem from a title: no separators, no ``..``, no reserved or hidden names, Unicode kept,
     unique in ``taken`` (compared case-insensitively; the result is added to it)."""
     name = _UNSAFE.sub("-", unicodedata.normalize("NFC", title)).strip(" .-") or "untitled"
-    name = name[:MAX_NAME].rstrip(" .-") or "untitled"
+    name = stem_of(name[:MAX_NAME].rstrip(" .-"), "page") or "untitled"
     name = unreserved(name, "page")
     if name.lower() in {"index", "readme"}:
         name += "-page"
@@ -95,10 +96,25 @@ class Pull:
         for page in pages:
             key, path = files[page.id]
             written[key] = (page, path)
+            refused = self._refused(page, path)
+            if refused:
+                self._report(Outcome(key, self.shown_under + path, "failed", page.id, page.title,
+                                     error=f"{self.shown_under}{path}: {refused}; not written"))
+                continue
             doc = links.to_relative(from_json(page.body or {"type": "doc"}), path, paths, template)
             doc = self._fetch_assets(doc, key, path, page)
             self._write(key, path, page, markdown_file(page.title, doc, Report(path)), before)
         self._record(written)
+
+    def _refused(self, page: Page, path: str) -> str | None:
+        """Why a page is not written: a body too deep or too big to convert (``sync.limits``), or a file
+        whose folder is a symbolic link out of the synced folder (nothing is ever written outside it)."""
+        too_big = limits.over_limits(page.body or {})
+        if too_big:
+            return f"remote body {too_big}"
+        if not (self.folder / path).parent.resolve().is_relative_to(self.folder.resolve()):
+            return "behind a symbolic link that leads out of the folder"
+        return None
 
     def _place(self, pages: list[Page], before: dict[str, LocalPage]) -> dict[str, tuple[str, str]]:
         """Page id -> (key, file path): a known page keeps its file (a folder its index file, whatever its
@@ -186,10 +202,13 @@ class Pull:
     def _record(self, written: dict[str, tuple[Page, str]]) -> None:
         """The state as a push right now would leave it: hashes of the files as push reads them."""
         conflicts = {o.key for o in self.result.outcomes if o.action in ("conflict", "skipped")}
+        failed = {o.key for o in self.result.outcomes if o.action == "failed"}
         tree = scan(self.folder)
         ids = {key: page.id for key, (page, _) in written.items()}
         for key, (page, _) in written.items():
             old = self.state.pages.get(key)
+            if key in failed:
+                continue
             if key in conflicts and old is not None:
                 old.seen = page.version_number
                 continue

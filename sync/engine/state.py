@@ -143,15 +143,38 @@ def load(path: Path) -> State:
         return State(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
+        wrong = _wrong_shape(data)
+        if wrong:
+            raise ValueError(wrong)
         pages = {key: PageState(**entry) for key, entry in data.get("pages", {}).items()}
         pending = {key: PendingCreate(entry) if isinstance(entry, str) else PendingCreate(**entry)
                    for key, entry in (data.get("pending") or {}).items()}
-    except (OSError, ValueError, TypeError) as exc:
-        message = f"{path}: unreadable sync state ({exc}); move it away to start again"
+    except (OSError, ValueError, TypeError, RecursionError) as exc:
+        message = (f"{path}: unreadable sync state ({exc}); restore it from version control, or move it "
+                   "away to sync the folder from scratch")
         raise ProductiveDocsError(message) from None
     if data.get("format") != FORMAT:
         raise ProductiveDocsError(f"{path}: sync state format {data.get('format')!r} is not {FORMAT}")
     return State(path, data.get("server"), data.get("project_id"), data.get("options") or {}, pages, pending)
+
+
+def _wrong_shape(data: Any) -> str | None:
+    """What is wrong with the outline of a decoded state file (the entries are checked by the dataclasses):
+    a hand edit or a bad merge must give a clear error, not an AttributeError later."""
+    if not isinstance(data, dict):
+        return f"a JSON object expected, not {type(data).__name__}"
+    for key in ("pages", "pending", "options"):
+        if key in data and data[key] is not None and not isinstance(data[key], dict):
+            return f"{key!r} must be an object, not {type(data[key]).__name__}"
+    if "pages" in data and data["pages"] is None:
+        return "'pages' must be an object, not null"
+    entries = [*(data.get("pages") or {}).values(), *(data.get("pending") or {}).values()]
+    if any(not isinstance(entry, dict | str) for entry in entries):
+        return "every page entry must be an object"
+    for key in ("server", "project_id"):
+        if data.get(key) is not None and not isinstance(data[key], str | int):
+            return f"{key!r} must be text"
+    return None
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:

@@ -18,6 +18,7 @@ from productive_docs.sync.api.client import Client
 from productive_docs.sync.cli.output import Printer
 from productive_docs.sync.engine.folder import REMOTE_SUFFIX
 from productive_docs.sync.engine.push.run import push_folder
+from productive_docs.sync.engine.result import Outcome
 from productive_docs.sync.engine.state import STATE_DIR
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
@@ -34,7 +35,10 @@ class _Changes(FileSystemEventHandler):
         self.last = 0.0
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in ("opened", "closed_no_write"):
+        # a folder is "modified" whenever a file in it is written, the tool's own ``.remote.md`` and temp
+        # files included; the file's own event says whether it matters, so this one never does
+        if event.event_type in ("opened", "closed_no_write") or (event.is_directory and event.event_type
+                                                                 == "modified"):
             return
         for path in (event.src_path, getattr(event, "dest_path", "")):
             if path and self._relevant(Path(str(path))):
@@ -49,6 +53,25 @@ class _Changes(FileSystemEventHandler):
         return bool(parts) and STATE_DIR not in parts and not path.name.endswith((REMOTE_SUFFIX, ".tmp"))
 
 
+class _ReportOnce:
+    """Prints what a push did, except a page still in the conflict already reported (each push of the
+    watch meets it again until the user merges it) and unchanged pages."""
+
+    def __init__(self, printer: Printer) -> None:
+        self.printer = printer
+        self.in_conflict: set[str] = set()
+
+    def __call__(self, outcome: Outcome) -> None:
+        if outcome.action == "conflict":
+            if outcome.key in self.in_conflict:
+                return
+            self.in_conflict.add(outcome.key)
+        else:
+            self.in_conflict.discard(outcome.key)
+        if outcome.action != "unchanged":
+            self.printer.outcome(outcome)
+
+
 def watch(folder: Path, client: Client, options: dict[str, Any], printer: Printer, *, debounce: float = 0.5,
           stop: threading.Event | None = None) -> int:
     """Watch ``folder`` until Ctrl-C (or ``stop`` is set); returns the exit code of the last push."""
@@ -58,7 +81,7 @@ def watch(folder: Path, client: Client, options: dict[str, Any], printer: Printe
     observer.schedule(changes, str(root), recursive=True)
     observer.start()
     stop = stop or threading.Event()
-    options = {**options, "on_outcome": lambda out: out.action != "unchanged" and printer.outcome(out)}
+    options = {**options, "on_outcome": _ReportOnce(printer)}
     printer.note(f"watching {folder} (Ctrl-C stops)")
     code, retry_at = _push(folder, client, options, printer), None
     try:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from productive_docs.sync.limits import MAX_PAGE_NUMBER
 from productive_docs.sync.server.jsonapi import Problem
 
 DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE = 30, 200
@@ -150,14 +151,17 @@ def _order(sort: str) -> str:
 
 
 def _positive(query: dict[str, str], key: str, default: int) -> int:
+    """A paging number; anything else (``1e23``, ``-1``, or past ``MAX_PAGE_NUMBER``, which would overflow
+    the database's OFFSET) is a 400 error, not a crash."""
     if key not in query:
         return default
     try:
         number = int(query[key])
     except ValueError:
         number = 0
-    if number < 1:
-        raise Problem(400, f"'{key}' must be a positive integer", code="invalid_page_param")
+    if not 1 <= number <= MAX_PAGE_NUMBER:
+        raise Problem(400, f"'{key}' must be a positive integer up to {MAX_PAGE_NUMBER}",
+                      code="invalid_page_param")
     return number
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from productive_docs.converter.model import Node, from_json
 from productive_docs.converter.report import Report
+from productive_docs.sync import limits
 from productive_docs.sync.engine import links
 from productive_docs.sync.engine.documents import remote_hash
 from productive_docs.sync.engine.folder import remote_copy_name
@@ -50,12 +51,20 @@ class Conflicts:
         target = self._remote_copy(item)
         remote = item.remote_page
         assert remote is not None
+        where = target.relative_to(self.folder)
+        if remote.version_number == self.state.pages[item.page.key].seen and target.exists():
+            # written by an earlier push and not merged yet: rewriting it would only wake ``watch`` again
+            item.step.notes.append(f"remote version already in {where}; merge it, delete it, push again")
+            return
+        too_big = limits.over_limits(remote.body or {})
+        if too_big:
+            item.step.notes.append(f"remote version not written: its body is {too_big}")
+            return
         files = {page_id: self._file_of(key) for key, page_id in self.ids.items()}
         doc = links.to_relative(from_json(remote.body or {"type": "doc"}), source, files,
                                 self.state.options["link_template"])
         write_atomic(target, markdown_file(remote.title, doc, Report(source)))
         self._save(item.page.key, seen=remote.version_number)
-        where = target.relative_to(self.folder)
         item.step.notes.append(f"remote version written to {where}; merge it, delete it, push again")
 
     def _remote_copy(self, item: Work) -> Path:
