@@ -24,12 +24,12 @@ from productive_docs.converter.report import Report
 from productive_docs.sync.api.client import Client, Page
 from productive_docs.sync.assets.download import fetch_assets
 from productive_docs.sync.assets.naming import unreserved
-from productive_docs.sync.assets.upload import with_assets
 from productive_docs.sync.engine import links
 from productive_docs.sync.engine.documents import options_key, prepare, remote_hash
 from productive_docs.sync.engine.folder import LocalPage, remote_copy_name, scan
 from productive_docs.sync.engine.frontmatter import markdown_file
 from productive_docs.sync.engine.identity import open_state, server_identity
+from productive_docs.sync.engine.page_assets import plan_page_assets
 from productive_docs.sync.engine.result import Outcome, SyncResult
 from productive_docs.sync.engine.state import PageState, default_path, write_atomic
 
@@ -167,8 +167,7 @@ class Pull:
                            template=self.state.options["link_template"], org_id=self.client.org_id,
                            options=self._options())
         if prepared is not None:
-            prepared = with_assets(prepared, before[key], self.folder, saved, self.client,
-                                   options=self._options(), dry_run=True)
+            prepared = plan_page_assets(prepared, before[key], self.folder, saved, options=self._options())[0]
         return prepared is not None and prepared.version.hash == saved.hash
 
     def _fetch_assets(self, doc: Node, key: str, path: str, page: Page) -> Node:
@@ -205,8 +204,7 @@ class Pull:
                 remote_hash=remote_hash(page.body), version=page.version_number,
                 created=bool(old and old.created), assets=self.assets.get(key) or None)
             if prepared is not None and saved.assets:
-                prepared = with_assets(prepared, local, self.folder, saved, self.client,
-                                       options=self._options(), dry_run=True)
+                prepared = plan_page_assets(prepared, local, self.folder, saved, options=self._options())[0]
                 saved.hash, saved.blocks = prepared.version.hash, prepared.version.blocks
         pulled = {page.id for page, _ in written.values()}
         for key in [k for k, saved in self.state.pages.items() if saved.id not in pulled]:

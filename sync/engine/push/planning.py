@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from productive_docs.converter.model import Node
 from productive_docs.sync.api.client import Page
 from productive_docs.sync.api.recovery import created_since
-from productive_docs.sync.assets.upload import with_assets
 from productive_docs.sync.engine.documents import prepare, remember
 from productive_docs.sync.engine.folder import PAGE_ID_KEY, LocalPage
 from productive_docs.sync.engine.frontmatter import set_page_id
+from productive_docs.sync.engine.page_assets import PlannedAssets, plan_page_assets, planned_version
 from productive_docs.sync.engine.plan import Action, LocalVersion, RemotePage, Step, decide
 from productive_docs.sync.engine.result import Outcome
 from productive_docs.sync.engine.state import PageState, write_atomic
@@ -35,14 +35,17 @@ class Work:
     outcome: Outcome | None = None
     #: The page as fetched for a conflict check.
     remote_page: Page | None = None
+    #: Its assets as planned; uploads still to make are made by the executor, only if the write goes ahead.
+    assets: PlannedAssets | None = None
 
 
 class Planning:
     """Preparing, matching and deciding (see the module docstring)."""
 
     def _prepare(self, item: Work) -> None:
-        """Resolve links with the ids known now and hash the result. A file unchanged since the last sync
-        whose link targets kept their ids keeps its last-synced hash without being parsed."""
+        """Resolve links with the ids known now, plan the assets and hash the result, without a request that
+        changes anything. A file unchanged since the last sync whose link targets kept their ids keeps its
+        last-synced hash without being parsed."""
         saved = self.state.pages.get(item.page.key)
         unchanged_file = item.page.unparsed is not None and saved is not None and saved.hash is not None
         if unchanged_file and saved is not None and not saved.assets and all(
@@ -54,10 +57,12 @@ class Planning:
         prepared = prepare(item.page, self.tree.pages, self.ids, template=self.state.options["link_template"],
                            org_id=self.client.org_id, options=self.options)
         if prepared is not None:
-            prepared = with_assets(prepared, item.page, self.folder, saved, self.client, options=self.options,
-                                   dry_run=self.dry_run, max_size=self.max_asset_size)
+            prepared, item.assets = plan_page_assets(prepared, item.page, self.folder, saved,
+                                                     options=self.options, max_size=self.max_asset_size)
             item.doc, item.version, item.waiting = prepared.doc, prepared.version, prepared.waiting
             item.problems, item.targets = prepared.problems, prepared.targets
+            if item.assets is not None and item.assets.plan.uploads and saved is not None:
+                item.version = planned_version(item.assets, self.options)
 
     def _full(self, item: Work) -> LocalVersion:
         """The page's document itself (parsed now if its fingerprint spared it so far)."""

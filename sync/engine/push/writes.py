@@ -15,6 +15,7 @@ from productive_docs.sync.api.client import Page
 from productive_docs.sync.api.recovery import titled
 from productive_docs.sync.engine.documents import appended_part, payload, remote_hash
 from productive_docs.sync.engine.folder import LocalPage
+from productive_docs.sync.engine.page_assets import upload_page_assets
 from productive_docs.sync.engine.plan import DONE, Action, RemotePage, Step, decide
 from productive_docs.sync.engine.push.planning import Work
 from productive_docs.sync.engine.state import PageState, PendingCreate
@@ -106,11 +107,13 @@ class Writes:
             self._save(page.key, title=page.title)
             done.append(DONE[Action.RENAME])
         if step.action in (Action.UPDATE, Action.APPEND):
-            self._write_body(item, append=step.action is Action.APPEND)
-            done.insert(0, DONE[step.action])
+            if self._write_body(item, append=step.action is Action.APPEND):
+                done.insert(0, DONE[step.action])
+            else:
+                step.action = Action.RENAME if step.rename else Action.MOVE if step.move else Action.UNCHANGED
         if len(done) > 1:
             step.notes.extend(done[1:])
-        return done[0]
+        return done[0] if done else str(Action.UNCHANGED)
 
     def _create(self, item: Work, parent_id: str | None) -> None:
         page = item.page
@@ -146,10 +149,15 @@ class Writes:
             self.state.pending[page.key] = PendingCreate(page.title, time.time(), existing)
             self.state.save()
 
-    def _write_body(self, item: Work, *, append: bool) -> None:
+    def _write_body(self, item: Work, *, append: bool) -> bool:
+        """Upload the page's planned assets, then send its body; False when, the uploads having failed, the
+        body is the one last written (nothing to send)."""
         saved = self.state.pages[item.page.key]
         self._full(item)
-        assert item.doc is not None
+        self._upload_assets(item)
+        assert item.doc is not None and item.version is not None
+        if item.version.hash == saved.hash:
+            return False
         doc = appended_part(item.doc, saved.blocks) if append else item.doc
         body = payload(doc, self.via, item.page.report)
         if append:
@@ -157,6 +165,17 @@ class Writes:
         else:
             send = self.client.replace_body_with_html if body.html else self.client.replace_body_with_markdown
         self._record_body(item, send(saved.id, body.text))
+        return True
+
+    def _upload_assets(self, item: Work) -> None:
+        """The uploads planned for a page whose write goes ahead (``sync.engine.page_assets``)."""
+        if item.assets is None or not item.assets.plan.uploads:
+            return
+        saved = self.state.pages[item.page.key]
+        prepared = upload_page_assets(item.assets, item.page, saved, self.client, options=self.options)
+        item.assets = None
+        item.doc, item.version = prepared.doc, prepared.version
+        item.waiting, item.problems = prepared.waiting, prepared.problems
 
     def _record_body(self, item: Work, page: Page) -> None:
         self._save(item.page.key, **self._body_record(item, page))
@@ -189,14 +208,14 @@ class Writes:
             step = decide(item.page.key, item.version, saved, as_listed, remote_known=True,
                           parent_id=saved.parent, title=saved.title)
             try:
-                self._write_body(item, append=step.action is Action.APPEND)
+                written = self._write_body(item, append=step.action is Action.APPEND)
             except FATAL:
                 raise
             except errors.ApiError as exc:
                 failed = self._outcome(item, "failed", error=f"{item.page.display}: {exc}")
                 self._replace_outcome(item, failed)
                 continue
-            if item.outcome is not None and item.outcome.action == "unchanged":
+            if written and item.outcome is not None and item.outcome.action == "unchanged":
                 self._replace_outcome(item, self._outcome(item, "updated", note="links to new pages"))
 
     def _prune(self, orphans: list[Step]) -> None:
