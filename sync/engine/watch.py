@@ -11,18 +11,29 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from productive_docs.converter.errors import ProductiveDocsError
 from productive_docs.sync.api.client import Client
-from productive_docs.sync.cli.output import Printer
 from productive_docs.sync.engine.folder import REMOTE_SUFFIX
+from productive_docs.sync.engine.push.options import PushOptions
 from productive_docs.sync.engine.push.run import push_folder
+from productive_docs.sync.engine.result import Outcome, OutcomeAction, SyncResult
 from productive_docs.sync.engine.state import STATE_DIR
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 RETRY_AFTER = 30.0
+
+
+class Printer(Protocol):
+    """Where the watch's lines go (the CLI's printer; the engine does not import the CLI)."""
+
+    def note(self, message: str) -> None: ...
+
+    def outcome(self, outcome: Outcome) -> None: ...
+
+    def finish(self, result: SyncResult) -> None: ...
 
 
 class _Changes(FileSystemEventHandler):
@@ -49,7 +60,7 @@ class _Changes(FileSystemEventHandler):
         return bool(parts) and STATE_DIR not in parts and not path.name.endswith((REMOTE_SUFFIX, ".tmp"))
 
 
-def watch(folder: Path, client: Client, options: dict[str, Any], printer: Printer, *, debounce: float = 0.5,
+def watch(folder: Path, client: Client, options: PushOptions, printer: Printer, *, debounce: float = 0.5,
           stop: threading.Event | None = None) -> int:
     """Watch ``folder`` until Ctrl-C (or ``stop`` is set); returns the exit code of the last push."""
     root = Path(folder).resolve()
@@ -58,7 +69,6 @@ def watch(folder: Path, client: Client, options: dict[str, Any], printer: Printe
     observer.schedule(changes, str(root), recursive=True)
     observer.start()
     stop = stop or threading.Event()
-    options = {**options, "on_outcome": lambda out: out.action != "unchanged" and printer.outcome(out)}
     printer.note(f"watching {folder} (Ctrl-C stops)")
     code, retry_at = _push(folder, client, options, printer), None
     try:
@@ -81,10 +91,15 @@ def watch(folder: Path, client: Client, options: dict[str, Any], printer: Printe
     return max(code, 0)
 
 
-def _push(folder: Path, client: Client, options: dict[str, Any], printer: Printer) -> int:
-    """One push; -1 when it could not run (the watch retries later)."""
+def _push(folder: Path, client: Client, options: PushOptions, printer: Printer) -> int:
+    """One push; -1 when it could not run (the watch retries later). Unchanged pages are not shown."""
+
+    def changed(outcome: Outcome) -> None:
+        if outcome.action != OutcomeAction.UNCHANGED:
+            printer.outcome(outcome)
+
     try:
-        result = push_folder(folder, client, **options)
+        result = push_folder(folder, client, options, on_outcome=changed)
     except (ProductiveDocsError, OSError) as exc:
         printer.note(f"push failed: {exc}")
         return -1
