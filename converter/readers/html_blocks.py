@@ -13,6 +13,7 @@ neither of those two can hold them without an import cycle. ``<colgroup>`` width
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from bs4 import NavigableString, Tag
@@ -88,10 +89,9 @@ def _code_text(el: Tag) -> str:
     """The text of a ``<pre>`` as a browser shows it (``<br>`` is a newline; the first newline is dropped)."""
     parts: list[str] = []
     for node in el.descendants:
-        kind = type(node)
-        if kind is NavigableString:
+        if type(node) is NavigableString:
             parts.append(node)
-        elif kind is Tag and node.name == "br":
+        elif type(node) is Tag and node.name == "br":
             parts.append("\n")
     code = "".join(parts)
     if code.startswith("\n") and type(el.contents[0]) is NavigableString:
@@ -127,7 +127,7 @@ def _list_kind(r: Reader) -> str | None:
 
 
 def _ul(r: Reader, el: Tag) -> bool:
-    classes = el.get("class") or []
+    classes: Sequence[str] = el.get("class") or []
     if el.get("type") == inferred.CHECKLIST or "contains-task-list" in classes:
         r.block(Node(inferred.CHECKLIST))
     else:
@@ -154,7 +154,7 @@ def _task_checkbox(el: Tag) -> Tag | None:
             if child.name == "p":
                 return _task_checkbox(child)
             return None
-        if child.strip():
+        if str(child).strip():
             return None
     return None
 
@@ -182,7 +182,7 @@ def _colgroup_widths(table: Tag) -> list[int | None] | None:
     widths: list[int | None] = []
     for col in colgroup.find_all("col", recursive=False):
         match = _PIXELS.search(str(col.get("style") or ""))
-        span = int(col["span"]) if str(col.get("span", "")).isdigit() else 1
+        span = int(str(col["span"])) if str(col.get("span", "")).isdigit() else 1
         widths += [round(float(match.group(1))) if match else None] * span
     return widths if any(width is not None for width in widths) else None
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from bs4 import Tag
@@ -115,7 +116,7 @@ def main_content(source: str) -> tuple[str, int]:
 
 
 def _information_macro(r: Reader, el: Tag) -> bool:
-    classes = el.get("class") or []
+    classes: Sequence[str] = el.get("class") or []
     kind = next((MACRO_BANNERS[name] for name in classes if name in MACRO_BANNERS), "info")
     r.block(Node(inferred.BANNER, {inferred.BANNER_TYPE_ATTR: kind}))
     return True
@@ -296,8 +297,8 @@ def _storage_link(r: Reader, el: Tag) -> bool:
     attachment = el.find("ri:attachment", recursive=False)
     page = el.find("ri:page", recursive=False)
     text = body.get_text() if body is not None else ""
-    if attachment is not None and isinstance(attachment.get("ri:filename"), str):
-        href = attachment["ri:filename"]
+    href = attachment.get("ri:filename") if attachment is not None else None
+    if isinstance(href, str):
         r.builder.add_marked_text(text or href, Mark("link", {"href": href}))
         return False
     if page is not None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from markdown_it.common.utils import unescapeAll
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node
@@ -138,7 +139,9 @@ def _inline(b: Builder, tokens: list[Token], i: int) -> int:
     children = token.children or []
     if "<" in token.content and any(child.type == "html_inline" for child in children):
         b.lowered("raw inline HTML", "its content, read by the HTML reader")
-        html = b.md.renderer.renderInline(children, b.md.options, b.env)
+        renderer = b.md.renderer
+        assert isinstance(renderer, RendererHTML)
+        html = renderer.renderInline(children, b.md.options, b.env)
         for node in html_reader.parse_inline(html, b.report, b.line):
             b.add(node)
         _report_inline_lowerings(b, children)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node
@@ -64,7 +65,9 @@ def _code_inline(b: Builder, token: Token) -> None:
 
 
 def _image(b: Builder, token: Token) -> None:
-    alt = b.md.renderer.renderInlineAsText(token.children or [], b.md.options, b.env)
+    renderer = b.md.renderer
+    assert isinstance(renderer, RendererHTML)
+    alt = renderer.renderInlineAsText(token.children or [], b.md.options, b.env)
     attrs = {"src": token.attrGet("src"), "alt": alt or None, "title": token.attrGet("title")}
     b.add(Node("image", attrs, marks=b.active()))
 

@@ -20,6 +20,7 @@ from urllib.parse import quote, unquote, urlsplit
 from productive_docs.converter.model import Node
 from productive_docs.sync.api import attachments_inferred as guess
 from productive_docs.sync.api.errors import ApiError
+from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.assets.naming import unreserved
 from productive_docs.sync.assets.references import (
     AssetProblem,
@@ -28,7 +29,6 @@ from productive_docs.sync.assets.references import (
     references,
     rewrite_refs,
 )
-from productive_docs.sync.engine.state import write_atomic
 
 ASSETS_DIR = "assets"
 MAX_NAME_LENGTH = 120
