@@ -21,10 +21,10 @@ from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-import requests
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Node
 from productive_docs.sync.api import attachments_inferred as guess
+from productive_docs.sync.api.client import Client
 from productive_docs.sync.api.errors import ApiError, NetworkError, ServerError
 from productive_docs.sync.assets.references import (
     DEFAULT_MAX_SIZE,
@@ -43,7 +43,7 @@ def _attributes(answer: dict[str, Any] | None) -> tuple[str, dict[str, Any]]:
     return str(data.get("id")), dict(data.get("attributes") or {})
 
 
-def upload(client: Any, asset: Asset, page_id: str, *, timeout: float = 60.0) -> dict[str, Any]:
+def upload(client: Client, asset: Asset, page_id: str) -> dict[str, Any]:
     """Upload one asset as an attachment of ``page_id``; its record (id, embed URL, name).
 
     Raises ``ApiError`` subclasses; a storage failure is a ``ServerError`` or ``NetworkError``.
@@ -61,15 +61,13 @@ def upload(client: Any, asset: Asset, page_id: str, *, timeout: float = 60.0) ->
     attachment_id, created_attrs = _attributes(created)
     policy = {str(key): str(value) for key, value in (created_attrs.get("aws_policy") or {}).items()}
     target = guess.storage_url(created_attrs)
+    files = {guess.STORAGE_FILE_FIELD: (asset.name, asset.read(), asset.content_type)}
     try:
-        stored = requests.post(
-            target,
-            data=policy,
-            files={guess.STORAGE_FILE_FIELD: (asset.name, asset.read(), asset.content_type)},
-            timeout=timeout,
-        )
-    except requests.RequestException as error:
-        raise NetworkError(f"storage upload of {asset.name} failed: {type(error).__name__}") from None
+        stored = client.transport.post_form(target, policy, files)
+    except NetworkError as error:
+        raise NetworkError(f"storage upload of {asset.name} failed: {error}") from None
+    except ApiError as error:
+        raise ServerError(f"storage refused {asset.name}: HTTP {error.status}", status=error.status) from None
     if stored.status_code >= 300:
         status = stored.status_code
         raise ServerError(f"storage refused {asset.name}: HTTP {status}", status=status)
@@ -165,7 +163,7 @@ def plan_assets(
     return AssetPlan(doc, None if page_id is None else str(page_id), uploads, used, report)
 
 
-def upload_planned(plan: AssetPlan, client: Any, records: Records) -> tuple[Node, AssetReport]:
+def upload_planned(plan: AssetPlan, client: Client, records: Records) -> tuple[Node, AssetReport]:
     """Make the plan's uploads (the page must exist) and return the doc pointing at them. ``records`` gains
     the new uploads and drops the records the doc no longer uses; a failed upload joins the problems and
     keeps its local reference."""
@@ -202,7 +200,7 @@ def prepare_assets(
     doc: Node,
     page_file: Path,
     page_id: str | None,
-    client: Any,
+    client: Client,
     records: Records,
     *,
     root: Path | None = None,

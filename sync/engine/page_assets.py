@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from productive_docs.sync.api.client import Client
 from productive_docs.sync.assets.references import DEFAULT_MAX_SIZE, rewrite_refs
 from productive_docs.sync.assets.upload import AssetPlan, plan_assets, upload_planned
 from productive_docs.sync.engine.documents import Prepared, local_version
@@ -56,7 +57,7 @@ def planned_version(assets: PlannedAssets, options: str) -> LocalVersion:
     return local_version(rewrite_refs(assets.plan.doc, marks), options)
 
 
-def upload_page_assets(assets: PlannedAssets, page: LocalPage, saved: PageState, client: Any, *,
+def upload_page_assets(assets: PlannedAssets, page: LocalPage, saved: PageState, client: Client, *,
                        options: str) -> Prepared:
     """Make the planned uploads (the page exists: ``saved``) and return the prepared document pointing at
     them; ``saved.assets`` keeps the records the document uses."""
