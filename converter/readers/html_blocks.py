@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bs4 import NavigableString, Tag
 from productive_docs.converter import inferred
@@ -27,10 +27,7 @@ from productive_docs.converter.readers.html_forms import (
     css_declarations,
     mapped_attrs,
 )
-
-if TYPE_CHECKING:
-    from productive_docs.converter.readers.html import Reader
-    from productive_docs.converter.readers.html_rules import Handler
+from productive_docs.converter.readers.html_state import Handler, Reader
 
 _PIXELS = re.compile(r"width:\s*([0-9.]+)px")
 

@@ -27,16 +27,12 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from bs4 import Tag
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node
 from productive_docs.converter.readers.html_blocks import bold_paragraph, skip, transparent
-
-if TYPE_CHECKING:
-    from productive_docs.converter.readers.html import Reader
-    from productive_docs.converter.readers.html_rules import Handler
+from productive_docs.converter.readers.html_state import Handler, Reader
 
 #: Confluence information macro class -> banner type.
 MACRO_BANNERS = {

@@ -7,8 +7,6 @@ ordered task lists, raw HTML) are listed in ``markdown_rules``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from markdown_it.common.utils import unescapeAll
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
@@ -17,9 +15,7 @@ from productive_docs.converter.model import Mark, Node
 from productive_docs.converter.readers import html as html_reader
 from productive_docs.converter.readers.markdown_inline_rules import add_inline
 from productive_docs.converter.readers.markdown_plugins import banner_type
-
-if TYPE_CHECKING:
-    from productive_docs.converter.readers.markdown_rules import BlockRule, Builder
+from productive_docs.converter.readers.markdown_state import BlockRule, Builder
 
 
 def _opener(node_type: str) -> BlockRule:

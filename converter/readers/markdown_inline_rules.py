@@ -8,15 +8,11 @@ are listed in ``markdown_rules``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node
-
-if TYPE_CHECKING:
-    from productive_docs.converter.readers.markdown_rules import Builder, InlineRule
+from productive_docs.converter.readers.markdown_state import Builder, InlineRule
 
 
 def _text(b: Builder, token: Token) -> None:

@@ -7,10 +7,8 @@ looks for the page or content the failed request may have written (``sync.recove
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urlsplit
@@ -19,59 +17,12 @@ from productive_docs.converter.errors import UsageError
 from productive_docs.sync.api import errors
 from productive_docs.sync.api.attachments_inferred import FILE_HOSTS
 from productive_docs.sync.api.config import default_config_path, resolve_settings
+from productive_docs.sync.api.pages import Page, api_id
 from productive_docs.sync.api.recovery import append_landed, find_created
 from productive_docs.sync.api.transport import ClientStats, Transport
 
 #: The largest page size the API serves (spec §4.6); lists always ask for it.
 MAX_PAGE_SIZE = 200
-
-
-def _id(value: Any) -> str | None:
-    """API ids arrive as strings (``id``) or integers (``parent_page_id``); we keep strings."""
-    return None if value is None else str(value)
-
-
-@dataclass(slots=True)
-class Page:
-    """One page as the API returned it; ``body`` is the decoded JSON document (None when not fetched)."""
-
-    id: str
-    title: str
-    body: dict[str, Any] | None
-    parent_page_id: str | None
-    root_page_id: str | None
-    version_number: int | None
-    edited_at: str | None
-    project_id: str | None = None
-    raw: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    @property
-    def is_doc(self) -> bool:
-        """A doc is a root page (spec §4.3)."""
-        return self.parent_page_id is None
-
-    @classmethod
-    def from_resource(cls, resource: dict[str, Any]) -> Page:
-        """Build from a JSON:API resource object, decoding the JSON-string ``body`` (spec §4.9, pitfall 1)."""
-        attrs = resource.get("attributes") or {}
-        body = attrs.get("body")
-        if isinstance(body, str):
-            try:
-                body = json.loads(body)
-            except ValueError:
-                raise errors.ApiError(f"page {resource.get('id')}: body is not JSON") from None
-        project = ((resource.get("relationships") or {}).get("project") or {}).get("data") or {}
-        return cls(
-            id=str(resource["id"]),
-            title=attrs.get("title") or "",
-            body=body if isinstance(body, dict) else None,
-            parent_page_id=_id(attrs.get("parent_page_id")),
-            root_page_id=_id(attrs.get("root_page_id")),
-            version_number=attrs.get("version_number"),
-            edited_at=attrs.get("edited_at"),
-            project_id=_id(project.get("id") or attrs.get("project_id")),
-            raw=attrs,
-        )
 
 
 class Client:
@@ -196,7 +147,7 @@ class Client:
             "create_with_markdown",
             payload={"data": {"type": "pages", "attributes": attributes}},
             recover=lambda: find_created(
-                self, title, project_id, _id(parent_page_id), started, self._created
+                self, title, project_id, api_id(parent_page_id), started, self._created
             ),
         )
         page = Page.from_resource(document["data"])
