@@ -2,9 +2,9 @@
 
 Each page becomes a file written with the converter's lossless local Markdown (``write(doc, "md")``) and
 its title in front matter; a page with subpages becomes a folder whose ``index.md`` holds its body; the doc
-itself is ``DIR/index.md``. File names come from titles, made safe (see ``safe_name``). Links to pages of
-the doc become relative links. Bodies come from the tree listing (one request per 200 pages) plus one
-request for the doc itself. After writing, the folder is scanned exactly as ``push`` scans it and the state
+itself is ``DIR/index.md``. File names come from titles, made safe (``sync.assets.naming.page_stem``).
+Links to pages of the doc become relative links. Bodies come from the tree listing (one request per 200
+pages) plus one request for the doc itself. After writing, the folder is scanned exactly as ``push`` scans it and the state
 records each page, so the next push sees nothing to do.
 
 An existing file is only overwritten when it is unchanged since the last sync; otherwise the remote version
@@ -13,8 +13,6 @@ goes next to it as ``NAME.remote.md`` (a conflict, exit code 3).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,7 +23,7 @@ from productive_docs.converter.model import Node, from_json
 from productive_docs.converter.report import Report
 from productive_docs.sync.api.client import Client, Page
 from productive_docs.sync.assets.download import fetch_assets
-from productive_docs.sync.assets.naming import unreserved
+from productive_docs.sync.assets.naming import page_stem
 from productive_docs.sync.engine import links
 from productive_docs.sync.engine.documents import options_key, prepare, remote_hash
 from productive_docs.sync.engine.folder import LocalPage, remote_copy_name, scan
@@ -35,23 +33,8 @@ from productive_docs.sync.engine.page_assets import plan_page_assets
 from productive_docs.sync.engine.result import Outcome, OutcomeAction, SyncResult
 from productive_docs.sync.engine.state import PageState, default_path, write_atomic
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
-MAX_NAME = 100
-
-
-def safe_name(title: str, taken: set[str]) -> str:
-    """A file-name stem from a title: no separators, no ``..``, no reserved or hidden names, Unicode kept,
-    unique in ``taken`` (compared case-insensitively; the result is added to it)."""
-    name = _UNSAFE.sub("-", unicodedata.normalize("NFC", title)).strip(" .-") or "untitled"
-    name = name[:MAX_NAME].rstrip(" .-") or "untitled"
-    name = unreserved(name, "page")
-    if name.lower() in {"index", "readme"}:
-        name += "-page"
-    candidate, number = name, 2
-    while candidate.lower() in taken:
-        candidate, number = f"{name} {number}", number + 1
-    taken.add(candidate.lower())
-    return candidate
+#: The name of pulled files' stems (kept for callers of ``pull.safe_name``).
+safe_name = page_stem
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +119,7 @@ class Pull:
                     name = old.rstrip("/").rsplit("/", 1)[-1]
                     names.add((name if is_folder else Path(name).stem).lower())
                 else:
-                    stem = safe_name(page.title, names)
+                    stem = page_stem(page.title, names)
                     key = f"{folder}{stem}/" if is_folder else f"{folder}{stem}.md"
                 places[page.id] = (key, file_of(key, f"{key}index.md" if is_folder else key))
                 if is_folder:
@@ -263,6 +246,6 @@ def pull_project(client: Client, project_id: str, folder: Path, options: PullOpt
         return
     names: set[str] = set()
     for doc in sorted(docs, key=int_id):
-        name = safe_name(doc.title, names)
+        name = page_stem(doc.title, names)
         yield pull_doc(client, doc.id, Path(folder) / name, options, on_outcome=on_outcome,
                        shown_under=f"{name}/")
