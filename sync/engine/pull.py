@@ -4,8 +4,8 @@ Each page becomes a file written with the converter's lossless local Markdown (`
 its title in front matter; a page with subpages becomes a folder whose ``index.md`` holds its body; the doc
 itself is ``DIR/index.md``. File names come from titles, made safe (``sync.assets.naming.page_stem``).
 Links to pages of the doc become relative links. Bodies come from the tree listing (one request per 200
-pages) plus one request for the doc itself. After writing, the folder is scanned exactly as ``push`` scans it and the state
-records each page, so the next push sees nothing to do.
+pages) plus one request for the doc itself. After writing, the folder is scanned exactly as ``push`` scans
+it and the state records each page, so the next push sees nothing to do.
 
 An existing file is only overwritten when it is unchanged since the last sync; otherwise the remote version
 goes next to it as ``NAME.remote.md`` (a conflict, exit code 3).
