@@ -49,8 +49,8 @@ def logged_lines(log: Path) -> int:
     return len(log.read_text(encoding="utf-8").splitlines()) if log.exists() else 0
 
 
-def test_a_conflict_uploads_nothing(make_tree, api: Client, logged: tuple[LocalServer, Path]) -> None:
-    server, log = logged
+def pushed_then_edited_on_both_sides(make_tree, api: Client) -> tuple[Path, str]:
+    """A pushed folder whose ``faq.md`` was then edited in Productive and, locally, given a new image."""
     root = make_tree({"index.md": "# Doc\n\nHome.\n", "faq.md": "# FAQ\n\nQuestions.\n"})
     first = push_folder(root, api, project_id="1")
     assert first.exit_code == 0, first.outcomes
@@ -59,6 +59,12 @@ def test_a_conflict_uploads_nothing(make_tree, api: Client, logged: tuple[LocalS
     api.replace_body_with_markdown(faq_id, "Edited in the browser.")
     (root / "shot.png").write_bytes(PNG)
     (root / "faq.md").write_text("# FAQ\n\nQuestions.\n\n![shot](shot.png)\n", encoding="utf-8")
+    return root, faq_id
+
+
+def test_a_conflict_uploads_nothing(make_tree, api: Client, logged: tuple[LocalServer, Path]) -> None:
+    server, log = logged
+    root, _ = pushed_then_edited_on_both_sides(make_tree, api)
     mark = logged_lines(log)
     result = push_folder(root, api)
     assert [o.action for o in result.outcomes if o.key == "faq.md"] == ["conflict"]
@@ -70,12 +76,7 @@ def test_a_conflict_uploads_nothing(make_tree, api: Client, logged: tuple[LocalS
 
 def test_the_image_is_uploaded_once_the_conflict_is_resolved(make_tree, api: Client,
                                                               logged: tuple[LocalServer, Path]) -> None:
-    root = make_tree({"index.md": "# Doc\n\nHome.\n", "faq.md": "# FAQ\n\nQuestions.\n"})
-    faq_id = next(o.page_id for o in push_folder(root, api, project_id="1").outcomes if o.key == "faq.md")
-    assert faq_id is not None
-    api.replace_body_with_markdown(faq_id, "Edited in the browser.")
-    (root / "shot.png").write_bytes(PNG)
-    (root / "faq.md").write_text("# FAQ\n\nQuestions.\n\n![shot](shot.png)\n", encoding="utf-8")
+    root, faq_id = pushed_then_edited_on_both_sides(make_tree, api)
     assert push_folder(root, api).exit_code == 3
     (root / "faq.remote.md").unlink()
     merged = push_folder(root, api)
