@@ -52,6 +52,8 @@ def over_limits(body: dict[str, Any] | Node, *, depth: int | None = None,
         node, level = stack.pop()
         if level > depth:
             return f"nested more than {depth} levels deep (MAX_NESTING_DEPTH)"
+        kind: Any
+        content: Any
         if isinstance(node, Node):
             kind, content = node.type, node.content
         elif isinstance(node, dict):

@@ -13,7 +13,8 @@ neither of those two can hold them without an import cycle. ``<colgroup>`` width
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import Any
 
 from bs4 import NavigableString, Tag
 from productive_docs.converter import inferred
@@ -26,10 +27,7 @@ from productive_docs.converter.readers.html_forms import (
     css_declarations,
     mapped_attrs,
 )
-
-if TYPE_CHECKING:
-    from productive_docs.converter.readers.html import Reader
-    from productive_docs.converter.readers.html_rules import Handler
+from productive_docs.converter.readers.html_state import Handler, Reader
 
 _PIXELS = re.compile(r"width:\s*([0-9.]+)px")
 
@@ -88,10 +86,9 @@ def _code_text(el: Tag) -> str:
     """The text of a ``<pre>`` as a browser shows it (``<br>`` is a newline; the first newline is dropped)."""
     parts: list[str] = []
     for node in el.descendants:
-        kind = type(node)
-        if kind is NavigableString:
+        if type(node) is NavigableString:
             parts.append(node)
-        elif kind is Tag and node.name == "br":
+        elif type(node) is Tag and node.name == "br":
             parts.append("\n")
     code = "".join(parts)
     if code.startswith("\n") and type(el.contents[0]) is NavigableString:
@@ -127,7 +124,7 @@ def _list_kind(r: Reader) -> str | None:
 
 
 def _ul(r: Reader, el: Tag) -> bool:
-    classes = el.get("class") or []
+    classes: Sequence[str] = el.get("class") or []
     if el.get("type") == inferred.CHECKLIST or "contains-task-list" in classes:
         r.block(Node(inferred.CHECKLIST))
     else:
@@ -154,7 +151,7 @@ def _task_checkbox(el: Tag) -> Tag | None:
             if child.name == "p":
                 return _task_checkbox(child)
             return None
-        if child.strip():
+        if str(child).strip():
             return None
     return None
 
@@ -182,7 +179,7 @@ def _colgroup_widths(table: Tag) -> list[int | None] | None:
     widths: list[int | None] = []
     for col in colgroup.find_all("col", recursive=False):
         match = _PIXELS.search(str(col.get("style") or ""))
-        span = int(col["span"]) if str(col.get("span", "")).isdigit() else 1
+        span = int(str(col["span"])) if str(col.get("span", "")).isdigit() else 1
         widths += [round(float(match.group(1))) if match else None] * span
     return widths if any(width is not None for width in widths) else None
 

@@ -285,7 +285,8 @@ class Builder:
             content = frame.node.content
             if not frame.preserve and value[0] == " ":
                 last = content[-1] if content else None
-                if last is None or last.type == "br" or (last.type == "text" and last.text.endswith(" ")):
+                ends_in_space = last is not None and last.type == "text" and (last.text or "").endswith(" ")
+                if last is None or last.type == "br" or ends_in_space:
                     value = value[1:]
             if not value:
                 return
@@ -293,7 +294,7 @@ class Builder:
         content = frame.node.content
         last = content[-1] if content else None
         if last is not None and last.type == "text" and last.marks == marks:
-            last.text += value
+            last.text = (last.text or "") + value
         else:
             content.append(Node("text", text=value, marks=list(marks)))
 

@@ -25,16 +25,13 @@ noformat macros, expand, status, task lists, layouts, images, links and emoticon
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
 
 from bs4 import BeautifulSoup, Tag
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node
 from productive_docs.converter.readers.html_blocks import bold_paragraph, skip, transparent
-
-if TYPE_CHECKING:
-    from productive_docs.converter.readers.html import Reader
-    from productive_docs.converter.readers.html_rules import Handler
+from productive_docs.converter.readers.html_state import Handler, Reader
 
 #: Confluence information macro class -> banner type.
 MACRO_BANNERS = {
@@ -94,7 +91,7 @@ def page_title(soup: BeautifulSoup) -> str | None:
 
 
 def _information_macro(r: Reader, el: Tag) -> bool:
-    classes = el.get("class") or []
+    classes: Sequence[str] = el.get("class") or []
     kind = next((MACRO_BANNERS[name] for name in classes if name in MACRO_BANNERS), "info")
     r.block(Node(inferred.BANNER, {inferred.BANNER_TYPE_ATTR: kind}))
     return True
@@ -275,8 +272,8 @@ def _storage_link(r: Reader, el: Tag) -> bool:
     attachment = el.find("ri:attachment", recursive=False)
     page = el.find("ri:page", recursive=False)
     text = body.get_text() if body is not None else ""
-    if attachment is not None and isinstance(attachment.get("ri:filename"), str):
-        href = attachment["ri:filename"]
+    href = attachment.get("ri:filename") if attachment is not None else None
+    if isinstance(href, str):
         r.builder.add_marked_text(text or href, Mark("link", {"href": href}))
         return False
     if page is not None:

@@ -100,11 +100,10 @@ def mapped_attrs(kind: str, el: Tag) -> dict[str, Any]:
     """JSON attrs of a Productive form from its HTML attributes: the reader's side of ``HTML_ATTRS``."""
     out: dict[str, Any] = {}
     for html_name, json_name in HTML_ATTRS[kind]:
-        value = el.get(html_name)
-        if isinstance(value, list):
-            value = " ".join(value)
-        if value is None:
+        found = el.get(html_name)
+        if found is None:
             continue
+        value: Any = " ".join(found) if isinstance(found, list) else found
         if json_name in INT_ATTRS:
             value = _int(value)
         elif json_name == "colwidth":

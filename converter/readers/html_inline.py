@@ -8,16 +8,11 @@ Productive span (``html_forms.SPAN_KINDS``).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from bs4 import Tag
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node
 from productive_docs.converter.readers.html_forms import PRESERVING, SPAN_KINDS, mapped_attrs
-
-if TYPE_CHECKING:
-    from productive_docs.converter.readers.html import Reader
-    from productive_docs.converter.readers.html_rules import Handler
+from productive_docs.converter.readers.html_state import Handler, Reader
 
 
 def _simple_mark(name: str) -> Handler:

@@ -11,21 +11,12 @@ removed or have no node of their own, and puts the table together.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING
-
 from bs4 import Tag
 from productive_docs.converter.readers import html_confluence
 from productive_docs.converter.readers.html_blocks import BLOCK_TAG_RULES, skip, transparent
 from productive_docs.converter.readers.html_inline import INLINE_TAG_RULES
 from productive_docs.converter.readers.html_sanitize import DROPPED_ELEMENTS, FORM_WRAPPERS, SILENT_ELEMENTS
-
-if TYPE_CHECKING:
-    from productive_docs.converter.readers.html import Reader
-
-Handler = Callable[["Reader", Tag], bool]
-"""An element handler: acts on the builder, returns True to walk the element's children."""
-
+from productive_docs.converter.readers.html_state import Handler, Reader
 
 # --- lowered, removed and unknown elements ------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ elements dropped with their content, form wrappers, ``on*`` handlers, and URLs w
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 #: Elements dropped together with their content; each drop is reported.
 DROPPED_ELEMENTS = frozenset({
@@ -57,6 +58,6 @@ def unsafe_css(value: str) -> bool:
 _NOT_HANDLERS = frozenset({"only", "one", "once"})
 
 
-def event_handlers(attrs: dict[str, object]) -> list[str]:
+def event_handlers(attrs: Mapping[str, object]) -> list[str]:
     """The ``on*`` event-handler attributes of an element."""
     return [name for name in attrs if name[:2].lower() == "on" and name.lower() not in _NOT_HANDLERS]

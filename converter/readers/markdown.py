@@ -160,4 +160,4 @@ def _read(source: str, report: Report) -> Document:
         if metadata is None:  # "---\nFoo\n---" is a thematic break and a heading, not metadata
             md, env, metadata = parser(enabled - {"front_matter"}), {}, {}
             tokens = md.parse(source, env)
-    return Document(build(md, tokens, env, report), metadata)
+    return Document(build(md, tokens, env, report), metadata or {})

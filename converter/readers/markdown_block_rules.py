@@ -7,17 +7,14 @@ ordered task lists, raw HTML) are listed in ``markdown_rules``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from markdown_it.common.utils import unescapeAll
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node
 from productive_docs.converter.readers.markdown_inline_rules import add_inline
 from productive_docs.converter.readers.markdown_plugins import banner_type
-
-if TYPE_CHECKING:
-    from productive_docs.converter.readers.markdown_rules import BlockRule, Builder
+from productive_docs.converter.readers.markdown_state import BlockRule, Builder
 
 
 def _opener(node_type: str) -> BlockRule:
@@ -141,7 +138,9 @@ def _inline(b: Builder, tokens: list[Token], i: int) -> int:
         from productive_docs.converter.readers import html as html_reader  # beautifulsoup4 only when needed
 
         b.lowered("raw inline HTML", "its content, read by the HTML reader")
-        html = b.md.renderer.renderInline(children, b.md.options, b.env)
+        renderer = b.md.renderer
+        assert isinstance(renderer, RendererHTML)
+        html = renderer.renderInline(children, b.md.options, b.env)
         for node in html_reader.parse_inline(html, b.report, b.line):
             b.add(node)
         _report_inline_lowerings(b, children)

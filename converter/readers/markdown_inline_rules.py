@@ -8,14 +8,11 @@ are listed in ``markdown_rules``.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node
-
-if TYPE_CHECKING:
-    from productive_docs.converter.readers.markdown_rules import Builder, InlineRule
+from productive_docs.converter.readers.markdown_state import Builder, InlineRule
 
 
 def _text(b: Builder, token: Token) -> None:
@@ -64,7 +61,9 @@ def _code_inline(b: Builder, token: Token) -> None:
 
 
 def _image(b: Builder, token: Token) -> None:
-    alt = b.md.renderer.renderInlineAsText(token.children or [], b.md.options, b.env)
+    renderer = b.md.renderer
+    assert isinstance(renderer, RendererHTML)
+    alt = renderer.renderInlineAsText(token.children or [], b.md.options, b.env)
     attrs = {"src": token.attrGet("src"), "alt": alt or None, "title": token.attrGet("title")}
     b.add(Node("image", attrs, marks=b.active()))
 

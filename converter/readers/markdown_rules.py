@@ -25,72 +25,22 @@ whole by markdown-it and given to ``parse_inline``, so tags that wrap Markdown (
 both.
 
 The rules live in ``markdown_block_rules`` (the flat block stream) and ``markdown_inline_rules`` (the
-children of ``inline`` tokens); this module holds the ``Builder`` they share and the driver, ``build``.
+children of ``inline`` tokens); ``markdown_state`` holds the ``Builder`` they share (so that no rule
+module imports this one); this module holds the driver, ``build``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from productive_docs.converter.model import Mark, Node
+from productive_docs.converter.model import Node
 from productive_docs.converter.readers.markdown_block_rules import BLOCK_RULES
+from productive_docs.converter.readers.markdown_state import BlockRule, Builder, InlineRule
 from productive_docs.converter.report import Report
 
-
-@dataclass(slots=True)
-class Builder:
-    """The tree under construction: a stack of open nodes, the active marks, lowering bookkeeping."""
-
-    md: MarkdownIt
-    env: dict[str, Any]
-    report: Report
-    stack: list[Node] = field(default_factory=lambda: [Node("doc")])
-    marks: list[Mark] = field(default_factory=list)
-    nested_marks: int = 0
-    link_starts: list[int] = field(default_factory=list)
-    line: int | None = None
-
-    @property
-    def top(self) -> Node:
-        return self.stack[-1]
-
-    def open(self, node: Node) -> None:
-        node.line = self.line
-        self.stack[-1].content.append(node)
-        self.stack.append(node)
-
-    def close(self) -> Node:
-        return self.stack.pop()
-
-    def add(self, node: Node) -> None:
-        if node.line is None:
-            node.line = self.line
-        self.stack[-1].content.append(node)
-
-    def add_text(self, text: str, marks: list[Mark]) -> None:
-        """A text node (the commonest node: built with positional arguments, the fastest way)."""
-        self.stack[-1].content.append(Node("text", {}, [], text, marks, self.line))
-
-    def active(self) -> list[Mark]:
-        """The active marks, each once (``*(*a*)*`` nests em in em; the tree holds it once)."""
-        if not self.nested_marks:
-            return self.marks.copy()
-        out: list[Mark] = []
-        for mark in self.marks:
-            if mark not in out:
-                out.append(mark)
-        return out
-
-    def lowered(self, what: str, became: str) -> None:
-        self.report.add(what, became, self.line)
-
-
-BlockRule = Callable[[Builder, list[Token], int], int]
-InlineRule = Callable[[Builder, Token], None]
+__all__ = ["BlockRule", "Builder", "InlineRule", "build"]
 
 
 def build(md: MarkdownIt, tokens: list[Token], env: dict[str, Any], report: Report) -> Node:

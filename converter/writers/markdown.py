@@ -269,9 +269,10 @@ def _table(node: Node, w: Writer) -> str:
         rows = [[_inline(cell.content[0].content, w) for cell in row.content] for row in node.content]
     finally:
         w.inline.table = False
-    if any(cell is None for cells in rows for cell in cells):
+    cells_of = [[cell for cell in cells if cell is not None] for cells in rows]
+    if cells_of != rows:  # a cell Markdown cannot hold
         return _html_block(node, w)
-    lines = ["| " + " | ".join(cells) + " |" for cells in rows]
+    lines = ["| " + " | ".join(cells) + " |" for cells in cells_of]
     lines.insert(1, "| " + " | ".join(delimiters) + " |")
     return "\n".join(lines)
 

@@ -7,79 +7,54 @@ looks for the page or content the failed request may have written (``sync.recove
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from urllib.parse import urlsplit
 
 from productive_docs.converter.errors import UsageError
 from productive_docs.sync.api import errors
 from productive_docs.sync.api.config import default_config_path, resolve_settings
+from productive_docs.sync.api.pages import Page, api_id
 from productive_docs.sync.api.recovery import append_landed, find_created
-from productive_docs.sync.api.transport import Transport, token_allowed
+from productive_docs.sync.api.transport import ClientStats, Transport, token_allowed
 
 #: The largest page size the API serves (spec §4.6); lists always ask for it.
 MAX_PAGE_SIZE = 200
 
 
-def _id(value: Any) -> str | None:
-    """API ids arrive as strings (``id``) or integers (``parent_page_id``); we keep strings."""
-    return None if value is None else str(value)
-
-
-@dataclass(slots=True)
-class Page:
-    """One page as the API returned it; ``body`` is the decoded JSON document (None when not fetched)."""
-
-    id: str
-    title: str
-    body: dict[str, Any] | None
-    parent_page_id: str | None
-    root_page_id: str | None
-    version_number: int | None
-    edited_at: str | None
-    project_id: str | None = None
-    raw: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    @property
-    def is_doc(self) -> bool:
-        """A doc is a root page (spec §4.3)."""
-        return self.parent_page_id is None
-
-    @classmethod
-    def from_resource(cls, resource: dict[str, Any]) -> Page:
-        """Build from a JSON:API resource object, decoding the JSON-string ``body`` (spec §4.9, pitfall 1)."""
-        attrs = resource.get("attributes") or {}
-        body = attrs.get("body")
-        if isinstance(body, str):
-            try:
-                body = json.loads(body)
-            except ValueError:
-                raise errors.ApiError(f"page {resource.get('id')}: body is not JSON") from None
-        project = ((resource.get("relationships") or {}).get("project") or {}).get("data") or {}
-        return cls(
-            id=str(resource["id"]),
-            title=attrs.get("title") or "",
-            body=body if isinstance(body, dict) else None,
-            parent_page_id=_id(attrs.get("parent_page_id")),
-            root_page_id=_id(attrs.get("root_page_id")),
-            version_number=attrs.get("version_number"),
-            edited_at=attrs.get("edited_at"),
-            project_id=_id(project.get("id") or attrs.get("project_id")),
-            raw=attrs,
-        )
-
-
-class Client(Transport):
-    """The pages API; see ``sync.transport`` for the retry and rate-limit rules."""
+class Client:
+    """The pages API over a ``Transport`` (``sync.api.transport``: the session, rate limits, retries)."""
 
     def __init__(self, base_url: str, token: str, org_id: str, **options: Any) -> None:
-        super().__init__(base_url, token, org_id, **options)
+        self.transport = Transport(base_url, token, org_id, **options)
         #: Pages this client created: a page found after an unclear create is never one of them.
         self._created: set[str] = set()
+
+    @property
+    def base_url(self) -> str:
+        return self.transport.base_url
+
+    @property
+    def org_id(self) -> str:
+        return self.transport.org_id
+
+    @property
+    def stats(self) -> ClientStats:
+        return self.transport.stats
+
+    def __repr__(self) -> str:
+        return f"Client(base_url={self.base_url!r}, org_id={self.org_id!r}, token=<hidden>)"
+
+    def close(self) -> None:
+        self.transport.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @classmethod
     def from_settings(
@@ -124,7 +99,7 @@ class Client(Transport):
         number = 1
         while True:
             params["page[number]"] = str(number)
-            document = self._call("GET", "pages", "list", params=params)
+            document = self.transport.call("GET", "pages", "list", params=params)
             pages += [Page.from_resource(item) for item in document.get("data") or []]
             meta = document.get("meta") or {}
             if number >= int(meta.get("total_pages") or 0):
@@ -133,7 +108,7 @@ class Client(Transport):
 
     def get_page(self, page_id: str | int) -> Page:
         """One page with its decoded body and its project id (``include=project``)."""
-        document = self._call("GET", f"pages/{page_id}", "get", params={"include": "project"})
+        document = self.transport.call("GET", f"pages/{page_id}", "get", params={"include": "project"})
         return Page.from_resource(document["data"])
 
     def create_with_markdown(
@@ -165,13 +140,13 @@ class Client(Transport):
             if value is not None:
                 attributes[key] = int(value)
         started = time.time()
-        document = self._call(
+        document = self.transport.call(
             "POST",
             "pages/create_with_markdown",
             "create_with_markdown",
             payload={"data": {"type": "pages", "attributes": attributes}},
             recover=lambda: find_created(
-                self, title, project_id, _id(parent_page_id), started, self._created
+                self, title, project_id, api_id(parent_page_id), started, self._created
             ),
         )
         page = Page.from_resource(document["data"])
@@ -197,18 +172,19 @@ class Client(Transport):
     def rename(self, page_id: str | int, title: str) -> Page:
         """Change the title (``PATCH /pages/{id}``)."""
         payload = {"data": {"type": "pages", "id": str(page_id), "attributes": {"title": title}}}
-        return Page.from_resource(self._call("PATCH", f"pages/{page_id}", "rename", payload=payload)["data"])
+        document = self.transport.call("PATCH", f"pages/{page_id}", "rename", payload=payload)
+        return Page.from_resource(document["data"])
 
     def move(self, page_id: str | int, target_doc_id: str | int) -> Page:
         """Make the page (with its subtree) the last child of ``target_doc_id``."""
         payload = {"data": {"type": "pages", "attributes": {"target_doc_id": int(target_doc_id)}}}
         return Page.from_resource(
-            self._call("PATCH", f"pages/{page_id}/move", "move", payload=payload)["data"]
+            self.transport.call("PATCH", f"pages/{page_id}/move", "move", payload=payload)["data"]
         )
 
     def delete(self, page_id: str | int) -> None:
         """Delete the page and its subpages; a 404 after an unclear first attempt counts as done."""
-        self._call("DELETE", f"pages/{page_id}", "delete", gone_ok_on_retry=True)
+        self.transport.call("DELETE", f"pages/{page_id}", "delete", gone_ok_on_retry=True)
 
     # --- other resources -------------------------------------------------------------------------------
 
@@ -223,7 +199,8 @@ class Client(Transport):
         """Any other JSON:API endpoint (``attachments`` ...), counted under its first path segment.
         GET, PATCH and DELETE are retried like the page calls; a POST is replayed only after a 429."""
         endpoint = path.split("/", 1)[0]
-        return self._call(method, path, endpoint, params=params, payload=payload, replay=method != "POST")
+        return self.transport.call(method, path, endpoint, params=params, payload=payload,
+                                   replay=method != "POST")
 
     def get_file(self, url: str, *, token_param: str | None = None) -> bytes:
         """The bytes of an attachment file on the API's host or a Productive file host; with
@@ -232,19 +209,19 @@ class Client(Transport):
             parts = urlsplit(url)
             raise errors.ApiError(f"refusing to send the API token to {parts.scheme}://{parts.netloc} "
                                   "(only over HTTPS to the API or a file host)")
-        params = {token_param: self._token} if token_param else None
-        return self._call("GET", url, "files", params=params, raw=True)
+        params = self.transport.token_query(token_param) if token_param else None
+        return self.transport.call("GET", url, "files", params=params, raw=True)
 
     # --- write helpers ---------------------------------------------------------------------------
 
     def _write_body(self, page_id: str | int, endpoint: str, payload: dict[str, str]) -> Page:
-        document = self._call("PATCH", f"pages/{page_id}/{endpoint}", endpoint, payload=payload)
+        document = self.transport.call("PATCH", f"pages/{page_id}/{endpoint}", endpoint, payload=payload)
         return Page.from_resource(document["data"])
 
     def _append(self, page_id: str | int, endpoint: str, payload: dict[str, str]) -> Page:
         """An append replayed after it landed would duplicate content, so the version is read first."""
         before = self.get_page(page_id).version_number
-        document = self._call(
+        document = self.transport.call(
             "PATCH",
             f"pages/{page_id}/{endpoint}",
             endpoint,

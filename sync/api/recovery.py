@@ -11,10 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from productive_docs.sync.api.client import Client, Page
+from productive_docs.sync.api.pages import Page, PageReader
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +22,7 @@ CLOCK_SKEW = 120.0
 CREATED_FIELDS = ["title", "parent_page_id", "root_page_id", "created_at", "version_number"]
 
 
-def titled(client: Client, title: str, project_id: str | int | None, parent_id: str | None) -> list[Page]:
+def titled(client: PageReader, title: str, project_id: str | int | None, parent_id: str | None) -> list[Page]:
     """Pages titled ``title`` under ``parent_id`` (a doc of ``project_id`` when None), oldest first."""
     if parent_id is not None:
         filters: dict[str, Any] = {"parent_page_id": parent_id}
@@ -36,7 +35,7 @@ def titled(client: Client, title: str, project_id: str | int | None, parent_id: 
     return sorted(found, key=lambda page: int(page.id) if page.id.isdigit() else 0)
 
 
-def created_since(client: Client, title: str, project_id: str | int | None, parent_id: str | None,
+def created_since(client: PageReader, title: str, project_id: str | int | None, parent_id: str | None,
                   since: float, exclude: Collection[str] = ()) -> list[Page]:
     """``titled`` pages created at or after ``since`` (epoch seconds, give or take ``CLOCK_SKEW``), except
     the ids in ``exclude``; oldest first."""
@@ -44,7 +43,7 @@ def created_since(client: Client, title: str, project_id: str | int | None, pare
             if page.id not in exclude and _timestamp(page.raw.get("created_at")) >= since - CLOCK_SKEW]
 
 
-def find_created(client: Client, title: str, project_id: str | int | None, parent_id: str | None,
+def find_created(client: PageReader, title: str, project_id: str | int | None, parent_id: str | None,
                  started: float, known: Collection[str]) -> dict[str, Any] | None:
     """The resource of the page a failed create (sent at ``started``) may have made: the newest page with
     its title and place created since then that is not one of the ``known`` pages this client created."""
@@ -56,7 +55,8 @@ def find_created(client: Client, title: str, project_id: str | int | None, paren
     return {"data": {"id": found.id, "attributes": client.get_page(found.id).raw}}
 
 
-def append_landed(client: Client, page_id: str | int, version_before: int | None) -> dict[str, Any] | None:
+def append_landed(client: PageReader, page_id: str | int,
+                  version_before: int | None) -> dict[str, Any] | None:
     """The page's resource when its body changed since ``version_before`` (the append landed)."""
     page = client.get_page(page_id)
     if page.version_number != version_before:

@@ -54,6 +54,10 @@ _STATUS_ERRORS: dict[int, type[errors.ApiError]] = {
 AUTH_HEADERS = ("X-Auth-Token", "X-Organization-Id")
 #: Request headers that remove the session's auth headers from one request.
 _WITHOUT_AUTH: dict[str, str | None] = dict.fromkeys(AUTH_HEADERS)
+#: Requests outside the API (the attachment storage) go without the API's headers: the token stays home.
+OUTSIDE_API_HEADERS: dict[str, str | None] = dict.fromkeys((*AUTH_HEADERS, "Content-Type", "Accept"))
+#: Endpoints that are not API requests: counted by endpoint, not among the reads and writes.
+OUTSIDE_API = frozenset({"storage"})
 
 
 def is_loopback(host: str | None) -> bool:
@@ -99,7 +103,9 @@ class ClientStats:
 
     def count(self, method: str, endpoint: str) -> None:
         with self._lock:
-            if method == "GET":
+            if endpoint in OUTSIDE_API:
+                pass
+            elif method == "GET":
                 self.reads += 1
             else:
                 self.writes += 1
@@ -184,7 +190,7 @@ class Transport:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _call(
+    def call(
         self,
         method: str,
         path: str,
@@ -196,18 +202,22 @@ class Transport:
         gone_ok_on_retry: bool = False,
         replay: bool = True,
         raw: bool = False,
+        form: tuple[dict[str, str], dict[str, Any]] | None = None,
     ) -> Any:
         """Send with retries; ``path`` is relative to the base URL or absolute. ``recover`` marks a request
         that must not be replayed blindly: it is asked, after an unclear failure, for the result the
-        request may already have produced; ``replay=False`` gives up instead. ``raw`` returns the bytes."""
+        request may already have produced; ``replay=False`` gives up instead. ``raw`` returns the bytes.
+        ``form`` (fields, files) sends a multipart body without the API's headers and returns the response."""
         attempt = 0
         while True:
             try:
-                response = self._send(method, path, endpoint, params, payload)
+                response = self._send(method, path, endpoint, params, payload, form)
             except errors.NetworkError as exc:
                 failure: errors.ApiError = exc
             else:
                 if response.status_code < 400:
+                    if form is not None:
+                        return response
                     return response.content if raw else self._decode(response, method, path)
                 failure = self._error(response, method, path)
                 if attempt and gone_ok_on_retry and response.status_code == 404:
@@ -234,16 +244,21 @@ class Transport:
         endpoint: str,
         params: dict[str, str] | None,
         payload: dict[str, Any] | None,
+        form: tuple[dict[str, str], dict[str, Any]] | None = None,
     ) -> requests.Response:
         """One HTTP exchange inside a rate-limit slot."""
         slot = self.limiter.acquire()
         self.stats.count(method, endpoint)
-        data = json.dumps(payload) if payload is not None else None
         url = path if "://" in path else self.base_url + path
         headers = None if token_allowed(url, self.base_url) else _WITHOUT_AUTH
         try:
-            response = self._session.request(method, url, params=params, data=data, headers=headers,
-                                             timeout=self.timeout)
+            if form is not None:
+                response = self._session.request(method, url, data=form[0], files=form[1],
+                                                 headers=OUTSIDE_API_HEADERS, timeout=self.timeout)
+            else:
+                data = json.dumps(payload) if payload is not None else None
+                response = self._session.request(method, url, params=params, data=data, headers=headers,
+                                                 timeout=self.timeout)
         except requests.RequestException as exc:
             parts = urlsplit(url)
             where = self.base_url if url.startswith(self.base_url) else f"{parts.scheme}://{parts.netloc}/"
@@ -299,6 +314,16 @@ class Transport:
         if isinstance(failure, errors.RateLimited) and failure.retry_after is not None:
             return failure.retry_after + random.uniform(0, 0.05)
         return min(self.max_backoff, self.backoff * 2**attempt) * random.uniform(0.5, 1.0)
+
+    def post_form(self, url: str, fields: dict[str, str], files: dict[str, Any]) -> requests.Response:
+        """A multipart POST outside the API (the attachment storage, spec §4.10): through the session, its
+        rate limiter and retry policy, but without the API's headers (the token never goes there)."""
+        response: requests.Response = self.call("POST", url, "storage", form=(fields, files))
+        return response
+
+    def token_query(self, name: str) -> dict[str, str]:
+        """``{name: token}`` for file URLs that take the token in the query (spec §4.10)."""
+        return {name: self._token}
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._token, "<token>") if self._token else text

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import unicodedata
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -20,7 +19,8 @@ from urllib.parse import quote, unquote, urlsplit
 from productive_docs.converter.model import Node
 from productive_docs.sync.api import attachments_inferred as guess
 from productive_docs.sync.api.errors import ApiError
-from productive_docs.sync.assets.naming import MAX_NAME_BYTES, SUFFIX_ROOM, cap_bytes, unreserved
+from productive_docs.sync.assets.files import write_atomic
+from productive_docs.sync.assets.naming import download_name as safe_name
 from productive_docs.sync.assets.references import (
     AssetProblem,
     AssetReport,
@@ -28,7 +28,6 @@ from productive_docs.sync.assets.references import (
     references,
     rewrite_refs,
 )
-from productive_docs.sync.engine.state import write_atomic
 
 ASSETS_DIR = "assets"
 MAX_NAME_LENGTH = 120
@@ -41,18 +40,6 @@ def is_attachment_url(url: str, api_base: str) -> bool:
     if parts.scheme not in ("http", "https") or guess.ATTACHMENT_PATH_MARK not in parts.path:
         return False
     return parts.hostname in guess.FILE_HOSTS or parts.netloc == urlsplit(api_base).netloc
-
-
-def safe_name(name: str) -> str:
-    """A file name that cannot leave its folder or trouble a file system; Unicode kept, length capped."""
-    cleaned = unreserved(_UNSAFE.sub("_", unicodedata.normalize("NFC", name)).strip(" ."), "file")
-    if not cleaned:
-        return "file"
-    if len(cleaned) > MAX_NAME_LENGTH or len(cleaned.encode("utf-8")) > MAX_NAME_BYTES - SUFFIX_ROOM:
-        suffix = PurePosixPath(cleaned).suffix[:16]
-        stem = cleaned[: MAX_NAME_LENGTH - len(suffix)]
-        cleaned = cap_bytes(stem, MAX_NAME_BYTES - SUFFIX_ROOM - len(suffix.encode())).rstrip(" .") + suffix
-    return cleaned
 
 
 def _place(folder: Path, name: str, digest: str, taken: dict[str, str]) -> Path:

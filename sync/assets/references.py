@@ -23,11 +23,14 @@ from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node
-from productive_docs.sync.engine.folder import PAGE_SUFFIXES
 
 #: Default size limit of one asset (issue 7); ``find_assets(max_size=...)`` changes it.
 DEFAULT_MAX_SIZE = 25 * 1024 * 1024
 FALLBACK_CONTENT_TYPE = "application/octet-stream"
+
+#: File suffixes of pages (read by the converter), with the converter's format: a link to one of these is a
+#: link between pages (``sync.engine.links``), to any other local file an attachment.
+PAGE_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 
 IMAGE, FILE, LINK = "image", "file", "link"
 #: A page's assets by content hash, kept in the sync state: {"id": attachment id, "url": ..., "name": ...,

@@ -8,19 +8,23 @@ Uploads are deduplicated per page by content hash: ``records`` (kept in the page
 hash to the attachment already holding those bytes, so an unchanged asset is never uploaded twice, and a
 changed one gets a new upload and a new URL, which changes the body and makes the sync engine write it.
 The old attachment is not deleted: earlier page versions (spec §4.10, page versions) still show it.
+
+Planning (``plan_assets``) makes no request; ``upload_planned`` makes the uploads a plan lists, so a push
+uploads only for the pages whose write goes ahead (``sync.engine.page_assets``).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from itertools import groupby
 from pathlib import Path
 from typing import Any
 
-import requests
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Node
 from productive_docs.sync.api import attachments_inferred as guess
+from productive_docs.sync.api.client import Client
 from productive_docs.sync.api.errors import ApiError, NetworkError, ServerError
 from productive_docs.sync.assets.references import (
     DEFAULT_MAX_SIZE,
@@ -32,9 +36,6 @@ from productive_docs.sync.assets.references import (
     find_assets,
     rewrite_refs,
 )
-from productive_docs.sync.engine.documents import Prepared, local_version
-from productive_docs.sync.engine.folder import LocalPage
-from productive_docs.sync.engine.state import PageState
 
 
 def _attributes(answer: dict[str, Any] | None) -> tuple[str, dict[str, Any]]:
@@ -42,7 +43,7 @@ def _attributes(answer: dict[str, Any] | None) -> tuple[str, dict[str, Any]]:
     return str(data.get("id")), dict(data.get("attributes") or {})
 
 
-def upload(client: Any, asset: Asset, page_id: str, *, timeout: float = 60.0) -> dict[str, Any]:
+def upload(client: Client, asset: Asset, page_id: str) -> dict[str, Any]:
     """Upload one asset as an attachment of ``page_id``; its record (id, embed URL, name).
 
     Raises ``ApiError`` subclasses; a storage failure is a ``ServerError`` or ``NetworkError``.
@@ -60,15 +61,13 @@ def upload(client: Any, asset: Asset, page_id: str, *, timeout: float = 60.0) ->
     attachment_id, created_attrs = _attributes(created)
     policy = {str(key): str(value) for key, value in (created_attrs.get("aws_policy") or {}).items()}
     target = guess.storage_url(created_attrs)
+    files = {guess.STORAGE_FILE_FIELD: (asset.name, asset.read(), asset.content_type)}
     try:
-        stored = requests.post(
-            target,
-            data=policy,
-            files={guess.STORAGE_FILE_FIELD: (asset.name, asset.read(), asset.content_type)},
-            timeout=timeout,
-        )
-    except requests.RequestException as error:
-        raise NetworkError(f"storage upload of {asset.name} failed: {type(error).__name__}") from None
+        stored = client.transport.post_form(target, policy, files)
+    except NetworkError as error:
+        raise NetworkError(f"storage upload of {asset.name} failed: {error}") from None
+    except ApiError as error:
+        raise ServerError(f"storage refused {asset.name}: HTTP {error.status}", status=error.status) from None
     if stored.status_code >= 300:
         status = stored.status_code
         raise ServerError(f"storage refused {asset.name}: HTTP {status}", status=status)
@@ -115,11 +114,93 @@ def _as_file_nodes(doc: Node, uploaded_files: dict[str, Asset]) -> Node:
     return visit(doc)
 
 
+@dataclass(slots=True)
+class AssetPlan:
+    """A page's assets as planned, before any request: the document with the uploads it already has put in
+    place, and the uploads it still needs (made by ``upload_planned`` once the page's write goes ahead)."""
+
+    doc: Node
+    page_id: str | None
+    #: Reference as written -> the local file still to upload.
+    uploads: dict[str, Asset]
+    #: Content hashes of the records the document uses (with ``uploads``: every record it will use).
+    used: set[str]
+    report: AssetReport
+
+
+def plan_assets(
+    doc: Node,
+    page_file: Path,
+    page_id: str | None,
+    records: Mapping[str, dict[str, Any]],
+    *,
+    root: Path | None = None,
+    max_size: int = DEFAULT_MAX_SIZE,
+    page: str | None = None,
+) -> AssetPlan:
+    """What ``doc`` needs uploaded that ``records`` lacks, without a request: known hashes are rewritten to
+    their uploads, the rest are listed in ``uploads`` (and ``report.pending``) and keep their local reference.
+    Missing and oversized assets keep theirs too and are listed in ``report.problems``."""
+    name = page or str(page_file)
+    scan = find_assets(doc, page_file, root=root, max_size=max_size, page=name)
+    report = AssetReport(name, "uploaded", problems=scan.problems)
+    new_refs: dict[str, str] = {}
+    uploaded_files: dict[str, Asset] = {}
+    uploads: dict[str, Asset] = {}
+    used: set[str] = set()
+    for ref, asset in scan.assets.items():
+        record = records.get(asset.sha256)
+        if record is None or record.get("page_id") not in (None, str(page_id)):
+            uploads[ref] = asset
+            report.pending.append(asset.name)
+            continue
+        report.reused.append(asset.name)
+        used.add(asset.sha256)
+        new_refs[ref] = record["url"]
+        if asset.kind == FILE:
+            uploaded_files[record["url"]] = asset
+    doc = _as_file_nodes(rewrite_refs(doc, new_refs), uploaded_files)
+    return AssetPlan(doc, None if page_id is None else str(page_id), uploads, used, report)
+
+
+def upload_planned(plan: AssetPlan, client: Client, records: Records) -> tuple[Node, AssetReport]:
+    """Make the plan's uploads (the page must exist) and return the doc pointing at them. ``records`` gains
+    the new uploads and drops the records the doc no longer uses; a failed upload joins the problems and
+    keeps its local reference."""
+    if plan.page_id is None:
+        raise ValueError("upload_planned needs the page's id")
+    report = AssetReport(plan.report.page, plan.report.action, reused=list(plan.report.reused),
+                         problems=list(plan.report.problems))
+    new_refs: dict[str, str] = {}
+    uploaded_files: dict[str, Asset] = {}
+    used = set(plan.used)
+    for ref, asset in plan.uploads.items():
+        record = records.get(asset.sha256)
+        if record is not None and record.get("page_id") == plan.page_id:
+            report.reused.append(asset.name)  # the same bytes under two references: uploaded once
+        else:
+            try:
+                record = upload(client, asset, plan.page_id)
+            except ApiError as error:
+                failed = AssetProblem(report.page, None, asset.kind, ref, f"upload failed: {error}")
+                report.problems.append(failed)
+                continue
+            records[asset.sha256] = record
+            report.transferred.append(asset.name)
+        used.add(asset.sha256)
+        new_refs[ref] = record["url"]
+        if asset.kind == FILE:
+            uploaded_files[record["url"]] = asset
+    for stale in [digest for digest in records if digest not in used]:
+        del records[stale]
+    return _as_file_nodes(rewrite_refs(plan.doc, new_refs), uploaded_files), report
+
+
 def prepare_assets(
     doc: Node,
     page_file: Path,
     page_id: str | None,
-    client: Any,
+    client: Client,
     records: Records,
     *,
     root: Path | None = None,
@@ -127,75 +208,8 @@ def prepare_assets(
     dry_run: bool = False,
     page: str | None = None,
 ) -> tuple[Node, AssetReport]:
-    """Upload what ``doc`` needs that ``records`` lacks, and return the doc pointing at the uploads.
-
-    Call it before hashing and writing the body, once the page exists (``page_id``). With ``dry_run`` (or no
-    page yet) nothing is uploaded: known hashes are rewritten, the rest are listed in ``pending`` and keep
-    their local reference. Missing and oversized assets keep theirs too and are listed in ``problems``.
-    Records of this page that the doc no longer uses are dropped.
-    """
-    name = page or str(page_file)
-    scan = find_assets(doc, page_file, root=root, max_size=max_size, page=name)
-    report = AssetReport(name, "uploaded", problems=scan.problems)
-    new_refs: dict[str, str] = {}
-    uploaded_files: dict[str, Asset] = {}
-    used: set[str] = set()
-    for ref, asset in scan.assets.items():
-        record = records.get(asset.sha256)
-        if record and record.get("page_id") not in (None, str(page_id)):
-            record = None
-        if record is None and not dry_run and page_id is not None:
-            try:
-                record = upload(client, asset, str(page_id))
-            except ApiError as error:
-                report.problems.append(AssetProblem(name, None, asset.kind, ref, f"upload failed: {error}"))
-                continue
-            records[asset.sha256] = record
-            report.transferred.append(asset.name)
-        elif record is None:
-            report.pending.append(asset.name)
-            continue
-        else:
-            report.reused.append(asset.name)
-        used.add(asset.sha256)
-        new_refs[ref] = record["url"]
-        if asset.kind == FILE:
-            uploaded_files[record["url"]] = asset
-    if not dry_run:
-        for stale in [digest for digest in records if digest not in used]:
-            del records[stale]
-    return _as_file_nodes(rewrite_refs(doc, new_refs), uploaded_files), report
-
-
-def with_assets(
-    prepared: Prepared,
-    page: LocalPage,
-    folder: Path,
-    saved: PageState | None,
-    client: Any,
-    *,
-    options: str,
-    dry_run: bool = False,
-    max_size: int = DEFAULT_MAX_SIZE,
-) -> Prepared:
-    """The push's prepared document with its assets uploaded (see ``prepare_assets``) and hashed again.
-
-    The page's records live in its sync state entry (``saved.assets``). Missing and oversized assets join
-    ``prepared.problems``.
-    """
-    if page.source is None:
-        return prepared
-    records: dict[str, dict[str, Any]] = dict(saved.assets or {}) if saved else {}
-    page_id = saved.id if saved else None
-    doc, report = prepare_assets(prepared.doc, folder / page.source, page_id, client, records, root=folder,
-                                 max_size=max_size, dry_run=dry_run, page=page.source)
-    if saved is not None and not dry_run:
-        saved.assets = records or None
-    # Assets not uploaded yet make the page wait for itself, like a link to a page not created yet: once the
-    # page exists, the push prepares it again (``Push._second_pass``), uploads them and writes the body. A
-    # missing, oversized or failed asset also keeps the page waiting, so no later run trusts the file's
-    # fingerprint alone and the asset is looked for again.
-    waiting = prepared.waiting | ({page.key} if report.pending or report.problems else set())
-    problems = prepared.problems + [str(problem) for problem in report.problems]
-    version = prepared.version if doc is prepared.doc else local_version(doc, options)
-    return replace(prepared, doc=doc, version=version, waiting=waiting, problems=problems)
+    """``plan_assets`` then, unless ``dry_run`` or the page does not exist yet, ``upload_planned``."""
+    plan = plan_assets(doc, page_file, page_id, records, root=root, max_size=max_size, page=page)
+    if dry_run or page_id is None:
+        return plan.doc, plan.report
+    return upload_planned(plan, client, records)

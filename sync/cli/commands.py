@@ -18,9 +18,9 @@ from productive_docs.sync.api.client import Client
 from productive_docs.sync.api.config import resolve_settings
 from productive_docs.sync.cli.output import MODES, Printer
 from productive_docs.sync.cli.registry import summary
-from productive_docs.sync.engine.documents import VIAS
 from productive_docs.sync.engine.identity import server_identity
 from productive_docs.sync.engine.links import DEFAULT_TEMPLATE
+from productive_docs.sync.engine.push.options import Prune, PushOptions, Via
 from productive_docs.sync.engine.result import SyncResult
 from productive_docs.sync.engine.state import STATE_DIR, default_path
 
@@ -121,55 +121,70 @@ def _finish(printer: Printer, result: SyncResult) -> int:
     return result.exit_code
 
 
-def push_options(args: argparse.Namespace, connection: Connection, printer: Printer) -> dict:
-    """Keyword arguments of ``push_folder`` from the command line."""
-    return {
-        "project_id": args.project, "doc_id": args.doc, "force": args.force, "prune": args.prune,
-        "via": args.via, "state_path": args.state, "link_template": args.link_template, "jobs": args.jobs,
-        "server": connection.server, "fresh_if_doc_missing": connection.embedded,
-        "on_outcome": printer.outcome, "write_ids": getattr(args, "write_ids", False),
-        "max_asset_size": int(args.max_asset_mb * 1024 * 1024),
-    }
+def push_options(args: argparse.Namespace, connection: Connection) -> PushOptions:
+    """The options of ``push``, ``watch`` and ``import-confluence --push``, built once from the arguments."""
+    return PushOptions(
+        project_id=args.project, doc_id=args.doc, force=args.force, prune=Prune(args.prune),
+        via=Via(args.via),
+        dry_run=args.dry_run, state_path=args.state, link_template=args.link_template, jobs=args.jobs,
+        server=connection.server, fresh_if_doc_missing=connection.embedded,
+        max_asset_size=int(args.max_asset_mb * 1024 * 1024), write_ids=args.write_ids,
+    )
 
 
-def run_push(args: argparse.Namespace, *, dry_run: bool = False) -> int:
+def status_options(args: argparse.Namespace, connection: Connection) -> PushOptions:
+    """``status`` is a push planned and shown (read-only), optionally with diffs."""
+    return PushOptions(
+        project_id=args.project, doc_id=args.doc, via=Via(args.via), dry_run=True, diff=args.diff,
+        state_path=args.state, link_template=args.link_template, jobs=1, server=connection.server,
+        fresh_if_doc_missing=connection.embedded, max_asset_size=int(args.max_asset_mb * 1024 * 1024),
+    )
+
+
+OptionsFrom = Callable[[argparse.Namespace, Connection], PushOptions]
+
+
+def _push_or_status(args: argparse.Namespace, options: OptionsFrom, *, writes: bool) -> int:
     from productive_docs.sync.engine.push.run import push_folder
 
     printer = _printer(args)
     with reported(printer):
         check_folder(args.dir)
-        if not (dry_run or args.dry_run):
+        if writes:
             check_state_folder(_state_path(args))
         with connect(args, printer) as connection:
-            options = push_options(args, connection, printer)
-            result = push_folder(args.dir, connection.client, dry_run=dry_run or args.dry_run,
-                                 diff=getattr(args, "diff", False), on_start=printer.start, **options)
+            result = push_folder(args.dir, connection.client, options(args, connection),
+                                 on_outcome=printer.outcome, on_start=printer.start)
     return _finish(printer, result)
 
 
+def run_push(args: argparse.Namespace) -> int:
+    return _push_or_status(args, push_options, writes=not args.dry_run)
+
+
 def run_status(args: argparse.Namespace) -> int:
-    args.force, args.prune, args.jobs, args.dry_run, args.write_ids = False, "report", 1, True, False
     if args.web:
         from productive_docs.sync.cli.status_web import run_web
 
         return run_web(args)
-    return run_push(args, dry_run=True)
+    return _push_or_status(args, status_options, writes=False)
 
 
 def run_pull(args: argparse.Namespace) -> int:
-    from productive_docs.sync.engine.pull import pull_doc, pull_project
+    from productive_docs.sync.engine.pull import PullOptions, pull_doc, pull_project
 
     printer = _printer(args)
     with reported(printer):
         check_pull_target(args.dir, _state_path(args), project=bool(args.project))
         check_state_folder(_state_path(args))
         with connect(args, printer) as connection:
-            options = {"state_path": args.state, "link_template": args.link_template,
-                       "server": connection.server, "on_outcome": printer.outcome}
+            options = PullOptions(args.state, args.link_template, connection.server)
             if args.doc:
-                results = [pull_doc(connection.client, args.doc, args.dir, **options)]
+                result = pull_doc(connection.client, args.doc, args.dir, options, on_outcome=printer.outcome)
+                results = [result]
             else:
-                results = list(pull_project(connection.client, args.project, args.dir, **options))
+                results = list(pull_project(connection.client, args.project, args.dir, options,
+                                            on_outcome=printer.outcome))
     merged = SyncResult(doc_id=results[0].doc_id if len(results) == 1 else None)
     for result in results:
         merged.outcomes += result.outcomes
@@ -187,7 +202,7 @@ def run_watch(args: argparse.Namespace) -> int:
         check_folder(args.dir)
         check_state_folder(_state_path(args))
         with connect(args, printer) as connection:
-            return watch(args.dir, connection.client, push_options(args, connection, printer), printer,
+            return watch(args.dir, connection.client, push_options(args, connection), printer,
                          debounce=args.debounce)
 
 
@@ -241,7 +256,7 @@ def _target(parser: argparse.ArgumentParser) -> None:
     target = parser.add_mutually_exclusive_group()
     target.add_argument("--project", metavar="ID", help="first push: create the doc in this project")
     target.add_argument("--doc", metavar="ID", help="first push: map the folder onto this existing doc")
-    parser.add_argument("--via", choices=VIAS, default="auto",
+    parser.add_argument("--via", choices=[str(via) for via in Via], default="auto",
                         help="endpoints for bodies: auto (Markdown unless a page needs HTML), markdown, html")
     parser.add_argument("--max-asset-mb", type=_positive(float), default=25, metavar="MB",
                         help="largest local image or file uploaded as an attachment (default: 25)")
@@ -251,7 +266,7 @@ def _push_flags(parser: argparse.ArgumentParser) -> None:
     _target(parser)
     parser.add_argument("--force", action="store_true",
                         help="overwrite pages changed in Productive (backed up first), recreate deleted ones")
-    parser.add_argument("--prune", choices=("report", "delete"), default="report",
+    parser.add_argument("--prune", choices=[str(prune) for prune in Prune], default="report",
                         help="pages whose files are gone: report them (default) or delete those this tool "
                         "created")
     parser.add_argument("--jobs", type=_positive(int), default=4, metavar="N",

@@ -18,8 +18,9 @@ from typing import Any
 
 from productive_docs.converter import READERS, SUFFIXES, WRITERS, Report, read, write
 from productive_docs.converter.errors import InputError, ProductiveDocsError, UsageError
+from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.cli.registry import summary
-from productive_docs.sync.engine.state import write_atomic
+from productive_docs.sync.engine.frontmatter import front_matter_block
 
 STDIO = "-"
 
@@ -92,9 +93,7 @@ def _front_matter(metadata: dict[str, Any], to_fmt: str, report: Report) -> str:
     if not metadata:
         return ""
     if to_fmt == "md":
-        import yaml  # only documents with front matter pay for PyYAML's import
-
-        return "---\n" + yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False) + "---\n"
+        return front_matter_block(metadata)
     report.add("front matter", f"not written ({to_fmt} has no place for it)", 1)
     return ""
 

@@ -20,7 +20,7 @@ from productive_docs.sync.engine.state import STATE_DIR, default_path
 
 #: What ``push`` options the import does not offer default to (see ``sync.commands.push_options``).
 PUSH_DEFAULTS = {"force": False, "prune": "report", "via": "auto", "state": None, "link_template": None,
-                 "jobs": 4, "max_asset_mb": 25.0}
+                 "jobs": 4, "max_asset_mb": 25.0, "dry_run": False, "write_ids": False}
 
 
 def default_out_dir(export: Path) -> Path:
@@ -102,8 +102,8 @@ def _run_push(args: argparse.Namespace, export: Path, progress: bool | None) -> 
         raise UsageError("first import with --push: give --project ID (create a doc) or --doc ID")
     printer = Printer("text", root=out_dir)
     with connect(args, printer) as connection:
-        options = push_options(args, connection, printer)
-        imported, pushed = import_and_push(export, out_dir, connection.client, progress=progress, **options)
+        imported, pushed = import_and_push(export, out_dir, connection.client, push_options(args, connection),
+                                           progress=progress, on_outcome=printer.outcome)
     printer.note(_summary(imported, str(out_dir) if out_dir else "a temporary folder"))
     printer.finish(pushed)
     return max(imported.exit_code, pushed.exit_code)

@@ -17,7 +17,7 @@ import webbrowser
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from productive_docs.converter.errors import UsageError
 from productive_docs.sync.api.client import Client
@@ -25,6 +25,9 @@ from productive_docs.sync.cli.commands import check_folder, reported
 from productive_docs.sync.cli.output import Printer
 from productive_docs.sync.cli.registry import summary
 from productive_docs.sync.engine.result import Outcome, SyncResult
+
+if TYPE_CHECKING:
+    from productive_docs.sync.engine.push.run import PushOptions
 from productive_docs.sync.server.app import LocalServer, embedded
 
 #: The throwaway server and its client have no rate limits: nobody else shares them.
@@ -79,16 +82,16 @@ def throwaway_server(port: int | None) -> Iterator[tuple[LocalServer, Path]]:
 
 
 def push_preview(folder: Path, server: LocalServer, scratch: Path, client: Client,
-                 printer: PreviewPrinter) -> tuple[str, dict[str, Any], int]:
+                 printer: PreviewPrinter) -> tuple[str, PushOptions, int]:
     """The first push of a preview: (the doc's URL, the push options for ``--watch``, the exit code)."""
-    from productive_docs.sync.engine.push.run import push_folder
+    from productive_docs.sync.engine.push.run import PushOptions, push_folder
 
-    options = {
-        "project_id": PREVIEW_PROJECT, "state_path": scratch / "state.json",
-        "server": f"preview:{scratch}#org={server.org_id}", "fresh_if_doc_missing": True,
-        "link_template": server.root + "/pages/{page_id}", "on_outcome": printer.outcome,
-    }
-    result = push_folder(folder, client, **options)
+    options = PushOptions(
+        project_id=PREVIEW_PROJECT, state_path=scratch / "state.json",
+        server=f"preview:{scratch}#org={server.org_id}", fresh_if_doc_missing=True,
+        link_template=server.root + "/pages/{page_id}",
+    )
+    result = push_folder(folder, client, options, on_outcome=printer.outcome)
     printer.finish(result)
     url = f"{server.root}/pages/{result.doc_id}" if result.doc_id else server.root + "/"
     print(f"Preview of {folder} at {url}", file=printer.out, flush=True)

@@ -17,7 +17,7 @@ from productive_docs.converter.lowering import lower_for_productive
 from productive_docs.converter.model import to_json
 from productive_docs.converter.report import Report
 from productive_docs.sync.api.client import Client
-from productive_docs.sync.cli.commands import check_folder, connect, push_options, reported
+from productive_docs.sync.cli.commands import check_folder, connect, reported, status_options
 from productive_docs.sync.cli.output import Printer
 from productive_docs.sync.cli.preview import open_in_browser
 from productive_docs.sync.engine.folder import scan
@@ -59,15 +59,15 @@ def comparisons(folder: Path, pending: list[Outcome], client: Client) -> dict[in
 
 
 def run_web(args: argparse.Namespace, stop: threading.Event | None = None) -> int:
-    """``status --web`` (``args`` as ``run_status`` prepared them)."""
+    """``status --web``: the plan ``status`` prints, then each pending page compared in the browser."""
     from productive_docs.sync.engine.push.run import push_folder
 
     printer = _Collecting(args.output, verbose=args.verbose, root=args.dir)
     with reported(printer):
         check_folder(args.dir)
         with connect(args, printer) as connection:
-            result = push_folder(args.dir, connection.client, dry_run=True,
-                                 **push_options(args, connection, printer))
+            result = push_folder(args.dir, connection.client, status_options(args, connection),
+                                 on_outcome=printer.outcome, on_start=printer.start)
             found = comparisons(args.dir, printer.pending, connection.client)
     printer.finish(result)
     stop = stop or threading.Event()

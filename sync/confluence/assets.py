@@ -11,11 +11,10 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from productive_docs.sync.assets.naming import cap_bytes, unreserved
+from productive_docs.sync.assets.naming import import_asset_name as safe_name
 from productive_docs.sync.confluence.export import Export
 from productive_docs.sync.engine.state import write_atomic
 
@@ -33,18 +32,6 @@ def sniffed_suffix(data: bytes) -> str:
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return ".webp"
     return next((suffix for magic, suffix in _MAGIC if data.startswith(magic)), "")
-
-
-def safe_name(name: str, fallback_suffix: str = "") -> str:
-    """A file name that is valid and harmless everywhere: no separators, no leading dots, bounded length."""
-    name = unicodedata.normalize("NFKC", name).strip()
-    stem, dot, suffix = name.rpartition(".")
-    if not dot or not stem or not re.fullmatch(r"[A-Za-z0-9]{1,8}", suffix):
-        stem, suffix = name, fallback_suffix.lstrip(".")
-    stem = cap_bytes(_UNSAFE.sub("-", stem).strip("-._")[:_MAX_NAME], _MAX_NAME_BYTES)
-    stem = unreserved(stem or "file", "file")
-    suffix = _UNSAFE.sub("", suffix)
-    return f"{stem}.{suffix}" if suffix else stem
 
 
 @dataclass(slots=True)

@@ -14,9 +14,9 @@ import posixpath
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -34,8 +34,9 @@ from productive_docs.sync.confluence.pages import PageMeta, read_page
 from productive_docs.sync.confluence.report import REPORT_NAME, ImportStats, Problem, render
 from productive_docs.sync.confluence.tree import TreeNode, assign_paths, build_tree, read_index, slug
 from productive_docs.sync.engine.frontmatter import front_matter_block
+from productive_docs.sync.engine.push.options import PushOptions
 from productive_docs.sync.engine.push.run import push_folder
-from productive_docs.sync.engine.result import SyncResult
+from productive_docs.sync.engine.result import Outcome, SyncResult
 from productive_docs.sync.engine.state import STATE_DIR, write_atomic
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -335,19 +336,21 @@ def push_state_path(export_path: Path) -> Path:
     return Path.cwd() / STATE_DIR / f"confluence-{slug(stem) or 'export'}.json"
 
 
-def import_and_push(export_path: Path, out_dir: Path | None, client: Client, *, progress: bool | None = None,
-                    **push_options: Any) -> tuple[ImportResult, SyncResult]:
+def import_and_push(export_path: Path, out_dir: Path | None, client: Client,
+                    options: PushOptions | None = None, *, progress: bool | None = None,
+                    on_outcome: Callable[[Outcome], None] | None = None,
+                    **changes: Any) -> tuple[ImportResult, SyncResult]:
     """Import, then push the folder through the sync engine (a re-run updates instead of duplicating).
 
-    ``push_options`` go to ``sync.push.push_folder`` (``project_id``, ``doc_id``, ``state_path`` ...).
-    Without ``out_dir`` the import goes to a temporary folder and the sync state, unless given, to
-    ``push_state_path``.
+    ``changes`` are ``PushOptions`` fields set on ``options`` (as ``push_folder``'s). Without ``out_dir`` the
+    import goes to a temporary folder and the sync state, unless given, to ``push_state_path``.
     """
+    options = replace(options or PushOptions(), **changes)
     if out_dir is not None:
         imported = import_export(export_path, out_dir, progress=progress)
-        return imported, push_folder(out_dir, client, **push_options)
-    if push_options.get("state_path") is None:
-        push_options["state_path"] = push_state_path(export_path)
+        return imported, push_folder(out_dir, client, options, on_outcome=on_outcome)
+    if options.state_path is None:
+        options = replace(options, state_path=push_state_path(export_path))
     with tempfile.TemporaryDirectory(prefix="confluence-import-") as temp:
         imported = import_export(export_path, Path(temp), progress=progress)
-        return imported, push_folder(Path(temp), client, **push_options)
+        return imported, push_folder(Path(temp), client, options, on_outcome=on_outcome)

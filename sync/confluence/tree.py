@@ -9,13 +9,12 @@ with a house icon) becomes the root ``index.md``; every other page becomes ``<sl
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from bs4 import Tag
 from productive_docs.converter.readers.html import parse
 from productive_docs.sync.assets.naming import WINDOWS_RESERVED
+from productive_docs.sync.assets.naming import import_slug as slug
 from productive_docs.sync.confluence.pages import PageMeta
 
 #: Stems a page may not take: the folder page, the asset folders, the report beside the pages, and the above.
@@ -94,12 +93,6 @@ def build_tree(index_roots: list[TreeNode], pages: dict[str, PageMeta]) -> tuple
     for file in sorted(pages):
         place(file, frozenset())
     return home, roots[1:]
-
-
-def slug(title: str) -> str:
-    """A file-name stem for a title: ASCII letters, digits and dashes, lower case, bounded length."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_title.lower()).strip("-")[:_MAX_STEM].rstrip("-")
 
 
 def unique_stem(wanted: str, taken: set[str]) -> str:

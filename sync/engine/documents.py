@@ -24,8 +24,6 @@ from productive_docs.sync.engine.state import PageState
 
 from productive_docs import converter
 
-VIAS = ("auto", "markdown", "html")
-
 
 def options_key(options: Mapping[str, Any]) -> str:
     return json.dumps(dict(options), sort_keys=True)

@@ -28,11 +28,11 @@ from productive_docs.converter.model import Mark, Node, text
 from productive_docs.converter.report import Report
 from productive_docs.sync import limits
 from productive_docs.sync.assets.naming import REMOTE_MARK
+from productive_docs.sync.assets.references import PAGE_SUFFIXES
 
 from productive_docs import converter
 
 #: File suffix -> converter input format of the files that become pages.
-PAGE_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 #: Files that give a folder its title and body, best first (compared case-insensitively).
 INDEX_NAMES = ("index.md", "index.markdown", "readme.md", "index.html")
 IGNORE_FILE = ".productiveignore"

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from productive_docs.sync.engine.result import OutcomeAction
 from productive_docs.sync.engine.state import PageState
 
 
@@ -32,14 +33,24 @@ class Action(StrEnum):
     CONFLICT = "conflict"
     ORPHAN = "orphan"
     DELETE = "delete"
-    SKIPPED = "skipped"
     FAILED = "failed"
+
+    @property
+    def planned(self) -> OutcomeAction:
+        """The word of a plan's line (``status``, ``--dry-run``)."""
+        return OutcomeAction(self.value)
+
+    @property
+    def done(self) -> OutcomeAction:
+        """The word of the line once carried out: past tense for a write."""
+        return DONE.get(self, OutcomeAction(self.value))
 
 
 #: Past tense, for the lines of a finished push.
 DONE = {
-    Action.CREATE: "created", Action.UPDATE: "updated", Action.APPEND: "appended", Action.RENAME: "renamed",
-    Action.MOVE: "moved", Action.DELETE: "deleted",
+    Action.CREATE: OutcomeAction.CREATED, Action.UPDATE: OutcomeAction.UPDATED,
+    Action.APPEND: OutcomeAction.APPENDED, Action.RENAME: OutcomeAction.RENAMED,
+    Action.MOVE: OutcomeAction.MOVED, Action.DELETE: OutcomeAction.DELETED,
 }
 
 

@@ -2,10 +2,10 @@
 
 Each page becomes a file written with the converter's lossless local Markdown (``write(doc, "md")``) and
 its title in front matter; a page with subpages becomes a folder whose ``index.md`` holds its body; the doc
-itself is ``DIR/index.md``. File names come from titles, made safe (see ``safe_name``). Links to pages of
-the doc become relative links. Bodies come from the tree listing (one request per 200 pages) plus one
-request for the doc itself. After writing, the folder is scanned exactly as ``push`` scans it and the state
-records each page, so the next push sees nothing to do.
+itself is ``DIR/index.md``. File names come from titles, made safe (``sync.assets.naming.page_stem``).
+Links to pages of the doc become relative links. Bodies come from the tree listing (one request per 200
+pages) plus one request for the doc itself. After writing, the folder is scanned exactly as ``push`` scans
+it and the state records each page, so the next push sees nothing to do.
 
 An existing file is only overwritten when it is unchanged since the last sync; otherwise the remote version
 goes next to it as ``NAME.remote.md`` (a conflict, exit code 3).
@@ -13,10 +13,10 @@ goes next to it as ``NAME.remote.md`` (a conflict, exit code 3).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from productive_docs.converter.errors import UsageError
 from productive_docs.converter.model import Node, from_json
@@ -24,53 +24,47 @@ from productive_docs.converter.report import Report
 from productive_docs.sync import limits
 from productive_docs.sync.api.client import Client, Page
 from productive_docs.sync.assets.download import fetch_assets
-from productive_docs.sync.assets.naming import stem_of, unreserved
-from productive_docs.sync.assets.upload import with_assets
+from productive_docs.sync.assets.naming import page_stem
 from productive_docs.sync.engine import links
 from productive_docs.sync.engine.documents import options_key, prepare, remote_hash
 from productive_docs.sync.engine.folder import LocalPage, remote_copy_name, scan
 from productive_docs.sync.engine.frontmatter import markdown_file
 from productive_docs.sync.engine.identity import open_state, server_identity
-from productive_docs.sync.engine.result import Outcome, SyncResult
+from productive_docs.sync.engine.page_assets import plan_page_assets
+from productive_docs.sync.engine.result import Outcome, OutcomeAction, SyncResult
 from productive_docs.sync.engine.state import PageState, default_path, write_atomic
 
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
-MAX_NAME = 100
+#: The name of pulled files' stems (kept for callers of ``pull.safe_name``).
+safe_name = page_stem
 
 
-def safe_name(title: str, taken: set[str]) -> str:
-    """A file-name stem from a title: no separators, no ``..``, no reserved or hidden names, Unicode kept,
-    unique in ``taken`` (compared case-insensitively; the result is added to it)."""
-    name = _UNSAFE.sub("-", unicodedata.normalize("NFC", title)).strip(" .-") or "untitled"
-    name = stem_of(name[:MAX_NAME].rstrip(" .-"), "page") or "untitled"
-    name = unreserved(name, "page")
-    if name.lower() in {"index", "readme"}:
-        name += "-page"
-    candidate, number = name, 2
-    while candidate.lower() in taken:
-        candidate, number = f"{name} {number}", number + 1
-    taken.add(candidate.lower())
-    return candidate
+@dataclass(frozen=True, slots=True)
+class PullOptions:
+    """What decides where a pull keeps its state and how it writes links (built once by the CLI)."""
+
+    state_path: Path | None = None
+    link_template: str | None = None
+    #: The server's identity for the state (default: from the client).
+    server: str | None = None
 
 
 class Pull:
     """One pull run of one doc into one folder."""
 
-    def __init__(self, client: Client, doc_id: str, folder: Path, *, state_path: Path | None = None,
-                 link_template: str | None = None, server: str | None = None,
+    def __init__(self, client: Client, doc_id: str, folder: Path, options: PullOptions, *,
                  on_outcome: Callable[[Outcome], None] | None = None, shown_under: str = "") -> None:
         self.client, self.doc_id, self.folder = client, str(doc_id), Path(folder)
         #: Put before file names in outcomes and notes: the doc's folder when a project is pulled.
         self.shown_under = shown_under
-        self.state_path = Path(state_path) if state_path else default_path(self.folder)
-        self.link_template = link_template
-        self.server = server or server_identity(client)
+        self.state_path = Path(options.state_path) if options.state_path else default_path(self.folder)
+        self.link_template = options.link_template
+        self.server = options.server or server_identity(client)
         self.on_outcome = on_outcome
         self.result = SyncResult(doc_id=self.doc_id)
         #: Pages whose file was left alone because the page did not change since the last sync.
         self.kept: set[str] = set()
         #: Page key -> asset records of the attachments downloaded for it (``sync.downloads``).
-        self.assets: dict[str, dict] = {}
+        self.assets: dict[str, dict[str, dict[str, Any]]] = {}
 
     def run(self) -> SyncResult:
         with self.result.counting(self.client.stats):
@@ -98,7 +92,7 @@ class Pull:
             written[key] = (page, path)
             refused = self._refused(page, path)
             if refused:
-                self._report(Outcome(key, self.shown_under + path, "failed", page.id, page.title,
+                self._report(Outcome(key, self.shown_under + path, OutcomeAction.FAILED, page.id, page.title,
                                      error=f"{self.shown_under}{path}: {refused}; not written"))
                 continue
             doc = links.to_relative(from_json(page.body or {"type": "doc"}), path, paths, template)
@@ -141,7 +135,7 @@ class Pull:
                     name = old.rstrip("/").rsplit("/", 1)[-1]
                     names.add((name if is_folder else Path(name).stem).lower())
                 else:
-                    stem = safe_name(page.title, names)
+                    stem = page_stem(page.title, names)
                     key = f"{folder}{stem}/" if is_folder else f"{folder}{stem}.md"
                 places[page.id] = (key, file_of(key, f"{key}index.md" if is_folder else key))
                 if is_folder:
@@ -150,41 +144,40 @@ class Pull:
         place(pages[0], "")
         return places
 
-    def _write(self, key: str, path: str, page: Page, text: str, before: dict) -> None:
+    def _write(self, key: str, path: str, page: Page, text: str, before: dict[str, LocalPage]) -> None:
         target = self.folder / path
         saved = self.state.pages.get(key)
-        outcome = Outcome(key, self.shown_under + path, "created", page.id, page.title)
+        outcome = Outcome(key, self.shown_under + path, OutcomeAction.CREATED, page.id, page.title)
         remote_moved = saved is None or saved.id != page.id or saved.version != page.version_number
         if target.exists() and not remote_moved:
-            outcome.action = "unchanged"
+            outcome.action = OutcomeAction.UNCHANGED
             self.kept.add(key)
         elif target.exists() and target.suffix.lower() not in (".md", ".markdown"):
             remote = target.with_name(remote_copy_name(target.name))
             write_atomic(remote, text)
-            outcome.action = "skipped"
+            outcome.action = OutcomeAction.SKIPPED
             outcome.notes.append(f"not a Markdown file, not rewritten; remote version in {remote.name}")
         elif target.exists():
             if target.read_text(encoding="utf-8", errors="replace") == text:
-                outcome.action = "unchanged"
+                outcome.action = OutcomeAction.UNCHANGED
             elif saved is None or before.get(key) is None or not self._unchanged_locally(key, before):
                 remote = target.with_name(remote_copy_name(target.name))
                 write_atomic(remote, text)
-                outcome.action = "conflict"
+                outcome.action = OutcomeAction.CONFLICT
                 outcome.notes.append(f"changed locally; remote version written to {remote.name}")
             else:
-                outcome.action = "updated"
-        if outcome.action in ("created", "updated"):
+                outcome.action = OutcomeAction.UPDATED
+        if outcome.action in (OutcomeAction.CREATED, OutcomeAction.UPDATED):
             write_atomic(target, text)
         self._report(outcome)
 
-    def _unchanged_locally(self, key: str, before: dict) -> bool:
+    def _unchanged_locally(self, key: str, before: dict[str, LocalPage]) -> bool:
         saved = self.state.pages[key]
         prepared = prepare(before[key], before, {k: p.id for k, p in self.state.pages.items()},
                            template=self.state.options["link_template"], org_id=self.client.org_id,
                            options=self._options())
         if prepared is not None:
-            prepared = with_assets(prepared, before[key], self.folder, saved, self.client,
-                                   options=self._options(), dry_run=True)
+            prepared = plan_page_assets(prepared, before[key], self.folder, saved, options=self._options())[0]
         return prepared is not None and prepared.version.hash == saved.hash
 
     def _fetch_assets(self, doc: Node, key: str, path: str, page: Page) -> Node:
@@ -201,8 +194,9 @@ class Pull:
 
     def _record(self, written: dict[str, tuple[Page, str]]) -> None:
         """The state as a push right now would leave it: hashes of the files as push reads them."""
-        conflicts = {o.key for o in self.result.outcomes if o.action in ("conflict", "skipped")}
-        failed = {o.key for o in self.result.outcomes if o.action == "failed"}
+        unsettled = (OutcomeAction.CONFLICT, OutcomeAction.SKIPPED)
+        conflicts = {o.key for o in self.result.outcomes if o.action in unsettled}
+        failed = {o.key for o in self.result.outcomes if o.action == OutcomeAction.FAILED}
         tree = scan(self.folder)
         ids = {key: page.id for key, (page, _) in written.items()}
         for key, (page, _) in written.items():
@@ -223,9 +217,8 @@ class Pull:
                 blocks=prepared.version.blocks if prepared else 0,
                 remote_hash=remote_hash(page.body), version=page.version_number,
                 created=bool(old and old.created), assets=self.assets.get(key) or None)
-            if prepared is not None and saved.assets:
-                prepared = with_assets(prepared, local, self.folder, saved, self.client,
-                                       options=self._options(), dry_run=True)
+            if prepared is not None and local is not None and saved.assets:
+                prepared = plan_page_assets(prepared, local, self.folder, saved, options=self._options())[0]
                 saved.hash, saved.blocks = prepared.version.hash, prepared.version.blocks
         pulled = {page.id for page, _ in written.values()}
         for key in [k for k, saved in self.state.pages.items() if saved.id not in pulled]:
@@ -247,9 +240,11 @@ def _parent_folder(key: str) -> str:
     return f"{parent}/" if parent else ""
 
 
-def pull_doc(client: Client, doc_id: str, folder: Path, **options) -> SyncResult:
-    """Pull doc ``doc_id`` into ``folder`` (see the module docstring); ``options`` go to ``Pull``."""
-    return Pull(client, doc_id, folder, **options).run()
+def pull_doc(client: Client, doc_id: str, folder: Path, options: PullOptions | None = None, *,
+             on_outcome: Callable[[Outcome], None] | None = None, shown_under: str = "") -> SyncResult:
+    """Pull doc ``doc_id`` into ``folder`` (see the module docstring)."""
+    return Pull(client, doc_id, folder, options or PullOptions(), on_outcome=on_outcome,
+                shown_under=shown_under).run()
 
 
 def project_docs(client: Client, project_id: str) -> list[Page]:
@@ -258,16 +253,18 @@ def project_docs(client: Client, project_id: str) -> list[Page]:
     return [page for page in pages if page.parent_page_id is None]
 
 
-def pull_project(client: Client, project_id: str, folder: Path, **options) -> Iterable[SyncResult]:
+def pull_project(client: Client, project_id: str, folder: Path, options: PullOptions | None = None, *,
+                 on_outcome: Callable[[Outcome], None] | None = None) -> Iterable[SyncResult]:
     """Each doc of a project into ``folder`` (one doc) or into a subfolder per doc (whose name then leads
     the file names in outcomes)."""
     docs = project_docs(client, project_id)
     if not docs:
         raise UsageError(f"project {project_id} has no docs")
     if len(docs) == 1:
-        yield pull_doc(client, docs[0].id, folder, **options)
+        yield pull_doc(client, docs[0].id, folder, options, on_outcome=on_outcome)
         return
     names: set[str] = set()
     for doc in sorted(docs, key=int_id):
-        name = safe_name(doc.title, names)
-        yield pull_doc(client, doc.id, Path(folder) / name, shown_under=f"{name}/", **options)
+        name = page_stem(doc.title, names)
+        yield pull_doc(client, doc.id, Path(folder) / name, options, on_outcome=on_outcome,
+                       shown_under=f"{name}/")

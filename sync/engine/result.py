@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -14,13 +15,36 @@ if TYPE_CHECKING:
 EXIT_FAILED, EXIT_CONFLICT = 1, 3
 
 
+class OutcomeAction(StrEnum):
+    """The word of a page's line: what a plan would do (present tense), what a run did (past tense), or why
+    nothing was done."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    APPEND = "append"
+    RENAME = "rename"
+    MOVE = "move"
+    DELETE = "delete"
+    CREATED = "created"
+    UPDATED = "updated"
+    APPENDED = "appended"
+    RENAMED = "renamed"
+    MOVED = "moved"
+    DELETED = "deleted"
+    UNCHANGED = "unchanged"
+    CONFLICT = "conflict"
+    ORPHAN = "orphan"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
 @dataclass(slots=True)
 class Outcome:
     """What happened (or, in a plan, would happen) to one page."""
 
     key: str
     display: str
-    action: str
+    action: OutcomeAction
     page_id: str | None = None
     title: str | None = None
     notes: list[str] = field(default_factory=list)
@@ -32,7 +56,8 @@ class Outcome:
     diff: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        data = {"path": self.display, "action": self.action, "page_id": self.page_id, "title": self.title}
+        data: dict[str, Any] = {"path": self.display, "action": str(self.action), "page_id": self.page_id,
+                                "title": self.title}
         if self.notes:
             data["notes"] = self.notes
         if self.error:
@@ -58,9 +83,9 @@ class SyncResult:
     @property
     def exit_code(self) -> int:
         actions = {outcome.action for outcome in self.outcomes}
-        if "conflict" in actions:
+        if OutcomeAction.CONFLICT in actions:
             return EXIT_CONFLICT
-        return EXIT_FAILED if "failed" in actions else 0
+        return EXIT_FAILED if OutcomeAction.FAILED in actions else 0
 
     @contextmanager
     def counting(self, stats: ClientStats) -> Iterator[None]:
@@ -74,5 +99,5 @@ class SyncResult:
     def counts(self) -> dict[str, int]:
         counts: dict[str, int] = {}
         for outcome in self.outcomes:
-            counts[outcome.action] = counts.get(outcome.action, 0) + 1
+            counts[str(outcome.action)] = counts.get(str(outcome.action), 0) + 1
         return counts

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import stat
-import uuid
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
 from productive_docs.converter.errors import ProductiveDocsError
+
+# ``write_atomic`` lives in the assets layer (downloads write files too); importable from here as before.
+from productive_docs.sync.assets.files import write_atomic as write_atomic
 
 STATE_DIR = ".productive-docs"
 STATE_FILE = "state.json"
@@ -175,24 +175,3 @@ def _wrong_shape(data: Any) -> str | None:
         if data.get(key) is not None and not isinstance(data[key], str | int):
             return f"{key!r} must be text"
     return None
-
-
-def write_atomic(path: Path, content: str | bytes) -> None:
-    """Write a file so that readers see the old or the new content, never half of it.
-
-    A new file gets the mode any new file gets (``0666`` less the umask, applied by the system), a replaced
-    one keeps its mode (``tempfile.mkstemp`` would make both owner-only).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:12]}.tmp")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    handle = os.open(temp, flags, 0o666)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content.encode("utf-8") if isinstance(content, str) else content)
-        if path.exists():
-            os.chmod(temp, stat.S_IMODE(path.stat().st_mode))
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise

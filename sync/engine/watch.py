@@ -11,19 +11,29 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from productive_docs.converter.errors import ProductiveDocsError
 from productive_docs.sync.api.client import Client
-from productive_docs.sync.cli.output import Printer
 from productive_docs.sync.engine.folder import REMOTE_SUFFIX
+from productive_docs.sync.engine.push.options import PushOptions
 from productive_docs.sync.engine.push.run import push_folder
-from productive_docs.sync.engine.result import Outcome
+from productive_docs.sync.engine.result import Outcome, OutcomeAction, SyncResult
 from productive_docs.sync.engine.state import STATE_DIR
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 RETRY_AFTER = 30.0
+
+
+class Printer(Protocol):
+    """Where the watch's lines go (the CLI's printer; the engine does not import the CLI)."""
+
+    def note(self, message: str) -> None: ...
+
+    def outcome(self, outcome: Outcome) -> None: ...
+
+    def finish(self, result: SyncResult) -> None: ...
 
 
 class _Changes(FileSystemEventHandler):
@@ -62,17 +72,17 @@ class _ReportOnce:
         self.in_conflict: set[str] = set()
 
     def __call__(self, outcome: Outcome) -> None:
-        if outcome.action == "conflict":
+        if outcome.action == OutcomeAction.CONFLICT:
             if outcome.key in self.in_conflict:
                 return
             self.in_conflict.add(outcome.key)
         else:
             self.in_conflict.discard(outcome.key)
-        if outcome.action != "unchanged":
+        if outcome.action != OutcomeAction.UNCHANGED:
             self.printer.outcome(outcome)
 
 
-def watch(folder: Path, client: Client, options: dict[str, Any], printer: Printer, *, debounce: float = 0.5,
+def watch(folder: Path, client: Client, options: PushOptions, printer: Printer, *, debounce: float = 0.5,
           stop: threading.Event | None = None) -> int:
     """Watch ``folder`` until Ctrl-C (or ``stop`` is set); returns the exit code of the last push."""
     root = Path(folder).resolve()
@@ -81,9 +91,9 @@ def watch(folder: Path, client: Client, options: dict[str, Any], printer: Printe
     observer.schedule(changes, str(root), recursive=True)
     observer.start()
     stop = stop or threading.Event()
-    options = {**options, "on_outcome": _ReportOnce(printer)}
+    report = _ReportOnce(printer)
     printer.note(f"watching {folder} (Ctrl-C stops)")
-    code, retry_at = _push(folder, client, options, printer), None
+    code, retry_at = _push(folder, client, options, printer, report), None
     try:
         while not stop.is_set():
             if changes.dirty.is_set():
@@ -94,7 +104,7 @@ def watch(folder: Path, client: Client, options: dict[str, Any], printer: Printe
                 stop.wait(0.1)
                 continue
             changes.dirty.clear()
-            code = _push(folder, client, options, printer)
+            code = _push(folder, client, options, printer, report)
             retry_at = time.monotonic() + RETRY_AFTER if code < 0 else None
     except KeyboardInterrupt:
         printer.note("stopped")
@@ -104,10 +114,10 @@ def watch(folder: Path, client: Client, options: dict[str, Any], printer: Printe
     return max(code, 0)
 
 
-def _push(folder: Path, client: Client, options: dict[str, Any], printer: Printer) -> int:
+def _push(folder: Path, client: Client, options: PushOptions, printer: Printer, report: _ReportOnce) -> int:
     """One push; -1 when it could not run (the watch retries later)."""
     try:
-        result = push_folder(folder, client, **options)
+        result = push_folder(folder, client, options, on_outcome=report)
     except (ProductiveDocsError, OSError) as exc:
         printer.note(f"push failed: {exc}")
         return -1

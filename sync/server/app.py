@@ -104,7 +104,8 @@ class LocalServer:
         self._httpd = ThreadingHTTPServer((host, port), _handler_class(self))
         self._httpd.daemon_threads = True
         bound_host, bound_port = self._httpd.server_address[:2]
-        self.url = f"http://{bound_host}:{bound_port}/api/v2/"
+        host_name = bound_host.decode() if isinstance(bound_host, bytes) else bound_host
+        self.url = f"http://{host_name}:{bound_port}/api/v2/"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.05},

@@ -185,6 +185,7 @@ class Attachments:
                 ),
             )
             new_id = cursor.lastrowid
+            assert new_id is not None
             db.execute(
                 "UPDATE attachments SET object_key = ? WHERE id = ?",
                 (_object_key(new_id, str(attributes["name"])), new_id),
@@ -249,7 +250,8 @@ class Attachments:
         for part in message.iter_parts() if message.is_multipart() else ():
             name = part.get_param("name", header="content-disposition")
             if name == guess.STORAGE_FILE_FIELD and part.get_filename() is not None:
-                upload = part.get_payload(decode=True) or b""
+                payload = part.get_payload(decode=True)
+                upload = payload if isinstance(payload, bytes) else b""
             elif name:
                 is_text = part.get_content_maintype() == "text"
                 fields[str(name)] = part.get_content().strip() if is_text else ""

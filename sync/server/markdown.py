@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import mistune
 from productive_docs.converter import inferred
@@ -28,7 +28,7 @@ _parse = mistune.create_markdown(renderer=None, plugins=["strikethrough", "table
 
 def markdown_to_doc(source: str) -> Node:
     """The document Productive would store for ``source``."""
-    tokens = _parse(source)
+    tokens = cast(list[Token], _parse(source))  # renderer=None: the AST, a list of tokens
     return lower_for_productive(Node("doc", content=_blocks(tokens) or [Node("paragraph")]), Report())
 
 

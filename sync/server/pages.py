@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from productive_docs.converter.lowering import lower_for_productive
@@ -67,7 +68,7 @@ class Pages:
     # --- resource shape --------------------------------------------------------------------------
 
     def resource(
-        self, row: dict[str, Any], fields: set[str] | None = None, include: set[str] = frozenset()
+        self, row: dict[str, Any], fields: set[str] | None = None, include: AbstractSet[str] = frozenset()
     ) -> dict[str, Any]:
         """A row as a JSON:API resource; ``fields`` limits attributes and relationships (lists only)."""
         values = {
@@ -78,7 +79,7 @@ class Pages:
             "preferences": _loads(row.get("preferences")),
             "custom_fields": _loads(row.get("custom_fields")),
         }
-        related = {
+        related: dict[str, Any] = {
             "organization": {"type": "organizations", "id": self.org_id},
             "creator": {"type": "people", "id": LOCAL_PERSON_ID},
             "updater": {"type": "people", "id": LOCAL_PERSON_ID},
@@ -99,8 +100,9 @@ class Pages:
             relationships = {name: value for name, value in relationships.items() if name in fields}
         return {"id": str(row["id"]), "type": "pages", "attributes": values, "relationships": relationships}
 
-    def single(self, row: dict[str, Any], status: int = 200, include: set[str] = frozenset()) -> Response:
-        document = {"data": self.resource(row, include=include), "meta": {"settings": {}}}
+    def single(self, row: dict[str, Any], status: int = 200,
+               include: AbstractSet[str] = frozenset()) -> Response:
+        document: dict[str, Any] = {"data": self.resource(row, include=include), "meta": {"settings": {}}}
         included = _included([row], include)
         if included:
             document["included"] = included
@@ -316,7 +318,7 @@ def _include(query: dict[str, str]) -> set[str]:
     return names
 
 
-def _included(rows: list[dict[str, Any]], include: set[str]) -> list[dict[str, Any]]:
+def _included(rows: list[dict[str, Any]], include: AbstractSet[str]) -> list[dict[str, Any]]:
     """Stub resources for the included projects and people (the emulator has no such tables)."""
     found: dict[tuple[str, str], dict[str, Any]] = {}
     if "project" in include:

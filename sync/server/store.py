@@ -183,6 +183,7 @@ class Store:
                 db.execute(
                     "UPDATE pages SET edited_at = ?, updated_at = ? WHERE id = ?", (now, now, parent_page_id)
                 )
+            assert cursor.lastrowid is not None
             return self.get(cursor.lastrowid)
 
     def write_body(self, page_id: int, change: Callable[[str], str]) -> dict[str, Any]:

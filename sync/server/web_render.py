@@ -101,7 +101,7 @@ def decorate(html: str, file_url: Callable[[str], str | None]) -> str:
     for banner in soup.find_all("banner"):
         kind = banner.get("type")
         kind = kind if kind in inferred.BANNER_TYPES else inferred.BANNER_TYPES[0]
-        banner["class"] = ["banner", f"banner-{kind}"]
+        banner["class"] = f"banner banner-{kind}"
         banner["role"] = "note"
     for item in soup.find_all("li", attrs={"type": inferred.CHECKLIST_ITEM}):
         box = soup.new_tag("input", attrs={"type": "checkbox", "disabled": ""})
@@ -140,7 +140,7 @@ def _colgroup(soup: BeautifulSoup, table: Tag) -> None:
     table.insert(0, group)
     if all(widths):
         table["style"] = f"width: {sum(w for w in widths if w)}px; table-layout: fixed"
-        table["class"] = ["fixed-widths"]
+        table["class"] = "fixed-widths"
 
 
 def _int(value: Any) -> int | None:

@@ -127,7 +127,8 @@ def test_token_is_scrubbed_from_server_messages() -> None:
 
 def test_requests_carry_the_documented_headers(local_server: LocalServer) -> None:
     with Client(local_server.url, local_server.token, local_server.org_id) as client:
-        prepared = client._session.prepare_request(requests.Request("GET", local_server.url + "pages"))
+        request = requests.Request("GET", local_server.url + "pages")
+        prepared = client.transport._session.prepare_request(request)
     assert prepared.headers["X-Auth-Token"] == local_server.token
     assert prepared.headers["X-Organization-Id"] == local_server.org_id
     assert prepared.headers["Content-Type"] == "application/vnd.api+json"
@@ -145,6 +146,6 @@ def test_file_downloads_keep_the_token_out_of_logs(caplog: pytest.LogCaptureFixt
 
 def test_backoff_without_a_hint_grows_and_is_capped(client: Client) -> None:
     failure = errors.RateLimited("429", retry_after=None)
-    delays = [client._delay(failure, attempt) for attempt in range(12)]
-    assert all(0 < delay <= client.max_backoff for delay in delays)
-    assert client._delay(errors.RateLimited("429", retry_after=2.0), 0) >= 2.0
+    delays = [client.transport._delay(failure, attempt) for attempt in range(12)]
+    assert all(0 < delay <= client.transport.max_backoff for delay in delays)
+    assert client.transport._delay(errors.RateLimited("429", retry_after=2.0), 0) >= 2.0

@@ -59,6 +59,6 @@ def test_pull_fetches_no_http_attachment_with_the_token(hostile, foreign, monkey
 def test_any_request_to_another_host_leaves_without_the_auth_headers(hostile, foreign):
     """Defence in depth below ``get_file``'s refusal: the transport itself strips the token."""
     with Client(hostile.server.url, hostile.token, hostile.server.org_id) as client:
-        assert client._call("GET", f"{foreign.url}/x", "files", raw=True) == b"PNG"
+        assert client.transport.call("GET", f"{foreign.url}/x", "files", raw=True) == b"PNG"
     assert len(foreign.seen) == 1 and "X-Auth-Token" not in foreign.seen[0]
     hostile.assert_no_leak(foreign)

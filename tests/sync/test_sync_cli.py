@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from productive_docs.sync.cli.main import main
 from productive_docs.sync.cli.output import Printer
+from productive_docs.sync.engine.push.options import PushOptions
 from productive_docs.sync.engine.watch import watch
 
 TREE = {
@@ -92,7 +93,7 @@ def test_watch_pushes_a_saved_burst_once_after_the_debounce(make_tree, fast_clie
     root = make_tree(TREE)
     stop = threading.Event()
     debounce = 0.5
-    thread = threading.Thread(target=watch, args=(root, fast_client, {"project_id": "1"}, Printer()),
+    thread = threading.Thread(target=watch, args=(root, fast_client, PushOptions(project_id="1"), Printer()),
                               kwargs={"debounce": debounce, "stop": stop})
     thread.start()
     try:

@@ -1,9 +1,8 @@
 """A push's conflict handling: is a page still as we last wrote it, and if not, what the user gets.
 
-Mixed into ``sync.push.Push``. A page changed in Productive since the last sync is not overwritten: its
-remote version is written next to the file as ``NAME.remote.md`` to merge; with ``--force`` it is
-overwritten and its remote version backed up under ``.productive-docs/backups``. ``--diff`` shows the
-difference as local Markdown.
+A page changed in Productive since the last sync is not overwritten: its remote version is written next to
+the file as ``NAME.remote.md`` to merge; with ``--force`` it is overwritten and its remote version backed up
+under ``.productive-docs/backups``. ``--diff`` shows the difference as local Markdown.
 """
 
 from __future__ import annotations
@@ -16,11 +15,13 @@ from pathlib import Path
 from productive_docs.converter.model import Node, from_json
 from productive_docs.converter.report import Report
 from productive_docs.sync import limits
+from productive_docs.sync.api.client import Page
 from productive_docs.sync.engine import links
 from productive_docs.sync.engine.documents import remote_hash
 from productive_docs.sync.engine.folder import remote_copy_name
 from productive_docs.sync.engine.frontmatter import markdown_file
-from productive_docs.sync.engine.push.planning import Work
+from productive_docs.sync.engine.push.context import RunContext
+from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.state import STATE_DIR, write_atomic
 
 from productive_docs import converter
@@ -31,10 +32,13 @@ DIFF_LINES = 40
 class Conflicts:
     """Conflict checks, remote copies, backups and diffs (see the module docstring)."""
 
-    def _remote_unchanged(self, item: Work) -> bool:
+    def __init__(self, ctx: RunContext) -> None:
+        self.ctx = ctx
+
+    def remote_unchanged(self, item: Work) -> bool:
         """Fetch the page: is its body still what we last wrote? (Also learns the root's title.)"""
-        saved = self.state.pages[item.page.key]
-        remote = item.remote_page = self.client.get_page(saved.id)
+        saved = self.ctx.state.pages[item.page.key]
+        remote = item.remote_page = self.ctx.client.get_page(saved.id)
         if item.page.key == "" and remote.title == item.page.title:
             item.step.rename = False
         if remote.version_number == saved.version or remote_hash(remote.body) == saved.remote_hash:
@@ -45,14 +49,13 @@ class Conflicts:
         item.step.notes.append("changed in Productive since the last sync")
         return False
 
-    def _write_remote_copy(self, item: Work) -> None:
+    def write_remote_copy(self, item: Work) -> None:
         """``NAME.remote.md`` next to the file: the remote version, for the user to merge."""
-        source = self._file_of(item.page.key)
         target = self._remote_copy(item)
         remote = item.remote_page
         assert remote is not None
-        where = target.relative_to(self.folder)
-        if remote.version_number == self.state.pages[item.page.key].seen and target.exists():
+        where = target.relative_to(self.ctx.folder)
+        if remote.version_number == self.ctx.state.pages[item.page.key].seen and target.exists():
             # written by an earlier push and not merged yet: rewriting it would only wake ``watch`` again
             item.step.notes.append(f"remote version already in {where}; merge it, delete it, push again")
             return
@@ -60,42 +63,36 @@ class Conflicts:
         if too_big:
             item.step.notes.append(f"remote version not written: its body is {too_big}")
             return
-        files = {page_id: self._file_of(key) for key, page_id in self.ids.items()}
-        doc = links.to_relative(from_json(remote.body or {"type": "doc"}), source, files,
-                                self.state.options["link_template"])
-        write_atomic(target, markdown_file(remote.title, doc, Report(source)))
-        self._save(item.page.key, seen=remote.version_number)
+        source = self.ctx.file_of(item.page.key)
+        write_atomic(target, markdown_file(remote.title, self._as_local(remote, source), Report(source)))
+        self.ctx.save(item.page.key, seen=remote.version_number)
         item.step.notes.append(f"remote version written to {where}; merge it, delete it, push again")
 
-    def _remote_copy(self, item: Work) -> Path:
-        source = self._file_of(item.page.key)
-        return self.folder / remote_copy_name(source)
-
-    def _file_of(self, key: str) -> str:
-        page = self.tree.pages.get(key)
-        if page and page.source:
-            return page.source
-        return f"{key}index.md" if key.endswith("/") or key == "" else key
-
-    def _backup(self, item: Work) -> None:
+    def backup(self, item: Work) -> None:
         remote = item.remote_page
         assert remote is not None
         stamp = time.strftime("%Y%m%dT%H%M%S")
-        target = self.state_path.parent / "backups" / f"{remote.id}-{stamp}.json"
+        target = self.ctx.state_path.parent / "backups" / f"{remote.id}-{stamp}.json"
         write_atomic(target, json.dumps({"title": remote.title, "body": remote.body}, ensure_ascii=False))
         item.step.notes.append(f"remote version saved to {STATE_DIR}/backups/{target.name} (--force)")
-    def _diff(self, item: Work) -> list[str]:
+
+    def diff(self, item: Work) -> list[str]:
         """Productive's version against the local file, both as local Markdown (at most ``DIFF_LINES``)."""
-        saved = self.state.pages[item.page.key]
-        remote = item.remote_page or self.client.get_page(saved.id)
+        saved = self.ctx.state.pages[item.page.key]
+        remote = item.remote_page or self.ctx.client.get_page(saved.id)
         item.page.load()
-        source = item.page.source or self._file_of(item.page.key)
-        files = {page_id: self._file_of(key) for key, page_id in self.ids.items()}
-        remote_doc = links.to_relative(from_json(remote.body or {"type": "doc"}), source, files,
-                                       self.state.options["link_template"])
-        before = converter.write(remote_doc, "md").splitlines()
+        source = item.page.source or self.ctx.file_of(item.page.key)
+        before = converter.write(self._as_local(remote, source), "md").splitlines()
         after = converter.write(item.page.doc or Node("doc"), "md").splitlines()
         lines = list(difflib.unified_diff(before, after, "productive", source, lineterm="", n=1))
         more = [f"... {len(lines) - DIFF_LINES} more lines"] if len(lines) > DIFF_LINES else []
         return lines[:DIFF_LINES] + more
 
+    def _as_local(self, remote: Page, source: str) -> Node:
+        """The remote body with links to pages of this doc made relative to ``source``, as in the folder."""
+        files = {page_id: self.ctx.file_of(key) for key, page_id in self.ctx.ids.items()}
+        doc = from_json(remote.body or {"type": "doc"})
+        return links.to_relative(doc, source, files, self.ctx.link_template)
+
+    def _remote_copy(self, item: Work) -> Path:
+        return self.ctx.folder / remote_copy_name(self.ctx.file_of(item.page.key))

@@ -1,37 +1,41 @@
 """``push``: make a Productive doc mirror a docs folder with the fewest writes, never losing an edit.
 
 One run: scan the folder, load the state, list the doc's tree once (one request per 200 pages, no bodies),
-plan every page (``sync.plan``), then write. Pages are created parents first and siblings in their order
-(the API has no reorder call, so a page added later lands after its siblings). Each write is followed by a
-state save, so a killed run resumes without duplicates; a page created in a run whose response was lost is
-found again by parent and title (the doc itself by project and title). Links to pages created later in the
-same run are filled in by a second pass once every page has an id.
+plan every page, then write. Pages are created parents first and siblings in their order (the API has no
+reorder call, so a page added later lands after its siblings). Each write is followed by a state save, so a
+killed run resumes without duplicates; a page created in a run whose response was lost is found again by
+parent and title (the doc itself by project and title). Links to pages created later in the same run are
+filled in by a second pass once every page has an id.
 
-This module holds the run, its state and its outcomes; ``sync.push_planning`` prepares and matches the
-pages, ``sync.push_writes`` carries out the steps, ``sync.push_conflicts`` handles remote changes.
+The parts, each with its own module: the options (``options``), what the run knows (``context``), the
+planner that decides without a request that changes anything (``planning``), the executor (``writes``),
+remote changes (``conflicts``) and the lines (``reporter``). ``status`` and ``--dry-run`` are the plan shown.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from productive_docs.converter.errors import ProductiveDocsError, UsageError
 from productive_docs.sync.api import errors
 from productive_docs.sync.api.client import Client
-from productive_docs.sync.assets.references import DEFAULT_MAX_SIZE
 from productive_docs.sync.engine import links
-from productive_docs.sync.engine.documents import VIAS, fingerprint_salt, options_key, remembered, remote_hash
+from productive_docs.sync.engine.documents import fingerprint_salt, options_key, remembered, remote_hash
 from productive_docs.sync.engine.folder import LocalTree, scan
 from productive_docs.sync.engine.identity import open_state, server_identity
-from productive_docs.sync.engine.plan import Action, RemotePage, Step, orphan
+from productive_docs.sync.engine.plan import Action, RemotePage, Step
 from productive_docs.sync.engine.push.conflicts import Conflicts
-from productive_docs.sync.engine.push.planning import Planning, Work
-from productive_docs.sync.engine.push.writes import Writes
-from productive_docs.sync.engine.result import Outcome, SyncResult
-from productive_docs.sync.engine.state import PageState, default_path
+from productive_docs.sync.engine.push.context import RunContext
+from productive_docs.sync.engine.push.options import PushOptions
+from productive_docs.sync.engine.push.planning import Planner, adopt_pending_doc
+from productive_docs.sync.engine.push.reporter import Reporter
+from productive_docs.sync.engine.push.work import Work
+from productive_docs.sync.engine.push.writes import Executor
+from productive_docs.sync.engine.result import Outcome, OutcomeAction, SyncResult
+from productive_docs.sync.engine.state import PageState, State, default_path
 
 LIST_FIELDS = ["title", "parent_page_id", "root_page_id", "version_number"]
 
@@ -42,196 +46,125 @@ class ConflictError(ProductiveDocsError):
     exit_code = 3
 
 
-class Push(Planning, Writes, Conflicts):
-    """One push run (also the planner behind ``status`` and ``--dry-run``): the run itself, its state and
-    its outcomes here; planning, writes and conflicts in the modules mixed in."""
+class Push:
+    """One push run (also the planner behind ``status`` and ``--dry-run``)."""
 
-    def __init__(self, folder: Path, client: Client, *, project_id: str | None = None,
-                 doc_id: str | None = None, force: bool = False, prune: str = "report", via: str = "auto",
-                 dry_run: bool = False, diff: bool = False, state_path: Path | None = None,
-                 link_template: str | None = None, jobs: int = 4, server: str | None = None,
+    def __init__(self, folder: Path, client: Client, options: PushOptions, *,
                  on_outcome: Callable[[Outcome], None] | None = None,
-                 on_start: Callable[[int], None] | None = None,
-                 fresh_if_doc_missing: bool = False, max_asset_size: int = DEFAULT_MAX_SIZE,
-                 write_ids: bool = False) -> None:
-        if via not in VIAS:
-            raise UsageError(f"--via must be one of {', '.join(VIAS)}")
-        if prune not in ("report", "delete"):
-            raise UsageError("--prune must be report or delete")
+                 on_start: Callable[[int], None] | None = None) -> None:
         self.folder = Path(folder)
         self.client = client
-        self.project_id = None if project_id is None else str(project_id)
-        self.doc_id = None if doc_id is None else str(doc_id)
-        self.force, self.prune, self.via, self.dry_run, self.diff = force, prune, via, dry_run, diff
-        self.server = server or server_identity(client)
-        self.jobs = max(1, jobs)
-        self.state_path = Path(state_path) if state_path else default_path(self.folder)
-        self.link_template = link_template
+        self.options = options
         self.on_outcome = on_outcome
         self.on_start = on_start
-        self.fresh_if_doc_missing = fresh_if_doc_missing
-        self.max_asset_size = max_asset_size
-        self.write_ids = write_ids
-        self.result = SyncResult(dry_run=dry_run)
-        self.lock = threading.Lock()
-        self.stopping = threading.Event()
-        self.remote: dict[str, RemotePage] = {}
-        self.remote_known = False
-        #: First push onto an existing doc (``--doc``): its pages are matched to files by title.
-        self.mapping = False
-        #: Keys whose line is not printed yet, in tree order, and outcomes waiting for their turn.
-        self.unprinted: list[str] = []
-        self.waiting_lines: dict[str, Outcome] = {}
-
-    # --- run -----------------------------------------------------------------------------------------------
+        self.state_path = Path(options.state_path) if options.state_path else default_path(self.folder)
+        self.result = SyncResult(dry_run=options.dry_run)
+        self.reporter: Reporter | None = None
 
     def run(self) -> SyncResult:
         try:
             with self.result.counting(self.client.stats):
                 self._run()
         finally:
-            self._flush_lines()
+            if self.reporter is not None:
+                self.reporter.flush()
         return self.result
 
-    def _flush_lines(self) -> None:
-        with self.lock:
-            ready = [self.waiting_lines.pop(key) for key in self.unprinted if key in self.waiting_lines]
-            self.unprinted.clear()
-        if self.on_outcome:
-            for outcome in ready:
-                self.on_outcome(outcome)
-
     def _run(self) -> None:
-        self._load_state()
-        self._adopt_pending_doc()
-        self.options = options_key({"via": self.via, "links": self.state.options["link_template"]})
-        tree = self.tree = scan(self.folder, remembered(self.state.pages), fingerprint_salt(self.options))
-        self.unprinted = list(tree.pages)
+        options = self.options
+        state, mapping = self._load_state()
+        adopt_pending_doc(state, self.client, self.result)
+        key = options_key({"via": str(options.via), "links": state.options["link_template"]})
+        tree = scan(self.folder, remembered(state.pages), fingerprint_salt(key))
+        ctx = RunContext(self.folder, self.client, options, state, self.state_path, self.result, tree, key,
+                         mapping=mapping)
+        reporter = self.reporter = Reporter(self.result, state, tree.pages, self.on_outcome)
         if self.on_start:
             self.on_start(len(tree.pages) + len(tree.skipped))
-        self._list_remote()
-        self.ids = {key: page.id for key, page in self.state.pages.items()}
-        work = {key: Work(page, Step(key, Action.UNCHANGED)) for key, page in tree.pages.items()}
-        for item in work.values():
-            self._prepare(item)
-        known = dict(self.ids)
-        self._follow_moved_files(work)
-        self._adopt_found_pages(work)
-        ids_changed = self.ids != known
-        for item in work.values():
-            if ids_changed:
-                self._prepare(item)
-            item.step = self._decide(item)
-        orphans = [orphan(key, saved, self.remote.get(saved.id), remote_known=self.remote_known and key != "")
-                   for key, saved in sorted(self.state.pages.items()) if key not in tree.pages]
-        if self.dry_run:
-            self._plan_only(work, orphans)
+        self._list_remote(ctx)
+        ctx.ids = {key: page.id for key, page in state.pages.items()}
+        planner, conflicts = Planner(ctx), Conflicts(ctx)
+        work, orphans = planner.plan()
+        if options.dry_run:
+            self._show_plan(work, orphans, conflicts, reporter)
         else:
-            self._execute(work)
-            self._second_pass(work)
-            self._remember(work)
-            if self.write_ids:
-                self._write_ids(work)
-            self._prune(orphans)
-            self.state.save()
-        self.result.doc_id = self.state.doc_id
+            Executor(ctx, planner, conflicts, reporter).execute(work, orphans)
+        self.result.doc_id = state.doc_id
         for source, reason in sorted(tree.skipped.items()):
-            self._report(Outcome(source, source, "skipped", notes=[reason]))
+            reporter.report(Outcome(source, source, OutcomeAction.SKIPPED, notes=[reason]))
         order = {key: index for index, key in enumerate(tree.pages)}
         self.result.outcomes.sort(key=lambda outcome: order.get(outcome.key, len(order)))
 
-    def _load_state(self) -> None:
-        self.state, note = open_state(self.state_path, self.client, self.server, dry_run=self.dry_run)
+    def _load_state(self) -> tuple[State, bool]:
+        """The sync state, with this run's options applied; and whether this is a first push onto an
+        existing doc (``--doc``: its pages are then matched to files by title)."""
+        options, client = self.options, self.client
+        server = options.server or server_identity(client)
+        state, note = open_state(self.state_path, client, server, dry_run=options.dry_run)
         if note:
             self.result.notes.append(note)
-        options = self.state.options
-        options["link_template"] = (self.link_template or options.get("link_template")
-                                    or links.DEFAULT_TEMPLATE)
-        if self.doc_id and self.state.doc_id and self.doc_id != self.state.doc_id:
-            raise UsageError(f"{self.folder} is synced with doc {self.state.doc_id}, not {self.doc_id} "
+        state.options["link_template"] = (options.link_template or state.options.get("link_template")
+                                          or links.DEFAULT_TEMPLATE)
+        if options.doc_id and state.doc_id and options.doc_id != state.doc_id:
+            raise UsageError(f"{self.folder} is synced with doc {state.doc_id}, not {options.doc_id} "
                              f"(move {self.state_path} away to map it to another doc)")
-        if self.project_id:
-            self.state.project_id = self.project_id
-        self.mapping = bool(self.doc_id and not self.state.doc_id)
-        if self.mapping:
-            page = self.client.get_page(self.doc_id)
+        if options.project_id:
+            state.project_id = options.project_id
+        mapping = bool(options.doc_id and not state.doc_id)
+        if options.doc_id and mapping:
+            page = client.get_page(options.doc_id)
             if page.parent_page_id is not None:
-                raise UsageError(f"page {self.doc_id} is a subpage, not a doc; give the id of its doc")
-            self.state.pages[""] = PageState(page.id, None, page.title, version=page.version_number,
-                                             remote_hash=remote_hash(page.body))
-        if not self.state.doc_id and not self.state.project_id and not self.dry_run:
+                raise UsageError(f"page {options.doc_id} is a subpage, not a doc; give the id of its doc")
+            state.pages[""] = PageState(page.id, None, page.title, version=page.version_number,
+                                        remote_hash=remote_hash(page.body))
+        if not state.doc_id and not state.project_id and not options.dry_run:
             raise UsageError(f"first push of {self.folder}: give --project ID (create a doc) or --doc ID")
+        return state, mapping
 
-    def _list_remote(self) -> None:
+    def _list_remote(self, ctx: RunContext) -> None:
         """The doc's tree without bodies: one request per 200 pages."""
-        root = self.state.doc_id
+        root = ctx.state.doc_id
         if root is None:
             return
         listed = self.client.list_pages(filters={"root_page_id": root}, fields=LIST_FIELDS)
-        self.remote = {p.id: RemotePage(p.id, p.title, p.parent_page_id, p.version_number) for p in listed}
-        self.remote_known = True
-        if not listed and len(self.state.pages) > 1:
-            self._check_doc_exists(root)
+        ctx.remote = {p.id: RemotePage(p.id, p.title, p.parent_page_id, p.version_number) for p in listed}
+        ctx.remote_known = True
+        if not listed and len(ctx.state.pages) > 1:
+            self._check_doc_exists(ctx, root)
 
-    def _check_doc_exists(self, root: str) -> None:
+    def _check_doc_exists(self, ctx: RunContext, root: str) -> None:
         try:
             self.client.get_page(root)
         except errors.NotFound:
-            message = f"doc {root} recorded in {self.state_path} no longer exists on {self.state.server}"
-            if not (self.force or self.fresh_if_doc_missing):
+            message = f"doc {root} recorded in {self.state_path} no longer exists on {ctx.state.server}"
+            if not (self.options.force or self.options.fresh_if_doc_missing):
                 raise ConflictError(message + "; push --force to create it again") from None
             self.result.notes.append(message + "; starting afresh")
-            self.state.pages.clear()
-            self.remote_known = False
-    # --- outcomes ------------------------------------------------------------------------------------------
+            ctx.state.pages.clear()
+            ctx.remote_known = False
 
-    def _outcome(self, item: Work, action: str, *, note: str | None = None,
-                 error: str | None = None) -> Outcome:
-        page = item.page
-        saved = self.state.pages.get(page.key)
-        notes = list(item.step.notes) + ([note] if note else [])
-        details = [str(entry) for entry in page.report.entries] + item.problems
-        return Outcome(page.key, page.display, action, saved.id if saved else None, page.title, notes,
-                       error or page.error, details)
-
-    def _report_item(self, item: Work, outcome: Outcome) -> None:
-        item.outcome = outcome
-        self._report(outcome)
-
-    def _replace_outcome(self, item: Work, outcome: Outcome) -> None:
-        with self.lock:
-            if item.outcome in self.result.outcomes:
-                self.result.outcomes.remove(item.outcome)
-        item.outcome = outcome
-        self._report(outcome)
-
-    def _orphan_outcome(self, step: Step, action: str) -> Outcome:
-        saved = self.state.pages.get(step.key)
-        if saved is None:
-            return Outcome(step.key, step.key, action, notes=list(step.notes))
-        return Outcome(step.key, step.key, action, saved.id, saved.title, list(step.notes))
-
-    def _report(self, outcome: Outcome) -> None:
-        """Record an outcome; lines go out in tree order even when pages finish out of order."""
-        with self.lock:
-            self.result.outcomes.append(outcome)
-            ready = [outcome]
-            if outcome.key in self.unprinted:
-                self.waiting_lines[outcome.key] = outcome
-                ready = []
-                while self.unprinted and self.unprinted[0] in self.waiting_lines:
-                    ready.append(self.waiting_lines.pop(self.unprinted.pop(0)))
-            if self.on_outcome:
-                for line in ready:
-                    self.on_outcome(line)
+    def _show_plan(self, work: dict[str, Work], orphans: list[Step], conflicts: Conflicts,
+                   reporter: Reporter) -> None:
+        """``status`` and ``--dry-run``: each step as planned; a body write on a page that moved remotely
+        is checked against the remote body (a read), and ``--diff`` shows the change."""
+        for item in work.values():
+            if item.step.check_remote and not conflicts.remote_unchanged(item):
+                item.step.action = Action.CONFLICT
+            outcome = reporter.outcome(item, item.step.action.planned)
+            if self.options.diff and item.step.action in (Action.UPDATE, Action.APPEND, Action.CONFLICT):
+                outcome.diff = conflicts.diff(item)
+            reporter.report(outcome)
+        for step in orphans:
+            reporter.report(reporter.orphan_outcome(step, step.action.planned))
 
 
-def push_folder(folder: Path, client: Client, *, project_id: str | None = None, doc_id: str | None = None,
-                force: bool = False, prune: str = "report", via: str = "auto", dry_run: bool = False,
-                **options: Any) -> SyncResult:
-    """Push ``folder`` to its doc (see the module docstring); ``options`` go to ``Push``."""
-    return Push(folder, client, project_id=project_id, doc_id=doc_id, force=force, prune=prune, via=via,
-                dry_run=dry_run, **options).run()
+def push_folder(folder: Path, client: Client, options: PushOptions | None = None, *,
+                on_outcome: Callable[[Outcome], None] | None = None,
+                on_start: Callable[[int], None] | None = None, **changes: Any) -> SyncResult:
+    """Push ``folder`` to its doc (see the module docstring). ``changes`` are ``PushOptions`` fields set on
+    ``options`` (a shorthand for scripts and tests: ``push_folder(root, client, project_id="1")``)."""
+    options = replace(options or PushOptions(), **changes)
+    return Push(folder, client, options, on_outcome=on_outcome, on_start=on_start).run()
 
 
-__all__ = ["ConflictError", "LocalTree", "Push", "push_folder"]
+__all__ = ["ConflictError", "LocalTree", "Push", "PushOptions", "push_folder"]

@@ -1,7 +1,8 @@
 """A push's writes: pages created parents first, bodies written, links to new pages filled in, orphans pruned.
 
-Mixed into ``sync.push.Push``. Each write is followed by a state save, so a killed run resumes without
-duplicates; a create is recorded as pending before it is sent (see ``sync.state.State.pending``).
+The executor carries out the planner's steps. Each write is followed by a state save, so a killed run
+resumes without duplicates; a create is recorded as pending before it is sent (``State.pending``). A page's
+planned uploads are made only once its write goes ahead (after the conflict check).
 """
 
 from __future__ import annotations
@@ -13,11 +14,19 @@ from typing import Any
 from productive_docs.sync.api import errors
 from productive_docs.sync.api.client import Page
 from productive_docs.sync.api.recovery import titled
-from productive_docs.sync.engine.documents import appended_part, payload, remote_hash
+from productive_docs.sync.engine.documents import appended_part, payload, remember, remote_hash
 from productive_docs.sync.engine.folder import LocalPage
-from productive_docs.sync.engine.plan import DONE, Action, RemotePage, Step, decide
-from productive_docs.sync.engine.push.planning import Work
-from productive_docs.sync.engine.state import PageState, PendingCreate
+from productive_docs.sync.engine.frontmatter import set_page_id
+from productive_docs.sync.engine.page_assets import upload_page_assets
+from productive_docs.sync.engine.plan import Action, RemotePage, Step, decide
+from productive_docs.sync.engine.push.conflicts import Conflicts
+from productive_docs.sync.engine.push.context import RunContext
+from productive_docs.sync.engine.push.options import Prune
+from productive_docs.sync.engine.push.planning import Planner
+from productive_docs.sync.engine.push.reporter import Reporter
+from productive_docs.sync.engine.push.work import Work
+from productive_docs.sync.engine.result import OutcomeAction
+from productive_docs.sync.engine.state import PageState, PendingCreate, write_atomic
 
 #: Errors after which no other request can succeed either: stop the run (the state is saved).
 FATAL = (errors.AuthenticationError, errors.PermissionDenied, errors.NetworkError, errors.RateLimited)
@@ -25,17 +34,33 @@ FATAL = (errors.AuthenticationError, errors.PermissionDenied, errors.NetworkErro
 PLACEHOLDER = "…"
 
 
-class Writes:
+class Executor:
     """Executing the planned steps (see the module docstring)."""
 
-    def _execute(self, work: dict[str, Work]) -> None:
+    def __init__(self, ctx: RunContext, planner: Planner, conflicts: Conflicts, reporter: Reporter) -> None:
+        self.ctx = ctx
+        self.planner = planner
+        self.conflicts = conflicts
+        self.reporter = reporter
+
+    def execute(self, work: dict[str, Work], orphans: list[Step]) -> None:
+        """Every step, then the pages that waited for new ids, then the housekeeping and the orphans."""
+        self._write_all(work)
+        self._second_pass(work)
+        self._remember(work)
+        if self.ctx.options.write_ids:
+            self._write_ids(work)
+        self._prune(orphans)
+        self.ctx.state.save()
+
+    def _write_all(self, work: dict[str, Work]) -> None:
         """Level by level (parents exist before children); in a level, each folder's new pages are created in
         order by one worker, while other folders and the other writes run in parallel."""
         levels: dict[int, list[Work]] = {}
         for item in work.values():
             depth = 0 if item.page.key == "" else item.page.key.rstrip("/").count("/") + 1
             levels.setdefault(depth, []).append(item)
-        with ThreadPoolExecutor(self.jobs) as pool:
+        with ThreadPoolExecutor(max(1, self.ctx.options.jobs)) as pool:
             for depth in sorted(levels):
                 groups: dict[str | None, list[Work]] = {}
                 batches = []
@@ -50,116 +75,139 @@ class Writes:
                     for future in futures:
                         future.result()
                 except BaseException:
-                    self.stopping.set()
+                    self.ctx.stopping.set()
                     raise
 
     def _run_items(self, items: list[Work]) -> None:
         for item in items:
-            if self.stopping.is_set():
+            if self.ctx.stopping.is_set():
                 return
             try:
                 self._run_item(item)
             except BaseException:
-                self.stopping.set()
+                self.ctx.stopping.set()
                 raise
 
     def _run_item(self, item: Work) -> None:
-        step, page = item.step, item.page
+        step, page, report = item.step, item.page, self.reporter
         if step.action in (Action.FAILED, Action.CONFLICT) or not step.writes:
-            self._report_item(item, self._outcome(item, str(step.action)))
+            report.item(item, report.outcome(item, step.action.planned))
             return
-        parent_id = self.ids.get(page.parent) if page.parent is not None else None
+        parent_id = self.ctx.ids.get(page.parent) if page.parent is not None else None
         if page.parent is not None and parent_id is None:
-            self._report_item(item, self._outcome(item, "skipped", note="its parent page does not exist"))
+            skipped = report.outcome(item, OutcomeAction.SKIPPED, note="its parent page does not exist")
+            report.item(item, skipped)
             return
         try:
             done = self._write(item, parent_id)
         except FATAL:
-            self._report_item(item, self._outcome(item, "failed", error="stopped: see below"))
+            report.item(item, report.outcome(item, OutcomeAction.FAILED, error="stopped: see below"))
             raise
         except errors.ApiError as exc:
-            self._report_item(item, self._outcome(item, "failed", error=f"{page.display}: {exc}"))
+            report.item(item, report.outcome(item, OutcomeAction.FAILED, error=f"{page.display}: {exc}"))
             return
-        self._report_item(item, self._outcome(item, done))
+        report.item(item, report.outcome(item, done))
 
-    def _write(self, item: Work, parent_id: str | None) -> str:
+    def _write(self, item: Work, parent_id: str | None) -> OutcomeAction:
         """Carry out one page's step; returns the word for its line."""
-        step, page = item.step, item.page
+        ctx, step, page = self.ctx, item.step, item.page
         if step.action is Action.CREATE:
             self._create(item, parent_id)
-            return DONE[Action.CREATE]
-        saved = self.state.pages[page.key]
-        if step.check_remote and not self._remote_unchanged(item):
-            if not self.force:
-                self._write_remote_copy(item)
+            return Action.CREATE.done
+        saved = ctx.state.pages[page.key]
+        if step.check_remote and not self.conflicts.remote_unchanged(item):
+            if not ctx.options.force:
+                self.conflicts.write_remote_copy(item)
                 step.action = Action.CONFLICT
-                return "conflict"
-            self._backup(item)
+                return OutcomeAction.CONFLICT
+            self.conflicts.backup(item)
             step.action = Action.UPDATE
-        done = []
+        done: list[OutcomeAction] = []
         if step.move:
-            self.client.move(saved.id, parent_id)
-            self._save(page.key, parent=parent_id)
-            done.append(DONE[Action.MOVE])
+            assert parent_id is not None, "a page whose parent has no id is skipped (_run_item)"
+            ctx.client.move(saved.id, parent_id)
+            ctx.save(page.key, parent=parent_id)
+            done.append(Action.MOVE.done)
         if step.rename:
-            self.client.rename(saved.id, page.title)
-            self._save(page.key, title=page.title)
-            done.append(DONE[Action.RENAME])
+            ctx.client.rename(saved.id, page.title)
+            ctx.save(page.key, title=page.title)
+            done.append(Action.RENAME.done)
         if step.action in (Action.UPDATE, Action.APPEND):
-            self._write_body(item, append=step.action is Action.APPEND)
-            done.insert(0, DONE[step.action])
+            if self._write_body(item, append=step.action is Action.APPEND):
+                done.insert(0, step.action.done)
+            else:
+                step.action = Action.RENAME if step.rename else Action.MOVE if step.move else Action.UNCHANGED
         if len(done) > 1:
-            step.notes.extend(done[1:])
-        return done[0]
+            step.notes.extend(str(word) for word in done[1:])
+        return done[0] if done else OutcomeAction.UNCHANGED
 
     def _create(self, item: Work, parent_id: str | None) -> None:
-        page = item.page
-        self._full(item)
+        ctx, page = self.ctx, item.page
+        self.planner.full(item)
         assert item.doc is not None and item.version is not None
-        body = payload(item.doc, self.via, page.report)
+        body = payload(item.doc, ctx.options.via, page.report)
         # A body that links to pages not created yet, or that needs HTML, is written after the create.
         later = bool(item.waiting) or body.html
         markdown = PLACEHOLDER if later else body.text
         self._record_pending(page)
         if page.key == "":
-            created = self.client.create_with_markdown(page.title, markdown, project_id=self.state.project_id)
+            created = ctx.client.create_with_markdown(page.title, markdown, project_id=ctx.state.project_id)
         else:
-            created = self.client.create_with_markdown(page.title, markdown, parent_page_id=parent_id,
-                                                       root_page_id=self.ids[""])
-        with self.lock:
-            self.state.pending.pop(page.key, None)
-            self.ids[page.key] = created.id
+            created = ctx.client.create_with_markdown(page.title, markdown, parent_page_id=parent_id,
+                                                      root_page_id=ctx.ids[""])
+        with ctx.lock:
+            ctx.state.pending.pop(page.key, None)
+            ctx.ids[page.key] = created.id
             # a body sent with the create is recorded in the same save
             record = {"version": created.version_number} if later else self._body_record(item, created)
-            self.state.pages[page.key] = PageState(created.id, parent_id, page.title, created=True, **record)
-            self.state.save()
+            ctx.state.pages[page.key] = PageState(created.id, parent_id, page.title, created=True, **record)
+            ctx.state.save()
         if later and not item.waiting:
-            self._record_body(item, self.client.replace_body_with_html(created.id, body.text))
+            self._record_body(item, ctx.client.replace_body_with_html(created.id, body.text))
 
     def _record_pending(self, page: LocalPage) -> None:
         """Save the create about to be sent. A doc's also lists the project's docs that have its title
-        already: a rerun after a crash never takes one of those over (``Planning._adopt_pending_doc``)."""
+        already: a rerun after a crash never takes one of those over (``planning.adopt_pending_doc``)."""
+        ctx = self.ctx
         existing = None
         if page.key == "":
-            existing = [doc.id for doc in titled(self.client, page.title, self.state.project_id, None)]
-        with self.lock:
-            self.state.pending[page.key] = PendingCreate(page.title, time.time(), existing)
-            self.state.save()
+            existing = [doc.id for doc in titled(ctx.client, page.title, ctx.state.project_id, None)]
+        with ctx.lock:
+            ctx.state.pending[page.key] = PendingCreate(page.title, time.time(), existing)
+            ctx.state.save()
 
-    def _write_body(self, item: Work, *, append: bool) -> None:
-        saved = self.state.pages[item.page.key]
-        self._full(item)
-        assert item.doc is not None
+    def _write_body(self, item: Work, *, append: bool) -> bool:
+        """Upload the page's planned assets, then send its body; False when, the uploads having failed, the
+        body is the one last written (nothing to send)."""
+        ctx = self.ctx
+        saved = ctx.state.pages[item.page.key]
+        self.planner.full(item)
+        self._upload_assets(item)
+        assert item.doc is not None and item.version is not None
+        if item.version.hash == saved.hash:
+            return False
         doc = appended_part(item.doc, saved.blocks) if append else item.doc
-        body = payload(doc, self.via, item.page.report)
+        body = payload(doc, ctx.options.via, item.page.report)
         if append:
-            send = self.client.append_html if body.html else self.client.append_markdown
+            send = ctx.client.append_html if body.html else ctx.client.append_markdown
         else:
-            send = self.client.replace_body_with_html if body.html else self.client.replace_body_with_markdown
+            send = ctx.client.replace_body_with_html if body.html else ctx.client.replace_body_with_markdown
         self._record_body(item, send(saved.id, body.text))
+        return True
+
+    def _upload_assets(self, item: Work) -> None:
+        """The uploads planned for a page whose write goes ahead (``sync.engine.page_assets``)."""
+        if item.assets is None or not item.assets.plan.uploads:
+            return
+        saved = self.ctx.state.pages[item.page.key]
+        prepared = upload_page_assets(item.assets, item.page, saved, self.ctx.client,
+                                      options=self.ctx.options_key)
+        item.assets = None
+        item.doc, item.version = prepared.doc, prepared.version
+        item.waiting, item.problems = prepared.waiting, prepared.problems
 
     def _record_body(self, item: Work, page: Page) -> None:
-        self._save(item.page.key, **self._body_record(item, page))
+        self.ctx.save(item.page.key, **self._body_record(item, page))
 
     def _body_record(self, item: Work, page: Page) -> dict[str, Any]:
         """The state fields a body write changes: what was sent, and the page as the server returned it."""
@@ -167,71 +215,91 @@ class Writes:
         return {"hash": item.version.hash, "blocks": item.version.blocks,
                 "remote_hash": remote_hash(page.body), "version": page.version_number}
 
-    def _save(self, key: str, **changes: Any) -> None:
-        with self.lock:
-            saved = self.state.pages[key]
-            for name, value in changes.items():
-                setattr(saved, name, value)
-            self.state.save()
     def _second_pass(self, work: dict[str, Work]) -> None:
         """Pages written while a page they link to had no id yet are written again with the full links."""
-        pending = [item for item in work.values() if item.page.key in self.state.pages
+        ctx, report = self.ctx, self.reporter
+        pending = [item for item in work.values() if item.page.key in ctx.state.pages
                    and item.step.action not in (Action.CONFLICT, Action.FAILED)
-                   and self._manages_body(item.page)
-                   and (any(key in self.ids for key in item.waiting)
-                        or self.state.pages[item.page.key].hash is None)]
+                   and self.planner.manages_body(item.page)
+                   and (any(key in ctx.ids for key in item.waiting)
+                        or ctx.state.pages[item.page.key].hash is None)]
         for item in pending:
-            self._prepare(item)
-            saved = self.state.pages[item.page.key]
+            self.planner.prepare(item)
+            saved = ctx.state.pages[item.page.key]
             if item.version is None or item.version.hash == saved.hash:
                 continue
             as_listed = RemotePage(saved.id, saved.title, saved.parent, saved.version)
             step = decide(item.page.key, item.version, saved, as_listed, remote_known=True,
                           parent_id=saved.parent, title=saved.title)
             try:
-                self._write_body(item, append=step.action is Action.APPEND)
+                written = self._write_body(item, append=step.action is Action.APPEND)
             except FATAL:
                 raise
             except errors.ApiError as exc:
-                failed = self._outcome(item, "failed", error=f"{item.page.display}: {exc}")
-                self._replace_outcome(item, failed)
+                failed = report.outcome(item, OutcomeAction.FAILED, error=f"{item.page.display}: {exc}")
+                report.replace(item, failed)
                 continue
-            if item.outcome is not None and item.outcome.action == "unchanged":
-                self._replace_outcome(item, self._outcome(item, "updated", note="links to new pages"))
+            if written and item.outcome is not None and item.outcome.action == OutcomeAction.UNCHANGED:
+                report.replace(item, report.outcome(item, OutcomeAction.UPDATED, note="links to new pages"))
+
+    def _remember(self, work: dict[str, Work]) -> None:
+        """Fingerprint every page that is now fully in step, so the next run need not parse it."""
+        unsettled = (OutcomeAction.FAILED, OutcomeAction.CONFLICT, OutcomeAction.SKIPPED)
+        for item in work.values():
+            saved = self.ctx.state.pages.get(item.page.key)
+            outcome = item.outcome.action if item.outcome else OutcomeAction.FAILED
+            if (saved is None or item.version is None or item.page.fingerprint is None or item.waiting
+                    or outcome in unsettled or saved.hash != item.version.hash
+                    or saved.title != item.page.title):
+                continue
+            remember(saved, item.page, item.targets)
+
+    def _write_ids(self, work: dict[str, Work]) -> None:
+        """``--write-ids``: put each page's id into its Markdown file's front matter (if not there yet)."""
+        for item in work.values():
+            page, saved = item.page, self.ctx.state.pages.get(item.page.key)
+            if (saved is None or page.source is None or page.error or page.page_id == saved.id
+                    or not page.source.lower().endswith((".md", ".markdown"))):
+                continue
+            path = self.ctx.folder / page.source
+            write_atomic(path, set_page_id(path.read_text(encoding="utf-8-sig"), saved.id))
+            saved.fingerprint = None
 
     def _prune(self, orphans: list[Step]) -> None:
-        deletable = self._deletable(orphans) if self.prune == "delete" else {}
+        ctx, report = self.ctx, self.reporter
+        deletable = self._deletable(orphans) if ctx.options.prune is Prune.DELETE else {}
         deleted: set[str] = set()
         for step in orphans:
-            saved = self.state.pages[step.key]
+            saved = ctx.state.pages[step.key]
             if step.action is Action.UNCHANGED:
-                del self.state.pages[step.key]
+                del ctx.state.pages[step.key]
                 continue
             if step.key not in deletable:
-                self._report(self._orphan_outcome(step, "orphan"))
+                report.report(report.orphan_outcome(step, OutcomeAction.ORPHAN))
                 continue
             if saved.parent in deleted:
                 step.notes = ["file removed; deleted with its parent page"]
             else:
-                self.client.delete(saved.id)
+                ctx.client.delete(saved.id)
                 step.notes = ["file removed"]
             deleted.add(saved.id)
-            self._report(self._orphan_outcome(step, DONE[Action.DELETE]))
-            with self.lock:
-                del self.state.pages[step.key]
-                self.state.save()
+            report.report(report.orphan_outcome(step, Action.DELETE.done))
+            with ctx.lock:
+                del ctx.state.pages[step.key]
+                ctx.state.save()
 
     def _deletable(self, orphans: list[Step]) -> dict[str, str]:
         """Orphans ``--prune delete`` may delete: created by us, no foreign pages below, a healthy tree."""
-        if self.tree.failed:
-            self.result.notes.append("prune: nothing deleted because some files failed")
+        ctx = self.ctx
+        if ctx.tree.failed:
+            ctx.result.notes.append("prune: nothing deleted because some files failed")
             return {}
-        if len(self.tree.pages) <= 1:
-            self.result.notes.append("prune: nothing deleted because the folder has no pages")
+        if len(ctx.tree.pages) <= 1:
+            ctx.result.notes.append("prune: nothing deleted because the folder has no pages")
             return {}
-        ours = self.state.by_id()
+        ours = ctx.state.by_id()
         children: dict[str | None, list[str]] = {}
-        for page in self.remote.values():
+        for page in ctx.remote.values():
             children.setdefault(page.parent, []).append(page.id)
 
         def foreign_below(page_id: str) -> bool:
@@ -239,7 +307,7 @@ class Writes:
 
         deletable = {}
         for step in orphans:
-            saved = self.state.pages[step.key]
+            saved = ctx.state.pages[step.key]
             if step.action is not Action.ORPHAN or not saved.created:
                 continue
             if foreign_below(saved.id):
@@ -247,4 +315,3 @@ class Writes:
                 continue
             deletable[step.key] = saved.id
         return deletable
-

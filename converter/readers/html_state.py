@@ -1,0 +1,43 @@
+"""What the HTML rules see of the reader running them, and the rule signature.
+
+Its own module, as markdown-it-py's ``rules_block/state_block.py``: the rule modules (``html_blocks``,
+``html_inline``, ``html_confluence``, ``html_rules``) import this protocol, not the reader (``html.Reader``,
+which imports the rule tables), so no import cycle remains, not even a type-only one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from bs4 import Tag
+from productive_docs.converter.model import Mark, Node
+from productive_docs.converter.readers.html_builder import Builder, Frame
+
+
+class Reader(Protocol):
+    """The reader as the rules use it (implemented by ``html.Reader``)."""
+
+    builder: Builder
+
+    def by_tag(self, el: Tag) -> bool: ...
+
+    def after(self, action: Callable[[], None]) -> None: ...
+
+    def block(self, node: Node) -> Frame: ...
+
+    def mark(self, mark: Mark) -> None: ...
+
+    def preserve_whitespace(self) -> None: ...
+
+    def wrapper(self) -> None: ...
+
+    def lowered(self, what: str, became: str, *, once: bool = False) -> None: ...
+
+    def safe_url(self, el: Tag, attr: str, *, image: bool = False) -> str | None: ...
+
+    def styles_of(self, el: Tag) -> dict[str, str]: ...
+
+
+#: A rule: handles an element, True when its children are to be read as well.
+Handler = Callable[[Reader, Tag], bool]
