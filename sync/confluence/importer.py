@@ -14,7 +14,7 @@ import posixpath
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -293,8 +293,7 @@ class Importer:
         return stale
 
     def _write_manifest(self, files: list[str]) -> None:
-        record = {"export": str(self.export.source), "files": files}
-        write_atomic(self.out_dir / STATE_DIR / MANIFEST, json.dumps(record, indent=1) + "\n")
+        write_manifest(self.out_dir, str(self.export.source), files)
 
     def _import_page(self, file: str, order: int | None) -> None:
         path = self.paths[file]
@@ -308,6 +307,12 @@ class Importer:
             self.stats.failed_pages.append(Problem(path, file, f"{type(exc).__name__}: {exc}"))
             content = front_matter(self.pages[file], order)
         write_atomic(self.out_dir / path, content)
+
+
+def write_manifest(out_dir: Path, source: str, files: list[str]) -> None:
+    """Record which files an import of ``source`` wrote into ``out_dir`` (a re-import may then update it)."""
+    record = {"export": source, "files": files}
+    write_atomic(out_dir / STATE_DIR / MANIFEST, json.dumps(record, indent=1) + "\n")
 
 
 def import_export(export_path: Path, out_dir: Path, *, progress: bool | None = None,
@@ -336,18 +341,21 @@ def push_state_path(export_path: Path) -> Path:
 
 
 def import_and_push(export_path: Path, out_dir: Path | None, client: Client, *, progress: bool | None = None,
+                    importer: Callable[..., ImportResult] | None = None,
                     **push_options: Any) -> tuple[ImportResult, SyncResult]:
     """Import, then push the folder through the sync engine (a re-run updates instead of duplicating).
 
+    ``importer`` is the import function of the export's kind (``import_export`` by default);
     ``push_options`` go to ``sync.push.push_folder`` (``project_id``, ``doc_id``, ``state_path`` ...).
     Without ``out_dir`` the import goes to a temporary folder and the sync state, unless given, to
     ``push_state_path``.
     """
+    importer = importer or import_export
     if out_dir is not None:
-        imported = import_export(export_path, out_dir, progress=progress)
+        imported = importer(export_path, out_dir, progress=progress)
         return imported, push_folder(out_dir, client, **push_options)
     if push_options.get("state_path") is None:
         push_options["state_path"] = push_state_path(export_path)
     with tempfile.TemporaryDirectory(prefix="confluence-import-") as temp:
-        imported = import_export(export_path, Path(temp), progress=progress)
+        imported = importer(export_path, Path(temp), progress=progress)
         return imported, push_folder(Path(temp), client, **push_options)
