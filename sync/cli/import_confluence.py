@@ -55,6 +55,10 @@ def _importer(kind: str) -> Callable[..., ImportResult]:
         from productive_docs.sync.importers.docx import import_docx
 
         return import_docx
+    if kind == "confluence-storage":
+        from productive_docs.sync.importers.storage import import_storage
+
+        return import_storage
     return import_export
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from productive_docs.converter.errors import UsageError
 
 #: Kinds ``import`` reads.
-KINDS = ("confluence", "docx")
+KINDS = ("confluence", "confluence-storage", "docx")
 #: Names in a folder or zip listing that only one kind of export has.
 _NOTION_STEM = re.compile(r" [0-9a-f]{32}$")
 _MAX_LISTED = 200_000
@@ -46,6 +46,9 @@ def detect(source: Path) -> str:
     if "index.html" in stems and any(name.endswith(".html") and name.rsplit("/", 1)[-1] != "index.html"
                                      for name in names):
         return "confluence"
-    if any(name.lower().endswith(".docx") for name in names) and source.is_dir():
+    if source.is_dir() and any(name.lower().endswith(".docx") for name in names):
         return "docx"
+    top_level = [name.lower() for name in names if "/" not in name]
+    if source.is_dir() and any(name.endswith((".xml", ".xhtml")) for name in top_level):
+        return "confluence-storage"
     raise UsageError(f"{source}: cannot tell which kind of export this is; give --from ({', '.join(KINDS)})")
