@@ -1,8 +1,7 @@
 """Benchmark: pages per second and peak memory of each import kind, on the largest material at hand.
 
 - confluence: the ``confluence-varlab`` HTML space export (405 pages), when it is beside the project;
-- confluence-storage: md2conf's storage-format pages (``fixtures/confluence-storage/md2conf``), each read
-  with ``--from confluence-storage`` and written as Markdown (there is no storage-format import yet);
+- confluence-storage: md2conf's storage-format pages (``fixtures/confluence-storage/md2conf``);
 - docx: mammoth's test documents (``fixtures/docx/mammoth``).
 
 Each kind runs in a child process of its own, so its peak resident memory (``ru_maxrss``) is its own.
@@ -31,8 +30,7 @@ def _measure(kind: str) -> dict[str, float | int | str]:
     """Run one kind in this process: pages, seconds."""
     from productive_docs.sync.confluence.importer import import_export
     from productive_docs.sync.importers.docx import import_docx
-
-    from productive_docs import converter
+    from productive_docs.sync.importers.storage import import_storage
 
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as out:
@@ -45,10 +43,8 @@ def _measure(kind: str) -> dict[str, float | int | str]:
             pages = import_docx(DOCX, Path(out) / "docs").stats.pages
             source = "fixtures/docx/mammoth"
         else:
-            files = sorted(STORAGE.glob("*.xml"))
-            for file in files:
-                converter.convert(file.read_text(encoding="utf-8"), "confluence-storage", "md")
-            pages, source = len(files), "fixtures/confluence-storage/md2conf"
+            pages = import_storage(STORAGE, Path(out) / "docs").stats.pages
+            source = "fixtures/confluence-storage/md2conf"
     seconds = time.perf_counter() - started
     return {"kind": kind, "source": source, "pages": pages, "seconds": seconds}
 
