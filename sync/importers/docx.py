@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -19,11 +18,10 @@ from typing import Any
 import mammoth
 from productive_docs.converter.readers.html import parse, read_parsed
 from productive_docs.converter.report import Report
-from productive_docs.sync.confluence.importer import ImportResult, write_manifest
-from productive_docs.sync.confluence.report import REPORT_NAME, ImportStats, Problem, render
-from productive_docs.sync.confluence.tree import slug, unique_stem
-from productive_docs.sync.engine.frontmatter import front_matter_block
+from productive_docs.sync.confluence.importer import ImportResult
+from productive_docs.sync.confluence.report import ImportStats
 from productive_docs.sync.engine.state import write_atomic
+from productive_docs.sync.importers.pages import front_matter, import_pages, page_paths
 
 from productive_docs import converter
 
@@ -97,28 +95,15 @@ def _page(path: Path, out_path: str, images: _Images, stats: ImportStats) -> str
     doc = read_parsed(parse(result.value), report).doc
     body = converter.write(doc, "md", report=report)
     stats.lowered.update(report.counts())
-    return front_matter_block({"title": path.stem}) + "\n" + body
+    return front_matter(path) + body
 
 
 def import_docx(source: Path, out_dir: Path, *, progress: bool | None = None) -> ImportResult:
     """Import a ``.docx`` file or a folder of them into ``out_dir``: one page per document."""
-    started = time.perf_counter()
     source, out_dir = Path(source), Path(out_dir)
     stats = ImportStats(str(source), kind="Word")
     images = _Images(out_dir, stats)
-    paths: dict[str, str] = {}
-    taken: set[str] = set()
-    for path in documents(source):
-        out_path = f"{unique_stem(slug(path.stem) or 'document', taken)}.md"
-        paths[str(path)] = out_path
-        try:
-            content = _page(path, out_path, images, stats)
-        except Exception as exc:  # noqa: BLE001 - one bad document must not stop a migration
-            stats.failed_pages.append(Problem(out_path, path.name, f"{type(exc).__name__}: {exc}"))
-            content = front_matter_block({"title": path.stem}) + "\n"
-        write_atomic(out_dir / out_path, content)
-    stats.pages = len(paths)
-    write_manifest(out_dir, str(source), sorted([*paths.values(), *images.by_hash.values()]))
-    stats.seconds = time.perf_counter() - started
-    write_atomic(out_dir / REPORT_NAME, render(stats))
-    return ImportResult(out_dir, paths, stats)
+    paths = page_paths(documents(source), "document")
+    return import_pages(source, out_dir, stats, paths,
+                        lambda file, out_path: _page(file, out_path, images, stats),
+                        lambda: list(images.by_hash.values()))

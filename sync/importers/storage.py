@@ -10,18 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-import time
 from pathlib import Path
 
 from bs4 import BeautifulSoup
 from productive_docs.converter.readers.html import parse, read_parsed
 from productive_docs.converter.report import Report
 from productive_docs.sync.assets.references import IMAGE, is_local, references, rewrite_refs
-from productive_docs.sync.confluence.importer import ImportResult, write_manifest
-from productive_docs.sync.confluence.report import REPORT_NAME, ImportStats, Problem, render
+from productive_docs.sync.confluence.importer import ImportResult
+from productive_docs.sync.confluence.report import ImportStats, Problem
 from productive_docs.sync.confluence.tree import slug, unique_stem
-from productive_docs.sync.engine.frontmatter import front_matter_block
 from productive_docs.sync.engine.state import write_atomic
+from productive_docs.sync.importers.pages import front_matter, import_pages, page_paths
 
 from productive_docs import converter
 
@@ -105,29 +104,17 @@ def _page(path: Path, out_path: str, paths_by_title: dict[str, str], files: _Fil
             stats.attachment_links += 1
     body = converter.write(rewrite_refs(doc, new), "md", report=report)
     stats.lowered.update(report.counts())
-    return front_matter_block({"title": path.stem}) + "\n" + body
+    return front_matter(path) + body
 
 
 def import_storage(source: Path, out_dir: Path, *, progress: bool | None = None) -> ImportResult:
     """Import a folder of storage-format pages into ``out_dir``: one Markdown page per file."""
-    started = time.perf_counter()
     source, out_dir = Path(source), Path(out_dir)
     stats = ImportStats(str(source), kind="Confluence storage format")
     pages = storage_pages(source)
-    taken: set[str] = set()
-    paths = {str(page): f"{unique_stem(slug(page.stem) or 'page', taken)}.md" for page in pages}
+    paths = page_paths(pages, "page")
     paths_by_title = {page.stem: paths[str(page)] for page in pages}
     files = _Files(source, out_dir, stats)
-    for page in pages:
-        out_path = paths[str(page)]
-        try:
-            content = _page(page, out_path, paths_by_title, files)
-        except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
-            stats.failed_pages.append(Problem(out_path, page.name, f"{type(exc).__name__}: {exc}"))
-            content = front_matter_block({"title": page.stem}) + "\n"
-        write_atomic(out_dir / out_path, content)
-    stats.pages = len(pages)
-    write_manifest(out_dir, str(source), sorted([*paths.values(), *files.by_hash.values()]))
-    stats.seconds = time.perf_counter() - started
-    write_atomic(out_dir / REPORT_NAME, render(stats))
-    return ImportResult(out_dir, paths, stats)
+    return import_pages(source, out_dir, stats, paths,
+                        lambda file, out_path: _page(file, out_path, paths_by_title, files),
+                        lambda: list(files.by_hash.values()))
