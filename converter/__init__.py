@@ -27,6 +27,7 @@ READERS = {
     "md": "productive_docs.converter.readers.markdown:read",
     "html": "productive_docs.converter.readers.html:read",
     "json": "productive_docs.converter.readers.json:read",
+    "confluence-storage": "productive_docs.converter.readers.confluence_storage:read",
 }
 #: format -> "module:function" of its writer.
 WRITERS = {

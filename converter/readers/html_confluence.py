@@ -31,6 +31,7 @@ from bs4 import BeautifulSoup, Tag
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node
 from productive_docs.converter.readers.html_blocks import bold_paragraph, skip, transparent
+from productive_docs.converter.readers.html_builder import TEXTBLOCKS
 from productive_docs.converter.readers.html_state import Handler, Reader
 
 #: Confluence information macro class -> banner type.
@@ -73,7 +74,10 @@ LAYOUT_WIDTHS = {
     "three-equal": "1fr 1fr 1fr",
     "three-with-sidebars": "1fr 2fr 1fr",
 }
-_SHORTNAME = re.compile(r"^:[\w+-]+:$")
+_SHORTNAME = re.compile(r"^(?::[\w+-]+:)+$")
+_MENTION_CLASSES = frozenset({"confluence-userlink", "user-mention"})
+_JS_ESCAPE = re.compile(r"\\u([0-9a-fA-F]{4})")
+_CODEPOINTS = re.compile(r"^[0-9a-f]{4,6}(?:-[0-9a-f]{4,6})*$")
 
 
 def is_confluence(source: str) -> bool:
@@ -110,11 +114,29 @@ def _lozenge(r: Reader, el: Tag) -> bool:
     return True
 
 
+def _js_unescape(value: str) -> str:
+    """``\\uD83D\\uDDD3`` (a JavaScript string escape, as some exports write emoji) as the character."""
+    if "\\u" not in value:
+        return value
+    escaped = _JS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+    return escaped.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _emoji_of_id(emoji_id: object) -> str | None:
+    """The character of a ``data-emoji-id`` made of hex code points (``1f4cb``, ``1f44d-1f3fb``)."""
+    if isinstance(emoji_id, str) and _CODEPOINTS.match(emoji_id):
+        return "".join(chr(int(point, 16)) for point in emoji_id.split("-"))
+    return None
+
+
 def _emoticon(r: Reader, el: Tag) -> bool:
     fallback = el.get("data-emoji-fallback")
+    fallback = _js_unescape(fallback) if isinstance(fallback, str) else ""
     name = str(el.get("data-emoticon-name") or "")
-    if isinstance(fallback, str) and fallback and not _SHORTNAME.match(fallback):
+    if fallback and not _SHORTNAME.match(fallback):
         char = fallback
+    elif (by_id := _emoji_of_id(el.get("data-emoji-id"))) is not None:
+        char = by_id
     elif name in EMOTICONS:
         char = EMOTICONS[name]
     else:
@@ -123,6 +145,15 @@ def _emoticon(r: Reader, el: Tag) -> bool:
     if char:
         r.builder.add_text(char)
     return False
+
+
+def _user_mention(r: Reader, el: Tag) -> bool:
+    """A mention becomes the person's name (an export has no Productive person id); the names of mentions
+    written one right after the other (no space between the links) are kept apart by a space."""
+    before = el.previous_sibling
+    if isinstance(before, Tag) and _MENTION_CLASSES.intersection(before.get("class") or []):
+        r.builder.add_text(" ")
+    return True
 
 
 def _task_list(r: Reader, el: Tag) -> bool:
@@ -178,8 +209,8 @@ CLASS_RULES: dict[str, Handler] = {
     "expand-control": bold_paragraph,
     "expand-control-icon": skip,
     "status-macro": _lozenge,
-    "confluence-userlink": transparent,
-    "user-mention": transparent,
+    "confluence-userlink": _user_mention,
+    "user-mention": _user_mention,
     "emoticon": _emoticon,
     "inline-task-list": _task_list,
     "columnLayout": _column_layout,
@@ -212,6 +243,15 @@ def _bold_paragraph(r: Reader, value: str) -> None:
     r.builder.close(frame)
 
 
+#: Macros whose content Confluence computes from other pages or the space: removed, reported.
+GENERATED_MACROS = frozenset({
+    "toc", "toc-zone", "children", "pagetree", "recently-updated", "contentbylabel", "content-report-table",
+    "livesearch", "create-from-template", "blog-posts", "attachments", "page-index", "listlabels",
+})
+#: Macros that show another page's content (it is not in this page): a link to that page by title.
+INCLUDE_MACROS = frozenset({"include", "excerpt-include"})
+
+
 def _structured_macro(r: Reader, el: Tag) -> bool:
     name = str(el.get("ac:name") or "")
     title = _parameter(el, "title")
@@ -233,10 +273,58 @@ def _structured_macro(r: Reader, el: Tag) -> bool:
     elif name == "status":
         r.builder.add_marked_text(title or "", Mark("strong"))
         return False
-    else:
+    elif name == "anchor":
+        return _anchor(r, _parameter(el, "") or "")
+    elif name in GENERATED_MACROS:
+        r.lowered(f"Confluence {name!r} macro (built from other pages)", "removed", once=True)
+        return False
+    elif name in INCLUDE_MACROS:
+        return _include(r, el, name)
+    elif name == "excerpt":
+        r.lowered("Confluence 'excerpt' macro", "its body", once=True)
+        r.wrapper()
+    elif el.find("ac:rich-text-body", recursive=False) is not None:
         r.lowered(f"Confluence macro {name!r}", "its body", once=True)
         r.wrapper()
+    else:
+        return _macro_as_text(r, el, name)
     return True
+
+
+def _anchor(r: Reader, name: str) -> bool:
+    """An anchor macro names the block it sits in (a heading, usually): it becomes that block's id."""
+    top = r.builder.top.node
+    if name and top.type in TEXTBLOCKS and not top.attrs.get("id"):
+        top.attrs["id"] = name
+    elif name:
+        r.lowered("Confluence anchor outside a heading or paragraph", "removed", once=True)
+    return False
+
+
+def _include(r: Reader, el: Tag, name: str) -> bool:
+    page = el.find("ri:page")
+    title = str(page.get("ri:content-title") or "") if page is not None else ""
+    r.lowered(f"Confluence {name!r} macro", "a paragraph naming the included page", once=True)
+    frame = r.builder.open(Node("paragraph"))
+    r.builder.add_text(f"Included from the page {title}" if title else "Included from another page")
+    r.builder.close(frame)
+    return False
+
+
+def _macro_as_text(r: Reader, el: Tag, name: str) -> bool:
+    """A macro this reader does not know (Jira issues, charts, apps): a link to the URL it names, else its
+    name and key parameters as text, so the reader of the page sees something was there."""
+    parameters = {str(p.get("ac:name") or ""): p.get_text(" ", strip=True)
+                  for p in el.find_all("ac:parameter", recursive=False)}
+    url = next((value for value in parameters.values() if value.startswith(("https://", "http://"))), None)
+    key = parameters.get("key") or parameters.get("jqlQuery") or parameters.get("body") or parameters.get("")
+    label = f"[{name}: {key}]" if key else f"[{name}]"
+    r.lowered(f"Confluence macro {name!r}", "a link" if url else "text naming it", once=True)
+    if url:
+        r.builder.add_marked_text(label, Mark("link", {"href": url}))
+    else:
+        r.builder.add_text(label)
+    return False
 
 
 def _task(r: Reader, el: Tag) -> bool:
@@ -258,12 +346,21 @@ def _storage_image(r: Reader, el: Tag) -> bool:
     if not isinstance(src, str):
         r.lowered("Confluence image without a source", "removed")
         return False
+    caption = el.find("ac:caption")
+    caption_text = caption.get_text(" ", strip=True) if caption is not None else ""
     el["src"] = src
     for storage, html_name in (("ac:alt", "alt"), ("ac:title", "title"), ("ac:width", "width")):
         if el.has_attr(storage):
             el[html_name] = el[storage]
     el.name = "img"
-    return r.by_tag(el)
+    r.by_tag(el)
+    if caption_text:
+        r.lowered("Confluence image caption", "an italic paragraph below the image")
+        r.builder.end_textblock()
+        frame = r.builder.open(Node("paragraph"))
+        r.builder.add_marked_text(caption_text, Mark("em"))
+        r.builder.close(frame)
+    return False
 
 
 def _storage_link(r: Reader, el: Tag) -> bool:
@@ -272,6 +369,10 @@ def _storage_link(r: Reader, el: Tag) -> bool:
     attachment = el.find("ri:attachment", recursive=False)
     page = el.find("ri:page", recursive=False)
     text = body.get_text() if body is not None else ""
+    anchor = el.get("ac:anchor")
+    if attachment is None and page is None and isinstance(anchor, str) and anchor:
+        r.builder.add_marked_text(text or anchor, Mark("link", {"href": f"#{anchor}"}))
+        return False
     href = attachment.get("ri:filename") if attachment is not None else None
     if isinstance(href, str):
         r.builder.add_marked_text(text or href, Mark("link", {"href": href}))

@@ -1,6 +1,6 @@
 """``productive-docs convert``: one file (or stdin) from one format to another.
 
-    productive-docs convert INPUT|- [-o OUTPUT|-] [--from md|html|json]
+    productive-docs convert INPUT|- [-o OUTPUT|-] [--from md|html|json|confluence-storage]
                             [--to md|productive-md|html|json] [--report]
 
 Formats are guessed from the file suffixes (``converter.SUFFIXES``) unless given. The conversion report

@@ -1,9 +1,12 @@
-"""``productive-docs import-confluence EXPORT [-o OUT_DIR] [--push]``: a Confluence space export to a docs
-folder, and optionally on to Productive through the sync engine (same connection and output as ``push``)."""
+"""``productive-docs import SOURCE [-o OUT_DIR] [--from KIND] [--push]``: an export of another tool (a
+Confluence HTML space export, Word documents) to a docs folder, and optionally on to Productive through the
+sync engine (same connection and output as ``push``). ``import-confluence EXPORT`` is the same command
+with ``--from confluence``. Every kind writes the same ``IMPORT-REPORT.md``."""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 
 from productive_docs.converter.errors import ProductiveDocsError, UsageError
@@ -17,6 +20,7 @@ from productive_docs.sync.confluence.importer import (
 )
 from productive_docs.sync.confluence.report import REPORT_NAME
 from productive_docs.sync.engine.state import STATE_DIR, default_path
+from productive_docs.sync.importers.detect import KINDS, detect
 
 #: What ``push`` options the import does not offer default to (see ``sync.commands.push_options``).
 PUSH_DEFAULTS = {"force": False, "prune": "report", "via": "auto", "state": None, "link_template": None,
@@ -46,6 +50,19 @@ def _check_out_dir(export: Path, out_dir: Path) -> None:
         raise UsageError(f"{out_dir}: not empty and not an earlier import; choose a new or empty folder")
 
 
+def _importer(kind: str) -> Callable[..., ImportResult]:
+    """The import function of a kind (imported on use: mammoth loads only for Word documents)."""
+    if kind == "docx":
+        from productive_docs.sync.importers.docx import import_docx
+
+        return import_docx
+    if kind == "confluence-storage":
+        from productive_docs.sync.importers.storage import import_storage
+
+        return import_storage
+    return import_export
+
+
 def _written(error: OSError) -> ProductiveDocsError:
     """A file the import could not write, as a one-line error."""
     where = f"{error.filename}: " if error.filename else ""
@@ -68,18 +85,19 @@ def run(args: argparse.Namespace) -> int:
 
 def _run(args: argparse.Namespace) -> int:
     export = Path(args.export)
+    importer = _importer(args.kind or detect(export))
     progress = False if args.quiet else None
     if args.push:
         if args.preview:
             raise UsageError("--preview shows an import before it is pushed: leave out --push")
-        return _run_push(args, export, progress)
+        return _run_push(args, export, progress, importer)
     if args.project or args.doc:
         raise UsageError("--project and --doc go with --push")
     if args.no_open and not args.preview:
         raise UsageError("--no-open goes with --preview")
     out_dir = Path(args.out_dir) if args.out_dir else default_out_dir(export)
     _check_out_dir(export, out_dir)
-    result = import_export(export, out_dir, progress=progress)
+    result = importer(export, out_dir, progress=progress)
     if not args.quiet:
         print(f"{_summary(result, str(out_dir))} (see {out_dir / REPORT_NAME})")
         print(f"next: review {out_dir}, then: productive-docs push {out_dir} --project ID")
@@ -90,7 +108,8 @@ def _run(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
-def _run_push(args: argparse.Namespace, export: Path, progress: bool | None) -> int:
+def _run_push(args: argparse.Namespace, export: Path, progress: bool | None,
+              importer: Callable[..., ImportResult]) -> int:
     from productive_docs.sync.cli.commands import connect, push_options
     from productive_docs.sync.cli.output import Printer
 
@@ -103,22 +122,35 @@ def _run_push(args: argparse.Namespace, export: Path, progress: bool | None) -> 
     printer = Printer("text", root=out_dir)
     with connect(args, printer) as connection:
         imported, pushed = import_and_push(export, out_dir, connection.client, push_options(args, connection),
-                                           progress=progress, on_outcome=printer.outcome)
+                                           progress=progress, importer=importer, on_outcome=printer.outcome)
     printer.note(_summary(imported, str(out_dir) if out_dir else "a temporary folder"))
     printer.finish(pushed)
     return max(imported.exit_code, pushed.exit_code)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Adds ``import-confluence``."""
-    parser = subparsers.add_parser(
+    """Adds ``import`` and its alias ``import-confluence``."""
+    generic = subparsers.add_parser(
+        "import",
+        help=summary("import"),
+        description="Import an export into a folder of Markdown pages with front matter: the page tree "
+        "becomes folders, links between pages become relative links, images and attachments are copied to "
+        "assets/ folders, and IMPORT-REPORT.md lists what needs a look. Without --from the kind is detected.",
+    )
+    generic.add_argument("export", metavar="SOURCE", help="export folder or .zip, .docx or folder of them")
+    generic.add_argument("--from", dest="kind", choices=KINDS, help="the kind of export (default: detected)")
+    _add_arguments(generic)
+    alias = subparsers.add_parser(
         "import-confluence",
         help=summary("import-confluence"),
-        description="Import a Confluence HTML space export: the page tree becomes folders of Markdown files "
-        "with front matter, links between pages become relative links, images and attachments are copied "
-        "to assets/ folders, and IMPORT-REPORT.md lists what needs a look.",
+        description="Import a Confluence HTML space export (the same as `import --from confluence`).",
     )
-    parser.add_argument("export", metavar="EXPORT", help="the export folder or its .zip")
+    alias.add_argument("export", metavar="EXPORT", help="the export folder or its .zip")
+    alias.set_defaults(kind="confluence")
+    _add_arguments(alias)
+
+
+def _add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--out-dir", metavar="OUT_DIR", help="output folder (default: ./<export>-docs)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
     parser.add_argument("--preview", action="store_true",

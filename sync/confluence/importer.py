@@ -294,8 +294,7 @@ class Importer:
         return stale
 
     def _write_manifest(self, files: list[str]) -> None:
-        record = {"export": str(self.export.source), "files": files}
-        write_atomic(self.out_dir / STATE_DIR / MANIFEST, json.dumps(record, indent=1) + "\n")
+        write_manifest(self.out_dir, str(self.export.source), files)
 
     def _import_page(self, file: str, order: int | None) -> None:
         path = self.paths[file]
@@ -309,6 +308,12 @@ class Importer:
             self.stats.failed_pages.append(Problem(path, file, f"{type(exc).__name__}: {exc}"))
             content = front_matter(self.pages[file], order)
         write_atomic(self.out_dir / path, content)
+
+
+def write_manifest(out_dir: Path, source: str, files: list[str]) -> None:
+    """Record which files an import of ``source`` wrote into ``out_dir`` (a re-import may then update it)."""
+    record = {"export": source, "files": files}
+    write_atomic(out_dir / STATE_DIR / MANIFEST, json.dumps(record, indent=1) + "\n")
 
 
 def import_export(export_path: Path, out_dir: Path, *, progress: bool | None = None,
@@ -338,19 +343,22 @@ def push_state_path(export_path: Path) -> Path:
 
 def import_and_push(export_path: Path, out_dir: Path | None, client: Client,
                     options: PushOptions | None = None, *, progress: bool | None = None,
+                    importer: Callable[..., ImportResult] | None = None,
                     on_outcome: Callable[[Outcome], None] | None = None,
                     **changes: Any) -> tuple[ImportResult, SyncResult]:
     """Import, then push the folder through the sync engine (a re-run updates instead of duplicating).
 
-    ``changes`` are ``PushOptions`` fields set on ``options`` (as ``push_folder``'s). Without ``out_dir`` the
-    import goes to a temporary folder and the sync state, unless given, to ``push_state_path``.
+    ``importer`` is the import function of the export's kind (``import_export`` by default); ``changes`` are
+    ``PushOptions`` fields set on ``options`` (as ``push_folder``'s). Without ``out_dir`` the import goes to a
+    temporary folder and the sync state, unless given, to ``push_state_path``.
     """
+    importer = importer or import_export
     options = replace(options or PushOptions(), **changes)
     if out_dir is not None:
-        imported = import_export(export_path, out_dir, progress=progress)
+        imported = importer(export_path, out_dir, progress=progress)
         return imported, push_folder(out_dir, client, options, on_outcome=on_outcome)
     if options.state_path is None:
         options = replace(options, state_path=push_state_path(export_path))
     with tempfile.TemporaryDirectory(prefix="confluence-import-") as temp:
-        imported = import_export(export_path, Path(temp), progress=progress)
+        imported = importer(export_path, Path(temp), progress=progress)
         return imported, push_folder(Path(temp), client, options, on_outcome=on_outcome)

@@ -30,6 +30,8 @@ class ImportStats:
     """Everything the report counts, filled in by the importer."""
 
     export: str
+    #: What was imported ("Confluence", "Word"): the report's heading.
+    kind: str = "Confluence"
     pages: int = 0
     home: str = ""
     placed_by_breadcrumbs: list[Problem] = field(default_factory=list)
@@ -67,9 +69,9 @@ def render(stats: ImportStats) -> str:
         "---",
         "productive: false",
         "---",
-        "# Confluence import report",
+        f"# {stats.kind} import report",
         "",
-        f"Export: `{stats.export}`, imported in {stats.seconds:.1f} s.",
+        f"Source: `{stats.export}`, imported in {stats.seconds:.1f} s.",
         "",
         "| what | count |",
         "| --- | --- |",

@@ -16,6 +16,8 @@ INPUTS = {
     "html": "<h1>Title</h1><p>Some <u>text</u></p><script>x()</script><table><tr><td>1</td></tr></table>",
     "json": json.dumps({"type": "doc", "content": [
         {"type": "paragraph", "content": [{"type": "text", "text": "Hi", "marks": [{"type": "strong"}]}]}]}),
+    "confluence-storage": '<h1>Title</h1><ac:structured-macro ac:name="info" ac:schema-version="1">'
+    "<ac:rich-text-body><p>Careful</p></ac:rich-text-body></ac:structured-macro>",
 }
 SUFFIX = {"md": ".md", "productive-md": ".md", "html": ".html", "json": ".json"}
 

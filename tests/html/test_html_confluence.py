@@ -60,6 +60,8 @@ def _expected(main: Tag) -> tuple[list[str], Counter[str]]:
     for el in main.find_all(BLOCK_TAGS):
         el.insert_before(" ")
         el.insert_after(" ")
+    for el in main.select("a.user-mention"):  # names of mentions one after the other are kept apart
+        el.insert_after(" ")
     return WORD.findall(main.get_text("")), counts
 
 

@@ -1,0 +1,54 @@
+"""Which kind of export a source is, for ``productive-docs import`` without ``--from``.
+
+Decided by names only (the zip's directory, the folder's entries), never by reading file contents, so
+detection costs nothing on a large export. Kinds the tool recognises but cannot import yet are refused
+with a sentence saying so, rather than imported as something they are not.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from productive_docs.converter.errors import UsageError
+
+#: Kinds ``import`` reads.
+KINDS = ("confluence", "confluence-storage", "docx")
+#: Names in a folder or zip listing that only one kind of export has.
+_NOTION_STEM = re.compile(r" [0-9a-f]{32}$")
+_MAX_LISTED = 200_000
+
+
+def _names(source: Path) -> list[str]:
+    if source.is_dir():
+        entries = zip(range(_MAX_LISTED), source.rglob("*"), strict=False)
+        return [path.relative_to(source).as_posix() for _, path in entries]
+    try:
+        with zipfile.ZipFile(source) as archive:
+            return archive.namelist()[:_MAX_LISTED]
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise UsageError(f"{source}: not a folder, .docx or readable .zip ({exc})") from None
+
+
+def detect(source: Path) -> str:
+    """The kind of ``source`` (one of ``KINDS``); a clear error for anything else."""
+    if source.suffix.lower() == ".docx" and source.is_file():
+        return "docx"
+    if not source.exists():
+        raise UsageError(f"{source}: no such file or folder")
+    names = _names(source)
+    stems = {name.rsplit("/", 1)[-1] for name in names}
+    if "entities.xml" in stems:
+        raise UsageError(f"{source}: a Confluence XML space export; export the space as HTML and import that")
+    if any(_NOTION_STEM.search(stem.rsplit(".", 1)[0]) for stem in stems):
+        raise UsageError(f"{source}: a Notion export; importing Notion exports is not supported yet")
+    if "index.html" in stems and any(name.endswith(".html") and name.rsplit("/", 1)[-1] != "index.html"
+                                     for name in names):
+        return "confluence"
+    if source.is_dir() and any(name.lower().endswith(".docx") for name in names):
+        return "docx"
+    top_level = [name.lower() for name in names if "/" not in name]
+    if source.is_dir() and any(name.endswith((".xml", ".xhtml")) for name in top_level):
+        return "confluence-storage"
+    raise UsageError(f"{source}: cannot tell which kind of export this is; give --from ({', '.join(KINDS)})")
