@@ -178,6 +178,8 @@ def _admonition_open(b: Builder, tokens: list[Token], i: int) -> int:
     if token.markup.startswith("?"):
         b.lowered("collapsible admonition", "banner")
     _banner_open(b, name, "admonition")
+    if tokens[i + 1].type != "admonition_title_open":  # ``!!! tip ""``: no title at all
+        return i + 1
     title = tokens[i + 2]
     if title.content and title.content != name.title():
         b.lowered("admonition title", "bold first paragraph")
