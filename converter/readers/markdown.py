@@ -129,25 +129,27 @@ _DIALECT_INLINE_TOKENS = ("attr_list", "sub", "sup", "keys", "emoji", "icon", "c
                           "wiki_embed", "tag")
 
 
-def _dialect(md: MarkdownIt, dialect: str) -> None:
+def _dialect(md: MarkdownIt, dialect: str, features: frozenset[str] | None) -> None:
     """The constructs of a site dialect (``MarkdownOptions.dialect``): its block and inline rules."""
     if dialect in ("docusaurus", "gitbook"):
         md.use(container_plugin, name="banner", validate=is_titled_container)
-    dialect_blocks(md, dialect)
-    dialect_inline(md, dialect)
+    dialect_blocks(md, dialect, features)
+    dialect_inline(md, dialect, features)
     for name in _DIALECT_INLINE_TOKENS:
         md.add_render_rule(name, _render_dialect_inline)
 
 
 @lru_cache(maxsize=64)
-def parser(enabled: frozenset[str] = ALL_EXTENSIONS, dialect: str = "plain") -> MarkdownIt:
+def parser(
+    enabled: frozenset[str] = ALL_EXTENSIONS, dialect: str = "plain", features: frozenset[str] | None = None
+) -> MarkdownIt:
     """A parser with the given extensions (built once per set: building costs more than a small parse)."""
     md = MarkdownIt("commonmark", {"tasklists": True, "alerts": True}).enable("table")
     for name, enable in _EXTENSIONS.items():
         if name in enabled and not (name == "container" and dialect in ("docusaurus", "gitbook")):
             enable(md)
     if dialect != "plain":
-        _dialect(md, dialect)
+        _dialect(md, dialect, features)
     md.add_render_rule("mention", _render_mention)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
     md.add_render_rule("math_inline", _render_math_inline)
@@ -197,14 +199,14 @@ def _read(source: str, report: Report, options: MarkdownOptions) -> Document:
     enabled = extensions(source)
     if options.auto_append:  # pymdownx.snippets auto_append: as if each file were included at the end
         source += "\n\n" + "\n".join(f'--8<-- "{name}"' for name in options.auto_append) + "\n"
-    md = parser(enabled, options.dialect)
+    md = parser(enabled, options.dialect, options.features)
     env: dict[str, Any] = {} if options.plain else {"options": options}
     tokens = md.parse(source, env)
     metadata: dict[str, Any] | None = {}
     if tokens and tokens[0].type == "front_matter":
         metadata = _metadata(tokens[0], report.source)
         if metadata is None:  # "---\nFoo\n---" is a thematic break and a heading, not metadata
-            md, metadata = parser(enabled - {"front_matter"}, options.dialect), {}
+            md, metadata = parser(enabled - {"front_matter"}, options.dialect, options.features), {}
             env = {} if options.plain else {"options": options}
             tokens = md.parse(source, env)
     doc = build(md, tokens, env, report)

@@ -21,6 +21,7 @@ from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
+from productive_docs.converter.readers.markdown_options import enabled
 from productive_docs.converter.readers.markdown_snippets import SnippetError, expand_name
 
 BlockSyntax = Callable[[StateBlock, int, int, bool], bool]
@@ -53,6 +54,12 @@ def _indented_end(state: StateBlock, start: int, end: int, indent: int) -> int:
     return line
 
 
+def _push_title(state: StateBlock, title: str, line: int) -> None:
+    """A title as an ``inline`` token (parsed with the rest of the inline content: it may hold Markdown)."""
+    token = state.push("inline", "", 0)
+    token.content, token.map, token.children = title.strip(), [line, line + 1], []
+
+
 # --- content tabs ------------------------------------------------------------------------------------------
 
 _TAB = re.compile(r'===[!+]?[ \t]+"([^"\n]*)"[ \t]*$')
@@ -69,6 +76,7 @@ def content_tab(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     stop = _indented_end(state, start, end, 4)
     token = state.push("tab_open", "div", 1)
     token.meta, token.map, token.markup = {"title": match[1]}, [start, stop], "==="
+    _push_title(state, match[1], start)
     _tokenize_inside(state, start + 1, stop, 4, "tab")
     state.push("tab_close", "div", -1)
     state.line = stop
@@ -111,6 +119,7 @@ def pymdownx_block(state: StateBlock, start: int, end: int, silent: bool) -> boo
     token = state.push("block_open", "div", 1)
     token.meta = {"name": match[2].lower(), "title": match[3] or "", "options": options}
     token.map, token.markup = [start, close + 1], slashes
+    _push_title(state, match[3] or "", start)
     _tokenize_inside(state, first, close, 0, "block")
     state.push("block_close", "div", -1)
     state.line = close + 1
@@ -215,7 +224,6 @@ def snippet(state: StateBlock, start: int, end: int, silent: bool) -> bool:
             token.level += state.level
             if token.map is not None:
                 token.map = [start, start + 1]
-        state.tokens[first].meta = {**(state.tokens[first].meta or {}), "snippet": name}
     state.line = stop
     return True
 
@@ -334,7 +342,8 @@ DIALECT_BLOCKS: dict[str, list[tuple[str, BlockSyntax, str, list[str]]]] = {
 }
 
 
-def dialect_blocks(md: MarkdownIt, dialect: str) -> None:
-    """Add the block rules of ``dialect`` to a parser."""
+def dialect_blocks(md: MarkdownIt, dialect: str, features: frozenset[str] | None) -> None:
+    """Add the block rules of ``dialect`` (those ``features`` enable) to a parser."""
     for name, rule, before, alt in DIALECT_BLOCKS[dialect]:
-        md.block.ruler.before(before, name, rule, {"alt": alt})
+        if enabled(features, name):
+            md.block.ruler.before(before, name, rule, {"alt": alt})

@@ -20,6 +20,7 @@ from functools import lru_cache
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from productive_docs.converter.readers.markdown_options import enabled
 
 InlineSyntax = Callable[[StateInline, bool], bool]
 
@@ -257,7 +258,8 @@ DIALECT_INLINE: dict[str, list[tuple[str, InlineSyntax]]] = {
 }
 
 
-def dialect_inline(md: MarkdownIt, dialect: str) -> None:
+def dialect_inline(md: MarkdownIt, dialect: str, features: frozenset[str] | None) -> None:
     """Add the inline rules of ``dialect`` to a parser (before links and emphasis: they claim ``[``)."""
     for name, rule in DIALECT_INLINE[dialect]:
-        md.inline.ruler.before("link", name, rule)
+        if enabled(features, name):
+            md.inline.ruler.before("link", name, rule)

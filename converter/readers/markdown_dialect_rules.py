@@ -33,7 +33,7 @@ from markdown_it.common.utils import unescapeAll
 from markdown_it.token import Token
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node
-from productive_docs.converter.readers.markdown_block_rules import _banner_open, _codeblock
+from productive_docs.converter.readers.markdown_block_rules import _banner_open, _codeblock, _inline
 from productive_docs.converter.readers.markdown_dialect_inline import parse_attr_list
 from productive_docs.converter.readers.markdown_options import MarkdownOptions
 from productive_docs.converter.readers.markdown_plugins import banner_type
@@ -53,11 +53,24 @@ def _label(b: Builder, label: str, mark: str = "strong") -> None:
         b.add(Node("paragraph", content=[Node("text", text=label, marks=[Mark(mark)], line=b.line)]))
 
 
+def _title(b: Builder, tokens: list[Token], i: int) -> int:
+    """The ``inline`` token after an opener as a bold paragraph (none when empty); the index after it."""
+    if tokens[i].content:
+        b.open(Node("paragraph"))
+        b.marks.append(Mark("strong"))
+        _inline(b, tokens, i)
+        b.marks.pop()
+        if not b.close().content:
+            b.top.content.pop()
+    return i + 1
+
+
 def _transparent(b: Builder) -> None:
     b.opened.append(False)
 
 
 def _banner(b: Builder, name: str, source: str, title: str) -> None:
+    """A banner; a ``title`` given as text becomes its bold first paragraph."""
     _banner_open(b, name, source)
     b.opened.append(True)
     if title:
@@ -73,27 +86,26 @@ def _close(b: Builder, tokens: list[Token], i: int) -> int:
 
 def _tab_open(b: Builder, tokens: list[Token], i: int) -> int:
     b.lowered("content tab", "bold label paragraph and its content")
-    _label(b, tokens[i].meta["title"])
     _transparent(b)
-    return i + 1
+    return _title(b, tokens, i + 1)
 
 
 def _block_open(b: Builder, tokens: list[Token], i: int) -> int:
     meta = tokens[i].meta
-    name, title, options = meta["name"], meta["title"], meta["options"]
-    if name == "admonition" or banner_type(name) is not None:
-        _banner(b, options.get("type", name if name != "admonition" else "note"), "pymdownx block", title)
-    elif name == "details":
-        b.lowered("collapsible block /// details", "banner")
-        _banner(b, options.get("type", "note"), "pymdownx block", title)
+    name, options = meta["name"], meta["options"]
+    if name == "admonition" or name == "details" or banner_type(name) is not None:
+        if name == "details":
+            b.lowered("collapsible block /// details", "banner")
+        _banner(b, options.get("type", name if banner_type(name) else "note"), "pymdownx block", "")
+        if tokens[i + 1].content:
+            b.lowered("pymdownx block title", "bold first paragraph")
     elif name == "tab":
         b.lowered("pymdownx tab block", "bold label paragraph and its content")
-        _label(b, title)
         _transparent(b)
     else:
         b.lowered(f"pymdownx block /// {name}", "its content")
         _transparent(b)
-    return i + 1
+    return _title(b, tokens, i + 1)
 
 
 def _html_container_open(b: Builder, tokens: list[Token], i: int) -> int:

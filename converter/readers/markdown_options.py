@@ -30,7 +30,8 @@ class MarkdownOptions:
     ``base_path``); ``auto_append``: snippet names appended to every page. ``document``: the file's path
     relative to the docs root; ``wikilinks``: lower-cased file name (with and without suffix) -> the path,
     relative to the docs root, of the vault file it names (Obsidian resolves ``[[Name]]`` anywhere in the
-    vault).
+    vault). ``features``: the MkDocs ``markdown_extensions`` the site enables (None: all the dialect has);
+    a construct whose extension is not enabled stays text (and the lint pass reports it).
     """
 
     dialect: str = "plain"
@@ -39,6 +40,7 @@ class MarkdownOptions:
     auto_append: tuple[str, ...] = ()
     document: str = ""
     wikilinks: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    features: frozenset[str] | None = None
 
     @property
     def plain(self) -> bool:
@@ -46,3 +48,27 @@ class MarkdownOptions:
 
 
 PLAIN = MarkdownOptions()
+
+#: MkDocs reader rule -> the ``markdown_extensions`` entries that enable it (any one suffices).
+MKDOCS_FEATURES: dict[str, tuple[str, ...]] = {
+    "content_tab": ("pymdownx.tabbed", "pymdownx.blocks.tab"),
+    "pymdownx_block": ("pymdownx.blocks.admonition", "pymdownx.blocks.details", "pymdownx.blocks.tab",
+                       "pymdownx.blocks.html", "pymdownx.blocks.definition", "pymdownx.blocks.caption"),
+    "md_in_html": ("md_in_html", "markdown.extensions.md_in_html"),
+    "snippet": ("pymdownx.snippets",),
+    "abbreviation": ("abbr", "markdown.extensions.abbr"),
+    "attr_list": ("attr_list", "markdown.extensions.attr_list"),
+    "critic": ("pymdownx.critic",),
+    "mark": ("pymdownx.mark",),
+    "insert": ("pymdownx.caret",),
+    "sup": ("pymdownx.caret",),
+    "sub": ("pymdownx.tilde",),
+    "keys": ("pymdownx.keys",),
+    "shortcode": ("pymdownx.emoji",),
+}
+
+
+def enabled(options_features: frozenset[str] | None, rule: str) -> bool:
+    """Whether a dialect rule is on for a site enabling ``options_features`` (None: every rule)."""
+    needs = MKDOCS_FEATURES.get(rule)
+    return options_features is None or needs is None or any(name in options_features for name in needs)

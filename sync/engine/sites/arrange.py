@@ -1,0 +1,39 @@
+"""Titles and sibling order from the site's navigation, applied to a scanned tree.
+
+Pages the navigation names come first, in its order, with its titles; a folder sits where the first page
+inside it is named (or where the navigation names the folder itself). Pages it does not name follow, in
+the scan's own order (front matter, numeric prefix, name).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from productive_docs.sync.engine.folder import LocalTree
+    from productive_docs.sync.engine.sites import Site
+
+
+def arrange(tree: LocalTree, site: Site) -> None:
+    """Apply ``site.nav`` (and drop the site's configuration files) in place."""
+    for key in site.not_pages & tree.pages.keys():
+        parent = tree.pages[key].parent
+        del tree.pages[key]
+        if parent is not None and parent in tree.pages:
+            tree.pages[parent].children.remove(key)
+    if not site.nav:
+        return
+    positions: dict[str, float] = {}
+    for key, entry in site.nav.items():
+        page = tree.pages.get(key)
+        if page is None:
+            continue
+        if entry.title:
+            page.title = entry.title
+        while page is not None:
+            positions[page.key] = min(positions.get(page.key, entry.position), entry.position)
+            page = tree.pages.get(page.parent) if page.parent is not None else None
+    for page in tree.pages.values():
+        if page.children:
+            page.children.sort(key=lambda k: (0, positions[k], "") if k in positions
+                               else (1, *tree.pages[k].sort_key))
