@@ -22,7 +22,7 @@ from productive_docs.converter.errors import ProductiveDocsError, UsageError
 from productive_docs.sync.api import errors
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.assets.references import DEFAULT_MAX_SIZE
-from productive_docs.sync.engine import links
+from productive_docs.sync.engine import links, sites
 from productive_docs.sync.engine.documents import VIAS, fingerprint_salt, options_key, remembered, remote_hash
 from productive_docs.sync.engine.folder import LocalTree, scan
 from productive_docs.sync.engine.identity import open_state, server_identity
@@ -53,7 +53,7 @@ class Push(Planning, Writes, Conflicts):
                  on_outcome: Callable[[Outcome], None] | None = None,
                  on_start: Callable[[int], None] | None = None,
                  fresh_if_doc_missing: bool = False, max_asset_size: int = DEFAULT_MAX_SIZE,
-                 write_ids: bool = False) -> None:
+                 write_ids: bool = False, site: str = "auto") -> None:
         if via not in VIAS:
             raise UsageError(f"--via must be one of {', '.join(VIAS)}")
         if prune not in ("report", "delete"):
@@ -72,6 +72,7 @@ class Push(Planning, Writes, Conflicts):
         self.fresh_if_doc_missing = fresh_if_doc_missing
         self.max_asset_size = max_asset_size
         self.write_ids = write_ids
+        self.site = sites.detect(self.folder, site)
         self.result = SyncResult(dry_run=dry_run)
         self.lock = threading.Lock()
         self.stopping = threading.Event()
@@ -105,7 +106,8 @@ class Push(Planning, Writes, Conflicts):
         self._load_state()
         self._adopt_pending_doc()
         self.options = options_key({"via": self.via, "links": self.state.options["link_template"]})
-        tree = self.tree = scan(self.folder, remembered(self.state.pages), fingerprint_salt(self.options))
+        tree = self.tree = scan(self.folder, remembered(self.state.pages), fingerprint_salt(self.options),
+                                self.site)
         self.unprinted = list(tree.pages)
         if self.on_start:
             self.on_start(len(tree.pages) + len(tree.skipped))

@@ -1,8 +1,9 @@
 """Titles and sibling order from the site's navigation, applied to a scanned tree.
 
-Pages the navigation names come first, in its order, with its titles; a folder sits where the first page
-inside it is named (or where the navigation names the folder itself). Pages it does not name follow, in
-the scan's own order (front matter, numeric prefix, name).
+Pages the navigation names take its position and title; a folder sits where the first page inside it is
+named (or where the navigation names the folder itself). Pages it does not name keep the scan's own order
+(front matter, numeric prefix, else last), on the same scale: Docusaurus ``_category_`` positions and
+``sidebar_position`` front matter interleave as on the site.
 """
 
 from __future__ import annotations
@@ -15,7 +16,11 @@ if TYPE_CHECKING:
 
 
 def arrange(tree: LocalTree, site: Site) -> None:
-    """Apply ``site.nav`` (and drop the site's configuration files) in place."""
+    """Apply ``site.nav`` (and drop the site's configuration files) in place; what the site's configuration
+    holds that could not be followed goes to the report of the folder's own page."""
+    if "" in tree.pages:
+        for problem in site.problems:
+            tree.pages[""].report.add(f"{site.kind} configuration: {problem}", "ignored")
     for key in site.not_pages & tree.pages.keys():
         parent = tree.pages[key].parent
         del tree.pages[key]
@@ -35,5 +40,5 @@ def arrange(tree: LocalTree, site: Site) -> None:
             page = tree.pages.get(page.parent) if page.parent is not None else None
     for page in tree.pages.values():
         if page.children:
-            page.children.sort(key=lambda k: (0, positions[k], "") if k in positions
-                               else (1, *tree.pages[k].sort_key))
+            page.children.sort(key=lambda k: (positions.get(k, tree.pages[k].sort_key[0]),
+                                              tree.pages[k].sort_key[1]))
