@@ -43,6 +43,8 @@ class Site:
     options: MarkdownOptions = PLAIN
     #: Page key (as the scan names pages) -> what the navigation says of it.
     nav: dict[str, NavEntry] = field(default_factory=dict)
+    #: Page key -> the folder page it belongs under when the navigation puts it elsewhere than on disk.
+    parents: dict[str, str] = field(default_factory=dict)
     #: Things the site's configuration holds that could not be followed, one line each.
     problems: list[str] = field(default_factory=list)
     #: Extra page suffixes -> reader format (``.mdx`` for Docusaurus).
@@ -75,6 +77,7 @@ def detect(folder: Path, choice: str = "auto") -> Site:
     """The site of ``folder``: ``choice`` names it, or ``auto`` looks for the site's files."""
     from productive_docs.sync.engine.sites import docusaurus, gitbook, mkdocs, obsidian
 
+    folder = Path(folder)
     if choice not in SITES:
         raise UsageError(f"unknown site {choice!r} (choose from {', '.join(SITES)})")
     builders = {"mkdocs": mkdocs.build, "docusaurus": docusaurus.build, "gitbook": gitbook.build,

@@ -28,6 +28,8 @@ def arrange(tree: LocalTree, site: Site) -> None:
             tree.pages[parent].children.remove(key)
     if not site.nav:
         return
+    for key, parent in site.parents.items():
+        _move(tree, key, parent)
     positions: dict[str, float] = {}
     for key, entry in site.nav.items():
         page = tree.pages.get(key)
@@ -42,3 +44,15 @@ def arrange(tree: LocalTree, site: Site) -> None:
         if page.children:
             page.children.sort(key=lambda k: (positions.get(k, tree.pages[k].sort_key[0]),
                                               tree.pages[k].sort_key[1]))
+
+
+def _move(tree: LocalTree, key: str, parent: str) -> None:
+    """Put page ``key`` under folder page ``parent`` (not into its own subtree; a missing page: nothing)."""
+    page, new = tree.pages.get(key), tree.pages.get(parent)
+    if page is None or new is None or page.parent is None or key == "" or parent.startswith(key):
+        return
+    old = tree.pages.get(page.parent)
+    if old is not None and key in old.children:
+        old.children.remove(key)
+    page.parent = parent
+    new.children.append(key)

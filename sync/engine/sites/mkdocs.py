@@ -113,20 +113,28 @@ def _key(prefix: str, target: str) -> str:
     return prefix + target
 
 
-def _walk_nav(items: Any, section: str, site: Site, prefix: str, counter: list[int]) -> None:
-    """Flatten ``nav``: each page its position; a section whose pages share one folder names it."""
+def _walk_nav(items: Any, section: str, site: Site, prefix: str, counter: list[int]) -> list[str]:
+    """Flatten ``nav``: each page its position; a section that is a folder (its first page is the folder's
+    index, or all its pages share the folder) titles it and holds its pages. Returns the keys of the pages
+    directly in ``items``."""
+    members: list[str] = []
     for item in items if isinstance(items, list) else [items]:
         if counter[0] >= MAX_ENTRIES:
-            return
+            break
         counter[0] += 1
         title, target = (next(iter(item.items())) if isinstance(item, dict) and len(item) == 1
                          else (None, item))
         if isinstance(target, list):
             first = counter[0]
-            _walk_nav(target, str(title), site, prefix, counter)
-            folder = _common_folder([k for k, e in site.nav.items() if e.position >= first])
-            if folder and title and folder not in site.nav:
-                site.nav[folder] = NavEntry(first, str(title))
+            inside = _walk_nav(target, str(title), site, prefix, counter)
+            folder = inside[0] if inside and inside[0].endswith("/") else _common_folder(
+                [k for k, e in site.nav.items() if e.position >= first])
+            if folder and title and site.nav.get(folder, NavEntry(0)).title is None:
+                position = site.nav[folder].position if folder in site.nav else first
+                site.nav[folder] = NavEntry(position, str(title))
+            if folder:  # the section is this folder: its pages that live elsewhere move under it
+                moved = [k for k in inside if k != folder and _natural_parent(k) != folder]
+                site.parents.update(dict.fromkeys(moved, folder))
             continue
         if not isinstance(target, str):
             continue
@@ -134,12 +142,18 @@ def _walk_nav(items: Any, section: str, site: Site, prefix: str, counter: list[i
             site.problems.append(f"nav: external link {title or target!r} ({target}) is not a page: left out")
             continue
         key = _key(prefix, target)
-        if key.endswith("/"):
-            key = key
         if posixpath.basename(key).lower() in ("index.md", "readme.md"):
             folder = posixpath.dirname(key)
             key = f"{folder}/" if folder else ""
         site.nav.setdefault(key, NavEntry(counter[0], str(title) if title else None))
+        members.append(key)
+    return members
+
+
+def _natural_parent(key: str) -> str:
+    """The folder key a page key sits in on disk."""
+    parent = posixpath.dirname(key.rstrip("/"))
+    return f"{parent}/" if parent else ""
 
 
 def _common_folder(keys: list[str]) -> str | None:
