@@ -36,6 +36,7 @@ from productive_docs.converter.readers.markdown_plugins import (
     mention_plugin,
 )
 from productive_docs.converter.readers.markdown_rules import build
+from productive_docs.converter.readers.markdown_site_links import resolve_links
 from productive_docs.converter.report import Report
 
 
@@ -211,5 +212,7 @@ def _read(source: str, report: Report, options: MarkdownOptions) -> Document:
             tokens = md.parse(source, env)
     doc = build(md, tokens, env, report)
     if not options.plain:
+        if options.pages:
+            resolve_links(doc, options, report)
         lint(doc, options.dialect, report)
     return Document(doc, metadata)

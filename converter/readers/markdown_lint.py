@@ -21,6 +21,10 @@ MARKERS: dict[str, re.Pattern[str]] = {
 }
 
 
+#: A reference link whose definition is missing (``[PEP 508][]``, ``[text][ref]``), in every dialect.
+UNDEFINED_REFERENCE = re.compile(r"\[[^\[\]\n]+\]\[[^\[\]\n]*\]")
+
+
 def lint(doc: Node, dialect: str, report: Report) -> None:
     """Report every marker of ``dialect`` left in the visible text of ``doc`` (code is left alone)."""
     pattern = MARKERS.get(dialect)
@@ -35,4 +39,6 @@ def lint(doc: Node, dialect: str, report: Report) -> None:
             for match in pattern.finditer(node.text):
                 what = f"{dialect} construct {match[0]!r} not understood"
                 report.add(what, "kept as literal text", node.line)
+            for match in UNDEFINED_REFERENCE.finditer(node.text):
+                report.add(f"undefined reference link {match[0]}", "kept as literal text", node.line)
         stack.extend(reversed(node.content))

@@ -41,6 +41,8 @@ class MarkdownOptions:
     document: str = ""
     wikilinks: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     features: frozenset[str] | None = None
+    #: Every file of the docs root (relative paths), to resolve site-absolute and route links against.
+    pages: frozenset[str] = frozenset()
 
     @property
     def plain(self) -> bool:

@@ -79,3 +79,14 @@ def test_a_plain_folder_is_plain_and_site_plain_wins(tmp_path: Path) -> None:
     assert detect(tmp_path, "plain").kind == "plain"
     tree = scan(tmp_path, site="plain")
     assert not [e for e in tree.pages["a.md"].report.entries if e.what == "content tab"]
+
+
+def test_site_absolute_and_route_links_resolve_against_the_docs_root(tmp_path: Path) -> None:
+    write_tree(tmp_path, {"mkdocs.yml": "site_name: X\n", "docs/guide/setup.md": "# Setup\n",
+                          "docs/a/b.md": "# B\n\nSee [setup](/guide/setup), [gone](/nowhere) and [x][].\n"})
+    page = scan(tmp_path / "docs").pages["a/b.md"]
+    hrefs = [m.attrs["href"] for n in page.doc.content[0].content for m in n.marks if m.type == "link"]
+    assert hrefs == ["../guide/setup.md", "/nowhere"]
+    whats = [(e.what, e.line) for e in page.report.entries]
+    assert ("site link /nowhere (no such file in the docs)", 3) in whats
+    assert ("undefined reference link [x][]", 3) in whats

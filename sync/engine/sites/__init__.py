@@ -16,6 +16,7 @@ numeric prefixes stay the fallback for pages the navigation does not name.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,21 @@ class Site:
         return out
 
 
+#: At most this many files of a docs folder are listed for link resolution.
+MAX_FILES = 50_000
+
+
+def site_files(folder: Path) -> frozenset[str]:
+    """The files of ``folder`` (relative paths; hidden folders left out), for links and wikilinks."""
+    out: list[str] = []
+    for directory, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        out += [Path(directory, name).relative_to(folder).as_posix() for name in sorted(files)]
+        if len(out) >= MAX_FILES:
+            break
+    return frozenset(out[:MAX_FILES])
+
+
 def detect(folder: Path, choice: str = "auto") -> Site:
     """The site of ``folder``: ``choice`` names it, or ``auto`` looks for the site's files."""
     from productive_docs.sync.engine.sites import docusaurus, gitbook, mkdocs, obsidian
@@ -84,10 +100,13 @@ def detect(folder: Path, choice: str = "auto") -> Site:
                 "obsidian": obsidian.build}
     if choice == "plain":
         return Site()
-    if choice != "auto":
-        return builders[choice](folder)
-    for kind, found in (("mkdocs", mkdocs.present), ("docusaurus", docusaurus.present),
-                        ("gitbook", gitbook.present), ("obsidian", obsidian.present)):
-        if found(folder):
-            return builders[kind](folder)
-    return Site()
+    kind = choice if choice != "auto" else next(
+        (kind for kind, found in (("mkdocs", mkdocs.present), ("docusaurus", docusaurus.present),
+                                  ("gitbook", gitbook.present), ("obsidian", obsidian.present))
+         if found(folder)), "plain")
+    if kind == "plain":
+        return Site()
+    files = site_files(folder)
+    site = builders[kind](folder, files)
+    site.options = replace(site.options, pages=files)
+    return site

@@ -26,7 +26,7 @@ def present(folder: Path) -> bool:
     return any(folder.glob("*/_category_.json")) or any(folder.glob("*/_category_.yml"))
 
 
-def build(folder: Path) -> Site:
+def build(folder: Path, files: frozenset[str] = frozenset()) -> Site:
     site = Site("docusaurus", MarkdownOptions("docusaurus"), suffixes={".mdx": "md"})
     for count, path in enumerate(sorted(p for name in CATEGORY_FILES for p in folder.rglob(name))):
         if count >= MAX_CATEGORIES:

@@ -18,7 +18,7 @@ def present(folder: Path) -> bool:
     return (folder / SUMMARY).is_file() or (folder / ".gitbook.yaml").is_file()
 
 
-def build(folder: Path) -> Site:
+def build(folder: Path, files: frozenset[str] = frozenset()) -> Site:
     site = Site("gitbook", MarkdownOptions("gitbook"), not_pages=frozenset({SUMMARY}))
     path = folder / SUMMARY
     if not path.is_file():

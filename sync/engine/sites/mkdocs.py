@@ -67,7 +67,7 @@ def _extensions(config: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def build(folder: Path) -> Site:
+def build(folder: Path, files: frozenset[str] = frozenset()) -> Site:
     site = Site("mkdocs")
     path = config_path(folder)
     if path is None:
