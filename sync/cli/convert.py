@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from productive_docs.converter import READERS, SUFFIXES, WRITERS, Report, read, write
 from productive_docs.converter.errors import InputError, ProductiveDocsError, UsageError
+from productive_docs.sync.engine.sites import SITES, detect
 from productive_docs.sync.engine.state import write_atomic
 
 STDIO = "-"
@@ -43,7 +44,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--to", dest="to_fmt", choices=list(WRITERS), help="output format (default: by suffix)"
     )
     parser.add_argument("--report", action="store_true", help="print every lowering to stderr")
+    parser.add_argument("--site", choices=SITES, default="auto",
+                        help="the site generator a Markdown file is written for (default: auto, detected "
+                        "from the folders holding it)")
     parser.set_defaults(run=run)
+
+
+#: How many folders above a file ``--site auto`` looks in for the site's files.
+SITE_DEPTH = 4
+
+
+def _reader_options(path: str, choice: str) -> Any:
+    """The Markdown reader options of the site holding ``path`` (None: plain, or stdin)."""
+    if path == STDIO or choice == "plain":
+        return None
+    file = Path(path).resolve()
+    for folder in list(file.parents)[:SITE_DEPTH]:
+        site = detect(folder, choice)
+        if not site.plain:
+            return site.options_for(file.relative_to(folder).as_posix())
+    return None
 
 
 def _guess(path: str, given: str | None, option: str) -> str:
@@ -103,7 +123,8 @@ def run(args: argparse.Namespace) -> int:
     to_fmt = _guess(args.output, args.to_fmt, "--to")
     _check_output(args.output)
     report = Report("<stdin>" if args.input == STDIO else args.input)
-    document = read(_read_text(args.input), from_fmt, report=report)
+    options = _reader_options(args.input, args.site) if from_fmt == "md" else None
+    document = read(_read_text(args.input), from_fmt, report=report, options=options)
     output = _front_matter(document.metadata, to_fmt, report) + write(document.doc, to_fmt, report=report)
     output = output.rstrip("\n") + "\n" if output else output  # a text file ends with one newline
     if args.output == STDIO:
