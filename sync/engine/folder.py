@@ -211,7 +211,8 @@ def children_list(children: list[LocalPage], parent_key: str) -> Node:
     """The generated body of a folder without an index file: a list of links to its children."""
     items = []
     for child in children:
-        href = child.key[len(parent_key):]
+        href = (child.key[len(parent_key):] if child.key.startswith(parent_key)
+                else posixpath.relpath(child.key, parent_key or "."))  # a page a site's nav put here
         paragraph = Node("paragraph", content=[text(child.title, [Mark("link", {"href": href})])])
         items.append(Node("li", content=[paragraph]))
     return Node("doc", content=[Node("ul", content=items)] if items else [])

@@ -85,12 +85,27 @@ def test_obsidian_wikilinks_resolve_against_the_vault_and_the_rest_is_reported()
     assert "[[" not in "\n".join(_visible(note.doc))
 
 
+def test_gitbook_summary_titles_and_orders_and_hints_become_banners() -> None:
+    docs = SITES / "gitbook"
+    assert detect(docs).kind == "gitbook"
+    tree = scan(docs)
+    assert list(tree.pages) == ["", "installing-lanraragi/", "installing-lanraragi/methods.md",
+                                "installing-lanraragi/windows.md", "installing-lanraragi/docker.md"]
+    assert tree.pages["installing-lanraragi/"].title == "Installing LANraragi"
+    assert tree.pages["installing-lanraragi/windows.md"].title == "LRR for Windows (Win10)"
+    for page in tree.pages.values():
+        page.load()
+        assert "{%" not in "\n".join(_visible(page.doc)), page.key
+    methods = tree.pages["installing-lanraragi/methods.md"].doc
+    assert {n.attrs["type"] for n in methods.content if n.type == "banner"} == {"warning", "info"}
+
+
 def _walk(node: Node) -> list[Node]:
     return [node] + [n for child in node.content for n in _walk(child)]
 
 
 @pytest.mark.parametrize(("site", "folder"), [("mkdocs-material", "docs"), ("docusaurus", "docs"),
-                                              ("obsidian-vault", ".")])
+                                              ("obsidian-vault", "."), ("gitbook", ".")])
 def test_each_site_is_pushed_in_its_order(tmp_path: Path, fast_client, site: str, folder: str) -> None:
     root = tmp_path / site
     shutil.copytree(SITES / site, root)

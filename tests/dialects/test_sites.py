@@ -3,9 +3,6 @@ a sidebars.js that is not a literal, and plain folders left alone."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from conftest import write_tree
 from productive_docs.sync.engine.folder import scan
 from productive_docs.sync.engine.sites import detect
 
@@ -26,11 +23,11 @@ nav:
 """
 
 
-def test_a_nav_section_that_is_a_folder_titles_it_and_holds_its_pages_from_elsewhere(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"mkdocs.yml": MKDOCS, "docs/index.md": "# Home\n", "docs/cli.md": "# cli\n",
+def test_a_nav_section_that_is_a_folder_titles_it_and_holds_its_pages_from_elsewhere(make_tree) -> None:
+    root = make_tree({"mkdocs.yml": MKDOCS, "docs/index.md": "# Home\n", "docs/cli.md": "# cli\n",
                           "docs/environment-variables.md": "# Env\n", "docs/tutorial/index.md": "# Tut\n",
                           "docs/tutorial/install.md": "# Install\n", "docs/zzz.md": "# Not in nav\n"})
-    tree = scan(tmp_path / "docs")
+    tree = scan(root / "docs")
     assert list(tree.pages) == ["", "tutorial/", "environment-variables.md", "tutorial/install.md", "cli.md",
                                 "zzz.md"]
     assert tree.pages["tutorial/"].title == "Tutorial - User Guide"
@@ -38,53 +35,53 @@ def test_a_nav_section_that_is_a_folder_titles_it_and_holds_its_pages_from_elsew
     assert tree.pages["cli.md"].title == "Cli"
 
 
-def test_docs_dir_found_from_the_site_root(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"mkdocs.yml": "docs_dir: src\nnav:\n  - b.md\n  - a.md\n", "src/a.md": "# A\n",
+def test_docs_dir_found_from_the_site_root(make_tree) -> None:
+    root = make_tree({"mkdocs.yml": "docs_dir: src\nnav:\n  - b.md\n  - a.md\n", "src/a.md": "# A\n",
                           "src/b.md": "# B\n"})
-    assert list(scan(tmp_path / "src").pages) == ["", "b.md", "a.md"]
+    assert list(scan(root / "src").pages) == ["", "b.md", "a.md"]
 
 
-def test_awesome_pages_files_title_and_order_a_folder(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"mkdocs.yml": "site_name: X\n", "docs/guide/.pages": "title: The Guide\nnav:\n"
+def test_awesome_pages_files_title_and_order_a_folder(make_tree) -> None:
+    root = make_tree({"mkdocs.yml": "site_name: X\n", "docs/guide/.pages": "title: The Guide\nnav:\n"
                           "  - second.md\n  - ...\n", "docs/guide/first.md": "# First\n",
                           "docs/guide/second.md": "# Second\n"})
-    tree = scan(tmp_path / "docs")
+    tree = scan(root / "docs")
     assert tree.pages["guide/"].title == "The Guide"
     assert tree.pages["guide/"].children == ["guide/second.md", "guide/first.md"]
 
 
-def test_gitbook_summary_orders_and_is_not_a_page(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"SUMMARY.md": "# Summary\n\n* [Intro](README.md)\n* [Zed](z.md)\n* [Alpha](a.md)\n",
+def test_gitbook_summary_orders_and_is_not_a_page(make_tree) -> None:
+    root = make_tree({"SUMMARY.md": "# Summary\n\n* [Intro](README.md)\n* [Zed](z.md)\n* [Alpha](a.md)\n",
                           "README.md": "# Readme\n", "a.md": "# A\n", "z.md": "# Z\n"})
-    tree = scan(tmp_path)
-    assert detect(tmp_path).kind == "gitbook"
+    tree = scan(root)
+    assert detect(root).kind == "gitbook"
     assert list(tree.pages) == ["", "z.md", "a.md"]
     assert tree.pages["z.md"].title == "Zed"
 
 
-def test_sidebars_js_that_computes_is_reported(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"sidebars.js": "module.exports = makeSidebars(require('./x'));\n",
+def test_sidebars_js_that_computes_is_reported(make_tree) -> None:
+    root = make_tree({"sidebars.js": "module.exports = makeSidebars(require('./x'));\n",
                           "docs/a.md": "---\nsidebar_position: 2\nsidebar_label: Second\n---\nA\n",
                           "docs/b.md": "---\nsidebar_position: 1\n---\n# B\n"})
-    tree = scan(tmp_path / "docs")
+    tree = scan(root / "docs")
     assert list(tree.pages) == ["", "b.md", "a.md"] and tree.pages["a.md"].title == "Second"
     assert any("not a plain object literal" in e.what for e in tree.pages[""].report.entries)
 
 
-def test_a_plain_folder_is_plain_and_site_plain_wins(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"a.md": '=== "Tab"\n\n    text\n'})
-    assert detect(tmp_path).kind == "plain"
-    write_tree(tmp_path, {"mkdocs.yml": "site_name: X\n"})
-    assert detect(tmp_path).kind == "mkdocs"
-    assert detect(tmp_path, "plain").kind == "plain"
-    tree = scan(tmp_path, site="plain")
+def test_a_plain_folder_is_plain_and_site_plain_wins(make_tree) -> None:
+    root = make_tree({"a.md": '=== "Tab"\n\n    text\n'})
+    assert detect(root).kind == "plain"
+    (root / "mkdocs.yml").write_text("site_name: X\n", encoding="utf-8")
+    assert detect(root).kind == "mkdocs"
+    assert detect(root, "plain").kind == "plain"
+    tree = scan(root, site="plain")
     assert not [e for e in tree.pages["a.md"].report.entries if e.what == "content tab"]
 
 
-def test_site_absolute_and_route_links_resolve_against_the_docs_root(tmp_path: Path) -> None:
-    write_tree(tmp_path, {"mkdocs.yml": "site_name: X\n", "docs/guide/setup.md": "# Setup\n",
+def test_site_absolute_and_route_links_resolve_against_the_docs_root(make_tree) -> None:
+    root = make_tree({"mkdocs.yml": "site_name: X\n", "docs/guide/setup.md": "# Setup\n",
                           "docs/a/b.md": "# B\n\nSee [setup](/guide/setup), [gone](/nowhere) and [x][].\n"})
-    page = scan(tmp_path / "docs").pages["a/b.md"]
+    page = scan(root / "docs").pages["a/b.md"]
     hrefs = [m.attrs["href"] for n in page.doc.content[0].content for m in n.marks if m.type == "link"]
     assert hrefs == ["../guide/setup.md", "/nowhere"]
     whats = [(e.what, e.line) for e in page.report.entries]

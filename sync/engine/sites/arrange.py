@@ -40,10 +40,14 @@ def arrange(tree: LocalTree, site: Site) -> None:
         while page is not None:
             positions[page.key] = min(positions.get(page.key, entry.position), entry.position)
             page = tree.pages.get(page.parent) if page.parent is not None else None
+    from productive_docs.sync.engine.folder import children_list  # folder imports this module
+
     for page in tree.pages.values():
         if page.children:
             page.children.sort(key=lambda k: (positions.get(k, tree.pages[k].sort_key[0]),
                                               tree.pages[k].sort_key[1]))
+            if page.source is None:  # a generated list of the children: with their site titles and order
+                page.doc = children_list([tree.pages[k] for k in page.children], page.key)
 
 
 def _move(tree: LocalTree, key: str, parent: str) -> None:
