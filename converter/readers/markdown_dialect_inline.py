@@ -136,16 +136,24 @@ def _single(char: str, token_type: str) -> InlineSyntax:
 _KEYS = re.compile(r"\+\+([\w-]+(?:\+[\w-]+)*)\+\+")
 
 
-def keys(state: StateInline, silent: bool) -> bool:
-    if not state.src.startswith("++", state.pos):
-        return False
-    match = _KEYS.match(state.src, state.pos, state.posMax)
-    if match is None:
-        return False
-    if not silent:
-        state.push("keys", "", 0).content = match[1]
-    state.pos = match.end()
-    return True
+def _matched(prefix: str, pattern: re.Pattern[str], token_type: str, group: int) -> InlineSyntax:
+    """A token holding ``group`` of ``pattern`` matched where the source starts with ``prefix``."""
+
+    def rule(state: StateInline, silent: bool) -> bool:
+        if not state.src.startswith(prefix, state.pos):
+            return False
+        match = pattern.match(state.src, state.pos, state.posMax)
+        if match is None:
+            return False
+        if not silent:
+            state.push(token_type, "", 0).content = match[group]
+        state.pos = match.end()
+        return True
+
+    return rule
+
+
+keys = _matched("++", _KEYS, "keys", 1)
 
 
 _SHORTCODE = re.compile(r":([a-z0-9_+-][a-z0-9_+-]*):")
@@ -222,16 +230,7 @@ def tag(state: StateInline, silent: bool) -> bool:
 _COMMENT = re.compile(r"%%.*?%%", re.DOTALL)
 
 
-def obsidian_comment(state: StateInline, silent: bool) -> bool:
-    if not state.src.startswith("%%", state.pos):
-        return False
-    match = _COMMENT.match(state.src, state.pos, state.posMax)
-    if match is None:
-        return False
-    if not silent:
-        state.push("critic_comment", "", 0).content = match[0]
-    state.pos = match.end()
-    return True
+obsidian_comment = _matched("%%", _COMMENT, "critic_comment", 0)
 
 
 _MARK = _delimited("==", "==", "highlight")
