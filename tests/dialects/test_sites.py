@@ -87,3 +87,13 @@ def test_site_absolute_and_route_links_resolve_against_the_docs_root(make_tree) 
     whats = [(e.what, e.line) for e in page.report.entries]
     assert ("site link /nowhere (no such file in the docs)", 3) in whats
     assert ("undefined reference link [x][]", 3) in whats
+
+
+def test_constructs_of_extensions_the_site_does_not_enable_stay_text_and_are_linted(make_tree) -> None:
+    root = make_tree({"mkdocs.yml": "site_name: X\nmarkdown_extensions:\n  - admonition\n",
+                      "docs/a.md": '# A\n\n=== "Tab"\n\n    Text ==not marked==\n\n!!! note\n    Body\n'})
+    page = scan(root / "docs").pages["a.md"]
+    whats = [(e.what, e.line) for e in page.report.entries]
+    assert ("mkdocs construct '=== \"' not understood", 3) in whats
+    assert not any(what == "content tab" or what.startswith("highlight") for what, _ in whats)
+    assert any(node.type == "banner" for node in page.doc.content)
