@@ -126,6 +126,15 @@ def _render_dialect_inline(self: Any, tokens: list[Token], idx: int, options: An
         token.content)
 
 
+#: The HTML a dialect mark is rendered as inside a run handed to the HTML reader.
+_MARK_TAGS = {"highlight": "mark", "underline": "u", "strike": "s"}
+
+
+def _render_dialect_mark(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    return f"<{'/' if token.nesting < 0 else ''}{_MARK_TAGS[token.meta['mark']]}>"
+
+
 _DIALECT_INLINE_TOKENS = ("attr_list", "sub", "sup", "keys", "emoji", "icon", "critic_comment", "wikilink",
                           "wiki_embed", "tag")
 
@@ -138,6 +147,8 @@ def _dialect(md: MarkdownIt, dialect: str, features: frozenset[str] | None) -> N
     dialect_inline(md, dialect, features)
     for name in _DIALECT_INLINE_TOKENS:
         md.add_render_rule(name, _render_dialect_inline)
+    md.add_render_rule("dialect_mark_open", _render_dialect_mark)
+    md.add_render_rule("dialect_mark_close", _render_dialect_mark)
 
 
 @lru_cache(maxsize=64)

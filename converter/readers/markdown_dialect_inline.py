@@ -59,7 +59,7 @@ def _wrap(state: StateInline, start: int, end: int, after: int, mark: str, silen
     """Push a mark around ``src[start:end]`` parsed as inline Markdown; continue at ``after``."""
     if not silent:
         token = state.push("dialect_mark_open", "", 1)
-        token.meta = {"mark": mark}
+        token.meta, token.markup = {"mark": mark}, mark
         old_max = state.posMax
         state.pos, state.posMax = start, end
         state.md.inline.tokenize(state)
