@@ -26,6 +26,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -209,7 +210,31 @@ def _fence(b: Builder, tokens: list[Token], i: int) -> int:
     return i + 1
 
 
+_CALLOUT = re.compile(r"\[!([\w-]+)\]([+-]?)[ \t]*(.*)$")
+
+
+def _blockquote_open(b: Builder, tokens: list[Token], i: int) -> int:
+    """Obsidian callouts ``> [!tip] Title`` (``+``/``-``: foldable) are banners; other quotes stay quotes."""
+    inline = tokens[i + 2] if i + 2 < len(tokens) and tokens[i + 1].type == "paragraph_open" else None
+    children = inline.children or [] if inline is not None else []
+    breaks = (n for n, child in enumerate(children) if child.type in ("softbreak", "hardbreak"))
+    end = next(breaks, len(children))
+    first_line = "".join(child.content for child in children[:end])
+    match = _CALLOUT.match(first_line) if _options(b).dialect == "obsidian" else None
+    if match is None or any(child.type != "text" for child in children[:end]):
+        b.open(Node("blockquote"))
+        return i + 1
+    if match[2]:
+        b.lowered("foldable callout", "banner")
+    _banner_open(b, match[1], "callout")
+    b.lowered(f"callout [!{match[1]}]", "banner" + (", title as bold first paragraph" if match[3] else ""))
+    _label(b, match[3].strip())
+    del children[: end + 1]
+    return i + 1
+
+
 DIALECT_BLOCK_RULES: dict[str, BlockRule] = {
+    "blockquote_open": _blockquote_open,
     "tab_open": _tab_open,
     "tab_close": _close,
     "block_open": _block_open,

@@ -95,3 +95,12 @@ def test_obsidian_embeds_and_highlights() -> None:
     image = next(n for n in nodes if n.type == "image")
     assert image.attrs["src"] == "../Attachments/map.png" and image.attrs["width"] == 300
     assert "hidden" not in _text(doc) and "#boardgames" in _text(doc)
+
+
+def test_obsidian_callouts_are_banners_and_quotes_stay_quotes() -> None:
+    report = Report("a.md")
+    doc = read("> [!tip] My title\n> Body\n\n> [!faq]- Folded\n\n> a quote\n", "md", report=report,
+               options=MarkdownOptions("obsidian")).doc
+    assert [n.type for n in doc.content] == ["banner", "banner", "blockquote"]
+    assert _text(doc.content[0]) == "My titleBody" and doc.content[1].attrs["type"] == "warning"
+    assert ("foldable callout", 4) in [(e.what, e.line) for e in report.entries]
