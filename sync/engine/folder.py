@@ -243,7 +243,7 @@ class _Scanner:
         self.root = root
         self.remembered = remembered
         self.site, self.suffixes = site, {**PAGE_SUFFIXES, **site.suffixes}
-        self.salt = (salt + ("" if site.plain else f"site={site.kind}\n")).encode("utf-8")
+        self.salt = (salt + site.salt).encode("utf-8")
         self.ignore = read_ignore(root)
         self.tree = LocalTree(root, {})
 

@@ -97,3 +97,14 @@ def test_constructs_of_extensions_the_site_does_not_enable_stay_text_and_are_lin
     assert ("mkdocs construct '=== \"' not understood", 3) in whats
     assert not any(what == "content tab" or what.startswith("highlight") for what, _ in whats)
     assert any(node.type == "banner" for node in page.doc.content)
+
+
+def test_a_title_dropped_from_the_nav_does_not_outlive_it_in_memory(make_tree) -> None:
+    from productive_docs.sync.engine.folder import Remembered
+
+    root = make_tree({"mkdocs.yml": "nav:\n  - Command line: cli.md\n", "docs/cli.md": "# cli\n"})
+    first = scan(root / "docs").pages["cli.md"]
+    assert first.title == "Command line"
+    memory = {"cli.md": Remembered(first.fingerprint, first.title)}
+    (root / "mkdocs.yml").write_text("nav:\n  - cli.md\n", encoding="utf-8")
+    assert scan(root / "docs", memory).pages["cli.md"].title == "cli"

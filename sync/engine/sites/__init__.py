@@ -16,6 +16,7 @@ numeric prefixes stay the fallback for pages the navigation does not name.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -56,6 +57,15 @@ class Site:
     @property
     def plain(self) -> bool:
         return self.kind == "plain"
+
+    @property
+    def salt(self) -> str:
+        """What the site adds to file fingerprints: its kind and its titles (a remembered title must not
+        outlive a change of the navigation); nothing for a plain folder."""
+        if self.plain:
+            return ""
+        titles = sorted((key, entry.title or "") for key, entry in self.nav.items())
+        return f"site={self.kind}:{hashlib.sha256(repr(titles).encode('utf-8')).hexdigest()[:16]}\n"
 
     def options_for(self, key: str) -> MarkdownOptions | None:
         """The reader options of the file ``key`` (None: read as plain Markdown)."""
