@@ -14,14 +14,13 @@ import tempfile
 import time
 from pathlib import Path
 
-import lxml.html
+from bs4 import BeautifulSoup
 from markdownify import markdownify
+from productive_docs.sync.confluence.export import open_export
+from productive_docs.sync.confluence.importer import import_export
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from productive_docs.sync.confluence.export import open_export  # noqa: E402
-from productive_docs.sync.confluence.importer import import_export  # noqa: E402
 
 CORPUS = ROOT / ".." / "shared" / "corpora" / "confluence-varlab"
 
@@ -31,10 +30,9 @@ def baseline(export_path: Path) -> float:
     export = open_export(export_path)
     started = time.perf_counter()
     for file in export.pages():
-        root = lxml.html.document_fromstring(export.read_bytes(file))
-        main = root.get_element_by_id("main-content", None)
+        main = BeautifulSoup(export.read_bytes(file), "html.parser").find(id="main-content")
         if main is not None:
-            markdownify(lxml.html.tostring(main, encoding="unicode"))
+            markdownify(str(main))
     return time.perf_counter() - started
 
 

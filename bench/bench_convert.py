@@ -25,20 +25,18 @@ import cProfile
 import gc
 import json
 import pstats
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from markdown_it import MarkdownIt
+from productive_docs.converter import convert, read, write
+from productive_docs.converter.readers.markdown import extensions
+from productive_docs.converter.readers.markdown import parser as md_parser
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from productive_docs.converter import convert, read, write  # noqa: E402
-from productive_docs.converter.readers.markdown import extensions  # noqa: E402
-from productive_docs.converter.readers.markdown import parser as md_parser  # noqa: E402
 
 CORPORA = ROOT / ".." / "shared" / "corpora"
 

@@ -13,18 +13,16 @@ converts the corpus at least 1.5 times as fast as markdownify converts it to Mar
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import markdownify
+from productive_docs.converter import Report
+from productive_docs.converter.readers import html as html_reader
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 
-from productive_docs.converter import Report  # noqa: E402
-from productive_docs.converter.readers import html as html_reader  # noqa: E402
 
 CORPUS = ROOT / ".." / "shared" / "corpora" / "confluence-varlab"
 

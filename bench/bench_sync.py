@@ -21,12 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from productive_docs.sync.api.client import Client  # noqa: E402
-from productive_docs.sync.engine.push.run import push_folder  # noqa: E402
-from productive_docs.sync.engine.state import default_path, load  # noqa: E402
-from productive_docs.sync.server.app import LocalServer  # noqa: E402
+from productive_docs.sync.api.client import Client
+from productive_docs.sync.engine.push.run import push_folder
+from productive_docs.sync.engine.state import default_path, load
+from productive_docs.sync.server.app import LocalServer
 
 UNLIMITED = (10**9, 1.0)
 DOCUMENTED = (100, 10.0)

@@ -7,11 +7,12 @@ them to ``productive_docs.converter`` and ``productive_docs.sync`` (``[tool.setu
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 
 def installed_version() -> str:
-    """The version from the installed metadata (the single source is ``pyproject.toml``)."""
+    """The version from the installed metadata (the single source is ``pyproject.toml``); imported on call,
+    since ``importlib.metadata`` alone costs more start-up than the whole ``--help``."""
+    from importlib.metadata import PackageNotFoundError, version
+
     try:
         return version("productive-docs")
     except PackageNotFoundError:  # a source tree that was never installed

@@ -3,15 +3,51 @@ of a CLI run pointing at a server, and a docs folder written from a dict."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.server.app import LocalServer
+from shared_corpora import CORPORA, REQUIRE_CORPORA
 
 #: A rate limit no test reaches: big trees stay fast.
 UNLIMITED = (1_000_000, 1.0)
+
+_SKIP_REASON = "../shared/corpora is not beside the project (a clone from the public repository has none)"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every hypothesis test and every ``corpus`` test ``slow``; skip the ``corpus`` tests, with the
+    reason, where the corpora are absent (fail instead under CI)."""
+    for item in items:
+        is_property = getattr(getattr(item, "obj", None), "is_hypothesis_test", False)
+        if is_property or item.get_closest_marker("corpus"):
+            item.add_marker(pytest.mark.slow)
+    if CORPORA.is_dir():
+        return
+    if os.environ.get(REQUIRE_CORPORA):
+        raise pytest.UsageError(f"{REQUIRE_CORPORA} is set but {CORPORA} is missing")
+    for item in items:
+        if item.get_closest_marker("corpus"):
+            item.add_marker(pytest.mark.skip(reason=_SKIP_REASON))
+
+
+_skipped_corpus_tests: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped and "corpus" in report.keywords:
+        _skipped_corpus_tests.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Under CI a skipped ``corpus`` test fails the run: the material is there, a skip would hide a bug."""
+    if os.environ.get(REQUIRE_CORPORA) and _skipped_corpus_tests and exitstatus == 0:
+        print(f"\n{len(_skipped_corpus_tests)} corpus tests were skipped although {REQUIRE_CORPORA} is set:")
+        print("\n".join(f"  {nodeid}" for nodeid in _skipped_corpus_tests[:20]))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture

@@ -14,9 +14,7 @@ content; ``script``/``style``/``iframe``/forms/``on*``/script URLs are removed (
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 from bs4 import BeautifulSoup, NavigableString, Tag
@@ -24,6 +22,7 @@ from productive_docs.converter import Document, inferred
 from productive_docs.converter.errors import InputError
 from productive_docs.converter.model import Mark, Node
 from productive_docs.converter.readers import html_confluence, html_office
+from productive_docs.converter.readers.gc_pause import gc_paused
 from productive_docs.converter.readers.html_builder import TEXTBLOCKS, Builder, Frame
 from productive_docs.converter.readers.html_forms import MENTION_SHORTHAND, css_declarations
 from productive_docs.converter.readers.html_rules import TAG_RULES, unknown_element
@@ -41,52 +40,44 @@ def read(source: str | dict[str, Any], report: Report) -> Document:
     """Read an HTML page; a Confluence export contributes its ``#main-content`` only."""
     if not isinstance(source, str):
         raise InputError("HTML input must be text", report.source)
+    with gc_paused():
+        soup = parse(source)
+        return read_parsed(soup, report, office=html_office.is_office(source),
+                           confluence=html_confluence.is_confluence(source))
+
+
+def read_parsed(soup: BeautifulSoup, report: Report, *, office: bool = False,
+                confluence: bool = False) -> Document:
+    """Read a page ``parse`` made (the Confluence importer parses each page once for its metadata and body).
+
+    A page with a ``#main-content`` element (a Confluence export, whatever its template) contributes that
+    element only, and is read with Confluence's class rules. The soup is emptied afterwards.
+    """
     metadata: dict[str, Any] = {}
-    title = html_confluence.page_title(source)
+    title = html_confluence.page_title(soup)
     if title:
         metadata["title"] = title
     with gc_paused():
-        first_line = 1
-        if html_confluence.MAIN_CONTENT in source:
-            body, first_line = html_confluence.main_content(source)
-            soup = _parse(body)
-            root: Tag = soup.find(id="main-content") or soup
-        else:
-            root = soup = _parse(source)
-        if html_office.is_office(source):
+        main = soup.find(id="main-content")
+        root: Tag = main if main is not None else soup
+        if office:
             html_office.prepare(soup, root)
-        doc = Reader(report, first_line, confluence=html_confluence.is_confluence(source)).run(root)
+        doc = Reader(report, confluence=confluence or main is not None).run(root)
         soup.decompose()
     if not doc.content:
         doc.content.append(Node("paragraph"))
     return Document(doc, metadata)
 
 
-def _parse(html: str) -> BeautifulSoup:
+def parse(html: str) -> BeautifulSoup:
+    """The parsed tree of an HTML text, as every reader of this module expects it."""
     return BeautifulSoup(html, PARSER, preserve_whitespace_tags=_KEEP_WHITESPACE)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a page is parsed and walked.
-
-    A parsed page is a large graph of objects with parent links; the collector would walk it again and
-    again while it grows (a quarter of the parse time, measured in ``bench/bench_html.py``). Its garbage
-    is collected normally afterwards.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def parse_blocks(html: str, report: Report, line: int | None = None) -> list[Node]:
     """Block nodes of an HTML fragment (raw HTML in Markdown, the server's ``*_html`` bodies)."""
     with gc_paused():
-        return Reader(report, line).run(_parse(html)).content
+        return Reader(report, line).run(parse(html)).content
 
 
 def parse_inline(html: str, report: Report, line: int | None = None) -> list[Node]:
@@ -251,5 +242,5 @@ class Reader:
         return css
 
 
-__all__ = ["PARSER", "Reader", "gc_paused", "parse_blocks", "parse_inline", "read"]
+__all__ = ["PARSER", "Reader", "parse", "parse_blocks", "parse_inline", "read", "read_parsed"]
 

@@ -24,11 +24,10 @@ noformat macros, expand, status, task lists, layouts, images, links and emoticon
 
 from __future__ import annotations
 
-import html
 import re
 from typing import TYPE_CHECKING
 
-from bs4 import Tag
+from bs4 import BeautifulSoup, Tag
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node
 from productive_docs.converter.readers.html_blocks import bold_paragraph, skip, transparent
@@ -80,38 +79,18 @@ LAYOUT_WIDTHS = {
 _SHORTNAME = re.compile(r"^:[\w+-]+:$")
 
 
-MAIN_CONTENT = 'id="main-content"'
-#: What follows the page body in an export: the attachments section and the footer.
-_AFTER_BODY = ('<div class="pageSection group">', '<div id="footer"')
-_TITLE = re.compile(r"<title>(.*?)</title>", re.S)
-
-
 def is_confluence(source: str) -> bool:
     """True for a Confluence page (export or storage format): its class rules apply."""
-    return MAIN_CONTENT in source or "confluence" in source or "<ac:" in source
+    return "main-content" in source or "confluence" in source or "<ac:" in source
 
 
-def page_title(source: str) -> str | None:
+def page_title(soup: BeautifulSoup) -> str | None:
     """The page title of an export's ``<title>`` ("Space : Page" -> "Page")."""
-    match = _TITLE.search(source, 0, 4096)
-    if not match:
+    if soup.title is None:
         return None
-    text = html.unescape(" ".join(match.group(1).split()))
+    text = " ".join(soup.title.get_text().split())
     _space, sep, title = text.partition(" : ")
-    return title if sep else text
-
-
-def main_content(source: str) -> tuple[str, int]:
-    """The part of an export that holds ``#main-content``, and the line it starts on.
-
-    Parsing is most of the reader's time, and a quarter of an export is breadcrumbs, metadata, the
-    attachment list and the footer; cutting them off by their fixed markup before parsing saves that
-    share (``tests/html`` checks the cut against a search in the whole page).
-    """
-    start = source.rfind("<", 0, source.find(MAIN_CONTENT))
-    ends = [index for index in (source.find(marker, start) for marker in _AFTER_BODY) if index > 0]
-    start = max(start, 0)
-    return source[start:min(ends) if ends else len(source)], source.count("\n", 0, start) + 1
+    return (title if sep else text) or None
 
 
 def _information_macro(r: Reader, el: Tag) -> bool:

@@ -13,7 +13,6 @@ from functools import lru_cache
 from html import escape
 from typing import Any
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.admon import admon_plugin
@@ -25,7 +24,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 from productive_docs.converter import Document
 from productive_docs.converter.errors import InputError
-from productive_docs.converter.readers.html import gc_paused
+from productive_docs.converter.readers.gc_pause import gc_paused
 from productive_docs.converter.readers.markdown_dialect_blocks import dialect_blocks
 from productive_docs.converter.readers.markdown_dialect_inline import dialect_inline
 from productive_docs.converter.readers.markdown_lint import lint
@@ -169,10 +168,6 @@ def parser(
     return md
 
 
-#: libyaml's safe loader when PyYAML was built with it (about 10 times faster), else the pure-Python one.
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 #: The first line of what is meant as front matter: a YAML key (``title: x``) or a comment.
 _LOOKS_LIKE_YAML = re.compile(r"\s*(?:#|[\w\"'-][^:\n]*:(?:\s|$))")
 
@@ -181,8 +176,10 @@ def _metadata(token: Token, source: str | None) -> dict[str, Any] | None:
     """The front matter as a mapping (``None`` if it is not a mapping, or not YAML and not meant as YAML:
     then it is not front matter, as in ``---\\n---``, two thematic breaks, or a thematic break opening
     the document); bad YAML that starts like YAML is an ``InputError`` naming the line."""
-    try:
-        data = yaml.load(token.content, Loader=_YAML_LOADER)
+    import yaml  # only documents with front matter pay for PyYAML's import
+
+    try:  # libyaml's safe loader when PyYAML was built with it (about 10 times faster), else the Python one
+        data = yaml.load(token.content, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
         if not _LOOKS_LIKE_YAML.match(token.content):
             return None

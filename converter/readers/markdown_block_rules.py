@@ -13,7 +13,6 @@ from markdown_it.common.utils import unescapeAll
 from markdown_it.token import Token
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node
-from productive_docs.converter.readers import html as html_reader
 from productive_docs.converter.readers.markdown_inline_rules import INLINE_RULES, add_inline
 from productive_docs.converter.readers.markdown_plugins import banner_type
 
@@ -127,6 +126,8 @@ def _skip(b: Builder, tokens: list[Token], i: int) -> int:
 
 
 def _html_block(b: Builder, tokens: list[Token], i: int) -> int:
+    from productive_docs.converter.readers import html as html_reader  # beautifulsoup4 only when needed
+
     b.lowered("raw HTML block", "its content, read by the HTML reader")
     for node in html_reader.parse_blocks(tokens[i].content, b.report, b.line):
         b.add(node)
@@ -137,6 +138,8 @@ def _inline(b: Builder, tokens: list[Token], i: int) -> int:
     token = tokens[i]
     children = token.children or []
     if "<" in token.content and any(child.type == "html_inline" for child in children):
+        from productive_docs.converter.readers import html as html_reader  # beautifulsoup4 only when needed
+
         b.lowered("raw inline HTML", "its content, read by the HTML reader")
         html = b.md.renderer.renderInline(children, b.md.options, b.env)
         for node in html_reader.parse_inline(html, b.report, b.line):

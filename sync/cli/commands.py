@@ -17,6 +17,7 @@ from productive_docs.converter.errors import ProductiveDocsError, UsageError
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.api.config import resolve_settings
 from productive_docs.sync.cli.output import MODES, Printer
+from productive_docs.sync.cli.registry import summary
 from productive_docs.sync.engine.documents import VIAS
 from productive_docs.sync.engine.identity import server_identity
 from productive_docs.sync.engine.links import DEFAULT_TEMPLATE
@@ -149,6 +150,10 @@ def run_push(args: argparse.Namespace, *, dry_run: bool = False) -> int:
 
 def run_status(args: argparse.Namespace) -> int:
     args.force, args.prune, args.jobs, args.dry_run, args.write_ids = False, "report", 1, True, False
+    if args.web:
+        from productive_docs.sync.cli.status_web import run_web
+
+        return run_web(args)
     return run_push(args, dry_run=True)
 
 
@@ -264,20 +269,23 @@ def _push_flags(parser: argparse.ArgumentParser) -> None:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Adds ``status``, ``push``, ``pull`` and ``watch``."""
-    status = subparsers.add_parser("status", help="show what a push would do, page by page (read-only)")
+    status = subparsers.add_parser("status", help=summary("status"))
     status.add_argument("dir", type=Path, metavar="DIR")
     _target(status)
     status.add_argument("--diff", action="store_true", help="show a short diff for changed pages")
+    status.add_argument("--web", action="store_true",
+                        help="show each pending page side by side (local file, Productive) in the browser")
+    status.add_argument("--no-open", action="store_true", help="with --web: print the URL, open no browser")
     _common(status)
     status.set_defaults(run=run_status)
 
-    push = subparsers.add_parser("push", help="make the Productive doc mirror DIR with the fewest writes")
+    push = subparsers.add_parser("push", help=summary("push"))
     push.add_argument("dir", type=Path, metavar="DIR")
     _push_flags(push)
     _common(push)
     push.set_defaults(run=run_push)
 
-    pull = subparsers.add_parser("pull", help="write a Productive doc's pages as Markdown files into DIR")
+    pull = subparsers.add_parser("pull", help=summary("pull"))
     source = pull.add_mutually_exclusive_group(required=True)
     source.add_argument("--doc", metavar="ID", help="the doc to pull")
     source.add_argument("--project", metavar="ID", help="pull every doc of the project (a folder each)")
@@ -285,7 +293,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _common(pull)
     pull.set_defaults(run=run_pull)
 
-    watch = subparsers.add_parser("watch", help="push DIR whenever a file in it is saved (Ctrl-C stops)")
+    watch = subparsers.add_parser("watch", help=summary("watch"))
     watch.add_argument("dir", type=Path, metavar="DIR")
     _push_flags(watch)
     watch.add_argument("--debounce", type=_positive(float), default=0.5, metavar="SECONDS",

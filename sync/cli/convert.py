@@ -16,9 +16,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
 from productive_docs.converter import READERS, SUFFIXES, WRITERS, Report, read, write
 from productive_docs.converter.errors import InputError, ProductiveDocsError, UsageError
+from productive_docs.sync.cli.registry import summary
 from productive_docs.sync.engine.sites import SITES, detect
 from productive_docs.sync.engine.state import write_atomic
 
@@ -29,7 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the ``convert`` subcommand."""
     parser = subparsers.add_parser(
         "convert",
-        help="convert a document between Markdown, HTML and stored JSON",
+        help=summary("convert"),
         description="Convert one file (or stdin) from one format to another. Formats are guessed from the "
         "suffixes unless given; the conversion report goes to stderr (every entry with --report).",
     )
@@ -112,6 +112,8 @@ def _front_matter(metadata: dict[str, Any], to_fmt: str, report: Report) -> str:
     if not metadata:
         return ""
     if to_fmt == "md":
+        import yaml  # only documents with front matter pay for PyYAML's import
+
         return "---\n" + yaml.safe_dump(metadata, allow_unicode=True, sort_keys=False) + "---\n"
     report.add("front matter", f"not written ({to_fmt} has no place for it)", 1)
     return ""

@@ -7,6 +7,7 @@ import argparse
 from pathlib import Path
 
 from productive_docs.converter.errors import ProductiveDocsError, UsageError
+from productive_docs.sync.cli.registry import summary
 from productive_docs.sync.confluence.importer import (
     MANIFEST,
     ImportResult,
@@ -69,15 +70,23 @@ def _run(args: argparse.Namespace) -> int:
     export = Path(args.export)
     progress = False if args.quiet else None
     if args.push:
+        if args.preview:
+            raise UsageError("--preview shows an import before it is pushed: leave out --push")
         return _run_push(args, export, progress)
     if args.project or args.doc:
         raise UsageError("--project and --doc go with --push")
+    if args.no_open and not args.preview:
+        raise UsageError("--no-open goes with --preview")
     out_dir = Path(args.out_dir) if args.out_dir else default_out_dir(export)
     _check_out_dir(export, out_dir)
     result = import_export(export, out_dir, progress=progress)
     if not args.quiet:
         print(f"{_summary(result, str(out_dir))} (see {out_dir / REPORT_NAME})")
         print(f"next: review {out_dir}, then: productive-docs push {out_dir} --project ID")
+    if args.preview:  # the imported folder as Productive would show it, on a throwaway server
+        from productive_docs.sync.cli.preview import preview
+
+        return max(result.exit_code, preview(out_dir, open_browser=not args.no_open))
     return result.exit_code
 
 
@@ -104,7 +113,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Adds ``import-confluence``."""
     parser = subparsers.add_parser(
         "import-confluence",
-        help="turn a Confluence HTML space export (folder or .zip) into a Markdown docs folder",
+        help=summary("import-confluence"),
         description="Import a Confluence HTML space export: the page tree becomes folders of Markdown files "
         "with front matter, links between pages become relative links, images and attachments are copied "
         "to assets/ folders, and IMPORT-REPORT.md lists what needs a look.",
@@ -112,6 +121,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("export", metavar="EXPORT", help="the export folder or its .zip")
     parser.add_argument("-o", "--out-dir", metavar="OUT_DIR", help="output folder (default: ./<export>-docs)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
+    parser.add_argument("--preview", action="store_true",
+                        help="then show the imported folder in the browser, as `preview OUT_DIR` does")
+    parser.add_argument("--no-open", action="store_true", help="with --preview: print the URL only")
     push = parser.add_argument_group("push", "import, then push the folder to Productive in one go")
     push.add_argument("--push", action="store_true",
                       help="push after importing (without -o: through a temporary folder, with the sync "

@@ -6,6 +6,7 @@ import argparse
 
 from productive_docs.converter.errors import UsageError
 from productive_docs.sync.api.ratelimit import ORG_LIMIT, TOKEN_LIMIT, parse_limit
+from productive_docs.sync.cli.registry import summary
 from productive_docs.sync.server.app import DEFAULT_ORG, DEFAULT_TOKEN, LocalServer, default_db_path
 
 
@@ -27,7 +28,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     """Adds ``serve``."""
     parser = subparsers.add_parser(
         "serve",
-        help="run a local Productive-compatible pages API (for tests, demos and offline use)",
+        help=summary("serve"),
         description="Serve the Productive pages API from a local SQLite database. Point the client at the "
         "printed base URL with the printed token and organisation id.",
     )

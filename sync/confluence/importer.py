@@ -21,7 +21,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from bs4 import BeautifulSoup
 from productive_docs.converter.model import Mark, Node, empty_doc, text
+from productive_docs.converter.readers.html import parse, read_parsed
 from productive_docs.converter.report import Report
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.assets.references import IMAGE, is_local, references, rewrite_refs
@@ -78,9 +80,8 @@ class _PageJob:
         self.names = {_local_path(a.path): a.name for a in meta.attachments}
         self.names.update({name: attachment.name for name, attachment in self.attachments if name})
 
-    def run(self, html: str, order: int | None) -> str:
+    def run(self, doc: Node, order: int | None) -> str:
         report = Report(self.path)
-        doc = converter.read(html, "html", report=report).doc if self.meta.has_body else empty_doc()
         doc = rewrite_refs(doc, self.new_refs(doc))
         doc = self.with_files_list(doc)
         body = converter.write(doc, "md", report=report)
@@ -194,10 +195,12 @@ class Importer:
         self.out_dir = out_dir
         self.stats = ImportStats(str(export.source))
         self.pages: dict[str, PageMeta] = {}
-        self.html: dict[str, str] = {}
+        #: Each page's body as a tree (or why it could not be read), kept until its paths are known.
+        self.bodies: dict[str, Node | Exception] = {}
         for file in export.pages():
-            self.html[file] = export.read_text(file)
-            meta = self.pages[file] = read_page(file, self.html[file])
+            soup = parse(export.read_text(file))
+            meta = self.pages[file] = read_page(file, soup)
+            self.bodies[file] = self._read_body(file, soup) if meta.has_body else empty_doc()
             meta.breadcrumbs = [found for crumb in meta.breadcrumbs if (found := export.find(crumb))]
         index_roots = read_index(export.read_text("index.html"))
         for node in (node for root in index_roots for node in root.walk()):
@@ -208,6 +211,16 @@ class Importer:
         ids = {meta.page_id: file for file, meta in self.pages.items() if meta.page_id}
         self.links = PageLinks(self.paths, ids, export.find)
         self.assets = AssetStore(export, out_dir)
+
+    def _read_body(self, file: str, soup: BeautifulSoup) -> Node | Exception:
+        """The body of a page from the document its metadata came from (each page is parsed once)."""
+        report = Report(file)
+        try:
+            doc = read_parsed(soup, report).doc
+        except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
+            return exc
+        self.stats.lowered.update(report.counts())
+        return doc
 
     def _titles_from_index(self, roots: list[TreeNode]) -> None:
         """The index states titles without the ``Space : `` prefix of the page heading; prefer it."""
@@ -287,7 +300,10 @@ class Importer:
         path = self.paths[file]
         job = _PageJob(self, self.pages[file], path)
         try:
-            content = job.run(self.html.pop(file), order)
+            body = self.bodies.pop(file)
+            if isinstance(body, Exception):
+                raise body
+            content = job.run(body, order)
         except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
             self.stats.failed_pages.append(Problem(path, file, f"{type(exc).__name__}: {exc}"))
             content = front_matter(self.pages[file], order)

@@ -19,11 +19,10 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-import lxml.html
+from bs4 import BeautifulSoup, Tag
+from productive_docs.converter.readers.html import parse
 
 _PAGE_ID = re.compile(r"(?:^|_)(\d+)\.html$")
-#: XPath test for one class among several.
-_HAS_CLASS = "contains(concat(' ', normalize-space(@class), ' '), ' {} ')"
 _DATE = re.compile(r"\bon\s+([A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\s*$")
 
 
@@ -56,49 +55,46 @@ def page_id_of(file_name: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _text(element: lxml.html.HtmlElement | None) -> str | None:
+def _text(element: Tag | None) -> str | None:
     if element is None:
         return None
-    value = " ".join(element.text_content().split())
+    value = " ".join(element.get_text().split())
     return value or None
 
 
-def _first(root: lxml.html.HtmlElement, xpath: str) -> lxml.html.HtmlElement | None:
-    found = root.xpath(xpath)
-    return found[0] if found else None
-
-
-def _title(root: lxml.html.HtmlElement, space: str | None, file_name: str) -> str:
-    title = _text(_first(root, "//*[@id='title-text']")) or _text(_first(root, "//title")) or file_name
+def _title(soup: BeautifulSoup, space: str | None, file_name: str) -> str:
+    title = _text(soup.find(id="title-text")) or _text(soup.title) or file_name
     if space and title.startswith(f"{space} : "):
         return title[len(space) + 3:]
     return title
 
 
-def _attachments(root: lxml.html.HtmlElement) -> list[Attachment]:
-    section = _first(root, f"//*[@id='attachments']/ancestor::div[{_HAS_CLASS.format('pageSection')}][1]")
+def _attachments(soup: BeautifulSoup) -> list[Attachment]:
+    heading = soup.find(id="attachments")
+    section = heading.find_parent("div", class_="pageSection") if heading is not None else None
     if section is None:
         return []
-    hrefs = [(a, a.get("href", "").split("?")[0]) for a in section.iter("a")]
+    hrefs = [(a, str(a.get("href") or "").split("?")[0]) for a in section.find_all("a")]
     return [Attachment(href, _text(a) or unquote(href.rsplit("/", 1)[-1]))
             for a, href in hrefs if href.startswith("attachments/")]
 
 
-def read_page(file_name: str, html: str) -> PageMeta:
-    """The metadata of one exported page, from its HTML."""
-    root = lxml.html.document_fromstring(html.encode("utf-8"))
-    crumbs = root.xpath("//*[@id='breadcrumbs']//a[@href]")
+def read_page(file_name: str, page: str | BeautifulSoup) -> PageMeta:
+    """The metadata of one exported page, from its HTML or its parsed document (left unchanged)."""
+    soup = parse(page) if isinstance(page, str) else page
+    breadcrumbs = soup.find(id="breadcrumbs")
+    crumbs = breadcrumbs.find_all("a", href=True) if breadcrumbs is not None else []
     space = _text(crumbs[0]) if crumbs else None
-    meta = _first(root, f"//*[{_HAS_CLASS.format('page-metadata')}]")
-    stated = _text(meta) or ""
-    date = _DATE.search(stated)
+    meta = soup.find(class_="page-metadata")
+    date = _DATE.search(_text(meta) or "")
+    author = meta.find(class_="author") if meta is not None else None
     return PageMeta(
         file=file_name,
         page_id=page_id_of(file_name),
-        title=_title(root, space, file_name),
-        created_by=_text(_first(meta, ".//*[@class='author']")) if meta is not None else None,
+        title=_title(soup, space, file_name),
+        created_by=_text(author),
         last_modified=date.group(1) if date else None,
-        breadcrumbs=[a.get("href") for a in crumbs if a.get("href") != "index.html"],
-        attachments=_attachments(root),
-        has_body=_first(root, "//*[@id='main-content']") is not None,
+        breadcrumbs=[str(a["href"]) for a in crumbs if a["href"] != "index.html"],
+        attachments=_attachments(soup),
+        has_body=soup.find(id="main-content") is not None,
     )

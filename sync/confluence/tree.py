@@ -13,7 +13,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-import lxml.html
+from bs4 import Tag
+from productive_docs.converter.readers.html import parse
 from productive_docs.sync.assets.naming import WINDOWS_RESERVED
 from productive_docs.sync.confluence.pages import PageMeta
 
@@ -39,24 +40,23 @@ class TreeNode:
         return nodes
 
 
-def _node(li: lxml.html.HtmlElement) -> TreeNode | None:
-    link = next((a for a in li.iterchildren("a") if a.get("href")), None)
+def _node(li: Tag) -> TreeNode | None:
+    link = li.find("a", href=True, recursive=False)
     if link is None:
         return None
-    node = TreeNode(link.get("href"), " ".join(link.text_content().split()))
-    for sublist in li.iterchildren("ul"):
-        node.children += [child for child in map(_node, sublist.iterchildren("li")) if child]
+    node = TreeNode(str(link["href"]), " ".join(link.get_text().split()))
+    for sublist in li.find_all("ul", recursive=False):
+        node.children += [child for child in map(_node, sublist.find_all("li", recursive=False)) if child]
     return node
 
 
 def read_index(html: str) -> list[TreeNode]:
     """The page tree of ``index.html``: its outermost lists of page links, roots in order."""
-    root = lxml.html.document_fromstring(html.encode("utf-8"))
     roots: list[TreeNode] = []
-    for ul in root.iter("ul"):
-        if any(a.tag in ("ul", "li") for a in ul.iterancestors()):
+    for ul in parse(html).find_all("ul"):
+        if ul.find_parent(["ul", "li"]) is not None:
             continue
-        roots += [node for node in map(_node, ul.iterchildren("li")) if node]
+        roots += [node for node in map(_node, ul.find_all("li", recursive=False)) if node]
     return roots
 
 

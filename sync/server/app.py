@@ -33,6 +33,7 @@ from productive_docs.sync.server.attachments import Attachments
 from productive_docs.sync.server.jsonapi import Problem, Request, Response
 from productive_docs.sync.server.pages import Pages, store_problem
 from productive_docs.sync.server.store import Store, StoreError
+from productive_docs.sync.server.web import WebView
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +77,7 @@ class LocalServer:
         self.routes = self.pages.routes()
         self.attachments = Attachments(self.store, token)
         self.routes += self.attachments.routes()
+        self.web = WebView(self.store, self.attachments)
         self.limiter = RateLimiter(rate_limit, org_rate_limit)
         self.fail_rate = fail_rate
         self.latency = latency_ms / 1000
@@ -88,6 +90,11 @@ class LocalServer:
         self.connections: set[socket.socket] = set()
         self._thread: threading.Thread | None = None
         self.url = ""
+
+    @property
+    def root(self) -> str:
+        """``http://host:port`` of the started server (the web view and file URLs live below it)."""
+        return self.url.split("/api/v2/")[0]
 
     def __repr__(self) -> str:
         return f"LocalServer(url={self.url!r}, org_id={self.org_id!r})"
@@ -239,12 +246,13 @@ def embedded_port(db_path: str | Path) -> int:
     return EMBEDDED_PORTS[int.from_bytes(digest[:4], "big") % len(EMBEDDED_PORTS)]
 
 
-def embedded(db_path: str | Path | None = None) -> LocalServer:
+def embedded(db_path: str | Path | None = None, **options: Any) -> LocalServer:
     """A started server on loopback, persisted in the user's data folder: what the sync command uses when no
     API token is configured. Token ``local-token``, organisation ``1``. It listens on the database's stable
-    port, or on a free one while that is taken (then attachment URLs of this run name that port)."""
+    port, or on a free one while that is taken (then attachment URLs of this run name that port).
+    ``options`` go to ``LocalServer`` (the preview's throwaway server has no rate limits)."""
     db = Path(db_path or default_db_path())
-    server = LocalServer(db=db)
+    server = LocalServer(db=db, **options)
     try:
         return server.start(port=embedded_port(db))
     except OSError:
@@ -286,6 +294,12 @@ def _handler_class(server: LocalServer) -> type[BaseHTTPRequestHandler]:
                 # file URLs may carry the token as ?token= (spec §4.10): their query is never logged
                 server.log_request(self.command, urlsplit(self.path).path, status, time.monotonic() - started)
                 return
+            if server.web.serves(self.path):  # the read-only web view: outside the API too
+                host, peer = self.headers.get("Host", ""), str(self.client_address[0])
+                response = server.web.answer(self.command, self.path, host, peer)
+                server.log_request(self.command, self.path, response.status, time.monotonic() - started)
+                self._send(response, self.command != "GET" or self.headers.get("Content-Length", "0") != "0")
+                return
             headers = {key.lower(): value for key, value in self.headers.items()}
             response, unread = server.handle(self.command, self.path, headers, self.rfile.read)
             server.log_request(self.command, self.path, response.status, time.monotonic() - started)
@@ -294,7 +308,7 @@ def _handler_class(server: LocalServer) -> type[BaseHTTPRequestHandler]:
         def _send(self, response: Response, close: bool) -> None:
             headers = dict(response.headers)
             if response.html is not None:
-                payload, content_type = response.html, "text/html"
+                payload, content_type = response.html, headers.pop("Content-Type", "text/html")
             elif response.document is None:
                 payload, content_type = b"", None
             else:

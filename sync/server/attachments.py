@@ -276,15 +276,19 @@ class Attachments:
         """GET of an attachment's ``url`` (``/files/<key>``): the bytes, for a caller holding the token."""
         if self.refuse_downloads or token is None or not hmac.compare_digest(token, self._token):
             return _s3_error(403, "AccessDenied", "Access Denied")
-        key = unquote(path.removeprefix(FILES_PREFIX + "/"))
+        found = self.file(unquote(path.removeprefix(FILES_PREFIX + "/")))
+        if found is None:
+            return _s3_error(404, "NoSuchKey", "The specified key does not exist.")
+        return Raw(200, found[1], {"Content-Type": found[0]})
+
+    def file(self, key: str) -> tuple[str, bytes] | None:
+        """The content type and bytes of a live attachment by object key (the web view serves them too)."""
         with self.store.transaction() as db:
             row = db.execute(
                 "SELECT content_type, data FROM attachments WHERE object_key = ? AND temp_url IS NOT NULL",
                 (key,),
             ).fetchone()
-        if row is None:
-            return _s3_error(404, "NoSuchKey", "The specified key does not exist.")
-        return Raw(200, bytes(row["data"]), {"Content-Type": row["content_type"]})
+        return None if row is None else (row["content_type"], bytes(row["data"]))
 
     # --- HTTP ----------------------------------------------------------------------------------------------
 

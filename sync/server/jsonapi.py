@@ -40,8 +40,8 @@ class Request:
 
 @dataclass(slots=True)
 class Response:
-    """A handler's answer; ``document`` None means no body (204), unless ``html`` holds an HTML page (the
-    502 of a failing docs-realtime)."""
+    """A handler's answer; ``document`` None means no body (204), unless ``html`` holds a page: the HTML of
+    the 502 of a failing docs-realtime, or a web view answer whose ``Content-Type`` header names its type."""
 
     status: int
     document: dict[str, Any] | None = None

@@ -13,9 +13,9 @@ import shutil
 import unicodedata
 from pathlib import Path
 
-import lxml.html
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from productive_docs.converter.model import INLINE, Node
 from productive_docs.sync.assets.references import IMAGE, LINK, is_local, references
 from productive_docs.sync.confluence.export import open_export
@@ -24,11 +24,12 @@ from productive_docs.sync.confluence.links import page_ref
 from productive_docs.sync.confluence.pages import page_id_of
 from productive_docs.sync.confluence.report import REPORT_NAME
 from productive_docs.sync.confluence.tree import read_index
+from shared_corpora import CORPORA
 
 from productive_docs import converter
 
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora" / "confluence-varlab"
-pytestmark = pytest.mark.skipif(not (CORPUS / "index.html").is_file(), reason="corpus not beside the project")
+CORPUS = CORPORA / "confluence-varlab"
+pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
 _WORD = re.compile(r"[^\W_]+")
 _BLOCKS = ("p", "div", "li", "td", "th", "tr", "table", "ul", "ol", "pre", "blockquote", "br", "hr", "dt",
@@ -58,14 +59,16 @@ def _words(text: str) -> set[str]:
 
 def _visible_text(html: bytes) -> str:
     """The text a reader sees in ``#main-content`` (no scripts or style sheets), blocks apart."""
-    main = lxml.html.document_fromstring(html).get_element_by_id("main-content", None)
+    main = BeautifulSoup(html, "html.parser").find(id="main-content")
     if main is None:
         return ""
-    for hidden in main.xpath(".//script | .//style"):
-        hidden.drop_tree()
-    for block in main.iter(*_BLOCKS):
-        block.text, block.tail = f" {block.text or ''}", f" {block.tail or ''}"
-    return main.text_content()
+    for hidden in main.find_all(["script", "style"]):
+        hidden.decompose()
+    for block in main.find_all(_BLOCKS):
+        block.insert_before(" ")
+        block.insert(0, " ")
+        block.insert_after(" ")
+    return main.get_text()
 
 
 def test_every_page_imported_exactly_once(imported: ImportResult) -> None:

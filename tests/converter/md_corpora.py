@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-CORPORA = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpora"
+from shared_corpora import CORPORA
+
 SPEC = CORPORA / "spec"
 MARKDOWN = CORPORA / "markdown"
 

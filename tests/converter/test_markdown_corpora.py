@@ -20,7 +20,7 @@ from productive_docs.converter import Report, read, write
 from productive_docs.converter.model import normalize
 from productive_docs.converter.readers.markdown import extensions, parser
 
-pytestmark = pytest.mark.skipif(not available(), reason="../shared/corpora is not beside the project")
+pytestmark = [pytest.mark.corpus, pytest.mark.slow]
 
 #: The spec examples whose output renders differently with no lowering reported. The one left:
 #: gfm-493 ``~~~not~~~``, written ``\~<del>not</del>\~`` (markdown-it renders ``<s>``; same text, same mark).

@@ -8,9 +8,9 @@ from pathlib import Path
 from types import ModuleType
 
 from productive_docs.converter.model import Node
+from shared_corpora import CORPORA
 
 ROOT = Path(__file__).resolve().parents[2]
-CORPORA = ROOT / ".." / "shared" / "corpora"
 CONFLUENCE = CORPORA / "confluence-varlab"
 XSS = CORPORA / "spec" / "markdown-it-py" / "xss.md"
 FIXTURES = ROOT / "fixtures" / "html"

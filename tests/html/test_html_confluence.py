@@ -14,7 +14,6 @@ from html_testing import CONFLUENCE, tree_text
 from productive_docs.converter import Report, write
 from productive_docs.converter import read as read_any
 from productive_docs.converter.model import Node, check
-from productive_docs.converter.readers import html_confluence
 from productive_docs.converter.readers.html import read
 
 PAGES = sorted(CONFLUENCE.glob("*.html"))
@@ -92,10 +91,12 @@ def _missing_word(expected: list[str], actual: list[str]) -> str | None:
     return None
 
 
+@pytest.mark.corpus
 def test_corpus_is_there() -> None:
     assert len(PAGES) > 400
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
 def test_page_converts_to_valid_tree_and_markdown(path: Path) -> None:
     page = converted(path)
@@ -104,6 +105,7 @@ def test_page_converts_to_valid_tree_and_markdown(path: Path) -> None:
     assert isinstance(write(page.doc, "html"), str)
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
 def test_visible_text_is_kept_in_order(path: Path) -> None:
     page = converted(path)
@@ -111,6 +113,7 @@ def test_visible_text_is_kept_in_order(path: Path) -> None:
     assert missing is None, f"lost or reordered near: {missing}"
 
 
+@pytest.mark.corpus
 @pytest.mark.parametrize("path", PAGES[::4], ids=lambda p: p.name)
 def test_visible_text_survives_markdown_and_back(path: Path) -> None:
     """The same check through the Markdown a user gets (read back, so escapes and inline HTML count right);
@@ -121,6 +124,7 @@ def test_visible_text_survives_markdown_and_back(path: Path) -> None:
     assert missing is None, f"lost or reordered near: {missing}"
 
 
+@pytest.mark.corpus
 def test_construct_counts_match_the_html(capsys: pytest.CaptureFixture[str]) -> None:
     found: Counter[str] = Counter()
     expected: Counter[str] = Counter()
@@ -141,18 +145,7 @@ def test_construct_counts_match_the_html(capsys: pytest.CaptureFixture[str]) -> 
     assert all(found[kind] > 0 for kind in CONSTRUCTS)
 
 
-@pytest.mark.parametrize("path", PAGES[::40], ids=lambda p: p.name)
-def test_cut_to_main_content_matches_a_full_parse(path: Path) -> None:
-    source = path.read_text(encoding="utf-8")
-    if html_confluence.MAIN_CONTENT not in source:
-        pytest.skip("no #main-content")
-    full = BeautifulSoup(source, "html.parser").find(id="main-content")
-    body, first_line = html_confluence.main_content(source)
-    cut = BeautifulSoup(body, "html.parser").find(id="main-content")
-    assert str(cut) == str(full)
-    assert cut.sourceline + first_line - 1 == full.sourceline
-
-
+@pytest.mark.corpus
 def test_page_title_comes_from_the_export_title() -> None:
     assert read((CONFLUENCE / "1055784989.html").read_text(encoding="utf-8"), Report()).metadata == {
         "title": "Testing: AMB"
