@@ -55,9 +55,14 @@ def _load(table: dict[str, str], fmt: str, kind: str) -> Any:
     return getattr(import_module(module), function)
 
 
-def read(source: str | dict[str, Any], fmt: str, *, report: Report | None = None) -> Document:
-    """Read ``source`` in format ``fmt`` into a document; lowerings go to ``report``."""
-    return _load(READERS, fmt, "input")(source, report if report is not None else Report())
+def read(
+    source: str | dict[str, Any], fmt: str, *, report: Report | None = None, options: Any = None
+) -> Document:
+    """Read ``source`` in format ``fmt`` into a document; lowerings go to ``report``. ``options``: the
+    reader's own (``readers.markdown_options.MarkdownOptions`` for Markdown of a site dialect)."""
+    reader = _load(READERS, fmt, "input")
+    report = report if report is not None else Report()
+    return reader(source, report) if options is None else reader(source, report, options)
 
 
 def write(doc: Node, fmt: str, *, report: Report | None = None) -> str:

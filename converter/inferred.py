@@ -38,6 +38,9 @@ VAR_NAME_ATTR = "name"
 # §2.5 underline [I]: the mark name is confirmed (S1), its JSON shape is not.
 UNDERLINE = "underline"
 
+# §2.5 highlight [?]: the editor's text highlight is assumed to be a styles mark with a background colour.
+HIGHLIGHT = {"backgroundColor": "#fff3a3"}
+
 # §2.5 styles: attrs confirmed from 2024-era data; `backgroundColor` is a guess (open question 1).
 STYLES_ATTRS = ("fontSize", "fontWeight", "textAlign", "color", "whiteSpace", "backgroundColor")
 #: CSS property -> styles attr key.

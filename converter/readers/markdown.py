@@ -25,8 +25,17 @@ from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 from productive_docs.converter import Document
 from productive_docs.converter.errors import InputError
 from productive_docs.converter.readers.gc_pause import gc_paused
-from productive_docs.converter.readers.markdown_plugins import is_banner_container, mention_plugin
+from productive_docs.converter.readers.markdown_dialect_blocks import dialect_blocks
+from productive_docs.converter.readers.markdown_dialect_inline import dialect_inline
+from productive_docs.converter.readers.markdown_lint import lint
+from productive_docs.converter.readers.markdown_options import PLAIN, MarkdownOptions
+from productive_docs.converter.readers.markdown_plugins import (
+    is_banner_container,
+    is_titled_container,
+    mention_plugin,
+)
 from productive_docs.converter.readers.markdown_rules import build
+from productive_docs.converter.readers.markdown_site_links import resolve_links
 from productive_docs.converter.report import Report
 
 
@@ -106,13 +115,52 @@ def extensions(source: str) -> frozenset[str]:
 ALL_EXTENSIONS = frozenset(_EXTENSIONS) - {"autolink"}
 
 
+def _render_dialect_inline(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """A dialect's inline token inside a run handed to the HTML reader: its text (the lowering is reported
+    by ``markdown_block_rules``)."""
+    token = tokens[idx]
+    if token.type in ("icon", "critic_comment", "attr_list"):
+        return ""
+    return escape(token.meta["alias"] or token.meta["target"]) if token.type.startswith("wiki") else escape(
+        token.content)
+
+
+#: The HTML a dialect mark is rendered as inside a run handed to the HTML reader.
+_MARK_TAGS = {"highlight": "mark", "underline": "u", "strike": "s"}
+
+
+def _render_dialect_mark(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    token = tokens[idx]
+    return f"<{'/' if token.nesting < 0 else ''}{_MARK_TAGS[token.meta['mark']]}>"
+
+
+_DIALECT_INLINE_TOKENS = ("attr_list", "sub", "sup", "keys", "emoji", "icon", "critic_comment", "wikilink",
+                          "wiki_embed", "tag")
+
+
+def _dialect(md: MarkdownIt, dialect: str, features: frozenset[str] | None) -> None:
+    """The constructs of a site dialect (``MarkdownOptions.dialect``): its block and inline rules."""
+    if dialect in ("docusaurus", "gitbook"):
+        md.use(container_plugin, name="banner", validate=is_titled_container)
+    dialect_blocks(md, dialect, features)
+    dialect_inline(md, dialect, features)
+    for name in _DIALECT_INLINE_TOKENS:
+        md.add_render_rule(name, _render_dialect_inline)
+    md.add_render_rule("dialect_mark_open", _render_dialect_mark)
+    md.add_render_rule("dialect_mark_close", _render_dialect_mark)
+
+
 @lru_cache(maxsize=64)
-def parser(enabled: frozenset[str] = ALL_EXTENSIONS) -> MarkdownIt:
+def parser(
+    enabled: frozenset[str] = ALL_EXTENSIONS, dialect: str = "plain", features: frozenset[str] | None = None
+) -> MarkdownIt:
     """A parser with the given extensions (built once per set: building costs more than a small parse)."""
     md = MarkdownIt("commonmark", {"tasklists": True, "alerts": True}).enable("table")
     for name, enable in _EXTENSIONS.items():
-        if name in enabled:
+        if name in enabled and not (name == "container" and dialect in ("docusaurus", "gitbook")):
             enable(md)
+    if dialect != "plain":
+        _dialect(md, dialect, features)
     md.add_render_rule("mention", _render_mention)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
     md.add_render_rule("math_inline", _render_math_inline)
@@ -120,14 +168,21 @@ def parser(enabled: frozenset[str] = ALL_EXTENSIONS) -> MarkdownIt:
     return md
 
 
+#: The first line of what is meant as front matter: a YAML key (``title: x``) or a comment.
+_LOOKS_LIKE_YAML = re.compile(r"\s*(?:#|[\w\"'-][^:\n]*:(?:\s|$))")
+
+
 def _metadata(token: Token, source: str | None) -> dict[str, Any] | None:
-    """The front matter as a mapping (``None`` if it is YAML but not a mapping: then it is not front matter,
-    as in ``---\\n---``, two thematic breaks); bad YAML is an ``InputError`` naming the line."""
+    """The front matter as a mapping (``None`` if it is not a mapping, or not YAML and not meant as YAML:
+    then it is not front matter, as in ``---\\n---``, two thematic breaks, or a thematic break opening
+    the document); bad YAML that starts like YAML is an ``InputError`` naming the line."""
     import yaml  # only documents with front matter pay for PyYAML's import
 
     try:  # libyaml's safe loader when PyYAML was built with it (about 10 times faster), else the Python one
         data = yaml.load(token.content, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as exc:
+        if not _LOOKS_LIKE_YAML.match(token.content):
+            return None
         mark = getattr(exc, "problem_mark", None)
         last = token.content.count("\n")  # a problem found at the end of the YAML is on its last line
         line = min(mark.line, last) + 2 if mark is not None else 1  # +1 for the opening ``---``, +1: 1-based
@@ -136,7 +191,7 @@ def _metadata(token: Token, source: str | None) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def read(source: str | dict[str, Any], report: Report) -> Document:
+def read(source: str | dict[str, Any], report: Report, options: MarkdownOptions = PLAIN) -> Document:
     """Parse Markdown text into a document; front matter -> ``metadata``, lowerings -> ``report``.
 
     The token stream and the tree grow through the whole read and hold no reference cycles, so the cyclic
@@ -146,18 +201,26 @@ def read(source: str | dict[str, Any], report: Report) -> Document:
     if not isinstance(source, str):
         raise InputError("Markdown input must be text", report.source)
     with gc_paused():
-        return _read(source, report)
+        return _read(source, report, options)
 
 
-def _read(source: str, report: Report) -> Document:
+def _read(source: str, report: Report, options: MarkdownOptions) -> Document:
     enabled = extensions(source)
-    md = parser(enabled)
-    env: dict[str, Any] = {}
+    if options.auto_append:  # pymdownx.snippets auto_append: as if each file were included at the end
+        source += "\n\n" + "\n".join(f'--8<-- "{name}"' for name in options.auto_append) + "\n"
+    md = parser(enabled, options.dialect, options.features)
+    env: dict[str, Any] = {} if options.plain else {"options": options}
     tokens = md.parse(source, env)
     metadata: dict[str, Any] | None = {}
     if tokens and tokens[0].type == "front_matter":
         metadata = _metadata(tokens[0], report.source)
         if metadata is None:  # "---\nFoo\n---" is a thematic break and a heading, not metadata
-            md, env, metadata = parser(enabled - {"front_matter"}), {}, {}
+            md, metadata = parser(enabled - {"front_matter"}, options.dialect, options.features), {}
+            env = {} if options.plain else {"options": options}
             tokens = md.parse(source, env)
-    return Document(build(md, tokens, env, report), metadata or {})
+    doc = build(md, tokens, env, report)
+    if not options.plain:
+        if options.pages:
+            resolve_links(doc, options, report)
+        lint(doc, options.dialect, report)
+    return Document(doc, metadata or {})

@@ -12,7 +12,7 @@ from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node
-from productive_docs.converter.readers.markdown_inline_rules import add_inline
+from productive_docs.converter.readers.markdown_inline_rules import INLINE_RULES, add_inline
 from productive_docs.converter.readers.markdown_plugins import banner_type
 from productive_docs.converter.readers.markdown_state import BlockRule, Builder
 
@@ -150,13 +150,15 @@ def _inline(b: Builder, tokens: list[Token], i: int) -> int:
 
 
 def _report_inline_lowerings(b: Builder, children: list[Token]) -> None:
-    """Inline runs rendered as HTML lower footnote refs and math through the render rules of
-    ``converter.readers.markdown``."""
+    """Inline runs rendered as HTML lower footnote refs, math and a site dialect's inline constructs
+    through the render rules of ``converter.readers.markdown``."""
     for child in children:
         if child.type == "footnote_ref":
             b.lowered("footnote reference", "text [n]")
         elif child.type.startswith("math_inline"):
             b.lowered("inline math", "code")
+        elif child.type in b.inline_rules and child.type not in INLINE_RULES and child.nesting >= 0:
+            b.lowered(f"{child.type} {child.markup or child.content}".strip(), "its text, inside inline HTML")
 
 
 def _banner_open(b: Builder, name: str, source: str) -> None:
@@ -180,6 +182,8 @@ def _admonition_open(b: Builder, tokens: list[Token], i: int) -> int:
     if token.markup.startswith("?"):
         b.lowered("collapsible admonition", "banner")
     _banner_open(b, name, "admonition")
+    if tokens[i + 1].type != "admonition_title_open":  # ``!!! tip ""``: no title at all
+        return i + 1
     title = tokens[i + 2]
     if title.content and title.content != name.title():
         b.lowered("admonition title", "bold first paragraph")

@@ -114,6 +114,6 @@ INLINE_RULES: dict[str, InlineRule] = {
 
 def add_inline(b: Builder, children: list[Token]) -> None:
     """Add the nodes of an ``inline`` token's children to the open block."""
-    rules = INLINE_RULES
+    rules = b.inline_rules
     for child in children:
         rules.get(child.type, _unknown_inline)(b, child)

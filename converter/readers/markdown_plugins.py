@@ -85,3 +85,9 @@ def is_banner_container(params: str, _markup: str) -> bool:
     """``:::note`` opens a banner container when its first word is a known banner name."""
     words = params.split()
     return bool(words) and banner_type(words[0]) is not None
+
+
+def is_titled_container(params: str, _markup: str) -> bool:
+    """Docusaurus and GitBook banners may carry a title: ``:::tip Title`` or ``:::tip[Title]``."""
+    words = params.split()
+    return bool(words) and banner_type(words[0].partition("[")[0]) is not None

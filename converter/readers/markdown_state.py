@@ -28,6 +28,10 @@ class Builder:
     nested_marks: int = 0
     link_starts: list[int] = field(default_factory=list)
     line: int | None = None
+    #: The inline rules in use (the plain ones, or with a site dialect's): set by ``markdown_rules.build``.
+    inline_rules: dict[str, InlineRule] = field(default_factory=dict)
+    #: Per open dialect container: whether it opened a node (a tab label does not).
+    opened: list[bool] = field(default_factory=list)
 
     @property
     def top(self) -> Node:

@@ -22,6 +22,7 @@ from productive_docs.sync.engine.identity import server_identity
 from productive_docs.sync.engine.links import DEFAULT_TEMPLATE
 from productive_docs.sync.engine.push.options import Prune, PushOptions, Via
 from productive_docs.sync.engine.result import SyncResult
+from productive_docs.sync.engine.sites import SITES
 from productive_docs.sync.engine.state import STATE_DIR, default_path
 
 
@@ -129,6 +130,7 @@ def push_options(args: argparse.Namespace, connection: Connection) -> PushOption
         dry_run=args.dry_run, state_path=args.state, link_template=args.link_template, jobs=args.jobs,
         server=connection.server, fresh_if_doc_missing=connection.embedded,
         max_asset_size=int(args.max_asset_mb * 1024 * 1024), write_ids=args.write_ids,
+        site=getattr(args, "site", "auto"),
     )
 
 
@@ -260,6 +262,10 @@ def _target(parser: argparse.ArgumentParser) -> None:
                         help="endpoints for bodies: auto (Markdown unless a page needs HTML), markdown, html")
     parser.add_argument("--max-asset-mb", type=_positive(float), default=25, metavar="MB",
                         help="largest local image or file uploaded as an attachment (default: 25)")
+    parser.add_argument("--site", choices=SITES, default="auto",
+                        help="the site generator the folder is written for: its Markdown dialect, titles and "
+                        "order (default: auto, detected from mkdocs.yml, _category_.json, SUMMARY.md, "
+                        ".obsidian/)")
 
 
 def _push_flags(parser: argparse.ArgumentParser) -> None:

@@ -21,6 +21,7 @@ from productive_docs.converter.errors import InputError, ProductiveDocsError, Us
 from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.cli.registry import summary
 from productive_docs.sync.engine.frontmatter import front_matter_block
+from productive_docs.sync.engine.sites import SITES, detect
 
 STDIO = "-"
 
@@ -44,7 +45,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--to", dest="to_fmt", choices=list(WRITERS), help="output format (default: by suffix)"
     )
     parser.add_argument("--report", action="store_true", help="print every lowering to stderr")
+    parser.add_argument("--site", choices=SITES, default="auto",
+                        help="the site generator a Markdown file is written for (default: auto, detected "
+                        "from the folders holding it)")
     parser.set_defaults(run=run)
+
+
+#: How many folders above a file ``--site auto`` looks in for the site's files.
+SITE_DEPTH = 4
+
+
+def _reader_options(path: str, choice: str) -> Any:
+    """The Markdown reader options of the site holding ``path`` (None: plain, or stdin)."""
+    if path == STDIO or choice == "plain":
+        return None
+    file = Path(path).resolve()
+    for folder in list(file.parents)[:SITE_DEPTH]:
+        site = detect(folder, choice)
+        if not site.plain:
+            return site.options_for(file.relative_to(folder).as_posix())
+    return None
 
 
 def _guess(path: str, given: str | None, option: str) -> str:
@@ -104,7 +124,8 @@ def run(args: argparse.Namespace) -> int:
     to_fmt = _guess(args.output, args.to_fmt, "--to")
     _check_output(args.output)
     report = Report("<stdin>" if args.input == STDIO else args.input)
-    document = read(_read_text(args.input), from_fmt, report=report)
+    options = _reader_options(args.input, args.site) if from_fmt == "md" else None
+    document = read(_read_text(args.input), from_fmt, report=report, options=options)
     output = _front_matter(document.metadata, to_fmt, report) + write(document.doc, to_fmt, report=report)
     output = output.rstrip("\n") + "\n" if output else output  # a text file ends with one newline
     if args.output == STDIO:

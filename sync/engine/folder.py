@@ -29,6 +29,8 @@ from productive_docs.converter.report import Report
 from productive_docs.sync import limits
 from productive_docs.sync.assets.naming import REMOTE_MARK
 from productive_docs.sync.assets.references import PAGE_SUFFIXES
+from productive_docs.sync.engine import sites
+from productive_docs.sync.engine.sites.arrange import arrange
 
 from productive_docs import converter
 
@@ -72,6 +74,8 @@ class LocalPage:
     unparsed: Path | None = None
     #: ``productive_page_id`` from front matter (written by ``push --write-ids``).
     page_id: str | None = None
+    #: The site the file is written for (its Markdown dialect, its front matter keys).
+    site: sites.Site | None = None
 
     def load(self) -> None:
         """Parse a file skipped thanks to its fingerprint (nothing to do otherwise)."""
@@ -175,12 +179,15 @@ class _Parsed:
     page_id: str | None = None
 
 
-def _parse(data: bytes, path: Path, source: str) -> _Parsed:
+def _parse(data: bytes, path: Path, source: str, site: sites.Site | None = None) -> _Parsed:
     """Read one file; raises ``ProductiveDocsError`` naming the file (and line) when it is bad."""
     report = Report(source)
     text_value = _decode(data, source)
-    result = converter.read(text_value, PAGE_SUFFIXES[path.suffix.lower()], report=report)
-    metadata = result.metadata or {}
+    site = site or sites.Site()
+    fmt = {**PAGE_SUFFIXES, **site.suffixes}[path.suffix.lower()]
+    options = site.options_for(source) if fmt == "md" else None
+    result = converter.read(text_value, fmt, report=report, options=options)
+    metadata = site.front_matter(result.metadata or {})
     title = metadata.get("title")
     if title is not None and not isinstance(title, str | int | float):
         raise InputError(f"front matter title must be text, not {type(title).__name__}", source, 1)
@@ -210,7 +217,8 @@ def children_list(children: list[LocalPage], parent_key: str) -> Node:
     """The generated body of a folder without an index file: a list of links to its children."""
     items = []
     for child in children:
-        href = child.key[len(parent_key):]
+        href = (child.key[len(parent_key):] if child.key.startswith(parent_key)
+                else posixpath.relpath(child.key, parent_key or "."))  # a page a site's nav put here
         paragraph = Node("paragraph", content=[text(child.title, [Mark("link", {"href": href})])])
         items.append(Node("li", content=[paragraph]))
     return Node("doc", content=[Node("ul", content=items)] if items else [])
@@ -239,10 +247,11 @@ def read_ignore(root: Path) -> pathspec.GitIgnoreSpec:
 class _Scanner:
     """Walks the folder once, depth first, building pages in creation order."""
 
-    def __init__(self, root: Path, remembered: Mapping[str, Remembered], salt: str) -> None:
+    def __init__(self, root: Path, remembered: Mapping[str, Remembered], salt: str, site: sites.Site) -> None:
         self.root = root
         self.remembered = remembered
-        self.salt = salt.encode("utf-8")
+        self.site, self.suffixes = site, {**PAGE_SUFFIXES, **site.suffixes}
+        self.salt = (salt + site.salt).encode("utf-8")
         self.ignore = read_ignore(root)
         self.tree = LocalTree(root, {})
         #: Real paths of the folders the scan reaches without following links: a link to one of them adds
@@ -260,7 +269,7 @@ class _Scanner:
         entries = [e for e in sorted(os.scandir(directory), key=lambda e: e.name) if self.utf8_name(e, key)]
         dirs = [e for e in entries if e.is_dir() and not self.ignored(key + e.name, True)
                 and self.inside(e, key, is_dir=True)]
-        files = [e for e in entries if e.is_file() and Path(e.name).suffix.lower() in PAGE_SUFFIXES
+        files = [e for e in entries if e.is_file() and Path(e.name).suffix.lower() in self.suffixes
                  and not self.ignored(key + e.name, False) and self.inside(e, key, is_dir=False)]
         self.note_broken_links(entries, key)
         index_entry = next((e for name in INDEX_NAMES for e in files if e.name.lower() == name), None)
@@ -356,6 +365,7 @@ class _Scanner:
     def apply(self, page: LocalPage, path: Path) -> None:
         """Title, order and body from the page's file (or from memory when the file did not change). A
         file over ``MAX_PAGE_FILE_BYTES`` is refused by its size, before a byte of it is read."""
+        page.site = self.site
         try:
             limit = limits.MAX_PAGE_FILE_BYTES
             with path.open("rb") as stream:
@@ -394,7 +404,7 @@ def _apply_parsed(page: LocalPage, path: Path, data: bytes | None = None) -> boo
     """Parse the page's file into it; False when the file asks to be left out (``productive: false``)."""
     source = page.source or page.key
     try:
-        parsed = _parse(path.read_bytes() if data is None else data, path, source)
+        parsed = _parse(path.read_bytes() if data is None else data, path, source, page.site)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the other pages
         page.error = _describe(exc, source)
         return True
@@ -414,14 +424,18 @@ def _apply_parsed(page: LocalPage, path: Path, data: bytes | None = None) -> boo
     return True
 
 
-def scan(folder: Path, remembered: Mapping[str, Remembered] | None = None, salt: str = "") -> LocalTree:
+def scan(folder: Path, remembered: Mapping[str, Remembered] | None = None, salt: str = "",
+         site: sites.Site | str = "auto") -> LocalTree:
     """The page tree of ``folder`` (parents before children, siblings in order). ``remembered``: page key ->
-    what the last sync saw; ``salt`` goes into fingerprints (options that change the document sent)."""
+    what the last sync saw; ``salt`` goes into fingerprints (options that change the document sent);
+    ``site``: the site it is written for, or a ``sites.SITES`` choice to detect it by."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ProductiveDocsError(f"{folder}: not a folder")
-    scanner = _Scanner(folder, remembered or {}, salt)
+    site = sites.detect(folder, site) if isinstance(site, str) else site
+    scanner = _Scanner(folder, remembered or {}, salt, site)
     scanner.scan_folder(folder, "", None)
+    arrange(scanner.tree, site)
     return _in_creation_order(scanner.tree)
 
 

@@ -51,6 +51,8 @@ class PushOptions:
     fresh_if_doc_missing: bool = False
     max_asset_size: int = DEFAULT_MAX_SIZE
     write_ids: bool = False
+    #: The docs site whose navigation and Markdown dialect the folder follows (``sync.engine.sites``).
+    site: str = "auto"
 
     def __post_init__(self) -> None:
         # Enum members from plain strings (``PushOptions(via="html")``); a bad value is a ValueError.

@@ -22,7 +22,7 @@ from typing import Any
 from productive_docs.converter.errors import ProductiveDocsError, UsageError
 from productive_docs.sync.api import errors
 from productive_docs.sync.api.client import Client
-from productive_docs.sync.engine import links
+from productive_docs.sync.engine import links, sites
 from productive_docs.sync.engine.documents import fingerprint_salt, options_key, remembered, remote_hash
 from productive_docs.sync.engine.folder import LocalTree, scan
 from productive_docs.sync.engine.identity import open_state, server_identity
@@ -75,7 +75,8 @@ class Push:
         state, mapping = self._load_state()
         adopt_pending_doc(state, self.client, self.result)
         key = options_key({"via": str(options.via), "links": state.options["link_template"]})
-        tree = scan(self.folder, remembered(state.pages), fingerprint_salt(key))
+        site = sites.detect(self.folder, options.site)
+        tree = scan(self.folder, remembered(state.pages), fingerprint_salt(key), site)
         ctx = RunContext(self.folder, self.client, options, state, self.state_path, self.result, tree, key,
                          mapping=mapping)
         reporter = self.reporter = Reporter(self.result, state, tree.pages, self.on_outcome)
