@@ -23,7 +23,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from productive_docs.converter import Document, inferred
 from productive_docs.converter.errors import InputError
 from productive_docs.converter.model import Mark, Node
-from productive_docs.converter.readers import html_confluence, html_office
+from productive_docs.converter.readers import html_cleanup, html_confluence, html_office
 from productive_docs.converter.readers.html_builder import TEXTBLOCKS, Builder, Frame
 from productive_docs.converter.readers.html_forms import MENTION_SHORTHAND, css_declarations
 from productive_docs.converter.readers.html_rules import TAG_RULES, unknown_element
@@ -57,6 +57,8 @@ def read(source: str | dict[str, Any], report: Report) -> Document:
             html_office.prepare(soup, root)
         doc = Reader(report, first_line, confluence=html_confluence.is_confluence(source)).run(root)
         soup.decompose()
+        if html_cleanup.is_page(source) or html_office.is_office(source):
+            html_cleanup.clean(doc, report)
     if not doc.content:
         doc.content.append(Node("paragraph"))
     return Document(doc, metadata)
