@@ -28,17 +28,15 @@ from dataclasses import dataclass
 
 from productive_docs.converter import inferred
 from productive_docs.converter.lowering import lower_for_productive
-from productive_docs.converter.model import SCHEMA, Node
+from productive_docs.converter.model import Node
 from productive_docs.converter.readers.markdown_plugins import ALERT_FOR_BANNER
 from productive_docs.converter.report import Report
 from productive_docs.converter.writers import html as html_writer
 from productive_docs.converter.writers.markdown_inline import InlineContext, write_inline
 from productive_docs.converter.writers.markdown_lowering import lower_for_markdown
+from productive_docs.converter.writers.markdown_table import html_reason, write_table
 
 BULLET_LISTS = frozenset({"ul", inferred.CHECKLIST})
-_GFM_ALIGN = {None: "---", "left": ":--", "center": ":-:", "right": "--:"}
-#: A cell's attrs and their defaults: a GFM cell holds none of them but the alignment.
-_CELL_DEFAULTS = SCHEMA["table_cell"].attrs
 
 
 @dataclass(slots=True)
@@ -227,53 +225,36 @@ def _list(node: Node, w: Writer) -> str:
     return ("\n\n" if loose else "\n").join(items)
 
 
-def _gfm_table_shape(node: Node) -> list[str] | None:
-    """The delimiter cells of a table GFM can hold as is, or ``None`` when it needs HTML."""
-    rows = node.content
-    if not rows or any(row.type != "table_row" or not row.content for row in rows):
-        return None
-    width = len(rows[0].content)
-    aligns: list[str | None] = [cell.attrs.get(inferred.ALIGN_ATTR) for cell in rows[0].content]
-    for index, row in enumerate(rows):
-        expected = "table_header" if index == 0 else "table_cell"
-        if len(row.content) != width:
-            return None
-        for column, cell in enumerate(row.content):
-            if cell.type != expected or cell.attrs.get(inferred.ALIGN_ATTR) != aligns[column]:
-                return None
-            if any(
-                cell.attrs.get(key, default) not in (default, None)
-                for key, default in _CELL_DEFAULTS.items()
-                if key != inferred.ALIGN_ATTR
-            ):
-                return None
-            if (
-                len(cell.content) != 1
-                or cell.content[0].type != "paragraph"
-                or _other_attrs(cell.content[0], ("id",))
-            ):
-                return None
-            if any(child.type == "br" for child in cell.content[0].content):
-                return None
-    if any(align not in _GFM_ALIGN for align in aligns):
-        return None
-    return [_GFM_ALIGN[align] for align in aligns]
-
-
 def _table(node: Node, w: Writer) -> str:
-    delimiters = _gfm_table_shape(node)
-    if delimiters is None:
+    reason = html_reason(node) if w.allow_html else None
+    if reason is not None:
+        w.report.add(f"table with {reason}", "HTML table", node.line)
         return _html_block(node, w)
     w.inline.table = True
     try:
-        rows = [[_inline(cell.content[0].content, w) for cell in row.content] for row in node.content]
+        text = write_table(node, lambda content: _cell_inline(content, w))
     finally:
         w.inline.table = False
-    if any(cell is None for cells in rows for cell in cells):
-        return _html_block(node, w)
-    lines = ["| " + " | ".join(cells) + " |" for cells in rows]
-    lines.insert(1, "| " + " | ".join(delimiters) + " |")
-    return "\n".join(lines)
+    return _html_block(node, w) if text is None else text
+
+
+#: Whitespace the HTML reader would collapse in a cell written with ``<br>`` (a break stands for ``\x02``).
+_CELL_COLLAPSIBLE = re.compile(
+    r"[ \t\n\r\f]{2,}|^[ \t\n\r\f]|[ \t\n\r\f]$|[\t\n\r\f]|\x02[ \t\n\r\f]|[ \t\n\r\f]\x02"
+)
+
+
+def _cell_inline(nodes: list[Node], w: Writer) -> str | None:
+    """A cell's inline Markdown, or ``None`` when its HTML (a ``<br>`` at least) would lose whitespace."""
+    w.inline.used_html = False
+    text = write_inline(nodes, w.inline)
+    if w.inline.used_html and w.allow_html:
+        plain = "".join(
+            n.text or "" if n.type == "text" else _BREAK if n.type == "br" else "x" for n in nodes
+        )
+        if _CELL_COLLAPSIBLE.search(plain):
+            return None
+    return text
 
 
 BLOCK_WRITERS: dict[str, BlockWriter] = {

@@ -197,6 +197,9 @@ def _text(node: Node, ctx: InlineContext) -> str:
 
 
 def _br(node: Node, ctx: InlineContext) -> str:
+    if ctx.table and ctx.allow_html:
+        ctx.used_html = True
+        return "<br>"  # a table row is one line
     return ctx.hard_break
 
 

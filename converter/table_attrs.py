@@ -1,0 +1,104 @@
+"""The attribute line of a GFM table: what a pipe table cannot say, in one HTML comment after it.
+
+A GFM table holds one paragraph of inline content per cell, a header row and one alignment per column.
+Everything else a table of the tree may carry is written by the ``md`` writer in a comment right after
+the table (a comment renders as nothing, so the table looks as it should everywhere), and the Markdown
+reader puts it back on the table just read:
+
+    | Name | Count |
+    | --- | --: |
+    | Alpha | 1 |
+
+    <!-- table {"size":[2,2],"head":false,"columns":[{"colwidth":[120]},{}],"cells":{"1,1":{"p":[0]}}} -->
+
+| key       | holds                                                                                      |
+| --------- | ------------------------------------------------------------------------------------------ |
+| ``size``  | rows and columns (a table edited since is left as read, with a report entry)               |
+| ``head``  | ``false``: row 1 is body cells (a table without a header row: its first row is the header) |
+| ``columns`` | per column, the attrs all its cells share (``colwidth``, ``background`` ...)             |
+| ``cells`` | ``"row,column"`` -> that cell's own attrs (``null`` removes a column's), ``"type"`` when a |
+|           | cell is a header cell outside row 1 (or a body cell in it), ``"align"`` when it is not its |
+|           | column's, ``"p"``: which of the cell's ``<br>`` (counted from 0) end a paragraph           |
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from productive_docs.converter import inferred
+from productive_docs.converter.model import Node
+
+PREFIX = "<!-- table "
+SUFFIX = " -->"
+PATTERN = re.compile(r"<!-- table (\{.*\}) -->\s*", re.DOTALL)
+#: Cell attrs a pipe table expresses itself (spans make the table HTML).
+GFM_CELL_ATTRS = frozenset({"colspan", "rowspan", inferred.ALIGN_ATTR})
+#: Longest comment read (a bound on what a hand-edited file can make the reader parse).
+MAX_LENGTH = 1_000_000
+
+
+def comment(meta: dict[str, Any]) -> str:
+    """The attribute line for ``meta`` (compact JSON; ``--`` cannot occur in it, so the comment stays one)."""
+    text = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
+    return PREFIX + text.replace("--", "-\\u002d") + SUFFIX
+
+
+def parse(html: str) -> dict[str, Any] | None:
+    """The metadata of an attribute line, or ``None`` when ``html`` is not one."""
+    if len(html) > MAX_LENGTH:
+        return None
+    match = PATTERN.fullmatch(html)
+    if not match:
+        return None
+    try:
+        meta = json.loads(match.group(1))
+    except ValueError:
+        return None
+    return meta if isinstance(meta, dict) else None
+
+
+def apply(table: Node, meta: dict[str, Any]) -> str | None:
+    """Put ``meta`` back on ``table`` (as the Markdown reader built it); a reason when it does not fit."""
+    rows = [row.content for row in table.content]
+    size = meta.get("size")
+    if size != [len(rows), len(rows[0]) if rows else 0] or any(len(row) != size[1] for row in rows):
+        return "the table no longer has the size its attribute line was written for"
+    columns = meta.get("columns") or [{}] * size[1]
+    cells = meta.get("cells") or {}
+    if not isinstance(columns, list) or len(columns) != size[1] or not isinstance(cells, dict):
+        return "the attribute line is malformed"
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            own = cells.get(f"{r},{c}") or {}
+            if not isinstance(own, dict) or not isinstance(columns[c], dict):
+                return "the attribute line is malformed"
+            attrs = {**cell.attrs, **columns[c], **own}
+            default = "table_cell" if r == 0 and meta.get("head") is False else cell.type
+            kind = attrs.pop("type", None) or default
+            breaks = attrs.pop("p", None) or []
+            row[c] = Node(
+                kind if kind in ("table_header", "table_cell") else cell.type,
+                {key: value for key, value in attrs.items() if value is not None},
+                _split_paragraphs(cell.content, breaks),
+                line=cell.line,
+            )
+    return None
+
+
+def _split_paragraphs(content: list[Node], breaks: list[int]) -> list[Node]:
+    """A cell's one paragraph split at the line breaks that ended paragraphs."""
+    if not breaks or len(content) != 1:
+        return content
+    paragraphs = [Node("paragraph")]
+    count = 0
+    for node in content[0].content:
+        if node.type == "br":
+            if count in breaks:
+                paragraphs.append(Node("paragraph"))
+                count += 1
+                continue
+            count += 1
+        paragraphs[-1].content.append(node)
+    return paragraphs
