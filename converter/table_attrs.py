@@ -15,10 +15,12 @@ reader puts it back on the table just read:
 | --------- | ------------------------------------------------------------------------------------------ |
 | ``size``  | rows and columns (a table edited since is left as read, with a report entry)               |
 | ``head``  | ``false``: row 1 is body cells (a table without a header row: its first row is the header) |
+| ``headcol`` | ``true``: column 1 is header cells (below row 1 too)                                     |
 | ``columns`` | per column, the attrs all its cells share (``colwidth``, ``background`` ...)             |
 | ``cells`` | ``"row,column"`` -> that cell's own attrs (``null`` removes a column's), ``"type"`` when a |
 |           | cell is a header cell outside row 1 (or a body cell in it), ``"align"`` when it is not its |
-|           | column's, ``"p"``: which of the cell's ``<br>`` (counted from 0) end a paragraph           |
+|           | column's, ``"p"``: which of the cell's ``<br>`` (counted from 0) end a paragraph, ``"pa"``: |
+|           | its paragraphs' attrs (alignment), ``"empty"``: the cell has no paragraph at all           |
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ SUFFIX = " -->"
 PATTERN = re.compile(r"<!-- table (\{.*\}) -->\s*", re.DOTALL)
 #: Cell attrs a pipe table expresses itself (spans make the table HTML).
 GFM_CELL_ATTRS = frozenset({"colspan", "rowspan", inferred.ALIGN_ATTR})
+#: Keys of a cell's entry that are not cell attrs (a cell attr of such a name makes the table HTML).
+META_KEYS = frozenset({"type", "p", "pa", "empty"})
 #: Longest comment read (a bound on what a hand-edited file can make the reader parse).
 MAX_LENGTH = 1_000_000
 
@@ -69,22 +73,34 @@ def apply(table: Node, meta: dict[str, Any]) -> str | None:
     cells = meta.get("cells") or {}
     if not isinstance(columns, list) or len(columns) != size[1] or not isinstance(cells, dict):
         return "the attribute line is malformed"
+    head, head_column = meta.get("head") is not False, meta.get("headcol") is True
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):
             own = cells.get(f"{r},{c}") or {}
             if not isinstance(own, dict) or not isinstance(columns[c], dict):
                 return "the attribute line is malformed"
             attrs = {**cell.attrs, **columns[c], **own}
-            default = "table_cell" if r == 0 and meta.get("head") is False else cell.type
-            kind = attrs.pop("type", None) or default
-            breaks = attrs.pop("p", None) or []
+            kind = attrs.pop("type", None) or expected_type(r, c, head, head_column)
+            paragraphs = _split_paragraphs(cell.content, attrs.pop("p", None) or [])
+            paragraph_attrs = attrs.pop("pa", None) or []
+            if not isinstance(paragraph_attrs, list) or len(paragraph_attrs) > len(paragraphs):
+                return "the attribute line is malformed"
+            for paragraph, extra in zip(paragraphs, paragraph_attrs, strict=False):
+                paragraph.attrs.update(extra if isinstance(extra, dict) else {})
+            if attrs.pop("empty", None):
+                paragraphs = []
             row[c] = Node(
                 kind if kind in ("table_header", "table_cell") else cell.type,
                 {key: value for key, value in attrs.items() if value is not None},
-                _split_paragraphs(cell.content, breaks),
+                paragraphs,
                 line=cell.line,
             )
     return None
+
+
+def expected_type(row: int, column: int, head: bool, head_column: bool) -> str:
+    """The cell type the pipe table and the table-wide keys give a cell (``"type"`` says otherwise)."""
+    return "table_header" if (row == 0 and head) or (column == 0 and head_column) else "table_cell"
 
 
 def _split_paragraphs(content: list[Node], breaks: list[int]) -> list[Node]:

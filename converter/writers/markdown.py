@@ -235,7 +235,10 @@ def _table(node: Node, w: Writer) -> str:
         text = write_table(node, lambda content: _cell_inline(content, w))
     finally:
         w.inline.table = False
-    return _html_block(node, w) if text is None else text
+    if text is None:
+        w.report.add("table cell whose spacing HTML would change", "HTML table", node.line)
+        return _html_block(node, w)
+    return text
 
 
 #: Whitespace the HTML reader would collapse in a cell written with ``<br>`` (a break stands for ``\x02``).

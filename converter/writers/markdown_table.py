@@ -2,11 +2,11 @@
 
 A cell's paragraphs are joined by ``<br>`` (as are its line breaks); what a pipe table cannot say goes
 into the attribute line of ``converter.table_attrs``: column widths, colours, header cells outside row 1,
-an alignment that differs from the column's, which ``<br>`` ended a paragraph. A table without a header
-row is written with its first row as the header (``"head": false`` in the attribute line).
+an alignment that differs from the column's, which ``<br>`` ended a paragraph, paragraph alignment. A
+table without a header row is written with its first row as the header (``"head": false``).
 
 Only what a pipe table cannot hold at all is left to HTML (the caller writes it and reports ``reason``):
-merged cells, rows of different lengths, an empty table, attrs on a cell's paragraphs or the table.
+merged cells, rows of different lengths, an empty table or row, attrs on the table.
 """
 
 from __future__ import annotations
@@ -19,8 +19,6 @@ from productive_docs.converter import inferred, table_attrs
 from productive_docs.converter.model import SCHEMA, Node
 
 GFM_ALIGN = {None: "---", "left": ":--", "center": ":-:", "right": "--:"}
-#: The attr keys the attribute line uses itself (a cell attr of that name needs HTML).
-_META_KEYS = frozenset({"type", "p"})
 _DEFAULTS = SCHEMA["table_cell"].attrs
 
 
@@ -35,27 +33,37 @@ def html_reason(node: Node) -> str | None:
         for cell in row.content:
             if int(cell.attrs.get("colspan") or 1) > 1 or int(cell.attrs.get("rowspan") or 1) > 1:
                 return "merged cells"
-            if _META_KEYS & cell.attrs.keys() or not cell.content:
-                return "cell attributes"
-            for paragraph in cell.content:
-                if paragraph.type != "paragraph" or any(
-                    value not in (None, "", [], {}) for key, value in paragraph.attrs.items() if key != "id"
-                ):
-                    return "block content in a cell"
+            if table_attrs.META_KEYS & cell.attrs.keys():
+                return "cell attributes named like the attribute line's keys"
+            if any(paragraph.type != "paragraph" for paragraph in cell.content):
+                return "block content in a cell"
     if len({len(row.content) for row in rows}) > 1:
         return "rows of different lengths"
     return None
 
 
-def _own_attrs(cell: Node) -> dict[str, Any]:
-    """A cell's attrs that the attribute line keeps (not defaults, not what GFM says itself)."""
+def _present(attrs: dict[str, Any], skip: frozenset[str]) -> dict[str, Any]:
     return {
         key: value
-        for key, value in cell.attrs.items()
-        if key not in table_attrs.GFM_CELL_ATTRS
-        and value not in (None, "", [], {})
-        and _DEFAULTS.get(key, object()) != value
+        for key, value in attrs.items()
+        if key not in skip and value not in (None, "", [], {}) and _DEFAULTS.get(key, object()) != value
     }
+
+
+def _own_attrs(cell: Node, expected: str, breaks: list[int]) -> dict[str, Any]:
+    """What the attribute line keeps of one cell: attrs GFM cannot say, its type when unexpected, its
+    paragraphs' attrs, which breaks end a paragraph, and that it has no paragraph at all."""
+    own = _present(cell.attrs, table_attrs.GFM_CELL_ATTRS)
+    if cell.type != expected:
+        own["type"] = cell.type
+    paragraph_attrs = [_present(paragraph.attrs, frozenset({"id"})) for paragraph in cell.content]
+    if any(paragraph_attrs):
+        own["pa"] = paragraph_attrs
+    if breaks:
+        own["p"] = breaks
+    if not cell.content:
+        own["empty"] = True
+    return own
 
 
 def _column_align(cells: list[Node]) -> str | None:
@@ -66,7 +74,11 @@ def _column_align(cells: list[Node]) -> str | None:
 
 def _shared(dicts: list[dict[str, Any]]) -> dict[str, Any]:
     first, *rest = dicts
-    return {key: value for key, value in first.items() if all(other.get(key) == value for other in rest)}
+    return {
+        key: value
+        for key, value in first.items()
+        if all(key in other and other[key] == value for other in rest)
+    }
 
 
 def write_table(node: Node, inline: Callable[[list[Node]], str | None]) -> str | None:
@@ -74,35 +86,38 @@ def write_table(node: Node, inline: Callable[[list[Node]], str | None]) -> str |
     written in a table (``inline`` returned ``None`` for it)."""
     rows = [row.content for row in node.content]
     width = len(rows[0])
-    head = any(cell.type == "table_header" for cell in rows[0])
+    head = all(cell.type == "table_header" for cell in rows[0])
+    head_column = len(rows) > 1 and all(row[0].type == "table_header" for row in rows[1:])
     aligns = [_column_align([row[c] for row in rows]) for c in range(width)]
-    own = [[_own_attrs(cell) for cell in row] for row in rows]
-    columns = [_shared([own[r][c] for r in range(len(rows))]) for c in range(width)]
-    cells: dict[str, dict[str, Any]] = {}
-    lines = []
+    texts: list[list[str]] = []
+    own: list[list[dict[str, Any]]] = []
     for r, row in enumerate(rows):
-        texts = []
+        texts.append([])
+        own.append([])
         for c, cell in enumerate(row):
-            extra = {key: value for key, value in own[r][c].items() if key not in columns[c]}
-            expected = "table_header" if r == 0 and head else "table_cell"
-            if cell.type != expected:
-                extra["type"] = cell.type
-            if (cell.attrs.get(inferred.ALIGN_ATTR) or None) != aligns[c]:
-                extra[inferred.ALIGN_ATTR] = cell.attrs.get(inferred.ALIGN_ATTR) or None
             content, breaks = _joined(cell.content)
-            if breaks:
-                extra["p"] = breaks
             text = inline(content)
             if text is None:
                 return None
-            texts.append(text)
-            if extra:
-                cells[f"{r},{c}"] = extra
-        lines.append("| " + " | ".join(texts) + " |")
+            texts[-1].append(text)
+            expected = table_attrs.expected_type(r, c, head, head_column)
+            own[-1].append(_own_attrs(cell, expected, breaks))
+            if (cell.attrs.get(inferred.ALIGN_ATTR) or None) != aligns[c]:
+                own[-1][-1][inferred.ALIGN_ATTR] = cell.attrs.get(inferred.ALIGN_ATTR) or None
+    columns = [_shared([own[r][c] for r in range(len(rows))]) for c in range(width)]
+    cells = {
+        f"{r},{c}": extra
+        for r in range(len(rows))
+        for c in range(width)
+        if (extra := {key: value for key, value in own[r][c].items() if key not in columns[c]})
+    }
+    lines = ["| " + " | ".join(row) + " |" for row in texts]
     lines.insert(1, "| " + " | ".join(GFM_ALIGN[align] for align in aligns) + " |")
     meta: dict[str, Any] = {}
     if not head:
         meta["head"] = False
+    if head_column:
+        meta["headcol"] = True
     if any(columns):
         meta["columns"] = columns
     if cells:
