@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from markdown_it.common.utils import unescapeAll
 from markdown_it.token import Token
-from productive_docs.converter import inferred, table_attrs
+from productive_docs.converter import attribute_line, inferred
 from productive_docs.converter.model import Mark, Node
 from productive_docs.converter.readers import html as html_reader
 from productive_docs.converter.readers.markdown_inline_rules import add_inline
@@ -128,12 +128,11 @@ def _skip(b: Builder, tokens: list[Token], i: int) -> int:
 
 def _html_block(b: Builder, tokens: list[Token], i: int) -> int:
     siblings = b.top.content
-    if siblings and siblings[-1].type == "table" and tokens[i].content.startswith(table_attrs.PREFIX):
-        meta = table_attrs.parse(tokens[i].content)
-        problem = "the attribute line is malformed" if meta is None else table_attrs.apply(siblings[-1], meta)
-        if problem is None:
-            return i + 1
-        b.lowered(f"table attribute line ({problem})", "ignored")
+    attributes = attribute_line.parse(tokens[i].content) if siblings else None
+    if attributes is not None:  # what Markdown cannot say about the block before it
+        problem = attribute_line.apply(siblings[-1], *attributes)
+        if problem is not None:
+            b.lowered(f"attribute line ({problem})", "ignored")
         return i + 1
     b.lowered("raw HTML block", "its content, read by the HTML reader")
     for node in html_reader.parse_blocks(tokens[i].content, b.report, b.line):

@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from productive_docs.converter import inferred
+from productive_docs.converter import attribute_line, inferred
 from productive_docs.converter.lowering import lower_for_productive
 from productive_docs.converter.model import Node
 from productive_docs.converter.readers.markdown_plugins import ALERT_FOR_BANNER
@@ -108,10 +108,6 @@ def _html_block(node: Node, w: Writer) -> str:
     return re.sub(r"\n(?=[ \t]*(?:\n|$))", "&#10;", html)
 
 
-def _other_attrs(node: Node, allowed: tuple[str, ...]) -> bool:
-    return any(value not in (None, "", [], {}) for key, value in node.attrs.items() if key not in allowed)
-
-
 #: Stands for a line break in the text ``_inline`` checks (a newline inside text collapses; a break does not).
 _BREAK = "\x02"
 _COLLAPSIBLE = re.compile(
@@ -134,27 +130,46 @@ def _inline(nodes: list[Node], w: Writer) -> str | None:
 
 def _paragraph(node: Node, w: Writer) -> str:
     content = node.content
-    if w.allow_html and (
-        not content or content[0].type == "br" or content[-1].type == "br" or _other_attrs(node, ("id",))
-    ):
+    if w.allow_html and (not content or content[0].type == "br" or content[-1].type == "br"):
         return _html_block(node, w)
-    text = _inline(content, w)
-    return _html_block(node, w) if text is None else text
+    return _textblock(node, w, "") or _html_block(node, w)
 
 
 def _heading(node: Node, w: Writer) -> str:
-    if w.allow_html and (
-        any(child.type == "br" for child in node.content) or _other_attrs(node, ("id", "level"))
-    ):
+    if w.allow_html and any(child.type == "br" for child in node.content):
         return _html_block(node, w)
     level = int(node.attrs.get("level") or 1)
-    text = _inline(node.content, w)
+    return _textblock(node, w, "#" * level) or _html_block(node, w)
+
+
+def _textblock(node: Node, w: Writer, hashes: str) -> str | None:
+    """A paragraph (``hashes`` empty) or ATX heading, then the attribute line of what Markdown cannot say
+    (alignment, image widths); ``None`` when it must be HTML."""
+    meta = {
+        key: value
+        for key, value in node.attrs.items()
+        if key not in ("id", "level") and value not in (None, "", [], {})
+    }
+    if not w.allow_html:
+        meta = {}  # ``lower_for_markdown`` dropped (and reported) them
+    elif "images" in meta:
+        return None
+    w.inline.images = [] if w.allow_html else None
+    try:
+        text = _inline(node.content, w)
+        images = w.inline.images
+    finally:
+        w.inline.images = None
     if text is None:
-        return _html_block(node, w)
-    backslashes = len(text[:-1]) - len(text[:-1].rstrip("\\"))
-    if text.endswith("#") and backslashes % 2 == 0:  # an unescaped final "#" would close the heading
-        text = text[:-1] + "\\#"
-    return "#" * level + (" " + text if text else "")
+        return None
+    if hashes:
+        backslashes = len(text[:-1]) - len(text[:-1].rstrip("\\"))
+        if text.endswith("#") and backslashes % 2 == 0:  # an unescaped final "#" would close the heading
+            text = text[:-1] + "\\#"
+        text = hashes + (" " + text if text else "")
+    if images and any(images):
+        meta["images"] = images
+    return text + "\n\n" + attribute_line.comment("attrs", meta) if meta else text
 
 
 def _quote(text: str) -> str:

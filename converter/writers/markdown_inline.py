@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from markdown_it.common.normalize_url import normalizeLink, validateLink
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
@@ -61,6 +62,9 @@ class InlineContext:
     hard_break: str = "\\\n"
     table: bool = False
     used_html: bool = False
+    #: Set by a block writer that writes an attribute line: each image's extra attrs (or ``None``) go here
+    #: and the image is written as Markdown.
+    images: list[dict[str, Any] | None] | None = None
 
 
 def escape_text(value: str, *, table: bool = False, in_html: bool = False) -> str:
@@ -222,6 +226,10 @@ def _image(node: Node, ctx: InlineContext) -> str:
     attrs = node.attrs
     src = attrs.get("src") or ""
     extra = {k: v for k, v in attrs.items() if k not in ("src", "alt", "title") and v not in (None, "")}
+    if ctx.images is not None:
+        ctx.images.append(extra if _safe_url(src) and extra else None)
+        if _safe_url(src):
+            extra = {}
     if ctx.allow_html and (extra or not _safe_url(src)):
         return _html_leaf(node, ctx)
     alt = escape_text(attrs.get("alt") or "", table=ctx.table)

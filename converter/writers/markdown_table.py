@@ -1,8 +1,8 @@
 """GFM pipe tables for the ``md`` writer: any table whose cells hold inline content, losslessly.
 
 A cell's paragraphs are joined by ``<br>`` (as are its line breaks); what a pipe table cannot say goes
-into the attribute line of ``converter.table_attrs``: column widths, colours, header cells outside row 1,
-an alignment that differs from the column's, which ``<br>`` ended a paragraph, paragraph alignment. A
+into the attribute line of ``converter.attribute_line``: column widths, colours, header cells outside
+row 1, an alignment that differs from the column's, which ``<br>`` ended a paragraph, paragraph alignment. A
 table without a header row is written with its first row as the header (``"head": false``).
 
 Only what a pipe table cannot hold at all is left to HTML (the caller writes it and reports ``reason``):
@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
-from productive_docs.converter import inferred, table_attrs
+from productive_docs.converter import attribute_line, inferred
 from productive_docs.converter.model import SCHEMA, Node
 
 GFM_ALIGN = {None: "---", "left": ":--", "center": ":-:", "right": "--:"}
@@ -33,7 +33,7 @@ def html_reason(node: Node) -> str | None:
         for cell in row.content:
             if int(cell.attrs.get("colspan") or 1) > 1 or int(cell.attrs.get("rowspan") or 1) > 1:
                 return "merged cells"
-            if table_attrs.META_KEYS & cell.attrs.keys():
+            if attribute_line.META_KEYS & cell.attrs.keys():
                 return "cell attributes named like the attribute line's keys"
             if any(paragraph.type != "paragraph" for paragraph in cell.content):
                 return "block content in a cell"
@@ -53,7 +53,7 @@ def _present(attrs: dict[str, Any], skip: frozenset[str]) -> dict[str, Any]:
 def _own_attrs(cell: Node, expected: str, breaks: list[int]) -> dict[str, Any]:
     """What the attribute line keeps of one cell: attrs GFM cannot say, its type when unexpected, its
     paragraphs' attrs, which breaks end a paragraph, and that it has no paragraph at all."""
-    own = _present(cell.attrs, table_attrs.GFM_CELL_ATTRS)
+    own = _present(cell.attrs, attribute_line.GFM_CELL_ATTRS)
     if cell.type != expected:
         own["type"] = cell.type
     paragraph_attrs = [_present(paragraph.attrs, frozenset({"id"})) for paragraph in cell.content]
@@ -100,7 +100,7 @@ def write_table(node: Node, inline: Callable[[list[Node]], str | None]) -> str |
             if text is None:
                 return None
             texts[-1].append(text)
-            expected = table_attrs.expected_type(r, c, head, head_column)
+            expected = attribute_line.expected_type(r, c, head, head_column)
             own[-1].append(_own_attrs(cell, expected, breaks))
             if (cell.attrs.get(inferred.ALIGN_ATTR) or None) != aligns[c]:
                 own[-1][-1][inferred.ALIGN_ATTR] = cell.attrs.get(inferred.ALIGN_ATTR) or None
@@ -124,7 +124,7 @@ def write_table(node: Node, inline: Callable[[list[Node]], str | None]) -> str |
         meta["cells"] = cells
     if meta:
         meta = {"size": [len(rows), width], **meta}
-        lines += ["", table_attrs.comment(meta)]
+        lines += ["", attribute_line.comment("table", meta)]
     return "\n".join(lines)
 
 

@@ -1,4 +1,11 @@
-"""The attribute line of a GFM table: what a pipe table cannot say, in one HTML comment after it.
+"""Attribute lines: what Markdown cannot say about a block, in one HTML comment right after it.
+
+Written by the ``md`` writer, read back by the Markdown reader onto the block just read; a comment renders
+as nothing, so the Markdown looks as it should everywhere. Two kinds:
+
+- ``<!-- attrs {...} -->`` after a paragraph or heading: its attrs (``textAlign``) and, under ``"images"``,
+  one object per image in it (``{"width": 760}``, ``null`` for an image without extras);
+- ``<!-- table {...} -->`` after a table, below.
 
 A GFM table holds one paragraph of inline content per cell, a header row and one alignment per column.
 Everything else a table of the tree may carry is written by the ``md`` writer in a comment right after
@@ -32,9 +39,10 @@ from typing import Any
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Node
 
-PREFIX = "<!-- table "
+PREFIX = "<!-- "
 SUFFIX = " -->"
-PATTERN = re.compile(r"<!-- table (\{.*\}) -->\s*", re.DOTALL)
+PATTERN = re.compile(r"<!-- (table|attrs) (\{.*\}) -->\s*", re.DOTALL)
+KINDS = {"table": frozenset({"table"}), "attrs": frozenset({"paragraph", "heading"})}
 #: Cell attrs a pipe table expresses itself (spans make the table HTML).
 GFM_CELL_ATTRS = frozenset({"colspan", "rowspan", inferred.ALIGN_ATTR})
 #: Keys of a cell's entry that are not cell attrs (a cell attr of such a name makes the table HTML).
@@ -43,27 +51,45 @@ META_KEYS = frozenset({"type", "p", "pa", "empty"})
 MAX_LENGTH = 1_000_000
 
 
-def comment(meta: dict[str, Any]) -> str:
+def comment(kind: str, meta: dict[str, Any]) -> str:
     """The attribute line for ``meta`` (compact JSON; ``--`` cannot occur in it, so the comment stays one)."""
     text = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
-    return PREFIX + text.replace("--", "-\\u002d") + SUFFIX
+    return f"{PREFIX}{kind} " + text.replace("--", "-\\u002d") + SUFFIX
 
 
-def parse(html: str) -> dict[str, Any] | None:
-    """The metadata of an attribute line, or ``None`` when ``html`` is not one."""
-    if len(html) > MAX_LENGTH:
+def parse(html: str) -> tuple[str, dict[str, Any]] | None:
+    """The kind and metadata of an attribute line, or ``None`` when ``html`` is not one."""
+    if len(html) > MAX_LENGTH or not html.startswith(PREFIX):
         return None
     match = PATTERN.fullmatch(html)
     if not match:
         return None
     try:
-        meta = json.loads(match.group(1))
+        meta = json.loads(match.group(2))
     except ValueError:
         return None
-    return meta if isinstance(meta, dict) else None
+    return (match.group(1), meta) if isinstance(meta, dict) else None
 
 
-def apply(table: Node, meta: dict[str, Any]) -> str | None:
+def apply(block: Node, kind: str, meta: dict[str, Any]) -> str | None:
+    """Put ``meta`` back on ``block``, the block before the line; a reason when it does not fit."""
+    if block.type not in KINDS[kind]:
+        return f"{kind} attribute line after a {block.type}"
+    return _apply_table(block, meta) if kind == "table" else _apply_block(block, meta)
+
+
+def _apply_block(block: Node, meta: dict[str, Any]) -> str | None:
+    images = [node for node in block.content if node.type == "image"]
+    extras = meta.pop("images", None) or [None] * len(images)
+    if not isinstance(extras, list) or len(extras) != len(images):
+        return "the images no longer match the attribute line"
+    for image, extra in zip(images, extras, strict=True):
+        image.attrs.update(extra if isinstance(extra, dict) else {})
+    block.attrs.update(meta)
+    return None
+
+
+def _apply_table(table: Node, meta: dict[str, Any]) -> str | None:
     """Put ``meta`` back on ``table`` (as the Markdown reader built it); a reason when it does not fit."""
     rows = [row.content for row in table.content]
     size = meta.get("size")
