@@ -9,6 +9,7 @@ space their text with empty paragraphs and stray spaces that a person keeping th
 | spacer paragraph: empty, or only line breaks and (non-breaking) spaces | dropped (a container keeps one) |
 | line breaks and spaces at the start or end of a paragraph or heading | dropped                      |
 | spaces at the edge of a mark (``<b>Status: </b>done``)          | moved outside the mark           |
+| a list without items (an empty item gets an empty paragraph)    | dropped                          |
 
 Code is left as it is (its spaces are content). Fragments (Productive's own HTML, raw HTML inside Markdown,
 the server's bodies) are read as they are written, so json -> html -> json stays the identity.
@@ -19,7 +20,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from productive_docs.converter.model import Mark, Node
+from productive_docs.converter import inferred
+from productive_docs.converter.model import LIST_BLOCKS, Mark, Node
 from productive_docs.converter.report import Report
 
 #: A whole HTML document (an export or a saved page), as opposed to a fragment.
@@ -31,7 +33,9 @@ _WHAT = {
     "spacer": ("spacer paragraphs", "dropped"),
     "edge": ("line breaks and spaces at a paragraph's edge", "dropped"),
     "mark": ("spaces at the edge of a mark", "moved outside the mark"),
+    "list": ("lists without items", "dropped"),
 }
+_ITEMS = frozenset({"li", inferred.CHECKLIST_ITEM})
 
 
 def is_page(source: str) -> bool:
@@ -48,8 +52,14 @@ def clean(doc: Node, report: Report) -> None:
         if node.type in _TEXTBLOCKS:
             node.content = _trim_edges(_marks_off_edges(node.content, counts), counts)
             continue
+        empty_lists = sum(1 for child in node.content if child.type in LIST_BLOCKS and not child.content)
+        if empty_lists:
+            node.content = [child for child in node.content if child.type not in LIST_BLOCKS or child.content]
+            counts["list"] += empty_lists
         if node.type != "codeblock" and any(child.type == "paragraph" for child in node.content):
             node.content = _without_spacers(node, counts)
+        if node.type in _ITEMS and not node.content:
+            node.content = [Node("paragraph")]  # as the Markdown reader gives an empty item
         pending.extend(node.content)
     for kind, count in counts.items():
         what, became = _WHAT[kind]

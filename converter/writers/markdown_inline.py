@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from markdown_it.common.normalize_url import normalizeLink, validateLink
+from markdown_it.common.normalize_url import normalizeLink, normalizeLinkText, validateLink
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node
@@ -331,11 +331,34 @@ def _link_tags(mark: Mark, ctx: InlineContext) -> tuple[str, str]:
     return "[", "](" + _destination(href, mark.attrs.get("title")) + ")"
 
 
+#: An absolute URL the CommonMark autolink ``<...>`` reads back unchanged.
+_AUTOLINK_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x00-\x20<>]*")
+
+
+def _autolink(wrap: Wrap) -> str | None:
+    """``<url>`` for a link whose text is its URL (the reader makes the same link of it), else ``None``."""
+    href = str(wrap.mark.attrs.get("href") or "")
+    if (
+        wrap.mark.type != "link"
+        or len(wrap.children) != 1
+        or any(v not in (None, "") for k, v in wrap.mark.attrs.items() if k != "href")
+        or wrap.children[0] != escape_text(href)
+        or not _AUTOLINK_URL.fullmatch(href)
+        or not _safe_url(href)
+        or normalizeLinkText(href) != href
+    ):
+        return None
+    return f"<{href}>"
+
+
 def _emit(pieces: list[Piece], before: str, after: str, ctx: InlineContext) -> str:
     out: list[str] = []
     prev = before
     for index, piece in enumerate(pieces):
-        if isinstance(piece, Wrap):
+        autolink = _autolink(piece) if isinstance(piece, Wrap) else None
+        if autolink is not None:
+            piece = autolink
+        elif isinstance(piece, Wrap):
             nxt = _edge(pieces[index + 1], True) if index + 1 < len(pieces) else after
             opening, closing = _wrap_tags(piece, prev, nxt, ctx)
             inner_before = opening[-1:] or prev
