@@ -42,7 +42,7 @@ _LEAF_BLOCKS = frozenset(
 _ESCAPE = re.compile(r"\\[!-/:-@\[-`{-~]")
 _CODE_SPAN = re.compile(r"(`+).*?\1", re.S)
 _ATTRIBUTE_COMMENT = re.compile(r"<!--.*-->\s*")
-_PARSER = MarkdownIt("commonmark").enable("table")
+PARSER = MarkdownIt("commonmark").enable("table")
 
 
 @dataclass(slots=True)
@@ -60,7 +60,7 @@ class Figures:
         """Measure one output."""
         self.pages += 1
         self.nbsp += markdown.count("&#160;")
-        for token in _PARSER.parse(markdown):
+        for token in PARSER.parse(markdown):
             if token.type == "html_block" and _ATTRIBUTE_COMMENT.fullmatch(token.content):
                 continue
             if token.type in _LEAF_BLOCKS:

@@ -10,6 +10,8 @@ space their text with empty paragraphs and stray spaces that a person keeping th
 | line breaks and spaces at the start or end of a paragraph or heading | dropped                      |
 | spaces at the edge of a mark (``<b>Status: </b>done``)          | moved outside the mark           |
 | a list without items (an empty item gets an empty paragraph)    | dropped                          |
+| a URL in plain text (``https://``, ``mailto:``, ``ftp://``)     | a link to itself (an autolink)   |
+| a link address with characters a URL may not hold (``…``, space) | percent-encoded (the same URL)  |
 
 Code is left as it is (its spaces are content). Fragments (Productive's own HTML, raw HTML inside Markdown,
 the server's bodies) are read as they are written, so json -> html -> json stays the identity.
@@ -20,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from markdown_it.common.normalize_url import normalizeLink
 from productive_docs.converter import inferred
 from productive_docs.converter.model import LIST_BLOCKS, Mark, Node
 from productive_docs.converter.report import Report
@@ -28,12 +31,16 @@ from productive_docs.converter.report import Report
 _DOCUMENT = re.compile(r"<(?:!doctype|html|body|head)\b", re.IGNORECASE)
 #: Whitespace a browser shows as nothing or as a gap only (``\xa0`` is a non-breaking space).
 _SPACE = " \t\n\r\f\xa0"
+#: A URL in plain text; trailing punctuation belongs to the sentence (GFM's extended autolink rule).
+_URL = re.compile(r"\b(?:https?://|ftp://|mailto:)[^\s<>\"]+?(?=[.,:;!?'\")\]]*(?:[\s<>\"]|$))")
 _TEXTBLOCKS = frozenset({"paragraph", "heading"})
 _WHAT = {
     "spacer": ("spacer paragraphs", "dropped"),
     "edge": ("line breaks and spaces at a paragraph's edge", "dropped"),
     "mark": ("spaces at the edge of a mark", "moved outside the mark"),
     "list": ("lists without items", "dropped"),
+    "url": ("plain-text URLs", "links (as Markdown shows them)"),
+    "href": ("link addresses with characters URLs may not hold", "percent-encoded"),
 }
 _ITEMS = frozenset({"li", inferred.CHECKLIST_ITEM})
 
@@ -50,7 +57,7 @@ def clean(doc: Node, report: Report) -> None:
     while pending:  # no recursion: imported pages nest deeply
         node = pending.pop()
         if node.type in _TEXTBLOCKS:
-            node.content = _trim_edges(_marks_off_edges(node.content, counts), counts)
+            node.content = _trim_edges(_marks_off_edges(_linked_urls(node.content, counts), counts), counts)
             continue
         empty_lists = sum(1 for child in node.content if child.type in LIST_BLOCKS and not child.content)
         if empty_lists:
@@ -64,6 +71,32 @@ def clean(doc: Node, report: Report) -> None:
     for kind, count in counts.items():
         what, became = _WHAT[kind]
         report.add(f"{what} ({count})", became)
+
+
+def _linked_urls(content: list[Node], counts: Counter[str]) -> list[Node]:
+    """Plain-text URLs (not in a link, not code) as links to themselves."""
+    out: list[Node] = []
+    for node in content:
+        text = node.text or ""
+        for mark in node.marks:
+            href = mark.attrs.get("href") if mark.type == "link" else None
+            if isinstance(href, str) and normalizeLink(href) != href:
+                mark.attrs["href"] = normalizeLink(href)  # the same address, as Markdown links hold it
+                counts["href"] += 1
+        if node.type != "text" or ":" not in text or any(m.type in ("link", "code") for m in node.marks):
+            out.append(node)
+            continue
+        start = 0
+        for match in _URL.finditer(text):
+            if match.start() > start:
+                out.append(Node("text", text=text[start : match.start()], marks=node.marks, line=node.line))
+            link = Mark("link", {"href": normalizeLink(match.group(0)), "title": None})
+            out.append(Node("text", text=match.group(0), marks=[*node.marks, link], line=node.line))
+            counts["url"] += 1
+            start = match.end()
+        if start < len(text):
+            out.append(Node("text", text=text[start:], marks=node.marks, line=node.line) if start else node)
+    return out
 
 
 def _is_spacer(node: Node) -> bool:
