@@ -21,7 +21,7 @@ from bs4 import BeautifulSoup, NavigableString, Tag
 from productive_docs.converter import Document, inferred
 from productive_docs.converter.errors import InputError
 from productive_docs.converter.model import Mark, Node
-from productive_docs.converter.readers import html_confluence, html_office
+from productive_docs.converter.readers import html_cleanup, html_confluence, html_office
 from productive_docs.converter.readers.gc_pause import gc_paused
 from productive_docs.converter.readers.html_builder import TEXTBLOCKS, Builder, Frame
 from productive_docs.converter.readers.html_forms import MENTION_SHORTHAND, css_declarations
@@ -42,16 +42,18 @@ def read(source: str | dict[str, Any], report: Report) -> Document:
         raise InputError("HTML input must be text", report.source)
     with gc_paused():
         soup = parse(source)
-        return read_parsed(soup, report, office=html_office.is_office(source),
-                           confluence=html_confluence.is_confluence(source))
+        office = html_office.is_office(source)
+        return read_parsed(soup, report, office=office, confluence=html_confluence.is_confluence(source),
+                           cleanup=office or html_cleanup.is_page(source))
 
 
 def read_parsed(soup: BeautifulSoup, report: Report, *, office: bool = False,
-                confluence: bool = False) -> Document:
+                confluence: bool = False, cleanup: bool = False) -> Document:
     """Read a page ``parse`` made (the Confluence importer parses each page once for its metadata and body).
 
     A page with a ``#main-content`` element (a Confluence export, whatever its template) contributes that
-    element only, and is read with Confluence's class rules. The soup is emptied afterwards.
+    element only, and is read with Confluence's class rules. ``cleanup`` tidies what editors' whole pages
+    carry (``html_cleanup``: spacer paragraphs, edge breaks). The soup is emptied afterwards.
     """
     metadata: dict[str, Any] = {}
     title = html_confluence.page_title(soup)
@@ -64,6 +66,8 @@ def read_parsed(soup: BeautifulSoup, report: Report, *, office: bool = False,
             html_office.prepare(soup, root)
         doc = Reader(report, confluence=confluence or main is not None).run(root)
         soup.decompose()
+        if cleanup:
+            html_cleanup.clean(doc, report)
     if not doc.content:
         doc.content.append(Node("paragraph"))
     return Document(doc, metadata)

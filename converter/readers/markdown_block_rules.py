@@ -10,7 +10,7 @@ from __future__ import annotations
 from markdown_it.common.utils import unescapeAll
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
-from productive_docs.converter import inferred
+from productive_docs.converter import attribute_line, inferred
 from productive_docs.converter.model import Mark, Node
 from productive_docs.converter.readers.markdown_inline_rules import INLINE_RULES, add_inline
 from productive_docs.converter.readers.markdown_plugins import banner_type
@@ -123,6 +123,13 @@ def _skip(b: Builder, tokens: list[Token], i: int) -> int:
 
 
 def _html_block(b: Builder, tokens: list[Token], i: int) -> int:
+    siblings = b.top.content
+    attributes = attribute_line.parse(tokens[i].content) if siblings else None
+    if attributes is not None:  # what Markdown cannot say about the block before it
+        problem = attribute_line.apply(siblings[-1], *attributes)
+        if problem is not None:
+            b.lowered(f"attribute line ({problem})", "ignored")
+        return i + 1
     from productive_docs.converter.readers import html as html_reader  # beautifulsoup4 only when needed
 
     b.lowered("raw HTML block", "its content, read by the HTML reader")

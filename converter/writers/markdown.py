@@ -26,19 +26,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from productive_docs.converter import inferred
+from productive_docs.converter import attribute_line, inferred
 from productive_docs.converter.lowering import lower_for_productive
-from productive_docs.converter.model import SCHEMA, Node
+from productive_docs.converter.model import Node
 from productive_docs.converter.readers.markdown_plugins import ALERT_FOR_BANNER
 from productive_docs.converter.report import Report
 from productive_docs.converter.writers import html as html_writer
 from productive_docs.converter.writers.markdown_inline import InlineContext, write_inline
 from productive_docs.converter.writers.markdown_lowering import lower_for_markdown
+from productive_docs.converter.writers.markdown_table import html_reason, write_table
 
 BULLET_LISTS = frozenset({"ul", inferred.CHECKLIST})
-_GFM_ALIGN = {None: "---", "left": ":--", "center": ":-:", "right": "--:"}
-#: A cell's attrs and their defaults: a GFM cell holds none of them but the alignment.
-_CELL_DEFAULTS = SCHEMA["table_cell"].attrs
 
 
 @dataclass(slots=True)
@@ -110,10 +108,6 @@ def _html_block(node: Node, w: Writer) -> str:
     return re.sub(r"\n(?=[ \t]*(?:\n|$))", "&#10;", html)
 
 
-def _other_attrs(node: Node, allowed: tuple[str, ...]) -> bool:
-    return any(value not in (None, "", [], {}) for key, value in node.attrs.items() if key not in allowed)
-
-
 #: Stands for a line break in the text ``_inline`` checks (a newline inside text collapses; a break does not).
 _BREAK = "\x02"
 _COLLAPSIBLE = re.compile(
@@ -136,27 +130,46 @@ def _inline(nodes: list[Node], w: Writer) -> str | None:
 
 def _paragraph(node: Node, w: Writer) -> str:
     content = node.content
-    if w.allow_html and (
-        not content or content[0].type == "br" or content[-1].type == "br" or _other_attrs(node, ("id",))
-    ):
+    if w.allow_html and (not content or content[0].type == "br" or content[-1].type == "br"):
         return _html_block(node, w)
-    text = _inline(content, w)
-    return _html_block(node, w) if text is None else text
+    return _textblock(node, w, "") or _html_block(node, w)
 
 
 def _heading(node: Node, w: Writer) -> str:
-    if w.allow_html and (
-        any(child.type == "br" for child in node.content) or _other_attrs(node, ("id", "level"))
-    ):
+    if w.allow_html and any(child.type == "br" for child in node.content):
         return _html_block(node, w)
     level = int(node.attrs.get("level") or 1)
-    text = _inline(node.content, w)
+    return _textblock(node, w, "#" * level) or _html_block(node, w)
+
+
+def _textblock(node: Node, w: Writer, hashes: str) -> str | None:
+    """A paragraph (``hashes`` empty) or ATX heading, then the attribute line of what Markdown cannot say
+    (alignment, image widths); ``None`` when it must be HTML."""
+    meta = {
+        key: value
+        for key, value in node.attrs.items()
+        if key not in ("id", "level") and value not in (None, "", [], {})
+    }
+    if not w.allow_html:
+        meta = {}  # ``lower_for_markdown`` dropped (and reported) them
+    elif "images" in meta:
+        return None
+    w.inline.images = [] if w.allow_html else None
+    try:
+        text = _inline(node.content, w)
+        images = w.inline.images
+    finally:
+        w.inline.images = None
     if text is None:
-        return _html_block(node, w)
-    backslashes = len(text[:-1]) - len(text[:-1].rstrip("\\"))
-    if text.endswith("#") and backslashes % 2 == 0:  # an unescaped final "#" would close the heading
-        text = text[:-1] + "\\#"
-    return "#" * level + (" " + text if text else "")
+        return None
+    if hashes:
+        backslashes = len(text[:-1]) - len(text[:-1].rstrip("\\"))
+        if text.endswith("#") and backslashes % 2 == 0:  # an unescaped final "#" would close the heading
+            text = text[:-1] + "\\#"
+        text = hashes + (" " + text if text else "")
+    if images and any(images):
+        meta["images"] = images
+    return text + "\n\n" + attribute_line.comment("attrs", meta) if meta else text
 
 
 def _quote(text: str) -> str:
@@ -227,54 +240,39 @@ def _list(node: Node, w: Writer) -> str:
     return ("\n\n" if loose else "\n").join(items)
 
 
-def _gfm_table_shape(node: Node) -> list[str] | None:
-    """The delimiter cells of a table GFM can hold as is, or ``None`` when it needs HTML."""
-    rows = node.content
-    if not rows or any(row.type != "table_row" or not row.content for row in rows):
-        return None
-    width = len(rows[0].content)
-    aligns: list[str | None] = [cell.attrs.get(inferred.ALIGN_ATTR) for cell in rows[0].content]
-    for index, row in enumerate(rows):
-        expected = "table_header" if index == 0 else "table_cell"
-        if len(row.content) != width:
-            return None
-        for column, cell in enumerate(row.content):
-            if cell.type != expected or cell.attrs.get(inferred.ALIGN_ATTR) != aligns[column]:
-                return None
-            if any(
-                cell.attrs.get(key, default) not in (default, None)
-                for key, default in _CELL_DEFAULTS.items()
-                if key != inferred.ALIGN_ATTR
-            ):
-                return None
-            if (
-                len(cell.content) != 1
-                or cell.content[0].type != "paragraph"
-                or _other_attrs(cell.content[0], ("id",))
-            ):
-                return None
-            if any(child.type == "br" for child in cell.content[0].content):
-                return None
-    if any(align not in _GFM_ALIGN for align in aligns):
-        return None
-    return [_GFM_ALIGN[align] for align in aligns]
-
-
 def _table(node: Node, w: Writer) -> str:
-    delimiters = _gfm_table_shape(node)
-    if delimiters is None:
+    reason = html_reason(node) if w.allow_html else None
+    if reason is not None:
+        w.report.add(f"table with {reason}", "HTML table", node.line)
         return _html_block(node, w)
     w.inline.table = True
     try:
-        rows = [[_inline(cell.content[0].content, w) for cell in row.content] for row in node.content]
+        text = write_table(node, lambda content: _cell_inline(content, w))
     finally:
         w.inline.table = False
-    cells_of = [[cell for cell in cells if cell is not None] for cells in rows]
-    if cells_of != rows:  # a cell Markdown cannot hold
+    if text is None:
+        w.report.add("table cell whose spacing HTML would change", "HTML table", node.line)
         return _html_block(node, w)
-    lines = ["| " + " | ".join(cells) + " |" for cells in cells_of]
-    lines.insert(1, "| " + " | ".join(delimiters) + " |")
-    return "\n".join(lines)
+    return text
+
+
+#: Whitespace the HTML reader would collapse in a cell written with ``<br>`` (a break stands for ``\x02``).
+_CELL_COLLAPSIBLE = re.compile(
+    r"[ \t\n\r\f]{2,}|^[ \t\n\r\f]|[ \t\n\r\f]$|[\t\n\r\f]|\x02[ \t\n\r\f]|[ \t\n\r\f]\x02"
+)
+
+
+def _cell_inline(nodes: list[Node], w: Writer) -> str | None:
+    """A cell's inline Markdown, or ``None`` when its HTML (a ``<br>`` at least) would lose whitespace."""
+    w.inline.used_html = False
+    text = write_inline(nodes, w.inline)
+    if w.inline.used_html and w.allow_html:
+        plain = "".join(
+            n.text or "" if n.type == "text" else _BREAK if n.type == "br" else "x" for n in nodes
+        )
+        if _CELL_COLLAPSIBLE.search(plain):
+            return None
+    return text
 
 
 BLOCK_WRITERS: dict[str, BlockWriter] = {

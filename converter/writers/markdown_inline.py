@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from markdown_it.common.normalize_url import normalizeLink, validateLink
+from markdown_it.common.normalize_url import normalizeLink, normalizeLinkText, validateLink
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node
@@ -61,16 +62,23 @@ class InlineContext:
     hard_break: str = "\\\n"
     table: bool = False
     used_html: bool = False
+    #: Set by a block writer that writes an attribute line: each image's extra attrs (or ``None``) go here
+    #: and the image is written as Markdown.
+    images: list[dict[str, Any] | None] | None = None
+    #: True while the text of a link written as ``[text](url)`` is written (no autolink escapes there).
+    in_link: bool = False
 
 
-def escape_text(value: str, *, table: bool = False, in_html: bool = False) -> str:
-    """Markdown-escape text that is not at a line start (see ``escape_line_start``)."""
+def escape_text(value: str, *, table: bool = False, in_html: bool = False, autolinks: bool = True) -> str:
+    """Markdown-escape text that is not at a line start (see ``escape_line_start``); ``autolinks=False``
+    in a Markdown link's text, where the reader makes no autolink."""
     value = _ALWAYS.sub(r"\\\1", value)
     if not in_html:
         value = _TAG_OR_ENTITY.sub(r"\\\g<0>", value)
     value = _UNDERSCORE.sub(r"\\_", value)
     value = _TILDE.sub(r"\\~", value)
-    value = _AUTOLINK.sub(lambda m: "\\" + m.group(m.lastindex or 0), value)
+    if autolinks:
+        value = _AUTOLINK.sub(lambda m: "\\" + m.group(m.lastindex or 0), value)
     value = _BANG_AT_END.sub(r"\\!", value)
     if table:
         value = value.replace("|", "\\|")
@@ -152,7 +160,9 @@ def _pieces(nodes: list[Node], opened: list[Mark], ctx: InlineContext, line_star
     while i < len(nodes):
         pending = [m for m in nodes[i].marks if m.type != "code" and m not in opened]
         if not pending:
+            ctx.in_link = any(mark.type == "link" and _markdown_link(mark, ctx) for mark in opened)
             pieces.append(_leaf(nodes[i], ctx, line_start))
+            ctx.in_link = False
             line_start = nodes[i].type == "br"
             i += 1
             continue
@@ -193,10 +203,13 @@ def _text(node: Node, ctx: InlineContext) -> str:
     if node.marks:
         span = code_span(node.text or "")
         return span.replace("|", "\\|") if ctx.table else span
-    return escape_text(node.text or "", table=ctx.table)
+    return escape_text(node.text or "", table=ctx.table, autolinks=not ctx.in_link)
 
 
 def _br(node: Node, ctx: InlineContext) -> str:
+    if ctx.table and ctx.allow_html:
+        ctx.used_html = True
+        return "<br>"  # a table row is one line
     return ctx.hard_break
 
 
@@ -219,6 +232,10 @@ def _image(node: Node, ctx: InlineContext) -> str:
     attrs = node.attrs
     src = attrs.get("src") or ""
     extra = {k: v for k, v in attrs.items() if k not in ("src", "alt", "title") and v not in (None, "")}
+    if ctx.images is not None:
+        ctx.images.append(extra if _safe_url(src) and extra else None)
+        if _safe_url(src):
+            extra = {}
     if ctx.allow_html and (extra or not _safe_url(src)):
         return _html_leaf(node, ctx)
     alt = escape_text(attrs.get("alt") or "", table=ctx.table)
@@ -312,19 +329,48 @@ def _wrap_tags(wrap: Wrap, prev: str, nxt: str, ctx: InlineContext) -> tuple[str
     return "", ""
 
 
-def _link_tags(mark: Mark, ctx: InlineContext) -> tuple[str, str]:
+def _markdown_link(mark: Mark, ctx: InlineContext) -> bool:
+    """Whether a link is written ``[text](url)`` (rather than as an HTML ``<a>``)."""
     href = str(mark.attrs.get("href") or "")
     extra = {k: v for k, v in mark.attrs.items() if k not in ("href", "title") and v not in (None, "")}
-    if ctx.allow_html and (extra or not _safe_url(href)):
+    return not (ctx.allow_html and (extra or not _safe_url(href)))
+
+
+def _link_tags(mark: Mark, ctx: InlineContext) -> tuple[str, str]:
+    if not _markdown_link(mark, ctx):
         return mark_tags(mark, ctx)
+    href = str(mark.attrs.get("href") or "")
     return "[", "](" + _destination(href, mark.attrs.get("title")) + ")"
+
+
+#: An absolute URL the CommonMark autolink ``<...>`` reads back unchanged.
+_AUTOLINK_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x00-\x20<>]*")
+
+
+def _autolink(wrap: Wrap) -> str | None:
+    """``<url>`` for a link whose text is its URL (the reader makes the same link of it), else ``None``."""
+    href = str(wrap.mark.attrs.get("href") or "")
+    if (
+        wrap.mark.type != "link"
+        or len(wrap.children) != 1
+        or any(v not in (None, "") for k, v in wrap.mark.attrs.items() if k != "href")
+        or wrap.children[0] != escape_text(href, autolinks=False)
+        or not _AUTOLINK_URL.fullmatch(href)
+        or not _safe_url(href)
+        or normalizeLinkText(href) != href
+    ):
+        return None
+    return f"<{href}>"
 
 
 def _emit(pieces: list[Piece], before: str, after: str, ctx: InlineContext) -> str:
     out: list[str] = []
     prev = before
     for index, piece in enumerate(pieces):
-        if isinstance(piece, Wrap):
+        autolink = _autolink(piece) if isinstance(piece, Wrap) else None
+        if autolink is not None:
+            piece = autolink
+        elif isinstance(piece, Wrap):
             nxt = _edge(pieces[index + 1], True) if index + 1 < len(pieces) else after
             opening, closing = _wrap_tags(piece, prev, nxt, ctx)
             inner_before = opening[-1:] or prev

@@ -217,7 +217,7 @@ class Importer:
         """The body of a page from the document its metadata came from (each page is parsed once)."""
         report = Report(file)
         try:
-            doc = read_parsed(soup, report).doc
+            doc = read_parsed(soup, report, cleanup=True).doc
         except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
             return exc
         self.stats.lowered.update(report.counts())

@@ -92,7 +92,7 @@ def _page(path: Path, out_path: str, images: _Images, stats: ImportStats) -> str
     for message in result.messages:
         stats.lowered["Word: " + _STYLE_NAME.sub(r"\1", message.message)] += 1
     stats.lowered.update(_word_only_counts(path))
-    doc = read_parsed(parse(result.value), report).doc
+    doc = read_parsed(parse(result.value), report, cleanup=True).doc
     body = converter.write(doc, "md", report=report)
     stats.lowered.update(report.counts())
     return front_matter(path) + body

@@ -1,0 +1,143 @@
+"""GFM pipe tables for the ``md`` writer: any table whose cells hold inline content, losslessly.
+
+A cell's paragraphs are joined by ``<br>`` (as are its line breaks); what a pipe table cannot say goes
+into the attribute line of ``converter.attribute_line``: column widths, colours, header cells outside
+row 1, an alignment that differs from the column's, which ``<br>`` ended a paragraph, paragraph alignment. A
+table without a header row is written with its first row as the header (``"head": false``).
+
+Only what a pipe table cannot hold at all is left to HTML (the caller writes it and reports ``reason``):
+merged cells, rows of different lengths, an empty table or row, attrs on the table.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from productive_docs.converter import attribute_line, inferred
+from productive_docs.converter.model import SCHEMA, Node
+
+GFM_ALIGN = {None: "---", "left": ":--", "center": ":-:", "right": "--:"}
+_DEFAULTS = SCHEMA["table_cell"].attrs
+
+
+def html_reason(node: Node) -> str | None:
+    """Why ``node`` must be an HTML table, or ``None`` when a pipe table can hold it."""
+    rows = node.content
+    if not rows or any(row.type != "table_row" or not row.content for row in rows):
+        return "empty table or row"
+    if any(value not in (None, "", [], {}) for key, value in node.attrs.items() if key != "id"):
+        return "table attributes"
+    for row in rows:
+        for cell in row.content:
+            if int(cell.attrs.get("colspan") or 1) > 1 or int(cell.attrs.get("rowspan") or 1) > 1:
+                return "merged cells"
+            if attribute_line.META_KEYS & cell.attrs.keys():
+                return "cell attributes named like the attribute line's keys"
+            if any(paragraph.type != "paragraph" for paragraph in cell.content):
+                return "block content in a cell"
+    if len({len(row.content) for row in rows}) > 1:
+        return "rows of different lengths"
+    return None
+
+
+def _present(attrs: dict[str, Any], skip: frozenset[str]) -> dict[str, Any]:
+    return {
+        key: value
+        for key, value in attrs.items()
+        if key not in skip and value not in (None, "", [], {}) and _DEFAULTS.get(key, object()) != value
+    }
+
+
+def _own_attrs(cell: Node, expected: str, breaks: list[int]) -> dict[str, Any]:
+    """What the attribute line keeps of one cell: attrs GFM cannot say, its type when unexpected, its
+    paragraphs' attrs, which breaks end a paragraph, and that it has no paragraph at all."""
+    own = _present(cell.attrs, attribute_line.GFM_CELL_ATTRS)
+    if cell.type != expected:
+        own["type"] = cell.type
+    paragraph_attrs = [_present(paragraph.attrs, frozenset({"id"})) for paragraph in cell.content]
+    if any(paragraph_attrs):
+        own["pa"] = paragraph_attrs
+    if breaks:
+        own["p"] = breaks
+    if not cell.content:
+        own["empty"] = True
+    return own
+
+
+def _column_align(cells: list[Node]) -> str | None:
+    aligns = Counter(cell.attrs.get(inferred.ALIGN_ATTR) or None for cell in cells)
+    usable = [(count, align) for align, count in aligns.items() if align in GFM_ALIGN]
+    return max(usable, key=lambda pair: (pair[0], pair[1] is None))[1] if usable else None
+
+
+def _shared(dicts: list[dict[str, Any]]) -> dict[str, Any]:
+    first, *rest = dicts
+    return {
+        key: value
+        for key, value in first.items()
+        if all(key in other and other[key] == value for other in rest)
+    }
+
+
+def write_table(node: Node, inline: Callable[[list[Node]], str | None]) -> str | None:
+    """The pipe table (and attribute line) for ``node``; ``None`` when a cell's inline content cannot be
+    written in a table (``inline`` returned ``None`` for it)."""
+    rows = [row.content for row in node.content]
+    width = len(rows[0])
+    head = all(cell.type == "table_header" for cell in rows[0])
+    head_column = len(rows) > 1 and all(row[0].type == "table_header" for row in rows[1:])
+    aligns = [_column_align([row[c] for row in rows]) for c in range(width)]
+    texts: list[list[str]] = []
+    own: list[list[dict[str, Any]]] = []
+    for r, row in enumerate(rows):
+        texts.append([])
+        own.append([])
+        for c, cell in enumerate(row):
+            content, breaks = _joined(cell.content)
+            text = inline(content)
+            if text is None:
+                return None
+            texts[-1].append(text)
+            expected = attribute_line.expected_type(r, c, head, head_column)
+            own[-1].append(_own_attrs(cell, expected, breaks))
+            if (cell.attrs.get(inferred.ALIGN_ATTR) or None) != aligns[c]:
+                own[-1][-1][inferred.ALIGN_ATTR] = cell.attrs.get(inferred.ALIGN_ATTR) or None
+    columns = [_shared([own[r][c] for r in range(len(rows))]) for c in range(width)]
+    cells = {
+        f"{r},{c}": extra
+        for r in range(len(rows))
+        for c in range(width)
+        if (extra := {key: value for key, value in own[r][c].items() if key not in columns[c]})
+    }
+    lines = ["| " + " | ".join(row) + " |" for row in texts]
+    lines.insert(1, "| " + " | ".join(GFM_ALIGN[align] for align in aligns) + " |")
+    meta: dict[str, Any] = {}
+    if not head:
+        meta["head"] = False
+    if head_column:
+        meta["headcol"] = True
+    if any(columns):
+        meta["columns"] = columns
+    if cells:
+        meta["cells"] = cells
+    if meta:
+        meta = {"size": [len(rows), width], **meta}
+        lines += ["", attribute_line.comment("table", meta)]
+    return "\n".join(lines)
+
+
+def _joined(paragraphs: list[Node]) -> tuple[list[Node], list[int]]:
+    """One cell's paragraphs as one inline run, and which of its line breaks end a paragraph."""
+    content: list[Node] = []
+    breaks: list[int] = []
+    count = 0
+    for index, paragraph in enumerate(paragraphs):
+        if index:
+            breaks.append(count)
+            count += 1
+            content.append(Node("br"))
+        content += paragraph.content
+        count += sum(1 for child in paragraph.content if child.type == "br")
+    return content, breaks
