@@ -133,7 +133,7 @@ class Push(Planning, Writes, Conflicts):
             if self.write_ids:
                 self._write_ids(work)
             self._prune(orphans)
-            self.state.save()
+            self.state.compact()
         self.result.doc_id = self.state.doc_id
         for source, reason in sorted(tree.skipped.items()):
             self._report(Outcome(source, source, "skipped", notes=[reason]))
