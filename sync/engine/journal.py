@@ -32,8 +32,12 @@ def append(path: Path, generation: int, changes: dict[str, Any]) -> int:
     line = "\n" + json.dumps({"generation": generation, **changes}, ensure_ascii=False,
                              separators=(",", ":"), sort_keys=True)
     data = line.encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0), 0o666)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
+    try:
+        handle = os.open(path, flags, 0o666)
+    except FileNotFoundError:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(path, flags, 0o666)
     try:
         os.write(handle, data)
     finally:
