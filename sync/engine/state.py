@@ -44,6 +44,7 @@ class _Watched:
     and the entry's key there)."""
 
     __slots__ = ("_watch",)
+    _watch: tuple[set[str], str] | None
 
 
 @dataclass(slots=True)
@@ -74,13 +75,15 @@ class PageState(_Watched):
     order: float | None = None
     links: dict[str, str] | None = None
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> PageState:
+        entry = object.__new__(cls)
+        object.__setattr__(entry, "_watch", None)  # not in a table yet
+        return entry
+
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
-        try:
-            changed, key = self._watch
-        except AttributeError:  # not in a table yet
-            return
-        changed.add(key)
+        if self._watch is not None:
+            self._watch[0].add(self._watch[1])
 
 
 @dataclass(slots=True)
