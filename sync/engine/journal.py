@@ -15,9 +15,8 @@ compaction and the journal's removal) is stale and ignored.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from productive_docs.converter.errors import ProductiveDocsError
 
@@ -27,22 +26,20 @@ def journal_path(state_path: Path) -> Path:
     return state_path.with_suffix(".journal")
 
 
-def append(path: Path, generation: int, changes: dict[str, Any]) -> int:
-    """Add one save's ``changes`` to the journal at ``path``; returns the number of bytes written."""
-    line = "\n" + json.dumps({"generation": generation, **changes}, ensure_ascii=False,
-                             separators=(",", ":"), sort_keys=True)
-    data = line.encode("utf-8")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_BINARY", 0)
+def open_journal(path: Path) -> BinaryIO:
+    """The journal at ``path`` opened for appending, unbuffered: each ``write`` goes to the kernel."""
     try:
-        handle = os.open(path, flags, 0o666)
+        return open(path, "ab", buffering=0)  # noqa: SIM115 - held by the state between saves
     except FileNotFoundError:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle = os.open(path, flags, 0o666)
-    try:
-        os.write(handle, data)
-    finally:
-        os.close(handle)
-    return len(data)
+        return open(path, "ab", buffering=0)  # noqa: SIM115
+
+
+def append(journal: BinaryIO, generation: int, changes: dict[str, Any]) -> int:
+    """Add one save's ``changes`` to the open ``journal`` in one write; returns the bytes written."""
+    line = "\n" + json.dumps({"generation": generation, **changes}, ensure_ascii=False,
+                             separators=(",", ":"), sort_keys=True)
+    return journal.write(line.encode("utf-8"))
 
 
 def replay(path: Path, generation: int) -> list[dict[str, Any]]:

@@ -24,12 +24,12 @@ import os
 import stat
 import uuid
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from productive_docs.converter.errors import ProductiveDocsError
-from productive_docs.sync.engine.journal import append, journal_path, replay
+from productive_docs.sync.engine.journal import append, journal_path, open_journal, replay
 
 STATE_DIR = ".productive-docs"
 STATE_FILE = "state.json"
@@ -167,6 +167,8 @@ class State:
     _generation: int = field(default=0, init=False, repr=False, compare=False)
     _file_bytes: int = field(default=0, init=False, repr=False, compare=False)
     _journal_bytes: int = field(default=0, init=False, repr=False, compare=False)
+    #: The journal, open for appending while saves go to it.
+    _journal: BinaryIO | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not isinstance(self.pages, Table):
@@ -194,7 +196,9 @@ class State:
         changes = self._changes()
         if not changes:
             return
-        self._journal_bytes += append(journal_path(self.path), self._generation, changes)
+        if self._journal is None:
+            self._journal = open_journal(journal_path(self.path))
+        self._journal_bytes += append(self._journal, self._generation, changes)
         if self._journal_bytes > max(JOURNAL_MIN_BYTES, 2 * self._file_bytes):
             self.compact()
 
@@ -206,7 +210,7 @@ class State:
             return
         # written from the entries themselves, so even a value changed in place is kept
         pages = self._saved["pages"] = {key: _compact(page) for key, page in sorted(self.pages.items())}
-        pending = self._saved["pending"] = {key: asdict(entry) for key, entry in sorted(self.pending.items())}
+        pending = self._saved["pending"] = {key: _pending(one) for key, one in sorted(self.pending.items())}
         data = {
             "format": FORMAT,
             "generation": self._generation + 1,
@@ -220,6 +224,9 @@ class State:
         text = _render(data)
         write_atomic(self.path, text)
         # killed here, the journal left behind names the previous generation: ignored when loaded
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
         journal_path(self.path).unlink(missing_ok=True)
         self._file, self._generation = self.path, self._generation + 1
         self._file_bytes, self._journal_bytes = len(text.encode("utf-8")), 0
@@ -231,7 +238,7 @@ class State:
         head = {"server": self.server, "project_id": self.project_id, "options": dict(self.options)}
         if head != self._saved["head"]:
             changes["head"] = self._saved["head"] = head
-        for name, table, record in (("pages", self.pages, _compact), ("pending", self.pending, asdict)):
+        for name, table, record in (("pages", self.pages, _compact), ("pending", self.pending, _pending)):
             saved, differ = self._saved[name], {}
             keys = list(table.changed)  # cleared in place: the entries hold this set
             table.changed.clear()
@@ -258,6 +265,11 @@ def _compact(page: PageState) -> dict[str, Any]:
     """A page entry without default values, to keep the file small. Read with ``getattr`` rather than
     ``asdict``, whose deep copies made saving a 1,000-page state (after every write) twice as slow."""
     return {name: value for name, default in _DEFAULTS.items() if (value := getattr(page, name)) != default}
+
+
+def _pending(entry: PendingCreate) -> dict[str, Any]:
+    """A pending create's entry (``asdict`` without its deep copies)."""
+    return {"title": entry.title, "at": entry.at, "existing": entry.existing}
 
 
 def _render(data: dict[str, Any]) -> str:
@@ -343,7 +355,7 @@ def load(path: Path) -> State:
     state.pages.changed.clear()
     state.pending.changed.clear()
     state._saved = {"head": head, "pages": tables["pages"],
-                    "pending": {key: asdict(entry) for key, entry in pending.items()}}
+                    "pending": {key: _pending(entry) for key, entry in pending.items()}}
     state._file, state._generation = (path if path.exists() else None), generation
     state._file_bytes = path.stat().st_size if path.exists() else 0
     state._journal_bytes = journal.stat().st_size if journal.exists() else 0
