@@ -25,6 +25,7 @@ import cProfile
 import gc
 import json
 import pstats
+import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -60,16 +61,22 @@ def each(function: Callable[[Any], object], items: list[Any]) -> Callable[[], No
     return run
 
 
-def best_interleaved(runs: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
-    """The fastest of ``repeat`` rounds per run in CPU time, rounds interleaved: load from other processes
-    on a shared machine then skews neither side."""
+def interleaved(runs: dict[str, Callable[[], object]], repeat: int) -> dict[str, list[float]]:
+    """CPU time of ``repeat`` rounds per run, rounds interleaved: load from other processes on a shared
+    machine then skews neither side."""
     times: dict[str, list[float]] = {name: [] for name in runs}
     for _ in range(repeat):
         for name, run in runs.items():
             start = time.process_time()
             run()
             times[name].append(time.process_time() - start)
-    return {name: min(values) for name, values in times.items()}
+    return times
+
+
+def spread(values: list[float]) -> str:
+    """Median of the rounds in ms, with their spread."""
+    return (f"{statistics.median(values) * 1000:7.1f} ms "
+            f"({min(values) * 1000:.1f}-{max(values) * 1000:.1f}, {len(values)} rounds)")
 
 
 def main() -> None:
@@ -89,7 +96,7 @@ def main() -> None:
 
     gc.collect()
     gc.freeze()  # the inputs and trees built above are not garbage; keep the collector from rescanning them
-    timings = best_interleaved(
+    rounds = interleaved(
         {
             "baseline": each(md.render, texts),
             "dialect": each(lambda text: md_parser(extensions(text)).render(text), texts),
@@ -98,21 +105,19 @@ def main() -> None:
         },
         args.repeat,
     )
+    timings = {name: statistics.median(values) for name, values in rounds.items()}
     baseline, dialect = timings["baseline"], timings["dialect"]
     md_to_html, json_to_md = timings["md_to_html"], timings["json_to_md"]
     size = sum(len(text) for text in texts) / 1e6
-    print(f"{len(texts)} inputs, {size:.2f} MB of Markdown")
-    print(f"markdown-it-py render (baseline):    {baseline * 1000:7.1f} ms")
-    print(f"markdown-it-py render, same dialect: {dialect * 1000:7.1f} ms")
-    print(
-        f"md -> html (full pipeline):         {md_to_html * 1000:7.1f} ms  ratio {md_to_html / baseline:.2f} "
-        f"(target <= 1.5); vs same dialect {md_to_html / dialect:.2f}"
-    )
-    print(
-        f"json -> md (write_gfm):             {json_to_md * 1000:7.1f} ms  ratio {json_to_md / baseline:.2f} "
-        f"(target < 1); vs same dialect {json_to_md / dialect:.2f}"
-    )
-
+    print(f"{len(texts)} inputs, {size:.2f} MB of Markdown; CPU time, median (min-max) of interleaved rounds")
+    print(f"markdown-it-py render (baseline):    {spread(rounds['baseline'])}")
+    print(f"markdown-it-py render, same dialect: {spread(rounds['dialect'])}")
+    print(f"md -> html (full pipeline):         {spread(rounds['md_to_html'])}  "
+          f"ratio {md_to_html / baseline:.2f} "
+          f"(target <= 1.5); vs same dialect {md_to_html / dialect:.2f}")
+    print(f"json -> md (write_gfm):             {spread(rounds['json_to_md'])}  "
+          f"ratio {json_to_md / baseline:.2f} "
+          f"(target < 1); vs same dialect {json_to_md / dialect:.2f}")
 
 if __name__ == "__main__":
     main()

@@ -1,58 +1,117 @@
-"""Benchmark: html -> document tree on the Confluence export corpus vs markdownify on the same pages.
+"""HTML speed: our html -> Markdown against markdownify on equal work, and the reader's tree builders on
+one big document.
 
-Both run in this process on the same strings (read once up front), best of ``ROUNDS`` rounds each, so the
-ratio does not depend on the machine. The target (issue 3) is a ratio of at least 1.5: our reader
-converts the corpus at least 1.5 times as fast as markdownify converts it to Markdown.
+1. Equal work: each Confluence page's ``#main-content`` (cut out once, before any timing) is converted to
+   Markdown by both: ``converter.convert(fragment, "html", "md")`` against ``markdownify``. Rounds are
+   interleaved (ours, theirs, ours, ...); the figures are medians of CPU time with their spread.
+   Target: ours >= 1.5x as fast.
+2. Builders (``--builders``): the reader (html -> document tree) on one document made of every page's
+   ``#main-content`` joined, against the same reader on its first MB, per MB, with each bs4 tree builder
+   installed (``html.parser``, ``lxml``, ``html5lib``): 1.00x is linear. The reader uses the builder named
+   in ``converter/readers/html.py`` (``PARSER``); this bench sets it for the run only.
 
-    python3 bench/bench_html.py [--rounds N] [--parser html.parser|lxml]
+The corpus is read by path (../shared/corpora/confluence-varlab); without it the bench says so and exits 0.
 
-``--parser`` measures the reader with another bs4 tree builder (the choice of ``html.parser`` in
-``converter/readers/html.py`` was made with it).
+    python3 bench/bench_html.py                      # ~1 min
+    python3 bench/bench_html.py --builders --rounds 3
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
+import statistics
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import markdownify
-from productive_docs.converter import Report
+from bs4 import BeautifulSoup
+from productive_docs.converter import Report, convert
 from productive_docs.converter.readers import html as html_reader
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
 CORPUS = ROOT / ".." / "shared" / "corpora" / "confluence-varlab"
+BUILDERS = {"html.parser": None, "lxml": "lxml", "html5lib": "html5lib"}
 
 
-def best_time(convert: Callable[[str], object], pages: list[str], rounds: int) -> float:
-    """The fastest of ``rounds`` passes over all pages, in seconds."""
-    best = float("inf")
+def main_content(page: str) -> str | None:
+    """A page's ``#main-content`` element as HTML (what the importer converts), None without one."""
+    found = BeautifulSoup(page, "html.parser").find(id="main-content")
+    return str(found) if found is not None else None
+
+
+def timed(convert_one: Callable[[str], object], pages: list[str]) -> float:
+    start = time.process_time()
+    for page in pages:
+        convert_one(page)
+    return time.process_time() - start
+
+
+def summary(values: list[float], unit: str = "s", digits: int = 2) -> str:
+    return (f"{statistics.median(values):.{digits}f} {unit} "
+            f"(min {min(values):.{digits}f}, max {max(values):.{digits}f}, {len(values)} runs)")
+
+
+def equal_work(fragments: list[str], rounds: int) -> None:
+    ours: list[float] = []
+    theirs: list[float] = []
     for _ in range(rounds):
-        start = time.perf_counter()
-        for page in pages:
-            convert(page)
-        best = min(best, time.perf_counter() - start)
-    return best
+        ours.append(timed(lambda html: convert(html, "html", "md"), fragments))
+        theirs.append(timed(markdownify.markdownify, fragments))
+    size = sum(len(fragment) for fragment in fragments) / 1e6
+    ratio = statistics.median(theirs) / statistics.median(ours)
+    ratios = [their / our for our, their in zip(ours, theirs, strict=True)]
+    print(f"{len(fragments)} Confluence pages' #main-content ({size:.1f} MB) to Markdown:")
+    print(f"  productive-docs html -> md: {summary(ours)}")
+    print(f"  markdownify html -> md:     {summary(theirs)}")
+    print(f"  ratio (markdownify / ours): {ratio:.2f}x (per round: min {min(ratios):.2f}, "
+          f"max {max(ratios):.2f}; target >= 1.5x)")
 
 
-def main() -> None:
+def builders(fragments: list[str], rounds: int) -> None:
+    big = "<div>" + "\n".join(fragments) + "</div>"
+    cut = big.find("\n", 1_000_000)
+    small = big[:cut] + "</div>"
+    chosen = html_reader.PARSER
+    print(f"reader (html -> tree) per MB: one {len(big) / 1e6:.1f} MB document against its first "
+          f"{len(small) / 1e6:.1f} MB (runs interleaved):")
+    try:
+        for name, module in BUILDERS.items():
+            if module and importlib.util.find_spec(module) is None:
+                print(f"  {name:11} not installed")
+                continue
+            html_reader.PARSER = name
+            per_mb: dict[str, list[float]] = {"big": [], "small": []}
+            for _ in range(rounds):
+                for label, document in (("big", big), ("small", small)):
+                    start = time.process_time()
+                    html_reader.read(document, Report())
+                    per_mb[label].append((time.process_time() - start) / (len(document) / 1e6))
+            ratio = statistics.median(per_mb["big"]) / statistics.median(per_mb["small"])
+            print(f"  {name:11} big {summary(per_mb['big'], 's/MB')}; "
+                  f"1 MB {summary(per_mb['small'], 's/MB')}; {ratio:.2f}x{' (in use)' * (name == chosen)}")
+    finally:
+        html_reader.PARSER = chosen
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--parser", default=html_reader.PARSER)
+    parser.add_argument("--builders", action="store_true",
+                        help="also time the tree builders on one big document")
     args = parser.parse_args()
-    html_reader.PARSER = args.parser
-    pages = [path.read_text(encoding="utf-8") for path in sorted(CORPUS.glob("*.html"))]
-    size = sum(len(page) for page in pages) / 1e6
-    ours = best_time(lambda page: html_reader.read(page, Report()), pages, args.rounds)
-    theirs = best_time(markdownify.markdownify, pages, args.rounds)
-    print(f"{len(pages)} Confluence pages, {size:.1f} MB, best of {args.rounds} rounds")
-    print(f"productive-docs html -> doc ({args.parser}): {ours:.2f} s")
-    print(f"markdownify html -> md:             {theirs:.2f} s")
-    print(f"ratio (markdownify / ours): {theirs / ours:.2f}x  (target >= 1.5x)")
+    paths = sorted(CORPUS.glob("*.html"))
+    if not paths:
+        print(f"no corpus at {CORPUS.resolve()}: nothing measured")
+        return 0
+    fragments = [f for f in (main_content(p.read_text(encoding="utf-8")) for p in paths) if f is not None]
+    equal_work(fragments, args.rounds)
+    if args.builders:
+        builders(fragments, args.rounds)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -70,7 +70,8 @@ class LocalPage:
     order: float | None = None
     #: Hash of the source file's bytes (salted with what else decides its document).
     fingerprint: str | None = None
-    #: The file, when its document was not parsed because its fingerprint was remembered.
+    #: The file, when its document was not parsed because its fingerprint was remembered (for a folder
+    #: without an index file: the folder, its generated document unchanged since the last sync).
     unparsed: Path | None = None
     #: ``productive_page_id`` from front matter (written by ``push --write-ids``).
     page_id: str | None = None
@@ -81,7 +82,8 @@ class LocalPage:
         """Parse a file skipped thanks to its fingerprint (nothing to do otherwise)."""
         if self.unparsed is not None:
             path, self.unparsed = self.unparsed, None
-            _apply_parsed(self, path)
+            if self.source is not None:
+                _apply_parsed(self, path)
 
     @property
     def is_folder(self) -> bool:
@@ -292,6 +294,7 @@ class _Scanner:
         page.children = [child.key for child in children]
         if page.source is None:
             page.doc = children_list(children, key)
+            self.fingerprint_generated(page, children, directory)
         return page
 
     def plain_folders(self) -> set[Path]:
@@ -341,6 +344,15 @@ class _Scanner:
             return False
         self.visited.add(real)
         return True
+
+    def fingerprint_generated(self, page: LocalPage, children: list[LocalPage], directory: Path) -> None:
+        """A folder without an index file gets a fingerprint of its generated list (its children's names
+        and titles), so a no-op push need not resolve and hash that list again."""
+        listing = "generated\n" + "".join(f"{child.key}\t{child.title}\n" for child in children)
+        page.fingerprint = hashlib.sha256(self.salt + listing.encode("utf-8")).hexdigest()[:32]
+        known = self.remembered.get(page.key)
+        if known is not None and known.fingerprint == page.fingerprint:
+            page.unparsed = directory
 
     def note_broken_links(self, entries: list[os.DirEntry[str]], key: str) -> None:
         """Symbolic links to nothing that would be pages (or folders) are skipped, and said so: the scan

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from productive_docs.sync.api import errors
 from productive_docs.sync.api.client import Client
-from productive_docs.sync.engine.state import State, kept_path, load, switch_state
+from productive_docs.sync.engine.state import State, kept_path, load, move, switch_state
 
 
 def server_identity(client: Client) -> str:
@@ -53,7 +53,7 @@ def _restore(path: Path, kept: Path, server: str, *, dry_run: bool) -> tuple[Sta
     state = load(kept)
     state.path = path
     if not dry_run:
-        kept.replace(path)
+        move(kept, path)
     return state, f"using the sync state kept for {server} in {kept.name}"
 
 

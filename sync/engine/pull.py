@@ -223,7 +223,7 @@ class Pull:
         pulled = {page.id for page, _ in written.values()}
         for key in [k for k, saved in self.state.pages.items() if saved.id not in pulled]:
             del self.state.pages[key]
-        self.state.save()
+        self.state.compact()
 
     def _report(self, outcome: Outcome) -> None:
         self.result.outcomes.append(outcome)

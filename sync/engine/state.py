@@ -8,28 +8,47 @@ a killed push resumes where it stopped without duplicate pages.
 Append detection keeps no copy of the last-synced document: the state stores the hash of the last-synced
 document and its number of top-level blocks ``n``. A new document is an append when the hash of its first
 ``n`` blocks equals the stored hash and it has more blocks.
+
+Saving costs what changed, not the size of the state: ``State.save`` appends the entries changed since the
+last save to a journal beside the file (``sync.engine.journal``); ``State.compact`` writes the whole file
+at the end of a run. The state notices changes itself: its tables note the keys set or removed, and a page
+entry notes its own attribute assignments. Nested values (``assets``, ``links``) are replaced, never
+changed in place, or the change reaches the file only at the next compaction.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, field, fields
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, cast
 
 from productive_docs.converter.errors import ProductiveDocsError
 
 # ``write_atomic`` lives in the assets layer (downloads write files too); importable from here as before.
 from productive_docs.sync.assets.files import write_atomic as write_atomic
+from productive_docs.sync.engine.journal import append, journal_path, open_journal, replay
 
 STATE_DIR = ".productive-docs"
 STATE_FILE = "state.json"
 FORMAT = 1
+#: The journal is folded into the state file once it is this big and bigger than twice the file: amortised,
+#: a save stays O(change) and the journal stays within a few times the state's size.
+JOURNAL_MIN_BYTES = 1 << 20
+
+
+class _Watched:
+    """Lets a page entry tell the table holding it that it changed (``_watch``: the table's changed keys
+    and the entry's key there)."""
+
+    __slots__ = ("_watch",)
+    _watch: tuple[set[str], str] | None
 
 
 @dataclass(slots=True)
-class PageState:
+class PageState(_Watched):
     """What was last synced for one page."""
 
     id: str
@@ -56,6 +75,16 @@ class PageState:
     order: float | None = None
     links: dict[str, str] | None = None
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> PageState:
+        entry = object.__new__(cls)
+        object.__setattr__(entry, "_watch", None)  # not in a table yet
+        return entry
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if self._watch is not None:
+            self._watch[0].add(self._watch[1])
+
 
 @dataclass(slots=True)
 class PendingCreate:
@@ -69,6 +98,57 @@ class PendingCreate:
     existing: list[str] | None = None
 
 
+class Table(dict):
+    """A dict that notes the keys set or removed (``changed``), and which its page entries tell of their
+    own changes: the next save looks at those keys only."""
+
+    def __init__(self, entries: Iterable[tuple[str, Any]] | dict[str, Any] = ()) -> None:
+        super().__init__(entries)
+        self.changed: set[str] = set()
+        for key, value in self.items():
+            _watch(value, self.changed, key)
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        _watch(value, self.changed, key)
+        self.changed.add(key)
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self.changed.add(key)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self.changed.add(key)
+        return super().pop(key, *default)
+
+    def popitem(self) -> tuple[str, Any]:
+        key, value = super().popitem()
+        self.changed.add(key)
+        return key, value
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        if key not in self:
+            self[key] = default
+        return self[key]
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        for key, value in dict(*args, **kwargs).items():
+            self[key] = value
+
+    def __ior__(self, other: Any) -> Table:  # type: ignore[misc]
+        self.update(other)
+        return self
+
+    def clear(self) -> None:
+        self.changed.update(self)
+        super().clear()
+
+
+def _watch(value: Any, changed: set[str], key: str) -> None:
+    if isinstance(value, _Watched):
+        object.__setattr__(value, "_watch", (changed, key))
+
+
 @dataclass(slots=True)
 class State:
     """The state of one folder."""
@@ -77,9 +157,27 @@ class State:
     server: str | None = None
     project_id: str | None = None
     options: dict[str, Any] = field(default_factory=dict)
-    pages: dict[str, PageState] = field(default_factory=dict)
+    pages: dict[str, PageState] = field(default_factory=Table)
     #: Creates sent but not yet answered, by page key.
-    pending: dict[str, PendingCreate] = field(default_factory=dict)
+    pending: dict[str, PendingCreate] = field(default_factory=Table)
+    #: What the file and its journal hold, by table: the changes of a save are the differences to these.
+    _saved: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+    #: The file those were read from or written to, its generation and size, and the journal's size.
+    _file: Path | None = field(default=None, init=False, repr=False, compare=False)
+    _generation: int = field(default=0, init=False, repr=False, compare=False)
+    _file_bytes: int = field(default=0, init=False, repr=False, compare=False)
+    _journal_bytes: int = field(default=0, init=False, repr=False, compare=False)
+    #: The journal, open for appending while saves go to it.
+    _journal: BinaryIO | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.pages, Table):
+            self.pages = Table(self.pages)
+        if not isinstance(self.pending, Table):
+            self.pending = Table(self.pending)
+        self.pages.changed.update(self.pages)
+        self.pending.changed.update(self.pending)
+        self._saved = {"head": None, "pages": {}, "pending": {}}
 
     @property
     def doc_id(self) -> str | None:
@@ -91,16 +189,74 @@ class State:
         return {page.id: key for key, page in self.pages.items()}
 
     def save(self) -> None:
+        """Make what changed since the last save survive a kill: one journal line, none when nothing did."""
+        if self._file != self.path:
+            self.compact()
+            return
+        changes = self._changes()
+        if not changes:
+            return
+        if self._journal is None:
+            self._journal = open_journal(journal_path(self.path))
+        self._journal_bytes += append(self._journal, self._generation, changes)
+        if self._journal_bytes > max(JOURNAL_MIN_BYTES, 2 * self._file_bytes):
+            self.compact()
+
+    def compact(self) -> None:
+        """Write the whole state to its file and drop the journal (at the end of a run); nothing is written
+        when the file already holds it all."""
+        changes = self._changes()
+        if not changes and self._file == self.path and not self._journal_bytes:
+            return
+        # written from the entries themselves, so even a value changed in place is kept
+        pages = self._saved["pages"] = {key: _compact(page) for key, page in sorted(self.pages.items())}
+        pending = self._saved["pending"] = {key: _pending(one) for key, one in sorted(self.pending.items())}
         data = {
             "format": FORMAT,
+            "generation": self._generation + 1,
             "server": self.server,
             "project_id": self.project_id,
             "options": self.options,
-            "pages": {key: _compact(page) for key, page in sorted(self.pages.items())},
+            "pages": pages,
         }
-        if self.pending:
-            data["pending"] = {key: asdict(entry) for key, entry in sorted(self.pending.items())}
-        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+        if pending:
+            data["pending"] = pending
+        text = _render(data)
+        write_atomic(self.path, text)
+        # killed here, the journal left behind names the previous generation: ignored when loaded
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+        journal_path(self.path).unlink(missing_ok=True)
+        self._file, self._generation = self.path, self._generation + 1
+        self._file_bytes, self._journal_bytes = len(text.encode("utf-8")), 0
+
+    def _changes(self) -> dict[str, Any]:
+        """The entries that differ from what the file and journal hold (``None``: removed); those become
+        what they hold."""
+        changes: dict[str, Any] = {}
+        head = {"server": self.server, "project_id": self.project_id, "options": dict(self.options)}
+        if head != self._saved["head"]:
+            changes["head"] = self._saved["head"] = head
+        tables: tuple[tuple[str, Table, Callable[[Any], Any]], ...] = (
+            ("pages", cast(Table, self.pages), _compact), ("pending", cast(Table, self.pending), _pending))
+        for name, table, record in tables:
+            saved, differ = self._saved[name], {}
+            keys = list(table.changed)  # cleared in place: the entries hold this set
+            table.changed.clear()
+            for key in keys:
+                entry = dict.get(table, key)
+                value = None if entry is None else record(entry)
+                if value == saved.get(key):
+                    continue
+                differ[key] = value
+                if value is None:
+                    del saved[key]
+                else:
+                    saved[key] = value
+            if differ:
+                changes[name] = differ
+        return changes
 
 
 #: Every ``PageState`` field with its default; the required ones (``MISSING``) differ from any value: kept.
@@ -113,19 +269,52 @@ def _compact(page: PageState) -> dict[str, Any]:
     return {name: value for name, default in _DEFAULTS.items() if (value := getattr(page, name)) != default}
 
 
+def _pending(entry: PendingCreate) -> dict[str, Any]:
+    """A pending create's entry (``asdict`` without its deep copies)."""
+    return {"title": entry.title, "at": entry.at, "existing": entry.existing}
+
+
+def _render(data: dict[str, Any]) -> str:
+    """The state file's text: one line per page, so a change to a page is one changed line. Written with
+    json's C encoder: its ``indent`` runs in pure Python, 40x slower."""
+    lines = []
+    for name, value in sorted(data.items()):
+        if name in ("pages", "pending") and value:
+            entries = ",\n".join(f"  {_dump(key)}: {_dump(entry)}" for key, entry in value.items())
+            lines.append(f" {_dump(name)}: {{\n{entries}\n }}")
+        else:
+            lines.append(f" {_dump(name)}: {_dump(value)}")
+    return "{\n" + ",\n".join(lines) + "\n}\n"
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
 def switch_state(path: Path, recorded: str, server: str) -> tuple[State, str]:
     """The state for ``server`` when the one at ``path`` was made for the server ``recorded``: that one is
     set aside next to it, not lost, and the one kept for ``server`` (if any) takes its place."""
     aside = kept_path(path, recorded)
     kept = kept_path(path, server)
     note = f"the sync state in {path} is for {recorded}; set aside as {aside.name}"
-    path.replace(aside)
+    move(path, aside)
     if kept.exists():
-        kept.replace(path)
+        move(kept, path)
         note += f", using the one kept for {server}"
     fresh = load(path)
     fresh.server = server
     return fresh, note
+
+
+def move(source: Path, target: Path) -> None:
+    """Move the state file ``source`` and its journal to ``target`` (a journal at ``target`` goes: it
+    belonged to the file replaced)."""
+    source.replace(target)
+    journal = journal_path(source)
+    if journal.exists():
+        journal.replace(journal_path(target))
+    else:
+        journal_path(target).unlink(missing_ok=True)
 
 
 def kept_path(path: Path, server: str | None) -> Path:
@@ -138,24 +327,46 @@ def default_path(folder: Path) -> Path:
 
 
 def load(path: Path) -> State:
-    """The state at ``path``; an empty state when there is none yet."""
-    if not path.exists():
+    """The state at ``path`` with the saves journalled since; an empty state when there is none yet."""
+    journal = journal_path(path)
+    if not path.exists() and not journal.exists():
         return State(path)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data: Any = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"format": FORMAT}
         wrong = _wrong_shape(data)
         if wrong:
             raise ValueError(wrong)
-        pages = {key: PageState(**entry) for key, entry in data.get("pages", {}).items()}
+        generation = data.get("generation", 0)
+        head: dict[str, Any] = {"server": data.get("server"), "project_id": data.get("project_id"),
+                                "options": data.get("options") or {}}
+        tables: dict[str, dict[str, Any]] = {"pages": dict(data.get("pages", {})),
+                                             "pending": dict(data.get("pending") or {})}
+        for save in replay(journal, generation):
+            head = save.get("head", head)
+            for name, table in tables.items():
+                for key, value in save.get(name, {}).items():
+                    if value is None:
+                        table.pop(key, None)
+                    else:
+                        table[key] = value
+        pages = {key: PageState(**entry) for key, entry in tables["pages"].items()}
         pending = {key: PendingCreate(entry) if isinstance(entry, str) else PendingCreate(**entry)
-                   for key, entry in (data.get("pending") or {}).items()}
-    except (OSError, ValueError, TypeError, RecursionError) as exc:
+                   for key, entry in tables["pending"].items()}
+    except (OSError, ValueError, TypeError, AttributeError, RecursionError) as exc:
         message = (f"{path}: unreadable sync state ({exc}); restore it from version control, or move it "
                    "away to sync the folder from scratch")
         raise ProductiveDocsError(message) from None
     if data.get("format") != FORMAT:
         raise ProductiveDocsError(f"{path}: sync state format {data.get('format')!r} is not {FORMAT}")
-    return State(path, data.get("server"), data.get("project_id"), data.get("options") or {}, pages, pending)
+    state = State(path, head["server"], head["project_id"], dict(head["options"]), pages, pending)
+    cast(Table, state.pages).changed.clear()
+    cast(Table, state.pending).changed.clear()
+    state._saved = {"head": head, "pages": tables["pages"],
+                    "pending": {key: _pending(entry) for key, entry in pending.items()}}
+    state._file, state._generation = (path if path.exists() else None), generation
+    state._file_bytes = path.stat().st_size if path.exists() else 0
+    state._journal_bytes = journal.stat().st_size if journal.exists() else 0
+    return state
 
 
 def _wrong_shape(data: Any) -> str | None:

@@ -45,6 +45,12 @@ CREATE TABLE IF NOT EXISTS pages (
 );
 CREATE INDEX IF NOT EXISTS pages_parent ON pages(parent_page_id);
 CREATE INDEX IF NOT EXISTS pages_root ON pages(root_page_id);
+-- lists come in the default order (sibling_order, id) 200 at a time: with these, a page of a list walks
+-- the index instead of sorting every match again, and a new page's order is not a scan of the table
+CREATE INDEX IF NOT EXISTS pages_order ON pages(sibling_order);
+CREATE INDEX IF NOT EXISTS pages_root_order ON pages(root_page_id, sibling_order);
+CREATE INDEX IF NOT EXISTS pages_project_order ON pages(project_id, sibling_order);
+CREATE INDEX IF NOT EXISTS pages_parent_order ON pages(parent_page_id, sibling_order);
 """
 #: Page ids start high, like Productive's, so tests notice ids mistaken for positions.
 FIRST_ID = 100000
@@ -116,8 +122,10 @@ class Store:
         """Rows matching an SQL condition (built from known column names only) and their total count."""
         with self._lock:
             total = self._db.execute(f"SELECT COUNT(*) FROM pages WHERE {where}", params).fetchone()[0]
+            # the rows skipped by OFFSET are walked in an index, never read whole (bodies included)
             rows = self._db.execute(
-                f"SELECT * FROM pages WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                f"SELECT * FROM pages WHERE id IN (SELECT id FROM pages WHERE {where} ORDER BY {order}"
+                f" LIMIT ? OFFSET ?) ORDER BY {order}",
                 [*params, limit, offset],
             ).fetchall()
         return [dict(row) for row in rows], total

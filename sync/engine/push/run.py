@@ -90,6 +90,7 @@ class Push:
             self._show_plan(work, orphans, conflicts, reporter)
         else:
             Executor(ctx, planner, conflicts, reporter).execute(work, orphans)
+            state.compact()
         self.result.doc_id = state.doc_id
         for source, reason in sorted(tree.skipped.items()):
             reporter.report(Outcome(source, source, OutcomeAction.SKIPPED, notes=[reason]))
