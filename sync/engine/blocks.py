@@ -21,16 +21,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from markdown_it.rules_core import StateCore
+from markdown_it.rules_core import block as block_tokens
+from markdown_it.rules_core import normalize as normalize_source
 from productive_docs.converter.lowering import lower_for_productive
 from productive_docs.converter.model import Node, normalize
 from productive_docs.converter.readers.markdown import extensions, parser
 from productive_docs.converter.report import Report
 
 from productive_docs import converter
+
+_LINE = re.compile(r"[^\n]*\n|[^\n]+$")
 
 
 def block_key(node: Node) -> str:
@@ -87,7 +93,10 @@ class LocalDoc:
 
 def _regions(text: str, lines: list[str]) -> tuple[list[tuple[int, int]], int]:
     """Top-level token line ranges ``(start, end)`` and the line the body starts at (after front matter)."""
-    tokens = parser(extensions(text)).parse(text, {})
+    state = StateCore(text, parser(extensions(text)), {})
+    normalize_source(state)
+    block_tokens(state)  # block structure only: the inline parse is the reader's business
+    tokens = state.tokens
     regions: list[tuple[int, int]] = []
     body_start = 0
     for token in tokens:
@@ -116,7 +125,7 @@ def split_local(text: str, resolve: Callable[[Node], Node] | None = None,
         if len(resolved) != len(read_nodes):
             raise ValueError("resolve must keep the top-level nodes one for one")
         nodes = resolved
-    lines = text.splitlines(keepends=True)
+    lines = _LINE.findall(text)  # lines as markdown-it counts them (``splitlines`` also splits at \f)
     regions, body_start = _regions(text, lines)
     starts = [start for start, _ in regions]
     # group boundaries: [first region, last region] per group, nodes in document order
