@@ -32,7 +32,7 @@ from typing import Any
 
 from productive_docs.converter.errors import ProductiveDocsError
 from productive_docs.converter.model import Node, normalize
-from productive_docs.sync.engine.state import STATE_DIR, write_atomic
+from productive_docs.sync.engine.state import write_atomic
 
 BASE_FILE = "base.json"
 BLOB_DIR = "base"
@@ -117,10 +117,11 @@ class BaseRecord:
 
 
 class BaseStore:
-    """The base of every page of one synced folder: records in ``base.json``, contents in ``base/``."""
+    """The base of every page of one synced folder: records in ``base.json``, contents in ``base/``, both in
+    the folder of the sync state (``DIR/.productive-docs`` unless ``--state`` puts it elsewhere)."""
 
-    def __init__(self, folder: Path) -> None:
-        self.dir = Path(folder) / STATE_DIR
+    def __init__(self, state_dir: Path) -> None:
+        self.dir = Path(state_dir)
         self.file = self.dir / BASE_FILE
         self.blobs = BlobStore(self.dir / BLOB_DIR)
         self.records: dict[str, BaseRecord] = self._load()

@@ -26,12 +26,14 @@ from productive_docs.sync.assets.download import fetch_assets
 from productive_docs.sync.assets.naming import unreserved
 from productive_docs.sync.assets.upload import with_assets
 from productive_docs.sync.engine import links
+from productive_docs.sync.engine.base import BaseStore
 from productive_docs.sync.engine.documents import options_key, prepare, remote_hash
 from productive_docs.sync.engine.folder import LocalPage, remote_copy_name, scan
 from productive_docs.sync.engine.frontmatter import markdown_file
 from productive_docs.sync.engine.identity import open_state, server_identity
 from productive_docs.sync.engine.result import Outcome, SyncResult
 from productive_docs.sync.engine.state import PageState, default_path, write_atomic
+from productive_docs.sync.engine.twoway import FileMerge, merge_file
 
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]+')
 MAX_NAME = 100
@@ -70,6 +72,8 @@ class Pull:
         self.kept: set[str] = set()
         #: Page key -> asset records of the attachments downloaded for it (``sync.downloads``).
         self.assets: dict[str, dict] = {}
+        #: Pages whose file was merged and now holds local changes the next push sends.
+        self.to_push: set[str] = set()
 
     def run(self) -> SyncResult:
         with self.result.counting(self.client.stats):
@@ -89,6 +93,7 @@ class Pull:
             raise UsageError(f"page {self.doc_id} is a subpage; pull its doc ({root.root_page_id})")
         pages = [root, *self.client.list_pages(filters={"root_page_id": self.doc_id})]
         before = dict(scan(self.folder).pages) if self.folder.exists() else {}
+        self.bases = BaseStore(self.state_path.parent)
         files = self._place(pages, before)
         paths = {page_id: path for page_id, (_, path) in files.items()}
         written: dict[str, tuple[Page, str]] = {}
@@ -97,7 +102,8 @@ class Pull:
             written[key] = (page, path)
             doc = links.to_relative(from_json(page.body or {"type": "doc"}), path, paths, template)
             doc = self._fetch_assets(doc, key, path, page)
-            self._write(key, path, page, markdown_file(page.title, doc, Report(path)), before)
+            merged = self._merge(key, path, page, doc)
+            self._write(key, path, page, markdown_file(page.title, doc, Report(path)), before, merged)
         self._record(written)
 
     def _place(self, pages: list[Page], before: dict[str, LocalPage]) -> dict[str, tuple[str, str]]:
@@ -134,7 +140,20 @@ class Pull:
         place(pages[0], "")
         return places
 
-    def _write(self, key: str, path: str, page: Page, text: str, before: dict) -> None:
+    def _merge(self, key: str, path: str, page: Page, doc: Node) -> FileMerge | None:
+        """The page merged into its existing file on the base of the last sync (None: no such merge)."""
+        target = self.folder / path
+        saved = self.state.pages.get(key)
+        if saved is None or saved.id != page.id or not target.is_file() or target.suffix.lower() != ".md":
+            return None
+        try:
+            current = target.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        return merge_file(current, page, doc, self.bases)
+
+    def _write(self, key: str, path: str, page: Page, text: str, before: dict,
+               merged: FileMerge | None = None) -> None:
         target = self.folder / path
         saved = self.state.pages.get(key)
         outcome = Outcome(key, self.shown_under + path, "created", page.id, page.title)
@@ -142,6 +161,9 @@ class Pull:
         if target.exists() and not remote_moved:
             outcome.action = "unchanged"
             self.kept.add(key)
+        elif merged is not None:
+            self._write_merged(key, target, merged, outcome)
+            return
         elif target.exists() and target.suffix.lower() not in (".md", ".markdown"):
             remote = target.with_name(remote_copy_name(target.name))
             write_atomic(remote, text)
@@ -159,6 +181,21 @@ class Pull:
                 outcome.action = "updated"
         if outcome.action in ("created", "updated"):
             write_atomic(target, text)
+        self._report(outcome)
+
+    def _write_merged(self, key: str, target: Path, merged: FileMerge, outcome: Outcome) -> None:
+        """A three-way merge's file: only what changed is rewritten; conflicts are marked in it."""
+        outcome.notes.extend(merged.notes)
+        if merged.text != target.read_bytes().decode("utf-8"):
+            write_atomic(target, merged.text.encode("utf-8"))
+            outcome.action = "updated"
+        else:
+            outcome.action = "unchanged"
+        if merged.conflicts:
+            outcome.action = "conflict"
+        elif merged.push_needed:
+            self.to_push.add(key)
+            outcome.notes.append("merged with local edits (push to send them)")
         self._report(outcome)
 
     def _unchanged_locally(self, key: str, before: dict) -> bool:
@@ -188,16 +225,18 @@ class Pull:
         conflicts = {o.key for o in self.result.outcomes if o.action in ("conflict", "skipped")}
         tree = scan(self.folder)
         ids = {key: page.id for key, (page, _) in written.items()}
-        for key, (page, _) in written.items():
+        for key, (page, path) in written.items():
             old = self.state.pages.get(key)
             if key in conflicts and old is not None:
                 old.seen = page.version_number
                 continue
-            if key in self.kept and old is not None:
-                continue
             local = tree.pages.get(key)
             prepared = prepare(local, tree.pages, ids, template=self.state.options["link_template"],
                                org_id=self.client.org_id, options=self._options()) if local else None
+            if key in self.kept and old is not None:
+                if page.id not in self.bases.records and prepared and prepared.version.hash == old.hash:
+                    self._record_base(page, path)  # in step on both sides: a base for the next merge
+                continue
             saved = self.state.pages[key] = PageState(
                 page.id, page.parent_page_id, page.title,
                 hash=prepared.version.hash if prepared else None,
@@ -208,10 +247,28 @@ class Pull:
                 prepared = with_assets(prepared, local, self.folder, saved, self.client,
                                        options=self._options(), dry_run=True)
                 saved.hash, saved.blocks = prepared.version.hash, prepared.version.blocks
+            if key in self.to_push:
+                saved.hash = None  # the merged file holds local edits: the next push sends them
+            else:
+                self._record_base(page, path)
         pulled = {page.id for page, _ in written.values()}
         for key in [k for k, saved in self.state.pages.items() if saved.id not in pulled]:
             del self.state.pages[key]
+        for page_id in set(self.bases.records) - pulled:
+            self.bases.forget(page_id)
+        self.bases.save()
         self.state.save()
+
+    def _record_base(self, page: Page, path: str) -> None:
+        """What both sides now agree on: the remote page and the file as it is after this pull."""
+        try:
+            source = (self.folder / path).read_bytes().decode("utf-8")
+            body = from_json(page.body or {"type": "doc"})
+        except (OSError, UnicodeDecodeError, ValueError):
+            self.bases.forget(page.id)
+            return
+        self.bases.record(page.id, version=page.version_number, title=page.title, parent=page.parent_page_id,
+                          position=None, body=body, source=source)
 
     def _report(self, outcome: Outcome) -> None:
         self.result.outcomes.append(outcome)

@@ -36,14 +36,14 @@ def test_a_corrupt_blob_reads_as_missing_not_as_wrong_content(tmp_path):
 
 
 def test_records_round_trip_and_unreferenced_blobs_are_collected(tmp_path):
-    bases = BaseStore(tmp_path)
+    bases = BaseStore(tmp_path / ".productive-docs")
     doc = read("# Title\n\nBody.\n", "md").doc
     bases.record("7", version=3, title="Page", parent="1", position=2.0, body=doc,
                  source="# Title\n\nBody.\n")
     bases.record("8", version=1, title="Twin", parent="1", position=3.0, body=doc, source=None)
     bases.save()
     assert len(bases.blobs.digests()) == 2  # one body shared by both pages, one source
-    again = BaseStore(tmp_path)
+    again = BaseStore(tmp_path / ".productive-docs")
     assert again.records == bases.records
     assert again.body("7") == normalize(doc)
     assert again.source("7") == "# Title\n\nBody.\n"
@@ -59,4 +59,4 @@ def test_an_unreadable_base_is_a_one_line_error(tmp_path):
     (tmp_path / ".productive-docs").mkdir()
     (tmp_path / ".productive-docs" / "base.json").write_text("{not json")
     with pytest.raises(ProductiveDocsError, match="unreadable sync base"):
-        BaseStore(tmp_path)
+        BaseStore(tmp_path / ".productive-docs")

@@ -32,6 +32,7 @@ from productive_docs.sync.engine.push.planning import Planning, Work
 from productive_docs.sync.engine.push.writes import Writes
 from productive_docs.sync.engine.result import Outcome, SyncResult
 from productive_docs.sync.engine.state import PageState, default_path
+from productive_docs.sync.engine.twoway import record_pushed
 
 LIST_FIELDS = ["title", "parent_page_id", "root_page_id", "version_number"]
 
@@ -134,6 +135,9 @@ class Push(Planning, Writes, Conflicts):
                 self._write_ids(work)
             self._prune(orphans)
             self.state.save()
+            pushed = [(item.page, item.doc, self.state.pages.get(item.page.key),
+                       item.outcome.action if item.outcome else "failed") for item in work.values()]
+            record_pushed(self.folder, self.state_path.parent, pushed, fingerprint_salt(self.options))
         self.result.doc_id = self.state.doc_id
         for source, reason in sorted(tree.skipped.items()):
             self._report(Outcome(source, source, "skipped", notes=[reason]))
