@@ -100,6 +100,10 @@ class Pull:
         for page in pages:
             key, path = files[page.id]
             written[key] = (page, path)
+            if self._folder_without_file(key, path, page, before):
+                self.kept.add(key)
+                self._report(Outcome(key, self.shown_under + key, "unchanged", page.id, page.title))
+                continue
             doc = links.to_relative(from_json(page.body or {"type": "doc"}), path, paths, template)
             doc = self._fetch_assets(doc, key, path, page)
             merged = self._merge(key, path, page, doc)
@@ -139,6 +143,14 @@ class Pull:
 
         place(pages[0], "")
         return places
+
+    def _folder_without_file(self, key: str, path: str, page: Page, before: dict[str, LocalPage]) -> bool:
+        """A synced folder page that has no index file and whose body is still what push made of it (the
+        list of its pages) gets no file: a repository that never had an ``index.md`` gets none from a pull."""
+        local, saved = before.get(key), self.state.pages.get(key)
+        return (local is not None and local.source is None and saved is not None and saved.id == page.id
+                and not (self.folder / path).exists()
+                and (saved.version == page.version_number or saved.remote_hash == remote_hash(page.body)))
 
     def _merge(self, key: str, path: str, page: Page, doc: Node) -> FileMerge | None:
         """The page merged into its existing file on the base of the last sync (None: no such merge)."""

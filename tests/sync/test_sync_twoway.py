@@ -1,0 +1,100 @@
+"""Two-way sync on a common base, against the local server over HTTP (issue 12's reproductions)."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from productive_docs.converter import write
+from productive_docs.converter.model import from_json
+from productive_docs.sync.engine.pull import pull_doc
+from productive_docs.sync.engine.push.run import push_folder
+
+GUIDE = """---
+title: Onboarding
+section: people
+description: How a new colleague starts (Productive does not hold this key)
+---
+
+Welcome to the team. This paragraph is wrapped
+by hand at a narrow width, as people do
+in a repository.
+
+#### Your first day
+
+* Get a laptop
+* Meet _your_ buddy
+
+The second paragraph holds the sentence to change.
+It is wrapped too.
+
+| Who | What |
+|-----|------|
+| IT  | laptop |
+
+Closing words, also
+wrapped.
+"""
+
+
+def git(folder: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True, text=True)
+    return done.stdout
+
+
+def edit_remotely(client, page_id: str, old: str, new: str) -> None:
+    """A colleague's edit in Productive: one sentence of the stored body changed."""
+    body = client.get_page(page_id).body
+    doc = from_json(body)
+    html = write(doc, "html").replace(old, new)
+    assert new in html
+    client.replace_body_with_html(page_id, html)
+
+
+def page_id(client, doc_id: str, title: str) -> str:
+    return next(p.id for p in client.list_pages(filters={"root_page_id": doc_id}, fields=["title"])
+                if p.title == title)
+
+
+def test_pull_of_a_one_sentence_remote_edit_touches_only_that_block(make_tree, fast_client):
+    """Reproduction 2: front matter kept, wrapping kept, #### kept; git diff is the changed block only;
+    then pull -> push makes no write and push -> pull changes no file."""
+    root = make_tree({"guide.md": GUIDE})
+    first = push_folder(root, fast_client, project_id="1")
+    assert first.exit_code == 0
+    git(root, "init", "-q")
+    git(root, "add", "guide.md")
+    git(root, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "docs")
+    edit_remotely(fast_client, page_id(fast_client, first.doc_id, "Onboarding"),
+                  "holds the sentence to change.", "holds the sentence a colleague changed.")
+    pulled = pull_doc(fast_client, first.doc_id, root)
+    assert pulled.exit_code == 0, [(o.display, o.action, o.notes) for o in pulled.outcomes]
+    diff = [line for line in git(root, "diff", "--unified=0", "guide.md").splitlines()
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert diff == ["-The second paragraph holds the sentence to change.", "-It is wrapped too.",
+                    "+The second paragraph holds the sentence a colleague changed. It is wrapped too."]
+    assert git(root, "status", "--porcelain", "--untracked-files=all", "--", ".", ":!.productive-docs") == (
+        " M guide.md\n")
+    writes = fast_client.stats.writes
+    assert push_folder(root, fast_client).exit_code == 0 and fast_client.stats.writes == writes
+    text = (root / "guide.md").read_text(encoding="utf-8")
+    assert pull_doc(fast_client, first.doc_id, root).exit_code == 0
+    assert (root / "guide.md").read_text(encoding="utf-8") == text
+
+
+def test_edits_to_different_blocks_merge_on_pull_and_reach_productive(make_tree, fast_client):
+    root = make_tree({"guide.md": GUIDE})
+    first = push_folder(root, fast_client, project_id="1")
+    guide_id = page_id(fast_client, first.doc_id, "Onboarding")
+    edit_remotely(fast_client, guide_id, "Closing words", "Closing words from Productive")
+    path = root / "guide.md"
+    path.write_text(GUIDE.replace("Welcome to the team.", "Welcome aboard, local edit."), encoding="utf-8")
+    result = pull_doc(fast_client, first.doc_id, root)
+    assert result.exit_code == 0
+    text = path.read_text(encoding="utf-8")
+    assert "Welcome aboard, local edit." in text and "Closing words from Productive" in text
+    assert "section: people" in text and "#### Your first day" in text
+    pushed = push_folder(root, fast_client)
+    assert pushed.exit_code == 0 and {o.display: o.action for o in pushed.outcomes}["guide.md"] == "updated"
+    body = str(fast_client.get_page(guide_id).body)
+    assert "Welcome aboard, local edit." in body and "Closing words from Productive" in body
