@@ -169,7 +169,8 @@ class Pull:
         target = self.folder / path
         saved = self.state.pages.get(key)
         outcome = Outcome(key, self.shown_under + path, "created", page.id, page.title)
-        remote_moved = saved is None or saved.id != page.id or saved.version != page.version_number
+        remote_moved = (saved is None or saved.id != page.id or saved.version != page.version_number
+                        or saved.title != page.title)
         if target.exists() and not remote_moved:
             outcome.action = "unchanged"
             self.kept.add(key)

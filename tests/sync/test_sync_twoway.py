@@ -98,3 +98,33 @@ def test_edits_to_different_blocks_merge_on_pull_and_reach_productive(make_tree,
     assert pushed.exit_code == 0 and {o.display: o.action for o in pushed.outcomes}["guide.md"] == "updated"
     body = str(fast_client.get_page(guide_id).body)
     assert "Welcome aboard, local edit." in body and "Closing words from Productive" in body
+
+
+def test_a_title_changed_in_productive_is_not_reverted_by_push_and_pull_takes_it(make_tree, fast_client):
+    """Reproduction 1: the plan compared the local title with the remote one, not with the last synced."""
+    root = make_tree({"guide.md": GUIDE.replace("title: Onboarding", "title: Start here")})
+    first = push_folder(root, fast_client, project_id="1")
+    guide_id = page_id(fast_client, first.doc_id, "Start here")
+    fast_client.rename(guide_id, "Onboarding")
+    again = push_folder(root, fast_client)
+    outcome = {o.display: o for o in again.outcomes}["guide.md"]
+    assert again.exit_code == 0 and outcome.action == "unchanged", outcome
+    assert any("title changed in Productive to 'Onboarding'" in note for note in outcome.notes)
+    assert fast_client.get_page(guide_id).title == "Onboarding"
+    assert pull_doc(fast_client, first.doc_id, root).exit_code == 0
+    text = (root / "guide.md").read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: Onboarding\nsection: people\n")
+    last = push_folder(root, fast_client)  # the guide is in step; the doc's generated list of pages follows
+    assert last.exit_code == 0 and {o.display: o.action for o in last.outcomes}["guide.md"] == "unchanged"
+    assert fast_client.get_page(guide_id).title == "Onboarding"
+
+
+def test_a_title_changed_on_both_sides_differently_is_a_conflict(make_tree, fast_client):
+    root = make_tree({"guide.md": GUIDE})
+    first = push_folder(root, fast_client, project_id="1")
+    guide_id = page_id(fast_client, first.doc_id, "Onboarding")
+    fast_client.rename(guide_id, "Theirs")
+    path = root / "guide.md"
+    path.write_text(GUIDE.replace("title: Onboarding", "title: Ours"), encoding="utf-8")
+    result = push_folder(root, fast_client)
+    assert result.exit_code == 3 and fast_client.get_page(guide_id).title == "Theirs"
