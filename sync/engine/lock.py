@@ -1,4 +1,4 @@
-"""One run per synced folder: ``DIR/.productive-docs/lock``.
+"""One run per synced folder: ``DIR/.productive-docs/lock`` (next to the state file).
 
 Two pushes of one folder at once (CI and a laptop, or ``push`` while ``watch`` runs) would both create the
 same new pages and append the same blocks twice. A run therefore holds an operating-system lock on
@@ -24,7 +24,6 @@ from types import TracebackType
 from typing import Any
 
 from productive_docs.converter.errors import ProductiveDocsError
-from productive_docs.sync.engine.state import STATE_DIR
 
 try:
     import fcntl
@@ -35,6 +34,8 @@ except ImportError:  # Windows
 LOCK_FILE = "lock"
 #: The byte locked on Windows (where a locked range cannot be read): far past the holder's description.
 _WINDOWS_LOCK_OFFSET = 1 << 20
+#: Seconds a second run waits for the first before it stops.
+WAIT = 10.0
 #: Largest holder description read back.
 _MAX_INFO = 4096
 
@@ -84,9 +85,12 @@ def describe(holder: dict[str, Any]) -> str:
 class FolderLock:
     """The lock of one synced folder, held from ``acquire`` (or ``with``) until ``release``."""
 
-    def __init__(self, folder: Path, command: str, *, wait: float = 5.0, poll: float = 0.1) -> None:
-        self.folder = Path(folder)
-        self.path = self.folder / STATE_DIR / LOCK_FILE
+    def __init__(self, state_dir: Path, command: str, *, shown: Path | None = None, wait: float = WAIT,
+                 poll: float = 0.1) -> None:
+        """``state_dir``: the folder of the sync state (``DIR/.productive-docs``); ``shown``: the synced
+        folder, as the message names it."""
+        self.path = Path(state_dir) / LOCK_FILE
+        self.shown = shown if shown is not None else Path(state_dir).parent
         self.command, self.wait, self.poll = command, wait, poll
         self.fd: int | None = None
         #: The dead run whose stale lock file this run took over (None: there was none).
@@ -99,7 +103,7 @@ class FolderLock:
         while not _try_lock(fd):
             if time.monotonic() >= deadline:
                 os.close(fd)
-                raise FolderBusy(f"{self.folder}: {describe(_holder(self.path))} is syncing this folder; "
+                raise FolderBusy(f"{self.shown}: {describe(_holder(self.path))} is syncing this folder; "
                                  "wait for it to finish (or stop it) and run again")
             time.sleep(self.poll)
         previous = _holder(self.path)

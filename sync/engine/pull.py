@@ -31,6 +31,7 @@ from productive_docs.sync.engine.documents import options_key, prepare, remote_h
 from productive_docs.sync.engine.folder import LocalPage, remote_copy_name, scan
 from productive_docs.sync.engine.frontmatter import markdown_file
 from productive_docs.sync.engine.identity import open_state, server_identity
+from productive_docs.sync.engine.lock import FolderLock
 from productive_docs.sync.engine.result import Outcome, SyncResult
 from productive_docs.sync.engine.state import PageState, default_path, write_atomic
 from productive_docs.sync.engine.twoway import FileMerge, merge_file
@@ -76,8 +77,12 @@ class Pull:
         self.to_push: set[str] = set()
 
     def run(self) -> SyncResult:
-        with self.result.counting(self.client.stats):
-            self._run()
+        """One pull, holding the folder's lock (``sync.engine.lock``) throughout."""
+        with FolderLock(self.state_path.parent, "pull", shown=self.folder) as folder_lock:
+            if folder_lock.took_over:
+                self.result.notes.append(f"lock of {folder_lock.took_over} (no longer running) taken over")
+            with self.result.counting(self.client.stats):
+                self._run()
         return self.result
 
     def _run(self) -> None:

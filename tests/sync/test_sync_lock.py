@@ -14,7 +14,7 @@ from productive_docs.sync.engine.lock import FolderBusy, FolderLock
 HOLD = """
 import sys, time
 from productive_docs.sync.engine.lock import FolderLock
-lock = FolderLock(sys.argv[1], "push").acquire()
+lock = FolderLock(sys.argv[1], "push", shown="docs").acquire()
 print("locked", flush=True)
 time.sleep(float(sys.argv[2]))
 lock.release()
@@ -33,10 +33,10 @@ def test_a_second_run_stops_with_one_line_naming_the_holder(tmp_path):
     try:
         started = time.monotonic()
         with pytest.raises(FolderBusy) as busy:
-            FolderLock(tmp_path, "pull", wait=0.3).acquire()
+            FolderLock(tmp_path, "pull", shown=tmp_path, wait=0.3).acquire()
         assert time.monotonic() - started >= 0.3
         message = str(busy.value)
-        assert "\n" not in message and "a push started at " in message
+        assert "\n" not in message and message.startswith(f"{tmp_path}: a push started at ")
         assert f"by pid {process.pid} on " in message
     finally:
         process.kill()

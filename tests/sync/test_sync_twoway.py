@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 from productive_docs.converter import write
@@ -128,3 +130,24 @@ def test_a_title_changed_on_both_sides_differently_is_a_conflict(make_tree, fast
     path.write_text(GUIDE.replace("title: Onboarding", "title: Ours"), encoding="utf-8")
     result = push_folder(root, fast_client)
     assert result.exit_code == 3 and fast_client.get_page(guide_id).title == "Theirs"
+
+
+def test_two_pushes_started_at_once_make_every_page_and_append_once(env, make_tree, fast_client):
+    """Reproduction 3: two runs of one folder at once duplicated pages and appends. Now the second waits
+    for the folder's lock, then finds everything in step."""
+    root = make_tree({"log.md": "---\ntitle: Log\n---\n\nFirst entry.\n"})
+    first = push_folder(root, fast_client, project_id="1")
+    for number in range(20):
+        (root / f"new-{number:02}.md").write_text(f"# New {number}\n\nBody {number}.\n", encoding="utf-8")
+    (root / "log.md").write_text("---\ntitle: Log\n---\n\nFirst entry.\n\nSecond entry.\n", "utf-8")
+    command = [sys.executable, "-m", "productive_docs.sync.cli.main", "push", str(root)]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=os.environ) for _ in range(2)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    pages = fast_client.list_pages(filters={"root_page_id": first.doc_id}, fields=["title"])
+    titles = sorted(page.title for page in pages)
+    assert titles == sorted(["Log", *(f"New {n}" for n in range(20))])
+    log = next(page for page in pages if page.title == "Log")
+    assert str(fast_client.get_page(log.id).body).count("Second entry.") == 1
+    assert not any("conflict" in out for out, _ in outputs)

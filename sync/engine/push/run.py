@@ -26,6 +26,7 @@ from productive_docs.sync.engine import links
 from productive_docs.sync.engine.documents import VIAS, fingerprint_salt, options_key, remembered, remote_hash
 from productive_docs.sync.engine.folder import LocalTree, scan
 from productive_docs.sync.engine.identity import open_state, server_identity
+from productive_docs.sync.engine.lock import FolderLock
 from productive_docs.sync.engine.plan import Action, RemotePage, Step, orphan
 from productive_docs.sync.engine.push.conflicts import Conflicts
 from productive_docs.sync.engine.push.planning import Planning, Work
@@ -87,11 +88,17 @@ class Push(Planning, Writes, Conflicts):
     # --- run -----------------------------------------------------------------------------------------------
 
     def run(self) -> SyncResult:
+        """One push; a real one holds the folder's lock (``sync.engine.lock``) throughout."""
+        folder_lock = None if self.dry_run else FolderLock(self.state_path.parent, "push", shown=self.folder)
         try:
+            if folder_lock is not None and folder_lock.acquire().took_over:
+                self.result.notes.append(f"lock of {folder_lock.took_over} (no longer running) taken over")
             with self.result.counting(self.client.stats):
                 self._run()
         finally:
             self._flush_lines()
+            if folder_lock is not None:
+                folder_lock.release()
         return self.result
 
     def _flush_lines(self) -> None:
