@@ -21,7 +21,7 @@ from productive_docs.sync.engine.documents import VIAS
 from productive_docs.sync.engine.identity import server_identity
 from productive_docs.sync.engine.links import DEFAULT_TEMPLATE
 from productive_docs.sync.engine.result import SyncResult
-from productive_docs.sync.engine.state import STATE_DIR, default_path
+from productive_docs.sync.engine.state import STATE_DIR, default_path, load
 
 
 @dataclass(slots=True)
@@ -133,6 +133,7 @@ def push_options(args: argparse.Namespace, connection: Connection, printer: Prin
 
 def run_push(args: argparse.Namespace, *, dry_run: bool = False) -> int:
     from productive_docs.sync.engine.push.run import push_folder
+    from productive_docs.sync.engine.twoway import note_pages_only_in_productive, status_exit_code
 
     printer = _printer(args)
     with reported(printer):
@@ -143,6 +144,11 @@ def run_push(args: argparse.Namespace, *, dry_run: bool = False) -> int:
             options = push_options(args, connection, printer)
             result = push_folder(args.dir, connection.client, dry_run=dry_run or args.dry_run,
                                  diff=getattr(args, "diff", False), on_start=printer.start, **options)
+            if dry_run:
+                note_pages_only_in_productive(connection.client, load(_state_path(args)), result)
+    if getattr(args, "exit_code", False):
+        printer.finish(result)
+        return status_exit_code(result)
     return _finish(printer, result)
 
 
@@ -263,6 +269,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     status.add_argument("dir", type=Path, metavar="DIR")
     _target(status)
     status.add_argument("--diff", action="store_true", help="show a short diff for changed pages")
+    status.add_argument("--exit-code", action="store_true",
+                        help="exit 0 when both sides are in step, 1 when a push or pull would change "
+                        "something, 3 on a conflict (for CI)")
     _common(status)
     status.set_defaults(run=run_status)
 

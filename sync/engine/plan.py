@@ -44,6 +44,10 @@ DONE = {
 }
 
 
+#: The words of every note saying that a pull would bring something (``status --exit-code`` counts them).
+CHANGED_IN_PRODUCTIVE = "changed in Productive"
+
+
 @dataclass(frozen=True, slots=True)
 class RemotePage:
     """A page as the tree listing shows it (no body)."""
@@ -104,7 +108,7 @@ def decide(key: str, local: LocalVersion | None, saved: PageState | None, remote
         step.action = Action.APPEND if is_append and version == saved.version and not force else Action.UPDATE
         step.check_remote = moved_remotely or remote is None
     elif moved_remotely:
-        step.notes.append("changed in Productive since the last sync (pull to get it)")
+        step.notes.append(f"{CHANGED_IN_PRODUCTIVE} since the last sync (pull to get it)")
     step.rename = _rename(step, title, saved.title, remote.title if remote else saved.title, force)
     current_parent = remote.parent if remote else saved.parent
     step.move = key != "" and (parent_id is None or parent_id != current_parent)

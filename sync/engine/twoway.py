@@ -19,13 +19,15 @@ from pathlib import Path
 
 from productive_docs.converter.errors import ProductiveDocsError
 from productive_docs.converter.model import Node, from_json
-from productive_docs.sync.api.client import Page
+from productive_docs.sync.api.client import Client, Page
 from productive_docs.sync.engine.base import BaseStore
 from productive_docs.sync.engine.blocks import body_blocks, split_local
 from productive_docs.sync.engine.folder import LocalPage, fingerprint
 from productive_docs.sync.engine.frontmatter import set_front_matter_key
 from productive_docs.sync.engine.merge import default_render, first_marker, merge
-from productive_docs.sync.engine.state import PageState
+from productive_docs.sync.engine.plan import CHANGED_IN_PRODUCTIVE
+from productive_docs.sync.engine.result import EXIT_CONFLICT, SyncResult
+from productive_docs.sync.engine.state import PageState, State
 
 #: Outcomes of a push after which the page's body is what was sent.
 BODY_SENT = frozenset({"created", "updated", "appended"})
@@ -104,3 +106,29 @@ def record_pushed(folder: Path, state_dir: Path,
         elif record is not None and record.version == saved.version:
             record.title, record.parent = saved.title, saved.parent
     bases.save()
+
+
+#: Planned actions of a ``status`` that a push would carry out.
+PUSH_ACTIONS = frozenset({"create", "update", "append", "rename", "move", "delete"})
+
+
+def note_pages_only_in_productive(client: Client, state: State, result: SyncResult) -> None:
+    """Add to ``result`` a note for each page of the doc that no state entry knows: made in Productive since
+    the last sync (a pull brings it)."""
+    if state.doc_id is None:
+        return
+    known = set(state.by_id())
+    pages = client.list_pages(filters={"root_page_id": state.doc_id}, fields=["title", "parent_page_id"])
+    for page in sorted((p for p in pages if p.id not in known), key=lambda p: (len(p.id), p.id)):
+        result.notes.append(f"page {page.id} ({page.title!r}) created in Productive (pull to get it)")
+
+
+def status_exit_code(result: SyncResult) -> int:
+    """``status --exit-code``: 0 both sides in step, 1 a push or a pull would change something (or a file
+    cannot be read), 3 a conflict."""
+    actions = {outcome.action for outcome in result.outcomes}
+    if "conflict" in actions:
+        return EXIT_CONFLICT
+    notes = [note for outcome in result.outcomes for note in outcome.notes] + result.notes
+    pull = any(CHANGED_IN_PRODUCTIVE in note or "created in Productive" in note for note in notes)
+    return 1 if pull or actions & (PUSH_ACTIONS | {"failed"}) else 0

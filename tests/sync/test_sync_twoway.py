@@ -151,3 +151,31 @@ def test_two_pushes_started_at_once_make_every_page_and_append_once(env, make_tr
     log = next(page for page in pages if page.title == "Log")
     assert str(fast_client.get_page(log.id).body).count("Second entry.") == 1
     assert not any("conflict" in out for out, _ in outputs)
+
+
+def test_status_exit_code_gates_ci(env, make_tree, fast_client, capsys):
+    """Reproduction 9 (status part): status exited 0 with changes pending and did not list pages created
+    in Productive."""
+    from productive_docs.sync.cli.main import main
+
+    root = make_tree({"guide.md": GUIDE, "other.md": "---\ntitle: Other\n---\n\nOther page.\n"})
+    assert main(["push", str(root), "--project", "1"]) == 0
+    status = ["status", str(root), "--exit-code"]
+    assert main(status) == 0
+    doc_id = pull_doc(fast_client, push_folder(root, fast_client).doc_id, root).doc_id
+    guide = root / "guide.md"
+    guide.write_text(GUIDE.replace("Closing words", "Closing words, edited"), encoding="utf-8")
+    assert main(status) == 1  # a push would write
+    guide.write_text(GUIDE, encoding="utf-8")
+    assert main(status) == 0
+    edit_remotely(fast_client, page_id(fast_client, doc_id, "Other"), "Other page.", "Other page, theirs.")
+    assert main(status) == 1  # a pull would write
+    assert pull_doc(fast_client, doc_id, root).exit_code == 0 and main(status) == 0
+    made = fast_client.create_with_markdown("Made there", "Hi.", parent_page_id=doc_id, root_page_id=doc_id)
+    capsys.readouterr()
+    assert main(status) == 1
+    assert f"page {made.id} ('Made there') created in Productive" in capsys.readouterr().err
+    fast_client.delete(made.id)
+    edit_remotely(fast_client, page_id(fast_client, doc_id, "Other"), "theirs", "theirs again")
+    (root / "other.md").write_text("---\ntitle: Other\n---\n\nOther page, mine.\n", encoding="utf-8")
+    assert main(status) == 3
