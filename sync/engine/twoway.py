@@ -18,7 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from productive_docs.converter.errors import ProductiveDocsError
-from productive_docs.converter.model import Node, from_json
+from productive_docs.converter.lowering import lower_for_productive
+from productive_docs.converter.model import Node, doc_hash, from_json
+from productive_docs.converter.report import Report
 from productive_docs.sync.api.client import Client, Page
 from productive_docs.sync.engine.base import BaseStore
 from productive_docs.sync.engine.blocks import body_blocks, split_local
@@ -121,6 +123,17 @@ def note_pages_only_in_productive(client: Client, state: State, result: SyncResu
     pages = client.list_pages(filters={"root_page_id": state.doc_id}, fields=["title", "parent_page_id"])
     for page in sorted((p for p in pages if p.id not in known), key=lambda p: (len(p.id), p.id)):
         result.notes.append(f"page {page.id} ({page.title!r}) created in Productive (pull to get it)")
+
+
+def holds_document(body: dict | None, doc: Node) -> bool:
+    """Whether a remote body is ``doc`` as Productive stores it (lowered; normal forms equal): a write whose
+    answer was lost is then settled instead of being reported as a conflict on every later push."""
+    if body is None:
+        return False
+    try:
+        return doc_hash(from_json(body)) == doc_hash(lower_for_productive(doc, Report()))
+    except ValueError:
+        return False
 
 
 def status_exit_code(result: SyncResult) -> int:

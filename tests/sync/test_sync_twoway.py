@@ -179,3 +179,24 @@ def test_status_exit_code_gates_ci(env, make_tree, fast_client, capsys):
     edit_remotely(fast_client, page_id(fast_client, doc_id, "Other"), "theirs", "theirs again")
     (root / "other.md").write_text("---\ntitle: Other\n---\n\nOther page, mine.\n", encoding="utf-8")
     assert main(status) == 3
+
+
+def test_a_write_whose_answer_was_lost_is_settled_not_a_conflict(make_tree, fast_client):
+    """Reproduction 8: our write landed, its answer was lost (the state never learned the new version):
+    every later push said "changed in Productive" (exit 3) though the remote body is the file's."""
+    from productive_docs.converter import read
+    from productive_docs.converter.report import Report
+    from productive_docs.sync.engine.documents import payload
+
+    root = make_tree({"guide.md": GUIDE})
+    first = push_folder(root, fast_client, project_id="1")
+    guide_id = page_id(fast_client, first.doc_id, "Onboarding")
+    edited = GUIDE.replace("Closing words", "Closing words, sent once")
+    (root / "guide.md").write_text(edited, encoding="utf-8")
+    body = payload(read(edited, "md").doc, "auto", Report())  # a push's write, its answer lost
+    send = fast_client.replace_body_with_html if body.html else fast_client.replace_body_with_markdown
+    send(guide_id, body.text)
+    result = push_folder(root, fast_client)
+    assert result.exit_code == 0, [(o.display, o.action, o.notes) for o in result.outcomes]
+    writes = fast_client.stats.writes
+    assert push_folder(root, fast_client).exit_code == 0 and fast_client.stats.writes == writes

@@ -21,6 +21,7 @@ from productive_docs.sync.engine.folder import remote_copy_name
 from productive_docs.sync.engine.frontmatter import markdown_file
 from productive_docs.sync.engine.push.planning import Work
 from productive_docs.sync.engine.state import STATE_DIR, write_atomic
+from productive_docs.sync.engine.twoway import holds_document
 
 from productive_docs import converter
 
@@ -37,6 +38,9 @@ class Conflicts:
         if item.page.key == "" and remote.title == item.page.title:
             item.step.rename = False
         if remote.version_number == saved.version or remote_hash(remote.body) == saved.remote_hash:
+            return True
+        if item.doc is not None and holds_document(remote.body, item.doc):
+            item.step.notes.append("Productive already holds this version (the answer to our write was lost)")
             return True
         if remote.version_number == saved.seen and not self._remote_copy(item).exists():
             item.step.notes.append("remote changes merged (its .remote.md is gone)")
