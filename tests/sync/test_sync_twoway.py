@@ -200,3 +200,46 @@ def test_a_write_whose_answer_was_lost_is_settled_not_a_conflict(make_tree, fast
     assert result.exit_code == 0, [(o.display, o.action, o.notes) for o in result.outcomes]
     writes = fast_client.stats.writes
     assert push_folder(root, fast_client).exit_code == 0 and fast_client.stats.writes == writes
+
+
+def test_push_merges_a_remote_edit_of_another_block_instead_of_a_conflict(make_tree, fast_client):
+    """Reproduction 9 (merge part): a push onto a page changed in Productive merges on the base; the file
+    gets the remote change (nothing else of it rewritten) and Productive gets both edits in one write."""
+    root = make_tree({"guide.md": GUIDE})
+    first = push_folder(root, fast_client, project_id="1")
+    guide_id = page_id(fast_client, first.doc_id, "Onboarding")
+    edit_remotely(fast_client, guide_id, "Closing words", "Closing words from Productive")
+    path = root / "guide.md"
+    local = GUIDE.replace("Welcome to the team.", "Welcome aboard.")
+    path.write_text(local, encoding="utf-8")
+    result = push_folder(root, fast_client)
+    outcome = {o.display: o for o in result.outcomes}["guide.md"]
+    assert result.exit_code == 0 and outcome.action == "updated", outcome
+    assert path.read_text(encoding="utf-8") == local.replace("Closing words, also\nwrapped.",
+                                                             "Closing words from Productive, also wrapped.")
+    body = str(fast_client.get_page(guide_id).body)
+    assert "Welcome aboard." in body and "Closing words from Productive" in body
+    assert not (root / "guide.remote.md").exists()
+    writes = fast_client.stats.writes
+    assert push_folder(root, fast_client).exit_code == 0 and fast_client.stats.writes == writes
+    assert pull_doc(fast_client, first.doc_id, root).exit_code == 0
+    assert "Welcome aboard." in path.read_text(encoding="utf-8")
+
+
+def test_push_of_a_block_changed_on_both_sides_marks_the_conflict_in_the_file(make_tree, fast_client):
+    root = make_tree({"guide.md": GUIDE})
+    first = push_folder(root, fast_client, project_id="1")
+    guide_id = page_id(fast_client, first.doc_id, "Onboarding")
+    edit_remotely(fast_client, guide_id, "Closing words", "Their closing words")
+    path = root / "guide.md"
+    path.write_text(GUIDE.replace("Closing words", "My closing words"), encoding="utf-8")
+    version = fast_client.get_page(guide_id).version_number
+    result = push_folder(root, fast_client)
+    assert result.exit_code == 3 and fast_client.get_page(guide_id).version_number == version
+    text = path.read_text(encoding="utf-8")
+    assert text.index("<<<<<<< local") < text.index("My closing words") < text.index("Their closing words")
+    assert text.startswith(GUIDE[: GUIDE.index("Closing words")]) and not (root / "guide.remote.md").exists()
+    assert push_folder(root, fast_client).exit_code != 0  # refused while the markers are there
+    path.write_text(GUIDE.replace("Closing words", "Our closing words"), encoding="utf-8")
+    assert push_folder(root, fast_client).exit_code == 0
+    assert "Our closing words" in str(fast_client.get_page(guide_id).body)

@@ -16,12 +16,13 @@ from pathlib import Path
 from productive_docs.converter.model import Node, from_json
 from productive_docs.converter.report import Report
 from productive_docs.sync.engine import links
-from productive_docs.sync.engine.documents import remote_hash
-from productive_docs.sync.engine.folder import remote_copy_name
+from productive_docs.sync.engine.base import BaseStore
+from productive_docs.sync.engine.documents import fingerprint_salt, remote_hash
+from productive_docs.sync.engine.folder import fingerprint, remote_copy_name
 from productive_docs.sync.engine.frontmatter import markdown_file
 from productive_docs.sync.engine.push.planning import Work
 from productive_docs.sync.engine.state import STATE_DIR, write_atomic
-from productive_docs.sync.engine.twoway import holds_document
+from productive_docs.sync.engine.twoway import holds_document, merge_file
 
 from productive_docs import converter
 
@@ -47,6 +48,37 @@ class Conflicts:
             return True
         item.step.notes.append("changed in Productive since the last sync")
         return False
+
+    def _merge_remote(self, item: Work) -> bool | None:
+        """Productive changed the page too: merge it into the file on the base of the last sync. True: merged
+        cleanly, the file now holds both sides and is what gets pushed; False: conflict markers written into
+        the file; None: no base to merge on (the caller falls back to ``NAME.remote.md``)."""
+        remote, source = item.remote_page, item.page.source
+        if remote is None or source is None or not source.lower().endswith(".md"):
+            return None
+        path = self.folder / source
+        files = {page_id: self._file_of(key) for key, page_id in self.ids.items()}
+        shown = links.to_relative(from_json(remote.body or {"type": "doc"}), source, files,
+                                  self.state.options["link_template"])
+        merged = merge_file(path.read_bytes().decode("utf-8", errors="replace"), remote, shown,
+                            BaseStore(self.state_path.parent))
+        if merged is None:
+            return None
+        item.step.notes.extend(merged.notes)
+        write_atomic(path, merged.text.encode("utf-8"))
+        if merged.conflicts:
+            self._save(item.page.key, seen=remote.version_number)
+            return False
+        data = path.read_bytes()
+        item.page.fingerprint = fingerprint(fingerprint_salt(self.options).encode(), data)
+        item.page.unparsed = path
+        item.page.load()
+        item.doc = None
+        self._prepare(item)
+        self._save(item.page.key, version=remote.version_number, remote_hash=remote_hash(remote.body),
+                   title=remote.title)
+        item.step.notes.append("merged with the changes made in Productive")
+        return True
 
     def _write_remote_copy(self, item: Work) -> None:
         """``NAME.remote.md`` next to the file: the remote version, for the user to merge."""

@@ -90,12 +90,16 @@ class Writes:
             return DONE[Action.CREATE]
         saved = self.state.pages[page.key]
         if step.check_remote and not self._remote_unchanged(item):
-            if not self.force:
+            merged = None if self.force else self._merge_remote(item)
+            if merged is None and not self.force:
                 self._write_remote_copy(item)
+            if not merged and not self.force:
                 step.action = Action.CONFLICT
                 return "conflict"
-            self._backup(item)
+            if self.force:
+                self._backup(item)
             step.action = Action.UPDATE
+            step.rename = item.page.title != saved.title
         done = []
         if step.move:
             self.client.move(saved.id, parent_id)
