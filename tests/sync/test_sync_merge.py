@@ -221,12 +221,17 @@ def apply(kinds: list[int], script: dict) -> str:
     return document(kinds, script.get("edit"), set(script.get("drop", {})), script.get("after"))
 
 
+def run_script(script):
+    """The merge of a generated document edited by both sides' scripts."""
+    kinds, local_script, remote_script = script
+    return merged(document(kinds), apply(kinds, local_script), apply(kinds, remote_script))
+
+
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edit_scripts(same_block=False))
 def test_edits_to_different_blocks_merge_without_conflict_keeping_everything(script):
     kinds, local_script, remote_script = script
-    base, local, remote = document(kinds), apply(kinds, local_script), apply(kinds, remote_script)
-    result = merged(base, local, remote)
+    result = run_script(script)
     assert result.conflicts == 0, result.text
     for side in (local_script, remote_script):
         for words in (side["edit"], side["after"]):
@@ -246,9 +251,8 @@ def test_edits_to_different_blocks_merge_without_conflict_keeping_everything(scr
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edit_scripts(same_block=True))
 def test_different_edits_to_one_block_conflict_with_both_versions_between_markers(script):
-    kinds, local_script, remote_script = script
-    base, local, remote = document(kinds), apply(kinds, local_script), apply(kinds, remote_script)
-    result = merged(base, local, remote)
+    kinds, local_script, _ = script
+    result = run_script(script)
     assert result.conflicts >= 1 and result.tree is None
     start, end = result.text.index(START), result.text.index(END)
     assert start < result.text.index("LOCALEDIT") < end and start < result.text.index("REMOTEEDIT") < end

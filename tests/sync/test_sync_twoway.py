@@ -58,6 +58,17 @@ def page_id(client, doc_id: str, title: str) -> str:
                 if p.title == title)
 
 
+def edited_on_both_sides(make_tree, client, theirs: tuple[str, str], local: str) -> tuple[Path, str, str]:
+    """The guide pushed, then one sentence edited in Productive and the file replaced by ``local``:
+    (folder, doc id, page id)."""
+    root = make_tree({"guide.md": GUIDE})
+    doc_id = push_folder(root, client, project_id="1").doc_id
+    guide_id = page_id(client, doc_id, "Onboarding")
+    edit_remotely(client, guide_id, *theirs)
+    (root / "guide.md").write_text(local, encoding="utf-8")
+    return root, doc_id, guide_id
+
+
 def test_pull_of_a_one_sentence_remote_edit_touches_only_that_block(make_tree, fast_client):
     """Reproduction 2: front matter kept, wrapping kept, #### kept; git diff is the changed block only;
     then pull -> push makes no write and push -> pull changes no file."""
@@ -85,13 +96,11 @@ def test_pull_of_a_one_sentence_remote_edit_touches_only_that_block(make_tree, f
 
 
 def test_edits_to_different_blocks_merge_on_pull_and_reach_productive(make_tree, fast_client):
-    root = make_tree({"guide.md": GUIDE})
-    first = push_folder(root, fast_client, project_id="1")
-    guide_id = page_id(fast_client, first.doc_id, "Onboarding")
-    edit_remotely(fast_client, guide_id, "Closing words", "Closing words from Productive")
+    root, doc_id, guide_id = edited_on_both_sides(make_tree, fast_client, (
+        "Closing words", "Closing words from Productive"), GUIDE.replace("Welcome to the team.",
+                                                                          "Welcome aboard, local edit."))
     path = root / "guide.md"
-    path.write_text(GUIDE.replace("Welcome to the team.", "Welcome aboard, local edit."), encoding="utf-8")
-    result = pull_doc(fast_client, first.doc_id, root)
+    result = pull_doc(fast_client, doc_id, root)
     assert result.exit_code == 0
     text = path.read_text(encoding="utf-8")
     assert "Welcome aboard, local edit." in text and "Closing words from Productive" in text
@@ -205,13 +214,10 @@ def test_a_write_whose_answer_was_lost_is_settled_not_a_conflict(make_tree, fast
 def test_push_merges_a_remote_edit_of_another_block_instead_of_a_conflict(make_tree, fast_client):
     """Reproduction 9 (merge part): a push onto a page changed in Productive merges on the base; the file
     gets the remote change (nothing else of it rewritten) and Productive gets both edits in one write."""
-    root = make_tree({"guide.md": GUIDE})
-    first = push_folder(root, fast_client, project_id="1")
-    guide_id = page_id(fast_client, first.doc_id, "Onboarding")
-    edit_remotely(fast_client, guide_id, "Closing words", "Closing words from Productive")
-    path = root / "guide.md"
     local = GUIDE.replace("Welcome to the team.", "Welcome aboard.")
-    path.write_text(local, encoding="utf-8")
+    root, doc_id, guide_id = edited_on_both_sides(make_tree, fast_client, (
+        "Closing words", "Closing words from Productive"), local)
+    path = root / "guide.md"
     result = push_folder(root, fast_client)
     outcome = {o.display: o for o in result.outcomes}["guide.md"]
     assert result.exit_code == 0 and outcome.action == "updated", outcome
@@ -222,17 +228,14 @@ def test_push_merges_a_remote_edit_of_another_block_instead_of_a_conflict(make_t
     assert not (root / "guide.remote.md").exists()
     writes = fast_client.stats.writes
     assert push_folder(root, fast_client).exit_code == 0 and fast_client.stats.writes == writes
-    assert pull_doc(fast_client, first.doc_id, root).exit_code == 0
+    assert pull_doc(fast_client, doc_id, root).exit_code == 0
     assert "Welcome aboard." in path.read_text(encoding="utf-8")
 
 
 def test_push_of_a_block_changed_on_both_sides_marks_the_conflict_in_the_file(make_tree, fast_client):
-    root = make_tree({"guide.md": GUIDE})
-    first = push_folder(root, fast_client, project_id="1")
-    guide_id = page_id(fast_client, first.doc_id, "Onboarding")
-    edit_remotely(fast_client, guide_id, "Closing words", "Their closing words")
+    root, _, guide_id = edited_on_both_sides(make_tree, fast_client, ("Closing words", "Their closing words"),
+                                             GUIDE.replace("Closing words", "My closing words"))
     path = root / "guide.md"
-    path.write_text(GUIDE.replace("Closing words", "My closing words"), encoding="utf-8")
     version = fast_client.get_page(guide_id).version_number
     result = push_folder(root, fast_client)
     assert result.exit_code == 3 and fast_client.get_page(guide_id).version_number == version
@@ -243,3 +246,19 @@ def test_push_of_a_block_changed_on_both_sides_marks_the_conflict_in_the_file(ma
     path.write_text(GUIDE.replace("Closing words", "Our closing words"), encoding="utf-8")
     assert push_folder(root, fast_client).exit_code == 0
     assert "Our closing words" in str(fast_client.get_page(guide_id).body)
+
+
+def test_a_state_restored_from_git_does_not_duplicate_pages(make_tree, fast_client):
+    """Reproduction 6: a state older than the doc made every page it did not know a second time."""
+    root = make_tree({"guide.md": GUIDE})
+    first = push_folder(root, fast_client, project_id="1")
+    state = root / ".productive-docs" / "state.json"
+    old_state = state.read_bytes()
+    (root / "later.md").write_text("---\ntitle: Later\n---\n\nAdded later.\n", encoding="utf-8")
+    assert push_folder(root, fast_client).exit_code == 0
+    state.write_bytes(old_state)  # git checkout of an older commit's state
+    result = push_folder(root, fast_client)
+    later = {o.display: o for o in result.outcomes}["later.md"]
+    assert result.exit_code == 3 and later.action == "conflict" and "not created twice" in later.notes[0]
+    pages = fast_client.list_pages(filters={"root_page_id": first.doc_id}, fields=["title"])
+    assert sorted(p.title for p in pages) == ["Later", "Onboarding"]

@@ -106,6 +106,8 @@ class Planning:
         than duplicated when it is the page of a create whose answer was lost (``State.pending``), or on the
         first push onto an existing doc (``--doc``). Pages made by people are otherwise left alone."""
         claimed = set(self.ids.values())
+        #: New pages whose place and title a page no state entry claims already has (see ``_decide``).
+        self.clashes: dict[str, RemotePage] = {}
         free: dict[tuple[str | None, str], RemotePage] = {}
         for page in sorted(self.remote.values(), key=lambda p: (len(p.id), p.id), reverse=True):
             if page.id not in claimed:
@@ -121,7 +123,11 @@ class Planning:
                 continue
             pending = self.state.pending.get(key)
             ours = pending is not None and pending.title == item.page.title
-            if key in self.state.pages or parent_id is None or not (ours or self.mapping):
+            if key in self.state.pages or parent_id is None:
+                continue
+            if not (ours or self.mapping):
+                if (parent_id, item.page.title) in free:
+                    self.clashes[key] = free[(parent_id, item.page.title)]
                 continue
             found = free.pop((parent_id, item.page.title), None)
             if found is None:
@@ -154,6 +160,11 @@ class Planning:
         page, key = item.page, item.page.key
         if page.error:
             return Step(key, Action.FAILED)
+        if key in self.clashes and key not in self.state.pages:
+            clash = self.clashes[key]
+            return Step(key, Action.CONFLICT, notes=[
+                f"Productive already has {clash.title!r} here (page {clash.id}) and the sync state does not "
+                "know it (an older state?); not created twice: pull, or move that page away"])
         saved = self.state.pages.get(key)
         manage_body = self._manages_body(page)
         remote = self.remote.get(saved.id) if saved else None
