@@ -318,3 +318,15 @@ def test_random_edits_on_a_tree_merge_through_the_server(make_tree, fast_client,
         body = str(fast_client.get_page(ids[f"Page {n}"]).body)
         for word in (f"LOCAL{n}", f"REMOTE{n}", f"Resolved {n}"):
             assert (word in text) == (word in body), (n, word)
+
+
+def test_status_counts_a_mergeable_page_as_pending_not_as_a_conflict(env, make_tree, fast_client):
+    from productive_docs.sync.cli.main import main
+
+    local = GUIDE.replace("Welcome to the team.", "Welcome aboard.")
+    theirs = ("Closing words", "Closing words, theirs")
+    root, _, _ = edited_on_both_sides(make_tree, fast_client, theirs, local)
+    assert main(["status", str(root), "--exit-code"]) == 1
+    assert (root / "guide.md").read_text(encoding="utf-8") == local  # status writes nothing
+    (root / "guide.md").write_text(GUIDE.replace("Closing words", "Closing words, mine"), encoding="utf-8")
+    assert main(["status", str(root), "--exit-code"]) == 3

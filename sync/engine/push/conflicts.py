@@ -22,7 +22,7 @@ from productive_docs.sync.engine.folder import fingerprint, remote_copy_name
 from productive_docs.sync.engine.frontmatter import markdown_file
 from productive_docs.sync.engine.push.planning import Work
 from productive_docs.sync.engine.state import STATE_DIR, write_atomic
-from productive_docs.sync.engine.twoway import holds_document, merge_file
+from productive_docs.sync.engine.twoway import FileMerge, holds_document, merge_file
 
 from productive_docs import converter
 
@@ -49,21 +49,26 @@ class Conflicts:
         item.step.notes.append("changed in Productive since the last sync")
         return False
 
+    def _merged_file(self, item: Work) -> FileMerge | None:
+        """The file merged with the remote page on the base (None: no base, or not a Markdown file)."""
+        remote, source = item.remote_page, item.page.source
+        if remote is None or source is None or not source.lower().endswith(".md"):
+            return None
+        files = {page_id: self._file_of(key) for key, page_id in self.ids.items()}
+        shown = links.to_relative(from_json(remote.body or {"type": "doc"}), source, files,
+                                  self.state.options["link_template"])
+        current = (self.folder / source).read_bytes().decode("utf-8", errors="replace")
+        return merge_file(current, remote, shown, BaseStore(self.state_path.parent))
+
     def _merge_remote(self, item: Work) -> bool | None:
         """Productive changed the page too: merge it into the file on the base of the last sync. True: merged
         cleanly, the file now holds both sides and is what gets pushed; False: conflict markers written into
         the file; None: no base to merge on (the caller falls back to ``NAME.remote.md``)."""
-        remote, source = item.remote_page, item.page.source
-        if remote is None or source is None or not source.lower().endswith(".md"):
-            return None
-        path = self.folder / source
-        files = {page_id: self._file_of(key) for key, page_id in self.ids.items()}
-        shown = links.to_relative(from_json(remote.body or {"type": "doc"}), source, files,
-                                  self.state.options["link_template"])
-        merged = merge_file(path.read_bytes().decode("utf-8", errors="replace"), remote, shown,
-                            BaseStore(self.state_path.parent))
+        merged = self._merged_file(item)
         if merged is None:
             return None
+        remote, path = item.remote_page, self.folder / str(item.page.source)
+        assert remote is not None
         item.step.notes.extend(merged.notes)
         write_atomic(path, merged.text.encode("utf-8"))
         if merged.conflicts:

@@ -184,7 +184,11 @@ class Planning:
     def _plan_only(self, work: dict[str, Work], orphans: list[Step]) -> None:
         for item in work.values():
             if item.step.check_remote and not self._remote_unchanged(item):
-                item.step.action = Action.CONFLICT
+                preview = self._merged_file(item)  # a push would merge: an update, unless that conflicts
+                clean = preview is not None and not preview.conflicts
+                item.step.action = Action.UPDATE if clean else Action.CONFLICT
+                if clean:
+                    item.step.notes.append("would merge with the changes made in Productive")
             outcome = self._outcome(item, str(item.step.action))
             if self.diff and item.step.action in (Action.UPDATE, Action.APPEND, Action.CONFLICT):
                 outcome.diff = self._diff(item)
