@@ -49,6 +49,8 @@ class FileMerge:
 def merge_file(current: str, page: Page, shown: Node, bases: BaseStore) -> FileMerge | None:
     """Merge ``page`` into the file text ``current``; ``shown`` is the page body as the file shows it (links
     relative, images downloaded), one top-level node for each of the body's."""
+    if (line := first_marker(current)) is not None:  # an earlier conflict is not resolved yet: left as it is
+        return FileMerge(current, 1, False, [f"conflict markers from line {line} still to resolve"])
     record = bases.records.get(page.id)
     base_body, base_source = bases.body(page.id), bases.source(page.id)
     if record is None or base_body is None or base_source is None or page.body is None:

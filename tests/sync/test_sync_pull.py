@@ -77,6 +77,11 @@ def test_pull_does_not_overwrite_local_edits(make_tree, fast_client, tmp_path: P
     assert text.index("<<<<<<< local") < text.index("My local edit.") < text.index("=======") < text.index(
         "Their remote edit.") < text.index(">>>>>>> productive")
     assert not (pulled / "Guide" / "Usage.remote.md").exists()
+    fast_client.replace_body_with_markdown(usage.id, "Their second edit.")
+    again = pull_doc(fast_client, doc_id, pulled)  # the markers are not resolved yet: the file is left alone
+    assert again.exit_code == 3 and mine.read_text(encoding="utf-8") == text
+    version = fast_client.replace_body_with_markdown(usage.id, "Their remote edit.").version_number
+    assert pull_doc(fast_client, doc_id, pulled).exit_code == 3 and mine.read_text(encoding="utf-8") == text
     refused = push_folder(pulled, fast_client)
     assert refused.exit_code != 0 and fast_client.get_page(usage.id).version_number == version
     failed = {o.display: o.error for o in refused.outcomes}
