@@ -179,6 +179,10 @@ def _parse(data: bytes, path: Path, source: str) -> _Parsed:
     """Read one file; raises ``ProductiveDocsError`` naming the file (and line) when it is bad."""
     report = Report(source)
     text_value = _decode(data, source)
+    if path.suffix.lower() in (".md", ".markdown"):
+        from productive_docs.sync.engine.merge import refuse_markers  # the merge machinery only when reading
+
+        refuse_markers(text_value, source)
     result = converter.read(text_value, PAGE_SUFFIXES[path.suffix.lower()], report=report)
     metadata = result.metadata or {}
     title = metadata.get("title")
@@ -370,7 +374,7 @@ class _Scanner:
         except OSError as exc:
             page.error = f"{page.source}: cannot read: {exc.strerror}"
             return
-        page.fingerprint = hashlib.sha256(self.salt + data).hexdigest()[:32]
+        page.fingerprint = fingerprint(self.salt, data)
         known = self.remembered.get(page.key)
         if known is not None and known.fingerprint == page.fingerprint:
             page.title, page.order, page.unparsed = known.title, known.order, path
@@ -412,6 +416,11 @@ def _apply_parsed(page: LocalPage, path: Path, data: bytes | None = None) -> boo
     page.report = parsed.report
     page.page_id = parsed.page_id
     return True
+
+
+def fingerprint(salt: bytes, data: bytes) -> str:
+    """A file's fingerprint: its bytes, salted with what else decides its document."""
+    return hashlib.sha256(salt + data).hexdigest()[:32]
 
 
 def scan(folder: Path, remembered: Mapping[str, Remembered] | None = None, salt: str = "") -> LocalTree:
