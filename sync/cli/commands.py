@@ -23,7 +23,7 @@ from productive_docs.sync.engine.links import DEFAULT_TEMPLATE
 from productive_docs.sync.engine.push.options import Prune, PushOptions, Via
 from productive_docs.sync.engine.result import SyncResult
 from productive_docs.sync.engine.sites import SITES
-from productive_docs.sync.engine.state import STATE_DIR, default_path
+from productive_docs.sync.engine.state import STATE_DIR, default_path, load
 
 
 @dataclass(slots=True)
@@ -146,8 +146,12 @@ def status_options(args: argparse.Namespace, connection: Connection) -> PushOpti
 OptionsFrom = Callable[[argparse.Namespace, Connection], PushOptions]
 
 
-def _push_or_status(args: argparse.Namespace, options: OptionsFrom, *, writes: bool) -> int:
+def _push_or_status(args: argparse.Namespace, options: OptionsFrom, *, writes: bool,
+                    status: bool = False) -> int:
+    """``push`` (``writes``: not a dry run) or ``status``, which also lists pages created in Productive and,
+    with ``--exit-code``, answers in its exit code (``sync.engine.twoway.status_exit_code``)."""
     from productive_docs.sync.engine.push.run import push_folder
+    from productive_docs.sync.engine.twoway import note_pages_only_in_productive, status_exit_code
 
     printer = _printer(args)
     with reported(printer):
@@ -157,6 +161,11 @@ def _push_or_status(args: argparse.Namespace, options: OptionsFrom, *, writes: b
         with connect(args, printer) as connection:
             result = push_folder(args.dir, connection.client, options(args, connection),
                                  on_outcome=printer.outcome, on_start=printer.start)
+            if status:
+                note_pages_only_in_productive(connection.client, load(_state_path(args)), result)
+    if status and args.exit_code:
+        printer.finish(result)
+        return status_exit_code(result)
     return _finish(printer, result)
 
 
@@ -169,7 +178,7 @@ def run_status(args: argparse.Namespace) -> int:
         from productive_docs.sync.cli.status_web import run_web
 
         return run_web(args)
-    return _push_or_status(args, status_options, writes=False)
+    return _push_or_status(args, status_options, writes=False, status=True)
 
 
 def run_pull(args: argparse.Namespace) -> int:
@@ -292,6 +301,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     status.add_argument("--web", action="store_true",
                         help="show each pending page side by side (local file, Productive) in the browser")
     status.add_argument("--no-open", action="store_true", help="with --web: print the URL, open no browser")
+    status.add_argument("--exit-code", action="store_true",
+                        help="exit 0 when both sides are in step, 1 when a push or pull would change "
+                        "something, 3 on a conflict (for CI)")
     _common(status)
     status.set_defaults(run=run_status)
 

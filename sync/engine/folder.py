@@ -187,6 +187,10 @@ def _parse(data: bytes, path: Path, source: str, site: sites.Site | None = None)
     text_value = _decode(data, source)
     site = site or sites.Site()
     fmt = {**PAGE_SUFFIXES, **site.suffixes}[path.suffix.lower()]
+    if fmt == "md":
+        from productive_docs.sync.engine.merge import refuse_markers  # the merge machinery only when reading
+
+        refuse_markers(text_value, source)
     options = site.options_for(source) if fmt == "md" else None
     result = converter.read(text_value, fmt, report=report, options=options)
     metadata = site.front_matter(result.metadata or {})
@@ -349,7 +353,7 @@ class _Scanner:
         """A folder without an index file gets a fingerprint of its generated list (its children's names
         and titles), so a no-op push need not resolve and hash that list again."""
         listing = "generated\n" + "".join(f"{child.key}\t{child.title}\n" for child in children)
-        page.fingerprint = hashlib.sha256(self.salt + listing.encode("utf-8")).hexdigest()[:32]
+        page.fingerprint = fingerprint(self.salt, listing.encode("utf-8"))
         known = self.remembered.get(page.key)
         if known is not None and known.fingerprint == page.fingerprint:
             page.unparsed = directory
@@ -392,7 +396,7 @@ class _Scanner:
         except OSError as exc:
             page.error = f"{page.source}: cannot read: {exc.strerror}"
             return
-        page.fingerprint = hashlib.sha256(self.salt + data).hexdigest()[:32]
+        page.fingerprint = fingerprint(self.salt, data)
         known = self.remembered.get(page.key)
         if known is not None and known.fingerprint == page.fingerprint:
             page.title, page.order, page.unparsed = known.title, known.order, path
@@ -434,6 +438,11 @@ def _apply_parsed(page: LocalPage, path: Path, data: bytes | None = None) -> boo
     page.report = parsed.report
     page.page_id = parsed.page_id
     return True
+
+
+def fingerprint(salt: bytes, data: bytes) -> str:
+    """A file's fingerprint: its bytes, salted with what else decides its document."""
+    return hashlib.sha256(salt + data).hexdigest()[:32]
 
 
 def scan(folder: Path, remembered: Mapping[str, Remembered] | None = None, salt: str = "",

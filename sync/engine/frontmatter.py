@@ -19,7 +19,6 @@ from productive_docs.sync.engine.folder import PAGE_ID_KEY
 from productive_docs import converter
 
 _BLOCK = re.compile(r"\A---[ \t]*\r?\n(?P<body>.*?)(?P<close>^---[ \t]*(?:\r?\n|\Z))", re.S | re.M)
-_ID_LINE = re.compile(rf"^{PAGE_ID_KEY}[ \t]*:.*$", re.M)
 
 
 def _yaml(data: Mapping[str, Any]) -> str:
@@ -40,10 +39,18 @@ def markdown_file(title: str, doc: Node, report: Report) -> str:
 
 def set_page_id(text: str, page_id: str) -> str:
     """``text`` with ``productive_page_id: "<id>"`` in its front matter (added, or replaced)."""
-    line = _yaml({PAGE_ID_KEY: str(page_id)}).strip("\n")
+    return set_front_matter_key(text, PAGE_ID_KEY, str(page_id))
+
+
+def set_front_matter_key(text: str, key: str, value: str) -> str:
+    """``text`` with ``key: value`` in its front matter (the key's line replaced, or a line added; the other
+    lines, comments included, kept as written)."""
+    line = _yaml({key: value}).strip("\n")
     match = _BLOCK.match(text)
     if match is None:
         return f"---\n{line}\n---\n\n{text}"
     body = match.group("body")
-    body = _ID_LINE.sub(line, body) if _ID_LINE.search(body) else body + line + "\n"
+    newline = "\r\n" if body.endswith("\r\n") else "\n"
+    existing = re.compile(rf"^{re.escape(key)}[ \t]*:.*?(?=\r?$)", re.M)
+    body = existing.sub(lambda _: line, body, count=1) if existing.search(body) else body + line + newline
     return text[: match.start("body")] + body + text[match.start("close"):]

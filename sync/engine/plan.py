@@ -6,7 +6,8 @@ would do, and so the rules read in one place:
 - no state entry: **create**; a failed file: **failed**; a state entry without a file: **orphan**;
 - the body's hash differs from the last-synced one: **append** when the old document is a prefix of the new
   one and the page did not change remotely, else **update** (a replace);
-- the title differs: **rename**; the parent page differs: **move**;
+- the title changed locally since the last sync (and not in Productive): **rename**; changed in both
+  places differently: **conflict**; the parent page differs: **move**;
 - a body write on a page whose remote ``version_number`` moved needs a look at the remote body first
   (``check_remote``): if it differs from what we last wrote, the push reports a **conflict** instead.
 """
@@ -52,6 +53,10 @@ DONE = {
     Action.APPEND: OutcomeAction.APPENDED, Action.RENAME: OutcomeAction.RENAMED,
     Action.MOVE: OutcomeAction.MOVED, Action.DELETE: OutcomeAction.DELETED,
 }
+
+
+#: The words of every note saying that a pull would bring something (``status --exit-code`` counts them).
+CHANGED_IN_PRODUCTIVE = "changed in Productive"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,14 +119,29 @@ def decide(key: str, local: LocalVersion | None, saved: PageState | None, remote
         step.action = Action.APPEND if is_append and version == saved.version and not force else Action.UPDATE
         step.check_remote = moved_remotely or remote is None
     elif moved_remotely:
-        step.notes.append("changed in Productive since the last sync (pull to get it)")
-    current_title = remote.title if remote else saved.title
-    step.rename = title != current_title
+        step.notes.append(f"{CHANGED_IN_PRODUCTIVE} since the last sync (pull to get it)")
+    step.rename = _rename(step, title, saved.title, remote.title if remote else saved.title, force)
     current_parent = remote.parent if remote else saved.parent
     step.move = key != "" and (parent_id is None or parent_id != current_parent)
     if step.action is Action.UNCHANGED and (step.rename or step.move):
         step.action = Action.RENAME if step.rename else Action.MOVE
     return step
+
+
+def _rename(step: Step, local: str, base: str, remote: str, force: bool) -> bool:
+    """Three-way title: each side against the last-synced title. Changed locally only: rename; changed in
+    Productive only: keep theirs (pull takes it); changed on both sides differently: a conflict (``--force``:
+    ours)."""
+    if local == remote:
+        return False
+    if local == base:
+        step.notes.append(f"title changed in Productive to {remote!r} (pull to get it)")
+        return False
+    if remote != base and not force:
+        step.action = Action.CONFLICT
+        step.notes.append(f"title changed here ({local!r}) and in Productive ({remote!r})")
+        return False
+    return True
 
 
 def orphan(key: str, saved: PageState, remote: RemotePage | None, *, remote_known: bool) -> Step:

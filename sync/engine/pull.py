@@ -26,13 +26,16 @@ from productive_docs.sync.api.client import Client, Page
 from productive_docs.sync.assets.download import fetch_assets
 from productive_docs.sync.assets.naming import page_stem
 from productive_docs.sync.engine import links
+from productive_docs.sync.engine.base import BaseStore
 from productive_docs.sync.engine.documents import options_key, prepare, remote_hash
 from productive_docs.sync.engine.folder import LocalPage, remote_copy_name, scan
 from productive_docs.sync.engine.frontmatter import markdown_file
 from productive_docs.sync.engine.identity import open_state, server_identity
+from productive_docs.sync.engine.lock import FolderLock
 from productive_docs.sync.engine.page_assets import plan_page_assets
 from productive_docs.sync.engine.result import Outcome, OutcomeAction, SyncResult
 from productive_docs.sync.engine.state import PageState, default_path, write_atomic
+from productive_docs.sync.engine.twoway import FileMerge, merge_file
 
 #: The name of pulled files' stems (kept for callers of ``pull.safe_name``).
 safe_name = page_stem
@@ -65,10 +68,16 @@ class Pull:
         self.kept: set[str] = set()
         #: Page key -> asset records of the attachments downloaded for it (``sync.downloads``).
         self.assets: dict[str, dict[str, dict[str, Any]]] = {}
+        #: Pages whose file was merged and now holds local changes the next push sends.
+        self.to_push: set[str] = set()
 
     def run(self) -> SyncResult:
-        with self.result.counting(self.client.stats):
-            self._run()
+        """One pull, holding the folder's lock (``sync.engine.lock``) throughout."""
+        with FolderLock(self.state_path.parent, "pull", shown=self.folder) as folder_lock:
+            if folder_lock.took_over:
+                self.result.notes.append(f"lock of {folder_lock.took_over} (no longer running) taken over")
+            with self.result.counting(self.client.stats):
+                self._run()
         return self.result
 
     def _run(self) -> None:
@@ -84,6 +93,7 @@ class Pull:
             raise UsageError(f"page {self.doc_id} is a subpage; pull its doc ({root.root_page_id})")
         pages = [root, *self.client.list_pages(filters={"root_page_id": self.doc_id})]
         before = dict(scan(self.folder).pages) if self.folder.exists() else {}
+        self.bases = BaseStore(self.state_path.parent)
         files = self._place(pages, before)
         paths = {page_id: path for page_id, (_, path) in files.items()}
         written: dict[str, tuple[Page, str]] = {}
@@ -95,9 +105,15 @@ class Pull:
                 self._report(Outcome(key, self.shown_under + path, OutcomeAction.FAILED, page.id, page.title,
                                      error=f"{self.shown_under}{path}: {refused}; not written"))
                 continue
+            if self._folder_without_file(key, path, page, before):
+                self.kept.add(key)
+                self._report(Outcome(key, self.shown_under + key, OutcomeAction.UNCHANGED, page.id,
+                                     page.title))
+                continue
             doc = links.to_relative(from_json(page.body or {"type": "doc"}), path, paths, template)
             doc = self._fetch_assets(doc, key, path, page)
-            self._write(key, path, page, markdown_file(page.title, doc, Report(path)), before)
+            merged = self._merge(key, path, page, doc)
+            self._write(key, path, page, markdown_file(page.title, doc, Report(path)), before, merged)
         self._record(written)
 
     def _refused(self, page: Page, path: str) -> str | None:
@@ -144,14 +160,39 @@ class Pull:
         place(pages[0], "")
         return places
 
-    def _write(self, key: str, path: str, page: Page, text: str, before: dict[str, LocalPage]) -> None:
+    def _folder_without_file(self, key: str, path: str, page: Page, before: dict[str, LocalPage]) -> bool:
+        """A synced folder page that has no index file and whose body is still what push made of it (the
+        list of its pages) gets no file: a repository that never had an ``index.md`` gets none from a pull."""
+        local, saved = before.get(key), self.state.pages.get(key)
+        return (local is not None and local.source is None and saved is not None and saved.id == page.id
+                and not (self.folder / path).exists()
+                and (saved.version == page.version_number or saved.remote_hash == remote_hash(page.body)))
+
+    def _merge(self, key: str, path: str, page: Page, doc: Node) -> FileMerge | None:
+        """The page merged into its existing file on the base of the last sync (None: no such merge)."""
+        target = self.folder / path
+        saved = self.state.pages.get(key)
+        if saved is None or saved.id != page.id or not target.is_file() or target.suffix.lower() != ".md":
+            return None
+        try:
+            current = target.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        return merge_file(current, page, doc, self.bases)
+
+    def _write(self, key: str, path: str, page: Page, text: str, before: dict[str, LocalPage],
+               merged: FileMerge | None = None) -> None:
         target = self.folder / path
         saved = self.state.pages.get(key)
         outcome = Outcome(key, self.shown_under + path, OutcomeAction.CREATED, page.id, page.title)
-        remote_moved = saved is None or saved.id != page.id or saved.version != page.version_number
+        remote_moved = (saved is None or saved.id != page.id or saved.version != page.version_number
+                        or saved.title != page.title)
         if target.exists() and not remote_moved:
             outcome.action = OutcomeAction.UNCHANGED
             self.kept.add(key)
+        elif merged is not None:
+            self._write_merged(key, target, merged, outcome)
+            return
         elif target.exists() and target.suffix.lower() not in (".md", ".markdown"):
             remote = target.with_name(remote_copy_name(target.name))
             write_atomic(remote, text)
@@ -169,6 +210,21 @@ class Pull:
                 outcome.action = OutcomeAction.UPDATED
         if outcome.action in (OutcomeAction.CREATED, OutcomeAction.UPDATED):
             write_atomic(target, text)
+        self._report(outcome)
+
+    def _write_merged(self, key: str, target: Path, merged: FileMerge, outcome: Outcome) -> None:
+        """A three-way merge's file: only what changed is rewritten; conflicts are marked in it."""
+        outcome.notes.extend(merged.notes)
+        if merged.text != target.read_bytes().decode("utf-8"):
+            write_atomic(target, merged.text.encode("utf-8"))
+            outcome.action = OutcomeAction.UPDATED
+        else:
+            outcome.action = OutcomeAction.UNCHANGED
+        if merged.conflicts:
+            outcome.action = OutcomeAction.CONFLICT
+        elif merged.push_needed:
+            self.to_push.add(key)
+            outcome.notes.append("merged with local edits (push to send them)")
         self._report(outcome)
 
     def _unchanged_locally(self, key: str, before: dict[str, LocalPage]) -> bool:
@@ -199,18 +255,20 @@ class Pull:
         failed = {o.key for o in self.result.outcomes if o.action == OutcomeAction.FAILED}
         tree = scan(self.folder)
         ids = {key: page.id for key, (page, _) in written.items()}
-        for key, (page, _) in written.items():
+        for key, (page, path) in written.items():
             old = self.state.pages.get(key)
             if key in failed:
                 continue
             if key in conflicts and old is not None:
                 old.seen = page.version_number
                 continue
-            if key in self.kept and old is not None:
-                continue
             local = tree.pages.get(key)
             prepared = prepare(local, tree.pages, ids, template=self.state.options["link_template"],
                                org_id=self.client.org_id, options=self._options()) if local else None
+            if key in self.kept and old is not None:
+                if page.id not in self.bases.records and prepared and prepared.version.hash == old.hash:
+                    self._record_base(page, path)  # in step on both sides: a base for the next merge
+                continue
             saved = self.state.pages[key] = PageState(
                 page.id, page.parent_page_id, page.title,
                 hash=prepared.version.hash if prepared else None,
@@ -220,10 +278,28 @@ class Pull:
             if prepared is not None and local is not None and saved.assets:
                 prepared = plan_page_assets(prepared, local, self.folder, saved, options=self._options())[0]
                 saved.hash, saved.blocks = prepared.version.hash, prepared.version.blocks
+            if key in self.to_push:
+                saved.hash = None  # the merged file holds local edits: the next push sends them
+            else:
+                self._record_base(page, path)
         pulled = {page.id for page, _ in written.values()}
         for key in [k for k, saved in self.state.pages.items() if saved.id not in pulled]:
             del self.state.pages[key]
+        for page_id in set(self.bases.records) - pulled:
+            self.bases.forget(page_id)
+        self.bases.save()
         self.state.compact()
+
+    def _record_base(self, page: Page, path: str) -> None:
+        """What both sides now agree on: the remote page and the file as it is after this pull."""
+        try:
+            source = (self.folder / path).read_bytes().decode("utf-8")
+            body = from_json(page.body or {"type": "doc"})
+        except (OSError, UnicodeDecodeError, ValueError):
+            self.bases.forget(page.id)
+            return
+        self.bases.record(page.id, version=page.version_number, title=page.title, parent=page.parent_page_id,
+                          position=None, body=body, source=source)
 
     def _report(self, outcome: Outcome) -> None:
         self.result.outcomes.append(outcome)

@@ -70,11 +70,25 @@ def test_pull_does_not_overwrite_local_edits(make_tree, fast_client, tmp_path: P
     mine.write_text("---\ntitle: Usage\n---\n\nMy local edit.\n", encoding="utf-8")
     usage = next(p for p in fast_client.list_pages(filters={"root_page_id": doc_id}, fields=["title"])
                  if p.title == "Usage")
-    fast_client.replace_body_with_markdown(usage.id, "Their remote edit.")
+    version = fast_client.replace_body_with_markdown(usage.id, "Their remote edit.").version_number
     result = pull_doc(fast_client, doc_id, pulled)
     assert result.exit_code == 3
-    assert "My local edit." in mine.read_text(encoding="utf-8")
-    assert "Their remote edit." in (pulled / "Guide" / "Usage.remote.md").read_text(encoding="utf-8")
+    text = mine.read_text(encoding="utf-8")  # both sides between conflict markers in the file itself
+    assert text.index("<<<<<<< local") < text.index("My local edit.") < text.index("=======") < text.index(
+        "Their remote edit.") < text.index(">>>>>>> productive")
+    assert not (pulled / "Guide" / "Usage.remote.md").exists()
+    fast_client.replace_body_with_markdown(usage.id, "Their second edit.")
+    again = pull_doc(fast_client, doc_id, pulled)  # the markers are not resolved yet: the file is left alone
+    assert again.exit_code == 3 and mine.read_text(encoding="utf-8") == text
+    version = fast_client.replace_body_with_markdown(usage.id, "Their remote edit.").version_number
+    assert pull_doc(fast_client, doc_id, pulled).exit_code == 3 and mine.read_text(encoding="utf-8") == text
+    refused = push_folder(pulled, fast_client)
+    assert refused.exit_code != 0 and fast_client.get_page(usage.id).version_number == version
+    failed = {o.display: o.error for o in refused.outcomes}
+    assert "Guide/Usage.md:5: unresolved merge conflict" in str(failed["Guide/Usage.md"])
+    mine.write_text("---\ntitle: Usage\n---\n\nMy local edit.\n\nTheir remote edit.\n", encoding="utf-8")
+    assert push_folder(pulled, fast_client).exit_code == 0
+    assert "My local edit" in str(fast_client.get_page(usage.id).body)
 
 
 def test_the_sample_docs_survive_push_pull_push(fast_client, tmp_path: Path):
@@ -118,9 +132,10 @@ def test_a_pull_refused_by_the_server_leaves_the_state_where_it_is(make_tree, fa
     pull_doc(fast_client, first.doc_id, pulled)
     state = pulled / ".productive-docs" / "state.json"
     saved = state.read_bytes()
+    files = sorted(state.parent.rglob("*"))
     with (Client(fast_server.url, fast_server.token, "999") as wrong_org,
           pytest.raises(errors.PermissionDenied)):
         pull_doc(wrong_org, first.doc_id, pulled)
-    assert state.read_bytes() == saved and len(list(state.parent.iterdir())) == 1
+    assert state.read_bytes() == saved and sorted(state.parent.rglob("*")) == files
     again = pull_doc(fast_client, first.doc_id, pulled)
     assert again.exit_code == 0 and {o.action for o in again.outcomes} == {"unchanged"}

@@ -1,8 +1,10 @@
 """A push's conflict handling: is a page still as we last wrote it, and if not, what the user gets.
 
-A page changed in Productive since the last sync is not overwritten: its remote version is written next to
-the file as ``NAME.remote.md`` to merge; with ``--force`` it is overwritten and its remote version backed up
-under ``.productive-docs/backups``. ``--diff`` shows the difference as local Markdown.
+A page changed in Productive since the last sync is not overwritten: it is merged into the file on the base
+of the last sync (``sync.engine.twoway``; same-block edits are marked in the file); without a base its remote
+version is written next to the file as ``NAME.remote.md`` to merge; with ``--force`` it is overwritten and
+its remote version backed up under ``.productive-docs/backups``. ``--diff`` shows the difference as local
+Markdown.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from productive_docs.converter.report import Report
 from productive_docs.sync import limits
 from productive_docs.sync.api.client import Page
 from productive_docs.sync.engine import links
+from productive_docs.sync.engine.base import BaseStore
 from productive_docs.sync.engine.documents import remote_hash
 from productive_docs.sync.engine.folder import remote_copy_name
 from productive_docs.sync.engine.frontmatter import markdown_file
 from productive_docs.sync.engine.push.context import RunContext
 from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.state import STATE_DIR, write_atomic
+from productive_docs.sync.engine.twoway import FileMerge, holds_document, merge_file
 
 from productive_docs import converter
 
@@ -43,11 +47,27 @@ class Conflicts:
             item.step.rename = False
         if remote.version_number == saved.version or remote_hash(remote.body) == saved.remote_hash:
             return True
+        if item.doc is not None and holds_document(remote.body, item.doc):
+            item.step.notes.append("Productive already holds this version (the answer to our write was lost)")
+            return True
         if remote.version_number == saved.seen and not self._remote_copy(item).exists():
             item.step.notes.append("remote changes merged (its .remote.md is gone)")
             return True
         item.step.notes.append("changed in Productive since the last sync")
         return False
+
+    def merged_file(self, item: Work) -> FileMerge | None:
+        """The file merged with the remote page on the base of the last sync, computed without writing
+        anything (None: no base, or not a Markdown file). The executor writes it (``Executor.merge_remote``);
+        ``status`` shows whether it would conflict."""
+        remote, source = item.remote_page, item.page.source
+        if remote is None or source is None or not source.lower().endswith(".md"):
+            return None
+        if limits.over_limits(remote.body or {}):  # not converted: ``write_remote_copy`` says why
+            return None
+        current = (self.ctx.folder / source).read_bytes().decode("utf-8", errors="replace")
+        bases = BaseStore(self.ctx.state_path.parent)
+        return merge_file(current, remote, self._as_local(remote, source), bases)
 
     def write_remote_copy(self, item: Work) -> None:
         """``NAME.remote.md`` next to the file: the remote version, for the user to merge."""

@@ -42,6 +42,9 @@ class Planner:
 
     def __init__(self, ctx: RunContext) -> None:
         self.ctx = ctx
+        #: New pages whose place and title a page no state entry claims already has (see ``decide``): a
+        #: state restored from an older commit must not create them twice.
+        self.clashes: dict[str, RemotePage] = {}
 
     def plan(self) -> tuple[dict[str, Work], list[Step]]:
         """Every page's step, and the steps of pages whose files are gone."""
@@ -113,6 +116,7 @@ class Planner:
         ctx = self.ctx
         state, ids = ctx.state, ctx.ids
         claimed = set(ids.values())
+        self.clashes.clear()
         free: dict[tuple[str | None, str], RemotePage] = {}
         for page in sorted(ctx.remote.values(), key=lambda p: (len(p.id), p.id), reverse=True):
             if page.id not in claimed:
@@ -128,7 +132,11 @@ class Planner:
                 continue
             pending = state.pending.get(key)
             ours = pending is not None and pending.title == item.page.title
-            if key in state.pages or parent_id is None or not (ours or ctx.mapping):
+            if key in state.pages or parent_id is None:
+                continue
+            if not (ours or ctx.mapping):
+                if (parent_id, item.page.title) in free:
+                    self.clashes[key] = free[(parent_id, item.page.title)]
                 continue
             found = free.pop((parent_id, item.page.title), None)
             if found is None:
@@ -145,6 +153,11 @@ class Planner:
         page, key = item.page, item.page.key
         if page.error:
             return Step(key, Action.FAILED)
+        if key in self.clashes and key not in ctx.state.pages:
+            clash = self.clashes[key]
+            return Step(key, Action.CONFLICT, notes=[
+                f"Productive already has {clash.title!r} here (page {clash.id}) and the sync state does not "
+                "know it (an older state?); not created twice: pull, or move that page away"])
         saved = ctx.state.pages.get(key)
         manage_body = self.manages_body(page)
         remote = ctx.remote.get(saved.id) if saved else None

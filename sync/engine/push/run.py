@@ -26,6 +26,7 @@ from productive_docs.sync.engine import links, sites
 from productive_docs.sync.engine.documents import fingerprint_salt, options_key, remembered, remote_hash
 from productive_docs.sync.engine.folder import LocalTree, scan
 from productive_docs.sync.engine.identity import open_state, server_identity
+from productive_docs.sync.engine.lock import FolderLock
 from productive_docs.sync.engine.plan import Action, RemotePage, Step
 from productive_docs.sync.engine.push.conflicts import Conflicts
 from productive_docs.sync.engine.push.context import RunContext
@@ -62,12 +63,19 @@ class Push:
         self.reporter: Reporter | None = None
 
     def run(self) -> SyncResult:
+        """One push; a real one holds the folder's lock (``sync.engine.lock``) throughout."""
+        dry_run = self.options.dry_run
+        folder_lock = None if dry_run else FolderLock(self.state_path.parent, "push", shown=self.folder)
         try:
+            if folder_lock is not None and folder_lock.acquire().took_over:
+                self.result.notes.append(f"lock of {folder_lock.took_over} (no longer running) taken over")
             with self.result.counting(self.client.stats):
                 self._run()
         finally:
             if self.reporter is not None:
                 self.reporter.flush()
+            if folder_lock is not None:
+                folder_lock.release()
         return self.result
 
     def _run(self) -> None:
@@ -151,7 +159,11 @@ class Push:
         is checked against the remote body (a read), and ``--diff`` shows the change."""
         for item in work.values():
             if item.step.check_remote and not conflicts.remote_unchanged(item):
-                item.step.action = Action.CONFLICT
+                preview = conflicts.merged_file(item)  # a push would merge: an update, unless that conflicts
+                clean = preview is not None and not preview.conflicts
+                item.step.action = Action.UPDATE if clean else Action.CONFLICT
+                if clean:
+                    item.step.notes.append("would merge with the changes made in Productive")
             outcome = reporter.outcome(item, item.step.action.planned)
             if self.options.diff and item.step.action in (Action.UPDATE, Action.APPEND, Action.CONFLICT):
                 outcome.diff = conflicts.diff(item)

@@ -14,8 +14,14 @@ from typing import Any
 from productive_docs.sync.api import errors
 from productive_docs.sync.api.client import Page
 from productive_docs.sync.api.recovery import titled
-from productive_docs.sync.engine.documents import appended_part, payload, remember, remote_hash
-from productive_docs.sync.engine.folder import LocalPage
+from productive_docs.sync.engine.documents import (
+    appended_part,
+    fingerprint_salt,
+    payload,
+    remember,
+    remote_hash,
+)
+from productive_docs.sync.engine.folder import LocalPage, fingerprint
 from productive_docs.sync.engine.frontmatter import set_page_id
 from productive_docs.sync.engine.page_assets import upload_page_assets
 from productive_docs.sync.engine.plan import Action, RemotePage, Step, decide
@@ -27,6 +33,7 @@ from productive_docs.sync.engine.push.reporter import Reporter
 from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.result import OutcomeAction
 from productive_docs.sync.engine.state import PageState, PendingCreate, write_atomic
+from productive_docs.sync.engine.twoway import record_pushed
 
 #: Errors after which no other request can succeed either: stop the run (the state is saved).
 FATAL = (errors.AuthenticationError, errors.PermissionDenied, errors.NetworkError, errors.RateLimited)
@@ -52,6 +59,15 @@ class Executor:
             self._write_ids(work)
         self._prune(orphans)
         self.ctx.state.save()
+        self._record_bases(work)
+
+    def _record_bases(self, work: dict[str, Work]) -> None:
+        """The base of every page now in step (``sync.engine.twoway.record_pushed``): what the next merge
+        compares both sides with."""
+        ctx = self.ctx
+        pushed = [(item.page, item.doc, ctx.state.pages.get(item.page.key),
+                   item.outcome.action if item.outcome else OutcomeAction.FAILED) for item in work.values()]
+        record_pushed(ctx.folder, ctx.state_path.parent, pushed, fingerprint_salt(ctx.options_key))
 
     def _write_all(self, work: dict[str, Work]) -> None:
         """Level by level (parents exist before children); in a level, each folder's new pages are created in
@@ -116,12 +132,16 @@ class Executor:
             return Action.CREATE.done
         saved = ctx.state.pages[page.key]
         if step.check_remote and not self.conflicts.remote_unchanged(item):
-            if not ctx.options.force:
+            merged = None if ctx.options.force else self.merge_remote(item)
+            if merged is None and not ctx.options.force:
                 self.conflicts.write_remote_copy(item)
+            if not merged and not ctx.options.force:
                 step.action = Action.CONFLICT
                 return OutcomeAction.CONFLICT
-            self.conflicts.backup(item)
+            if ctx.options.force:
+                self.conflicts.backup(item)
             step.action = Action.UPDATE
+            step.rename = item.page.title != saved.title
         done: list[OutcomeAction] = []
         if step.move:
             assert parent_id is not None, "a page whose parent has no id is skipped (_run_item)"
@@ -140,6 +160,31 @@ class Executor:
         if len(done) > 1:
             step.notes.extend(str(word) for word in done[1:])
         return done[0] if done else OutcomeAction.UNCHANGED
+
+    def merge_remote(self, item: Work) -> bool | None:
+        """Productive changed the page too: merge it into the file on the base of the last sync. True: merged
+        cleanly, the file now holds both sides and is what gets pushed; False: conflict markers written into
+        the file; None: no base to merge on (the caller falls back to ``NAME.remote.md``)."""
+        ctx = self.ctx
+        merged = self.conflicts.merged_file(item)
+        if merged is None:
+            return None
+        remote, path = item.remote_page, ctx.folder / str(item.page.source)
+        assert remote is not None
+        item.step.notes.extend(merged.notes)
+        write_atomic(path, merged.text.encode("utf-8"))
+        if merged.conflicts:
+            ctx.save(item.page.key, seen=remote.version_number)
+            return False
+        item.page.fingerprint = fingerprint(fingerprint_salt(ctx.options_key).encode(), path.read_bytes())
+        item.page.unparsed = path
+        item.page.load()
+        item.doc = None
+        self.planner.prepare(item)
+        ctx.save(item.page.key, version=remote.version_number, remote_hash=remote_hash(remote.body),
+                 title=remote.title)
+        item.step.notes.append("merged with the changes made in Productive")
+        return True
 
     def _create(self, item: Work, parent_id: str | None) -> None:
         ctx, page = self.ctx, item.page

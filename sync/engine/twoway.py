@@ -1,0 +1,153 @@
+"""Pull on a common base: a page changed in Productive is merged into its file instead of rewriting it.
+
+``merge_file`` merges base (``sync.engine.base``), the file as it is now and the remote page block by block
+(``sync.engine.merge``): blocks nobody changed keep their text byte for byte, remote changes are written in
+the file's place, edits on both sides merge, and different edits to one block are put between conflict
+markers in the file itself. The title is decided three ways as well: a title changed only in Productive
+goes into the front matter; a title changed only locally stays (the next push renames the page).
+
+It answers None when it cannot merge safely (no base yet, a file without a front-matter title, whose first
+heading would be the title, a file or a body that cannot be read): the caller then does what pull did
+before, and records a base for next time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from productive_docs.converter.errors import ProductiveDocsError
+from productive_docs.converter.lowering import lower_for_productive
+from productive_docs.converter.model import Node, doc_hash, from_json
+from productive_docs.converter.report import Report
+from productive_docs.sync.api.client import Client, Page
+from productive_docs.sync.engine.base import BaseStore
+from productive_docs.sync.engine.blocks import body_blocks, split_local
+from productive_docs.sync.engine.folder import LocalPage, fingerprint
+from productive_docs.sync.engine.frontmatter import set_front_matter_key
+from productive_docs.sync.engine.merge import default_render, first_marker, merge
+from productive_docs.sync.engine.plan import CHANGED_IN_PRODUCTIVE
+from productive_docs.sync.engine.result import EXIT_CONFLICT, OutcomeAction, SyncResult
+from productive_docs.sync.engine.state import PageState, State
+
+#: Outcomes of a push after which the page's body is what was sent.
+BODY_SENT = frozenset({OutcomeAction.CREATED, OutcomeAction.UPDATED, OutcomeAction.APPENDED})
+#: Outcomes of a push after which the page is in step (its base is recorded or kept).
+IN_STEP = BODY_SENT | {OutcomeAction.RENAMED, OutcomeAction.MOVED, OutcomeAction.UNCHANGED}
+
+
+@dataclass(slots=True)
+class FileMerge:
+    """The merged file and what the merge found."""
+
+    text: str
+    conflicts: int
+    #: The file now holds local changes Productive does not have (the next push sends them).
+    push_needed: bool
+    notes: list[str] = field(default_factory=list)
+
+
+def merge_file(current: str, page: Page, shown: Node, bases: BaseStore) -> FileMerge | None:
+    """Merge ``page`` into the file text ``current``; ``shown`` is the page body as the file shows it (links
+    relative, images downloaded), one top-level node for each of the body's."""
+    if (line := first_marker(current)) is not None:  # an earlier conflict is not resolved yet: left as it is
+        return FileMerge(current, 1, False, [f"conflict markers from line {line} still to resolve"])
+    record = bases.records.get(page.id)
+    base_body, base_source = bases.body(page.id), bases.source(page.id)
+    if record is None or base_body is None or base_source is None or page.body is None:
+        return None
+    try:
+        local, base_local = split_local(current), split_local(base_source)
+        remote, base = from_json(page.body), from_json(base_body)
+    except (ProductiveDocsError, ValueError):
+        return None
+    if "title" not in local.metadata:
+        return None
+    shown_for = dict(zip(map(id, body_blocks(remote)), body_blocks(shown), strict=False))
+    if len(shown_for) != len(body_blocks(shown)):
+        return None
+
+    def render(nodes: Sequence[Node]) -> str:
+        return default_render([shown_for.get(id(node), node) for node in nodes])
+
+    result = merge(base, local, remote, base_local=base_local, render=render)
+    merged = FileMerge(result.text, result.conflicts, result.push_needed)
+    if result.conflicts:
+        merged.notes.append(f"changed here and in Productive: conflict markers from line "
+                            f"{first_marker(result.text)} (keep what you want, then push)")
+    local_title = str(local.metadata["title"]).strip()
+    if page.title != record.title and local_title == record.title:
+        merged.text = set_front_matter_key(merged.text, "title", page.title)
+    elif page.title not in (record.title, local_title) and local_title != record.title:
+        merged.conflicts += 1
+        merged.notes.append(f"title changed here ({local_title!r}) and in Productive ({page.title!r})")
+    elif local_title != record.title:
+        merged.push_needed = True
+    return merged
+
+
+def record_pushed(folder: Path, state_dir: Path,
+                  pushed: Iterable[tuple[LocalPage, Node | None, PageState | None, OutcomeAction]],
+                  salt: str) -> None:
+    """After a push, the base of each page now in step: the document sent and the file it was read from.
+    ``pushed`` holds (page, document sent, its state entry, outcome word). A file changed since it was read
+    (its fingerprint differs) gets no new base: its new edits were not sent, so they are no agreement."""
+    bases = BaseStore(state_dir)
+    for page, doc, saved, outcome in pushed:
+        if saved is None or outcome not in IN_STEP:
+            continue
+        record = bases.records.get(saved.id)
+        if outcome in BODY_SENT and doc is not None and page.source is not None and saved.hash is not None:
+            try:
+                data = (Path(folder) / page.source).read_bytes()
+                same = fingerprint(salt.encode(), data) == page.fingerprint
+                source = data.decode("utf-8") if same else None
+            except (OSError, UnicodeDecodeError):
+                source = None
+            if source is None:
+                bases.forget(saved.id)
+                continue
+            bases.record(saved.id, version=saved.version, title=saved.title, parent=saved.parent,
+                         position=None, body=doc, source=source)
+        elif record is not None and record.version == saved.version:
+            record.title, record.parent = saved.title, saved.parent
+    bases.save()
+
+
+#: Planned actions of a ``status`` that a push would carry out.
+PUSH_ACTIONS = frozenset({OutcomeAction.CREATE, OutcomeAction.UPDATE, OutcomeAction.APPEND,
+                          OutcomeAction.RENAME, OutcomeAction.MOVE, OutcomeAction.DELETE})
+
+
+def note_pages_only_in_productive(client: Client, state: State, result: SyncResult) -> None:
+    """Add to ``result`` a note for each page of the doc that no state entry knows: made in Productive since
+    the last sync (a pull brings it)."""
+    if state.doc_id is None:
+        return
+    known = set(state.by_id())
+    pages = client.list_pages(filters={"root_page_id": state.doc_id}, fields=["title", "parent_page_id"])
+    for page in sorted((p for p in pages if p.id not in known), key=lambda p: (len(p.id), p.id)):
+        result.notes.append(f"page {page.id} ({page.title!r}) created in Productive (pull to get it)")
+
+
+def holds_document(body: dict | None, doc: Node) -> bool:
+    """Whether a remote body is ``doc`` as Productive stores it (lowered; normal forms equal): a write whose
+    answer was lost is then settled instead of being reported as a conflict on every later push."""
+    if body is None:
+        return False
+    try:
+        return doc_hash(from_json(body)) == doc_hash(lower_for_productive(doc, Report()))
+    except ValueError:
+        return False
+
+
+def status_exit_code(result: SyncResult) -> int:
+    """``status --exit-code``: 0 both sides in step, 1 a push or a pull would change something (or a file
+    cannot be read), 3 a conflict."""
+    actions = {outcome.action for outcome in result.outcomes}
+    if OutcomeAction.CONFLICT in actions:
+        return EXIT_CONFLICT
+    notes = [note for outcome in result.outcomes for note in outcome.notes] + result.notes
+    pull = any(CHANGED_IN_PRODUCTIVE in note or "created in Productive" in note for note in notes)
+    return 1 if pull or actions & (PUSH_ACTIONS | {OutcomeAction.FAILED}) else 0
