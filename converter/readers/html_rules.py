@@ -12,6 +12,7 @@ removed or have no node of their own, and puts the table together.
 from __future__ import annotations
 
 from bs4 import Tag
+from productive_docs.converter.model import Mark
 from productive_docs.converter.readers import html_confluence
 from productive_docs.converter.readers.html_blocks import BLOCK_TAG_RULES, skip, transparent
 from productive_docs.converter.readers.html_inline import INLINE_TAG_RULES
@@ -31,6 +32,20 @@ def _plain(what: str) -> Handler:
 
 def _dropped(r: Reader, el: Tag) -> bool:
     r.lowered(f"<{el.name}> element", "removed with its content")
+    return False
+
+
+def _media(r: Reader, el: Tag) -> bool:
+    """``<audio>`` / ``<video>``: a link to its source (the player cannot be kept; its address can)."""
+    source = el if el.get("src") else el.find("source", src=True)
+    src = r.safe_url(source, "src") if isinstance(source, Tag) else None
+    if src is None:
+        return _dropped(r, el)
+    r.lowered(f"<{el.name}> element", "a link to its source")
+    link = Mark("link", {"href": src, "title": None})
+    r.builder.push_mark(link)
+    r.builder.add_text(src)
+    r.builder.pop_mark(link)
     return False
 
 
@@ -61,6 +76,8 @@ TAG_RULES: dict[str, Handler] = {
         "bdo", "nobr", "o:p", "ruby", "rb", "rt", "rp", "picture", "s:p",
     )},
     **{name: _dropped for name in DROPPED_ELEMENTS},
+    "audio": _media,
+    "video": _media,
     **{name: _form for name in FORM_WRAPPERS},
     **{name: skip for name in SILENT_ELEMENTS},
     **html_confluence.STORAGE_RULES,

@@ -8,12 +8,16 @@ same normal form:
 | banner                                               | GitHub alert ``> [!NOTE]``, TIP, WARNING, CAUTION |
 | mention                                              | ``@[type:id:label]``; HTML span with an avatar    |
 | checklist                                            | ``- [ ] `` / ``- [x] ``                            |
-| underline, discussion, styles; file, var; image width | inline HTML of ``converter.writers.html``        |
-| columns; aligned or empty paragraph; heading with br | block HTML                                        |
-| table GFM cannot hold (note 1)                       | block HTML                                        |
+| underline, discussion, styles; file, var; image in a cell | inline HTML of ``converter.writers.html``    |
+| alignment, image width (paragraph, heading)          | attribute line ``<!-- attrs {...} -->`` after it  |
+| table of inline cells (widths, colours, header cells | pipe table (breaks and paragraphs as ``<br>``),   |
+| anywhere, no header row, several paragraphs)         | attribute line ``<!-- table {...} -->`` after it  |
+| link whose text is its URL                           | autolink ``<https://...>``                        |
+| columns; empty paragraph or one with a br at an edge | block HTML                                        |
+| table GFM cannot hold (spans, ragged rows; reported) | block HTML                                        |
 | em / strong / strike no delimiter can open and close | ``<em>`` / ``<strong>`` / ``<del>``               |
 
-Note 1: spans, colours, widths, justify, header cells outside row 1, several paragraphs or a break in a cell.
+Attribute lines: ``converter.attribute_line``; tables: ``markdown_table``.
 
 ``write_productive`` first lowers what the Markdown endpoints cannot take (``markdown_lowering``), then
 writes plain GFM with two-space hard breaks (spec §2.4) and no HTML. ``needs_html`` says whether that
@@ -115,7 +119,7 @@ _COLLAPSIBLE = re.compile(
 )
 
 
-def _inline(nodes: list[Node], w: Writer) -> str | None:
+def _inline(nodes: list[Node], w: Writer, collapsible: re.Pattern[str] = _COLLAPSIBLE) -> str | None:
     """Inline Markdown, or ``None`` when it embeds HTML and the HTML reader would collapse its whitespace."""
     w.inline.used_html = False
     text = write_inline(nodes, w.inline)
@@ -123,7 +127,7 @@ def _inline(nodes: list[Node], w: Writer) -> str | None:
         plain = "".join(
             n.text or "" if n.type == "text" else _BREAK if n.type == "br" else "x" for n in nodes
         )
-        if _COLLAPSIBLE.search(plain):
+        if collapsible.search(plain):
             return None
     return text
 
@@ -247,7 +251,7 @@ def _table(node: Node, w: Writer) -> str:
         return _html_block(node, w)
     w.inline.table = True
     try:
-        text = write_table(node, lambda content: _cell_inline(content, w))
+        text = write_table(node, lambda content: _inline(content, w, _CELL_COLLAPSIBLE))
     finally:
         w.inline.table = False
     if text is None:
@@ -256,23 +260,10 @@ def _table(node: Node, w: Writer) -> str:
     return text
 
 
-#: Whitespace the HTML reader would collapse in a cell written with ``<br>`` (a break stands for ``\x02``).
+#: Whitespace the HTML reader would collapse in a cell, whose breaks are ``<br>`` (a break is ``\x02``).
 _CELL_COLLAPSIBLE = re.compile(
     r"[ \t\n\r\f]{2,}|^[ \t\n\r\f]|[ \t\n\r\f]$|[\t\n\r\f]|\x02[ \t\n\r\f]|[ \t\n\r\f]\x02"
 )
-
-
-def _cell_inline(nodes: list[Node], w: Writer) -> str | None:
-    """A cell's inline Markdown, or ``None`` when its HTML (a ``<br>`` at least) would lose whitespace."""
-    w.inline.used_html = False
-    text = write_inline(nodes, w.inline)
-    if w.inline.used_html and w.allow_html:
-        plain = "".join(
-            n.text or "" if n.type == "text" else _BREAK if n.type == "br" else "x" for n in nodes
-        )
-        if _CELL_COLLAPSIBLE.search(plain):
-            return None
-    return text
 
 
 BLOCK_WRITERS: dict[str, BlockWriter] = {

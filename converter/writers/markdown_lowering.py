@@ -19,6 +19,7 @@ Runs after ``converter.lowering.lower_for_productive``; every change is one repo
 | table: header cells outside row 1, body cells in row 1 | row 1 becomes the header row, the rest body rows |
 | table: spans, alignment, background, widths | dropped (spans padded with empty cells)               |
 | table cell with several paragraphs          | one paragraph, joined by a space                      |
+| paragraph alignment in a table cell         | dropped                                               |
 """
 
 from __future__ import annotations
@@ -145,6 +146,8 @@ def _cell_paragraph(cell: Node, report: Report) -> Node:
     paragraphs = [block for block in cell.content if block.type == "paragraph"]
     if len(paragraphs) > 1:
         report.add("table cell with several paragraphs", "one paragraph", cell.line)
+    for paragraph in paragraphs:
+        _drop_align(paragraph, report)
     content: list[Node] = []
     for paragraph in paragraphs:
         if content and paragraph.content:

@@ -1,0 +1,36 @@
+"""Import cleanup of whole HTML pages (issue 14): what other editors add for looks goes, with a report."""
+
+from __future__ import annotations
+
+from productive_docs.converter import Report, read, write
+
+PAGE = "<html><body>{}</body></html>"
+
+
+def md_of(body: str, page: bool = True) -> tuple[str, list[str]]:
+    report = Report()
+    doc = read(PAGE.format(body) if page else body, "html", report=report).doc
+    return write(doc, "md"), [f"{entry.what} -> {entry.became}" for entry in report.entries]
+
+
+def test_spacers_edges_and_mark_spaces_go_with_one_entry_per_kind() -> None:
+    md, report = md_of(
+        "<p></p><p><br></p><p>&nbsp;</p><p><b>Status: </b>done <a href='https://x.org/a'>link </a>.</p>"
+        "<h4>Positive Aspects&nbsp;</h4><p>end<br></p>"
+    )
+    assert md == "**Status:** done [link](https://x.org/a) .\n\n#### Positive Aspects\n\nend\n"
+    assert sorted(report) == [
+        "line breaks and spaces at a paragraph's edge (2) -> dropped",
+        "spacer paragraphs (3) -> dropped",
+        "spaces at the edge of a mark (2) -> moved outside the mark",
+    ]
+
+
+def test_fragments_are_read_as_written() -> None:
+    assert md_of("<p></p><p>a<br></p>", page=False)[0] == "<p></p>\n\n<p>a<br></p>\n"
+
+
+def test_plain_urls_become_autolinks_and_media_a_link_to_its_source() -> None:
+    md, report = md_of('<p>see https://x.org/a_b. <video><source src="https://x.org/v.mp4"></video></p>')
+    assert md == "see <https://x.org/a_b>. <https://x.org/v.mp4>\n"
+    assert "<video> element -> a link to its source" in report
