@@ -63,16 +63,22 @@ class _Changes(FileSystemEventHandler):
         return bool(parts) and STATE_DIR not in parts and not path.name.endswith((REMOTE_SUFFIX, ".tmp"))
 
 
+#: Part of the error of a file that still holds the conflict markers a merge wrote (``merge.refuse_markers``).
+_MARKERS_LEFT = "unresolved merge conflict"
+
+
 class _ReportOnce:
     """Prints what a push did, except a page still in the conflict already reported (each push of the
-    watch meets it again until the user merges it) and unchanged pages."""
+    watch meets it again until the user merges it, as the conflict or, once the markers are in its file,
+    as that file's refusal) and unchanged pages."""
 
     def __init__(self, printer: Printer) -> None:
         self.printer = printer
         self.in_conflict: set[str] = set()
 
     def __call__(self, outcome: Outcome) -> None:
-        if outcome.action == OutcomeAction.CONFLICT:
+        still = outcome.action == OutcomeAction.FAILED and _MARKERS_LEFT in (outcome.error or "")
+        if outcome.action == OutcomeAction.CONFLICT or still:
             if outcome.key in self.in_conflict:
                 return
             self.in_conflict.add(outcome.key)

@@ -13,6 +13,7 @@ from productive_docs.sync.api.client import Client
 from productive_docs.sync.cli.output import Printer
 from productive_docs.sync.engine import watch as watch_module
 from productive_docs.sync.engine.push.run import push_folder
+from productive_docs.sync.engine.result import Outcome, OutcomeAction
 
 #: How long the watch is observed after its first push: 18 pushes happened in 10 s before the fix.
 OBSERVED_S = 3.0
@@ -64,3 +65,25 @@ def test_a_conflict_in_a_subfolder_is_reported_once_and_not_pushed_again(hostile
     assert not thread.is_alive()
     assert out.getvalue().count("conflict   sub/b.md") == 1, out.getvalue()
     hostile.outputs.append(out.getvalue())
+
+
+class _Lines:
+    def __init__(self) -> None:
+        self.shown: list[tuple[str, str]] = []
+
+    def outcome(self, outcome: Outcome) -> None:
+        self.shown.append((outcome.key, str(outcome.action)))
+
+
+def test_a_file_left_with_conflict_markers_is_not_reported_again_as_a_failure() -> None:
+    """A merge conflict writes markers into the file: the watch sees that save and pushes, which refuses the
+    file; that refusal is the same conflict, already reported, until the file is resolved."""
+    lines = _Lines()
+    report = watch_module._ReportOnce(lines)  # type: ignore[arg-type]
+    refusal = "a.md:3: unresolved merge conflict (markers `<<<<<<< local` ... `>>>>>>> productive`); keep ..."
+    report(Outcome("a.md", "a.md", OutcomeAction.CONFLICT))
+    report(Outcome("a.md", "a.md", OutcomeAction.FAILED, error=refusal))
+    report(Outcome("a.md", "a.md", OutcomeAction.FAILED, error=refusal))
+    report(Outcome("a.md", "a.md", OutcomeAction.UPDATED))
+    report(Outcome("b.md", "b.md", OutcomeAction.FAILED, error=refusal))  # no conflict before: shown
+    assert lines.shown == [("a.md", "conflict"), ("a.md", "updated"), ("b.md", "failed")]
