@@ -149,13 +149,16 @@ def from_json(data: dict[str, Any]) -> Node:
     marks = data.get("marks") or []
     if not isinstance(attrs, dict) or not isinstance(content, list) or not isinstance(marks, list):
         raise ValueError(f"malformed {data['type']!r} node")
+    if any(not isinstance(m, dict) or not isinstance(m.get("type"), str)
+           or not isinstance(m.get("attrs") or {}, dict) for m in marks):
+        raise ValueError(f"malformed mark in a {data['type']!r} node")
     text_value = data.get("text")
     return Node(
         data["type"],
         dict(attrs),
         [from_json(child) for child in content],
         text_value if isinstance(text_value, str) else None,
-        [Mark(m["type"], dict(m.get("attrs") or {})) for m in marks if isinstance(m, dict) and "type" in m],
+        [Mark(m["type"], dict(m.get("attrs") or {})) for m in marks],
     )
 
 

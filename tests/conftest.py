@@ -31,7 +31,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         raise pytest.UsageError(f"{REQUIRE_CORPORA} is set but {CORPORA} is missing")
     for item in items:
         if item.get_closest_marker("corpus"):
-            item.add_marker(pytest.mark.skip(reason=_SKIP_REASON))
+            # first, so that the summary gives this reason and not "got empty parameter set"
+            item.add_marker(pytest.mark.skip(reason=_SKIP_REASON), append=False)
 
 
 _skipped_corpus_tests: list[str] = []
