@@ -11,7 +11,6 @@ an API token) is reported and the remote URL kept.
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -30,8 +29,6 @@ from productive_docs.sync.assets.references import (
 )
 
 ASSETS_DIR = "assets"
-MAX_NAME_LENGTH = 120
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
 
 
 def is_attachment_url(url: str, api_base: str) -> bool:

@@ -10,19 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.assets.naming import import_asset_name as safe_name
 from productive_docs.sync.confluence.export import Export
-from productive_docs.sync.engine.state import write_atomic
 
 ASSETS = "assets"
-_UNSAFE = re.compile(r"[^\w.+-]+")
-_MAX_NAME = 80
-#: Non-ASCII names take up to 4 bytes a character; file systems count bytes (``sync.assets.naming``).
-_MAX_NAME_BYTES = 160
 #: Leading bytes -> suffix, for export files stored without one (Confluence's attachment thumbnails).
 _MAGIC = ((b"\x89PNG", ".png"), (b"\xff\xd8\xff", ".jpg"), (b"GIF8", ".gif"), (b"%PDF", ".pdf"))
 

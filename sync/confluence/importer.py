@@ -26,6 +26,7 @@ from productive_docs.converter.model import Mark, Node, empty_doc, text
 from productive_docs.converter.readers.html import parse, read_parsed
 from productive_docs.converter.report import Report
 from productive_docs.sync.api.client import Client
+from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.assets.references import IMAGE, is_local, references, rewrite_refs
 from productive_docs.sync.confluence.assets import AssetStore
 from productive_docs.sync.confluence.export import Export, Limits, open_export
@@ -37,7 +38,7 @@ from productive_docs.sync.engine.frontmatter import front_matter_block
 from productive_docs.sync.engine.push.options import PushOptions
 from productive_docs.sync.engine.push.run import push_folder
 from productive_docs.sync.engine.result import Outcome, SyncResult
-from productive_docs.sync.engine.state import STATE_DIR, write_atomic
+from productive_docs.sync.engine.state import STATE_DIR
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 

@@ -19,7 +19,6 @@ from productive_docs.sync.confluence.pages import PageMeta
 
 #: Stems a page may not take: the folder page, the asset folders, the report beside the pages, and the above.
 RESERVED_STEMS = frozenset({"index", "assets", "import-report"}) | WINDOWS_RESERVED
-_MAX_STEM = 60
 
 
 @dataclass(slots=True)

@@ -24,6 +24,7 @@ from productive_docs.converter.report import Report
 from productive_docs.sync import limits
 from productive_docs.sync.api.client import Client, Page
 from productive_docs.sync.assets.download import fetch_assets
+from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.assets.naming import page_stem
 from productive_docs.sync.engine import links
 from productive_docs.sync.engine.base import BaseStore
@@ -34,7 +35,7 @@ from productive_docs.sync.engine.identity import open_state, server_identity
 from productive_docs.sync.engine.lock import FolderLock
 from productive_docs.sync.engine.page_assets import plan_page_assets
 from productive_docs.sync.engine.result import Outcome, OutcomeAction, SyncResult
-from productive_docs.sync.engine.state import PageState, default_path, write_atomic
+from productive_docs.sync.engine.state import PageState, default_path
 from productive_docs.sync.engine.twoway import FileMerge, merge_file
 
 #: The name of pulled files' stems (kept for callers of ``pull.safe_name``).

@@ -26,9 +26,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, cast
 
 from productive_docs.converter.errors import ProductiveDocsError
-
-# ``write_atomic`` lives in the assets layer (downloads write files too); importable from here as before.
-from productive_docs.sync.assets.files import write_atomic as write_atomic
+from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.engine.journal import append, journal_path, open_journal, replay
 
 STATE_DIR = ".productive-docs"

@@ -18,9 +18,9 @@ from typing import Any
 import mammoth
 from productive_docs.converter.readers.html import parse, read_parsed
 from productive_docs.converter.report import Report
+from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.confluence.importer import ImportResult
 from productive_docs.sync.confluence.report import ImportStats
-from productive_docs.sync.engine.state import write_atomic
 from productive_docs.sync.importers.pages import front_matter, import_pages, page_paths
 
 from productive_docs import converter

@@ -7,11 +7,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.confluence.importer import ImportResult, write_manifest
 from productive_docs.sync.confluence.report import REPORT_NAME, ImportStats, Problem, render
 from productive_docs.sync.confluence.tree import slug, unique_stem
 from productive_docs.sync.engine.frontmatter import front_matter_block
-from productive_docs.sync.engine.state import write_atomic
 
 
 def page_paths(files: list[Path], fallback: str) -> dict[str, str]:

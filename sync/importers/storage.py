@@ -15,11 +15,11 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 from productive_docs.converter.readers.html import parse, read_parsed
 from productive_docs.converter.report import Report
+from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.assets.references import IMAGE, is_local, references, rewrite_refs
 from productive_docs.sync.confluence.importer import ImportResult
 from productive_docs.sync.confluence.report import ImportStats, Problem
 from productive_docs.sync.confluence.tree import slug, unique_stem
-from productive_docs.sync.engine.state import write_atomic
 from productive_docs.sync.importers.pages import front_matter, import_pages, page_paths
 
 from productive_docs import converter

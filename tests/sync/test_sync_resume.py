@@ -6,8 +6,9 @@ from collections import Counter
 
 import pytest
 from productive_docs.sync.api.client import Client
+from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.engine.push.run import push_folder
-from productive_docs.sync.engine.state import PendingCreate, load, write_atomic
+from productive_docs.sync.engine.state import PendingCreate, load
 from productive_docs.sync.server.app import LocalServer
 
 UNLIMITED = (1_000_000, 1.0)

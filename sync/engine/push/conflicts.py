@@ -18,6 +18,7 @@ from productive_docs.converter.model import Node, from_json
 from productive_docs.converter.report import Report
 from productive_docs.sync import limits
 from productive_docs.sync.api.client import Page
+from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.engine import links
 from productive_docs.sync.engine.base import BaseStore
 from productive_docs.sync.engine.documents import remote_hash
@@ -25,7 +26,7 @@ from productive_docs.sync.engine.folder import remote_copy_name
 from productive_docs.sync.engine.frontmatter import markdown_file
 from productive_docs.sync.engine.push.context import RunContext
 from productive_docs.sync.engine.push.work import Work
-from productive_docs.sync.engine.state import STATE_DIR, write_atomic
+from productive_docs.sync.engine.state import STATE_DIR
 from productive_docs.sync.engine.twoway import FileMerge, holds_document, merge_file
 
 from productive_docs import converter

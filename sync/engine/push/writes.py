@@ -14,6 +14,7 @@ from typing import Any
 from productive_docs.sync.api import errors
 from productive_docs.sync.api.client import Page
 from productive_docs.sync.api.recovery import titled
+from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.engine.documents import (
     appended_part,
     fingerprint_salt,
@@ -32,7 +33,7 @@ from productive_docs.sync.engine.push.planning import Planner
 from productive_docs.sync.engine.push.reporter import Reporter
 from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.result import OutcomeAction
-from productive_docs.sync.engine.state import PageState, PendingCreate, write_atomic
+from productive_docs.sync.engine.state import PageState, PendingCreate
 from productive_docs.sync.engine.twoway import record_pushed
 
 #: Errors after which no other request can succeed either: stop the run (the state is saved).
