@@ -12,7 +12,7 @@ import time
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.cli.output import Printer
 from productive_docs.sync.engine import watch as watch_module
-from productive_docs.sync.engine.push.run import push_folder
+from productive_docs.sync.engine.push.run import PushOptions, push_folder
 from productive_docs.sync.engine.result import Outcome, OutcomeAction
 
 #: How long the watch is observed after its first push: 18 pushes happened in 10 s before the fix.
@@ -40,7 +40,7 @@ def test_a_conflict_in_a_subfolder_is_reported_once_and_not_pushed_again(hostile
         out = io.StringIO()
         stop = threading.Event()
         printer = Printer(out=out, err=out)
-        thread = threading.Thread(target=watch_module.watch, args=(root, client, {}, printer),
+        thread = threading.Thread(target=watch_module.watch, args=(root, client, PushOptions(), printer),
                                   kwargs={"debounce": 0.2, "stop": stop})
         thread.start()
         try:
