@@ -26,7 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +40,7 @@ FORMAT = 1
 #: Largest blob read back (decompressed), so a corrupt or hostile blob cannot exhaust memory.
 MAX_BLOB = 64 * 1024 * 1024
 GITIGNORE = ("# productive-docs: commit state.json, base.json and base/; these are per run\n"
-             "lock\n*.tmp\nstate.journal\n")
+             "lock\n*.tmp\nstate.journal\nstamps.json\n")
 
 
 def canonical_body(doc: Node) -> bytes:
@@ -126,6 +126,9 @@ class BaseStore:
         self.file = self.dir / BASE_FILE
         self.blobs = BlobStore(self.dir / BLOB_DIR)
         self.records: dict[str, BaseRecord] = self._load()
+        #: The records as read, to save nothing when nothing changed (a no-op push of 10,000 pages spent
+        #: over a second re-encoding an unchanged ``base.json`` and listing every blob).
+        self._as_read = {page_id: replace(entry) for page_id, entry in self.records.items()}
 
     def _load(self) -> dict[str, BaseRecord]:
         if not self.file.exists():
@@ -166,12 +169,15 @@ class BaseStore:
         return data.decode("utf-8", errors="replace") if data is not None else None
 
     def save(self) -> None:
-        """Write ``base.json`` atomically and drop blobs no record refers to."""
+        """Write ``base.json`` atomically and drop blobs no record refers to (not when nothing changed)."""
+        if self.records == self._as_read and self.file.exists():
+            return
         pages = {page_id: asdict(entry) for page_id, entry in sorted(self.records.items())}
         ensure_gitignore(self.dir)
         write_atomic(self.file, json.dumps({"format": FORMAT, "pages": pages}, indent=1, sort_keys=True,
                                            ensure_ascii=False) + "\n")
         self.blobs.collect_garbage(self.referenced())
+        self._as_read = {page_id: replace(entry) for page_id, entry in self.records.items()}
 
     def referenced(self) -> set[str]:
         return {digest for entry in self.records.values() for digest in (entry.body, entry.source) if digest}
@@ -180,5 +186,12 @@ class BaseStore:
 def ensure_gitignore(state_dir: Path) -> None:
     """A ``.gitignore`` in the state folder naming what is per run (kept when the user wrote their own)."""
     target = Path(state_dir) / ".gitignore"
-    if not target.exists():
-        write_atomic(target, GITIGNORE)
+    if target.exists():
+        try:
+            current = target.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return
+        # one this tool wrote (its first line) is brought up to date: a later version ignores more files
+        if current == GITIGNORE or not current.startswith(GITIGNORE.partition("\n")[0]):
+            return
+    write_atomic(target, GITIGNORE)

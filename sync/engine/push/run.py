@@ -36,6 +36,7 @@ from productive_docs.sync.engine.push.reporter import Reporter
 from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.push.writes import Executor
 from productive_docs.sync.engine.result import Outcome, OutcomeAction, SyncResult
+from productive_docs.sync.engine.stamps import STAMPS_FILE, Stamps
 from productive_docs.sync.engine.state import PageState, State, default_path
 
 LIST_FIELDS = ["title", "parent_page_id", "root_page_id", "version_number"]
@@ -84,7 +85,9 @@ class Push:
         adopt_pending_doc(state, self.client, self.result)
         key = options_key({"via": str(options.via), "links": state.options["link_template"]})
         site = sites.detect(self.folder, options.site)
-        tree = scan(self.folder, remembered(state.pages), fingerprint_salt(key), site)
+        stamps = Stamps(None if options.dry_run else self.state_path.parent / STAMPS_FILE,
+                        fingerprint_salt(key) + site.salt)
+        tree = scan(self.folder, remembered(state.pages), fingerprint_salt(key), site, stamps)
         ctx = RunContext(self.folder, self.client, options, state, self.state_path, self.result, tree, key,
                          mapping=mapping)
         reporter = self.reporter = Reporter(self.result, state, tree.pages, self.on_outcome)
@@ -99,6 +102,7 @@ class Push:
         else:
             Executor(ctx, planner, conflicts, reporter).execute(work, orphans)
             state.compact()
+            stamps.save(set(tree.pages))
         self.result.doc_id = state.doc_id
         for source, reason in sorted(tree.skipped.items()):
             reporter.report(Outcome(source, source, OutcomeAction.SKIPPED, notes=[reason]))

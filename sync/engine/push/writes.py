@@ -82,7 +82,11 @@ class Executor:
                 groups: dict[str | None, list[Work]] = {}
                 batches = []
                 for item in levels[depth]:
-                    if item.step.action is Action.CREATE:
+                    if self._nothing_to_write(item):
+                        # reported here: handing each of 10,000 unchanged pages to a worker cost a no-op
+                        # push more than its scan
+                        self._run_item(item)
+                    elif item.step.action is Action.CREATE:
                         groups.setdefault(item.page.parent, []).append(item)
                     else:
                         batches.append([item])
@@ -105,9 +109,13 @@ class Executor:
                 self.ctx.stopping.set()
                 raise
 
+    @staticmethod
+    def _nothing_to_write(item: Work) -> bool:
+        return item.step.action in (Action.FAILED, Action.CONFLICT) or not item.step.writes
+
     def _run_item(self, item: Work) -> None:
         step, page, report = item.step, item.page, self.reporter
-        if step.action in (Action.FAILED, Action.CONFLICT) or not step.writes:
+        if self._nothing_to_write(item):
             report.item(item, report.outcome(item, step.action.planned))
             return
         parent_id = self.ctx.ids.get(page.parent) if page.parent is not None else None
