@@ -23,6 +23,7 @@ and half-written files); ``ensure_gitignore`` writes a ``.gitignore`` saying so.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import zlib
@@ -129,6 +130,9 @@ class BaseStore:
         #: The records as read, to save nothing when nothing changed (a no-op push of 10,000 pages spent
         #: over a second re-encoding an unchanged ``base.json`` and listing every blob).
         self._as_read = {page_id: replace(entry) for page_id, entry in self.records.items()}
+        #: The blobs the records named when read or last saved (a save removes those no record names any
+        #: more); None for a store without records, whose folder may hold blobs of a base moved away.
+        self._collected: set[str] | None = self.referenced() if self.records else None
 
     def _load(self) -> dict[str, BaseRecord]:
         if not self.file.exists():
@@ -176,7 +180,16 @@ class BaseStore:
         ensure_gitignore(self.dir)
         write_atomic(self.file, json.dumps({"format": FORMAT, "pages": pages}, indent=1, sort_keys=True,
                                            ensure_ascii=False) + "\n")
-        self.blobs.collect_garbage(self.referenced())
+        referenced = self.referenced()
+        # listing every blob cost as much as the rest of a one-page push of 1,000 pages (``watch``): only
+        # the blobs that lost their last record are removed, unless the store had no records when read
+        if self._collected is None:
+            self.blobs.collect_garbage(referenced)
+        else:
+            for digest in self._collected - referenced:
+                with contextlib.suppress(ValueError):  # a hand-edited base.json naming no content hash
+                    self.blobs.path(digest).unlink(missing_ok=True)
+        self._collected = referenced
         self._as_read = {page_id: replace(entry) for page_id, entry in self.records.items()}
 
     def referenced(self) -> set[str]:
