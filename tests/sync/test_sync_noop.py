@@ -56,6 +56,7 @@ def test_a_no_op_push_reads_no_settled_file_and_a_same_size_rewrite_is_still_see
 
     monkeypatch.setattr(folder, "fingerprint", counting)
     assert push_folder(root, fast_client).requests["writes"] == 0
+    assert push_folder(root, fast_client, dry_run=True).requests["writes"] == 0  # status
     assert [data for data in hashed if not data.startswith(b"generated")] == []
     page = root / "guide" / "a.md"
     before = page.stat()

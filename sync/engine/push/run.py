@@ -91,8 +91,8 @@ class Push:
         adopt_pending_doc(state, self.client, self.result)
         key = options_key({"via": str(options.via), "links": state.options["link_template"]})
         site = sites.detect(self.folder, options.site)
-        stamps = Stamps(None if options.dry_run else self.state_path.parent / STAMPS_FILE,
-                        fingerprint_salt(key) + site.salt)
+        # read by status too (a dry run), saved by a push
+        stamps = Stamps(self.state_path.parent / STAMPS_FILE, fingerprint_salt(key) + site.salt)
         tree = scan(self.folder, remembered(state.pages), fingerprint_salt(key), site, stamps)
         ctx = RunContext(self.folder, self.client, options, state, self.state_path, self.result, tree, key,
                          mapping=mapping)
