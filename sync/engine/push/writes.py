@@ -1,4 +1,5 @@
-"""A push's writes: pages created parents first, bodies written, links to new pages filled in, orphans pruned.
+"""A push's writes: pages created in the write order (``order``), bodies written, links left open by a cycle
+filled in, orphans pruned.
 
 The executor carries out the planner's steps. Each write is followed by a state save, so a killed run
 resumes without duplicates; a create is recorded as pending before it is sent (``State.pending``). A page's
