@@ -27,7 +27,7 @@ import contextlib
 import hashlib
 import json
 import zlib
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -176,10 +176,10 @@ class BaseStore:
         """Write ``base.json`` atomically and drop blobs no record refers to (not when nothing changed)."""
         if self.records == self._as_read and self.file.exists():
             return
-        pages = {page_id: asdict(entry) for page_id, entry in sorted(self.records.items())}
+        pages = {page_id: {name: getattr(entry, name) for name in _RECORD_FIELDS}
+                 for page_id, entry in self.records.items()}
         ensure_gitignore(self.dir)
-        write_atomic(self.file, json.dumps({"format": FORMAT, "pages": pages}, indent=1, sort_keys=True,
-                                           ensure_ascii=False) + "\n")
+        write_atomic(self.file, render_base(pages) + "\n")
         referenced = self.referenced()
         # listing every blob cost as much as the rest of a one-page push of 1,000 pages (``watch``): only
         # the blobs that lost their last record are removed, unless the store had no records when read
@@ -194,6 +194,30 @@ class BaseStore:
 
     def referenced(self) -> set[str]:
         return {digest for entry in self.records.values() for digest in (entry.body, entry.source) if digest}
+
+
+_RECORD_FIELDS = tuple(field.name for field in fields(BaseRecord))
+_SCALARS = (str, int, float, type(None))
+
+
+def render_base(pages: dict[str, dict[str, Any]]) -> str:
+    """``base.json``'s text, byte for byte ``json.dumps(..., indent=1, sort_keys=True, ensure_ascii=False)``,
+    but each value written by json's C encoder: its ``indent`` runs in pure Python, a tenth of a second per
+    1,000 pages on every push that changes one page (``watch``)."""
+    data = {"format": FORMAT, "pages": pages}
+    if not all(isinstance(value, _SCALARS) for entry in pages.values() for value in entry.values()):
+        return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False)
+    entries = []
+    for page_id in sorted(pages):
+        entry = pages[page_id]
+        lines = ",\n".join(f"   {_dump(name)}: {_dump(entry[name])}" for name in sorted(entry))
+        entries.append(f"  {_dump(page_id)}: " + ("{\n" + lines + "\n  }" if entry else "{}"))
+    listed = "{\n" + ",\n".join(entries) + "\n }" if entries else "{}"
+    return f'{{\n "format": {_dump(FORMAT)},\n "pages": {listed}\n}}'
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def ensure_gitignore(state_dir: Path) -> None:
