@@ -14,6 +14,7 @@ save. Goal: median under 0.5 s at 1,000 files.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import sys
@@ -23,6 +24,7 @@ import time
 from pathlib import Path
 
 from bench_sync import make_tree, server_process, summary
+from productive_docs.sync.cli.main import GC_THRESHOLDS
 from productive_docs.sync.engine.push.options import PushOptions
 from productive_docs.sync.engine.push.run import push_folder
 from productive_docs.sync.engine.result import Outcome, SyncResult
@@ -56,6 +58,7 @@ def main() -> int:
     parser.add_argument("--files", type=int, default=1000)
     parser.add_argument("--saves", type=int, default=15)
     args = parser.parse_args()
+    gc.set_threshold(*GC_THRESHOLDS)  # as the command line runs it
     latency: list[float] = []
     whole: list[float] = []
     with tempfile.TemporaryDirectory() as temp, server_process() as client:

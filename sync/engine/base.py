@@ -216,8 +216,8 @@ def render_base(pages: dict[str, dict[str, Any]]) -> str:
     return f'{{\n "format": {_dump(FORMAT)},\n "pages": {listed}\n}}'
 
 
-def _dump(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)
+#: One value as JSON (``json.dumps`` without its per-call set-up).
+_dump = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def ensure_gitignore(state_dir: Path) -> None:
