@@ -25,9 +25,6 @@ from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 from productive_docs.converter import Document
 from productive_docs.converter.errors import InputError
 from productive_docs.converter.readers.gc_pause import gc_paused
-from productive_docs.converter.readers.markdown_dialect_blocks import dialect_blocks
-from productive_docs.converter.readers.markdown_dialect_inline import dialect_inline
-from productive_docs.converter.readers.markdown_lint import lint
 from productive_docs.converter.readers.markdown_options import PLAIN, MarkdownOptions
 from productive_docs.converter.readers.markdown_plugins import (
     is_banner_container,
@@ -35,7 +32,6 @@ from productive_docs.converter.readers.markdown_plugins import (
     mention_plugin,
 )
 from productive_docs.converter.readers.markdown_rules import build
-from productive_docs.converter.readers.markdown_site_links import resolve_links
 from productive_docs.converter.report import Report
 
 
@@ -139,7 +135,11 @@ _DIALECT_INLINE_TOKENS = ("attr_list", "sub", "sup", "keys", "emoji", "icon", "c
 
 
 def _dialect(md: MarkdownIt, dialect: str, features: frozenset[str] | None) -> None:
-    """The constructs of a site dialect (``MarkdownOptions.dialect``): its block and inline rules."""
+    """The constructs of a site dialect (``MarkdownOptions.dialect``): its block and inline rules (imported
+    here: a plain document, the common case, does not pay for loading them)."""
+    from productive_docs.converter.readers.markdown_dialect_blocks import dialect_blocks
+    from productive_docs.converter.readers.markdown_dialect_inline import dialect_inline
+
     if dialect in ("docusaurus", "gitbook"):
         md.use(container_plugin, name="banner", validate=is_titled_container)
     dialect_blocks(md, dialect, features)
@@ -220,6 +220,9 @@ def _read(source: str, report: Report, options: MarkdownOptions) -> Document:
             tokens = md.parse(source, env)
     doc = build(md, tokens, env, report)
     if not options.plain:
+        from productive_docs.converter.readers.markdown_lint import lint
+        from productive_docs.converter.readers.markdown_site_links import resolve_links
+
         if options.pages:
             resolve_links(doc, options, report)
         lint(doc, options.dialect, report)

@@ -7,38 +7,47 @@
 from __future__ import annotations
 
 import posixpath
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from productive_docs.converter.readers.markdown_options import MarkdownOptions
 from productive_docs.sync.engine.sites import NavEntry, Site
+
+if TYPE_CHECKING:
+    import yaml
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 #: At most this many nav entries and ``.pages`` files are followed (a bound on bad configuration).
 MAX_ENTRIES = 10_000
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    """Safe loading where an unknown tag yields its plain value."""
+@cache
+def _tolerant_loader() -> type[yaml.SafeLoader]:
+    """Safe loading where an unknown tag yields its plain value (built on first use: PyYAML is imported
+    when a folder has a ``mkdocs.yml``, not to look for one)."""
+    import yaml
 
+    class TolerantLoader(yaml.SafeLoader):
+        pass
 
-def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        return loader.construct_mapping(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node)
-    assert isinstance(node, yaml.ScalarNode)
-    return loader.construct_scalar(node)
+    def any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            return loader.construct_mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            return loader.construct_sequence(node)
+        assert isinstance(node, yaml.ScalarNode)
+        return loader.construct_scalar(node)
 
-
-_TolerantLoader.add_multi_constructor("", _any_tag)
-_TolerantLoader.add_multi_constructor("!", _any_tag)
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
+    for prefix in ("", "!", "tag:yaml.org,2002:python/"):
+        TolerantLoader.add_multi_constructor(prefix, any_tag)
+    return TolerantLoader
 
 
 def load_yaml(path: Path) -> Any:
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    import yaml
+
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_tolerant_loader())
 
 
 def config_path(folder: Path) -> Path | None:
@@ -69,6 +78,8 @@ def _extensions(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def build(folder: Path, files: frozenset[str] = frozenset()) -> Site:
+    import yaml
+
     site = Site("mkdocs")
     path = config_path(folder)
     if path is None:
@@ -167,6 +178,8 @@ def _common_folder(keys: list[str]) -> str | None:
 
 def _pages_files(docs: Path, prefix: str, site: Site) -> None:
     """awesome-pages: ``.pages`` gives a folder its ``title`` and its children's order (``nav``, ``...``)."""
+    import yaml
+
     for count, path in enumerate(sorted(docs.rglob(".pages"))):
         if count >= MAX_ENTRIES:
             return
