@@ -21,9 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup
-from productive_docs.converter.model import Mark, Node, empty_doc, text
-from productive_docs.converter.readers.html import parse, read_parsed
+from productive_docs.converter.model import Mark, Node, text
 from productive_docs.converter.report import Report
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.assets.files import write_atomic
@@ -31,7 +29,7 @@ from productive_docs.sync.assets.references import IMAGE, is_local, references, 
 from productive_docs.sync.confluence.assets import AssetStore
 from productive_docs.sync.confluence.export import Export, Limits, open_export
 from productive_docs.sync.confluence.links import PageLinks
-from productive_docs.sync.confluence.pages import PageMeta, read_page
+from productive_docs.sync.confluence.pages import PageMeta, read_export_page
 from productive_docs.sync.confluence.report import REPORT_NAME, ImportStats, Problem, render
 from productive_docs.sync.confluence.tree import TreeNode, assign_paths, build_tree, read_index, slug
 from productive_docs.sync.engine.frontmatter import front_matter_block
@@ -39,6 +37,7 @@ from productive_docs.sync.engine.push.options import PushOptions
 from productive_docs.sync.engine.push.run import push_folder
 from productive_docs.sync.engine.result import Outcome, SyncResult
 from productive_docs.sync.engine.state import STATE_DIR
+from productive_docs.sync.importers.pool import map_pages
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -50,6 +49,10 @@ FILES_HEADING = "Files"
 MANIFEST = "confluence-import.json"
 #: Where the export keeps attached files, and the previews Confluence renders of them.
 ATTACHMENTS, THUMBNAILS = "attachments/", "attachments/thumbnails/"
+
+
+class _Unreadable(Exception):
+    """A page whose body could not be read (``ReadPage.error`` says why, as ``Type: message``)."""
 
 
 @dataclass(slots=True)
@@ -191,18 +194,19 @@ def _progress(enabled: bool, total: int) -> Iterator[Any]:
 class Importer:
     """One import run: the export, its pages and tree, the output paths and the shared counters."""
 
-    def __init__(self, export: Export, out_dir: Path) -> None:
+    def __init__(self, export: Export, out_dir: Path, jobs: int | None = None) -> None:
         self.started = time.perf_counter()
         self.export = export
         self.out_dir = out_dir
         self.stats = ImportStats(str(export.source))
         self.pages: dict[str, PageMeta] = {}
         #: Each page's body as a tree (or why it could not be read), kept until its paths are known.
-        self.bodies: dict[str, Node | Exception] = {}
-        for file in export.pages():
-            soup = parse(export.read_text(file))
-            meta = self.pages[file] = read_page(file, soup)
-            self.bodies[file] = self._read_body(file, soup) if meta.has_body else empty_doc()
+        self.bodies: dict[str, Node | str] = {}
+        texts = ((file, export.read_text(file)) for file in export.pages())
+        for page in map_pages(read_export_page, list(texts), jobs=jobs):
+            meta = self.pages[page.meta.file] = page.meta
+            self.bodies[meta.file] = page.body if page.body is not None else page.error or ""
+            self.stats.lowered.update(page.lowered)
             meta.breadcrumbs = [found for crumb in meta.breadcrumbs if (found := export.find(crumb))]
         index_roots = read_index(export.read_text("index.html"))
         for node in (node for root in index_roots for node in root.walk()):
@@ -213,16 +217,6 @@ class Importer:
         ids = {meta.page_id: file for file, meta in self.pages.items() if meta.page_id}
         self.links = PageLinks(self.paths, ids, export.find)
         self.assets = AssetStore(export, out_dir)
-
-    def _read_body(self, file: str, soup: BeautifulSoup) -> Node | Exception:
-        """The body of a page from the document its metadata came from (each page is parsed once)."""
-        report = Report(file)
-        try:
-            doc = read_parsed(soup, report, cleanup=True).doc
-        except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
-            return exc
-        self.stats.lowered.update(report.counts())
-        return doc
 
     def _titles_from_index(self, roots: list[TreeNode]) -> None:
         """The index states titles without the ``Space : `` prefix of the page heading; prefer it."""
@@ -300,13 +294,14 @@ class Importer:
     def _import_page(self, file: str, order: int | None) -> None:
         path = self.paths[file]
         job = _PageJob(self, self.pages[file], path)
+        body = self.bodies.pop(file)
         try:
-            body = self.bodies.pop(file)
-            if isinstance(body, Exception):
-                raise body
+            if isinstance(body, str):
+                raise _Unreadable(body)
             content = job.run(body, order)
         except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
-            self.stats.failed_pages.append(Problem(path, file, f"{type(exc).__name__}: {exc}"))
+            error = str(exc) if isinstance(exc, _Unreadable) else f"{type(exc).__name__}: {exc}"
+            self.stats.failed_pages.append(Problem(path, file, error))
             content = front_matter(self.pages[file], order)
         write_atomic(self.out_dir / path, content)
 
@@ -318,15 +313,16 @@ def write_manifest(out_dir: Path, source: str, files: list[str]) -> None:
 
 
 def import_export(export_path: Path, out_dir: Path, *, progress: bool | None = None,
-                  limits: Limits | None = None) -> ImportResult:
+                  limits: Limits | None = None, jobs: int | None = None) -> ImportResult:
     """Import the export at ``export_path`` (folder or zip) into ``out_dir``.
 
     The export is opened and checked first, so a refused zip writes nothing. ``progress`` defaults to
-    showing a bar when stderr is a terminal.
+    showing a bar when stderr is a terminal. Pages are read in ``jobs`` processes (default: one per core;
+    ``sync.importers.pool``), with the same output as in one.
     """
     export = open_export(Path(export_path), limits)
     try:
-        importer = Importer(export, Path(out_dir))
+        importer = Importer(export, Path(out_dir), jobs)
         return importer.run(progress=sys.stderr.isatty() if progress is None else progress)
     finally:
         export.close()
