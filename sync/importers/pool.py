@@ -19,7 +19,13 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
 from typing import TypeVar
+
+from productive_docs.converter.model import Node
+from productive_docs.converter.report import Report
+
+from productive_docs import converter
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -38,14 +44,55 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+class PagePool:
+    """Worker processes for the per-page steps of one import (started once, used for every step).
+
+    ``jobs`` workers (default: one per core) when there are at least ``MIN_PAGES`` pages, else none: then
+    ``map`` runs in this process.
+    """
+
+    def __init__(self, pages: int, jobs: int | None = None) -> None:
+        workers = min(available_cores() if jobs is None else jobs, pages)
+        self._executor = None
+        if workers > 1 and pages >= MIN_PAGES:
+            context = multiprocessing.get_context("spawn")
+            self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+    def __enter__(self) -> PagePool:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
+
+    def map(self, function: Callable[[Item], Result], items: Sequence[Item]) -> Iterator[Result]:
+        """``function(item)`` for each item, in order."""
+        if self._executor is None:
+            return map(function, items)
+        return self._executor.map(function, items, chunksize=CHUNK)
+
+
 def map_pages(function: Callable[[Item], Result], items: Sequence[Item], *,
               jobs: int | None = None) -> Iterator[Result]:
-    """``function(item)`` for each item, in order; in ``jobs`` worker processes (default: one per core)
-    when there are at least ``MIN_PAGES`` items, else in this process."""
-    workers = min(available_cores() if jobs is None else jobs, len(items))
-    if workers <= 1 or len(items) < MIN_PAGES:
-        yield from map(function, items)
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        yield from pool.map(function, items, chunksize=CHUNK)
+    """``function(item)`` for each item, in order, in a ``PagePool`` of its own."""
+    with PagePool(len(items), jobs) as pool:
+        yield from pool.map(function, items)
+
+
+@dataclass(slots=True)
+class Written:
+    """A page's local Markdown (None when writing failed: ``error`` says why) and what writing lowered."""
+
+    text: str | None
+    error: str | None = None
+    lowered: dict[str, int] = field(default_factory=dict)
+
+
+def write_markdown(doc: Node) -> Written:
+    """``doc`` as local Markdown, the per-page step every importer ends with (picklable both ways)."""
+    report = Report()
+    try:
+        text = converter.write(doc, "md", report=report)
+    except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
+        return Written(None, f"{type(exc).__name__}: {exc}")
+    return Written(text, lowered=dict(report.counts()))

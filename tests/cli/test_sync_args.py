@@ -12,7 +12,7 @@ from productive_docs.sync.engine.sites import SITES
 
 def test_choices_are_the_engine_values() -> None:
     assert sync_args.OUTPUT_MODES == MODES
-    assert sync_args.VIA_CHOICES == tuple(str(via) for via in Via)
-    assert sync_args.PRUNE_CHOICES == tuple(str(prune) for prune in Prune)
+    assert tuple(str(via) for via in Via) == sync_args.VIA_CHOICES
+    assert tuple(str(prune) for prune in Prune) == sync_args.PRUNE_CHOICES
     assert sync_args.SITE_CHOICES == SITES
     assert sync_args.DEFAULT_LINK_TEMPLATE == DEFAULT_TEMPLATE
