@@ -7,7 +7,8 @@
 Each kind runs in a child process of its own, so its peak resident memory (``ru_maxrss``) is its own (the
 Confluence import's pool workers included: the largest of the processes). The Confluence import runs twice,
 interleaved ``--rounds`` times: with its default pool over pages (one worker per core) and in a single process
-(``jobs=1``), the baseline; the ratio is of the median wall times (the pool is there to shorten the wait).
+(``jobs=1``), the baseline; the ratio is of the median wall times (the pool is there to shorten the wait),
+which only an otherwise idle machine shows: the CPU time (workers included) says what the pool costs.
 
     python3 bench/bench_imports.py [--rounds N] [KIND ...]
 """
@@ -37,7 +38,7 @@ def _measure(kind: str, jobs: int | None) -> dict[str, float | int | str]:
     from productive_docs.sync.importers.docx import import_docx
     from productive_docs.sync.importers.storage import import_storage
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     with tempfile.TemporaryDirectory() as out:
         if kind == "confluence":
             if not (CORPUS / "index.html").is_file():
@@ -51,7 +52,13 @@ def _measure(kind: str, jobs: int | None) -> dict[str, float | int | str]:
             pages = import_storage(STORAGE, Path(out) / "docs").stats.pages
             source = "fixtures/confluence-storage/md2conf"
     seconds = time.perf_counter() - started
-    return {"kind": kind, "source": source, "pages": pages, "seconds": seconds}
+    return {"kind": kind, "source": source, "pages": pages, "seconds": seconds, "cpu": _cpu() - cpu}
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the pool's workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _child(kind: str, jobs: int | None) -> dict[str, float | int | str]:
@@ -65,8 +72,9 @@ def _line(label: str, results: list[dict[str, float | int | str]]) -> float:
     seconds = [float(result["seconds"]) for result in results]
     median, pages = statistics.median(seconds), int(results[0]["pages"])
     peak = max(float(result["peak_mb"]) for result in results)
+    cpu = statistics.median(float(result["cpu"]) for result in results)
     print(f"{label:34} {results[0]['source']}: {pages} pages in {median:.2f} s ({min(seconds):.2f}-"
-          f"{max(seconds):.2f}) = {pages / median:.1f} pages/s, peak memory {peak:.0f} MB")
+          f"{max(seconds):.2f}) = {pages / median:.1f} pages/s, CPU {cpu:.1f} s, peak memory {peak:.0f} MB")
     return median
 
 
