@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
+from productive_docs.converter import read
 from productive_docs.sync.importers import pool
 from productive_docs.sync.importers.pool import MIN_PAGES, map_pages
 
@@ -29,3 +32,12 @@ def test_the_default_is_one_worker_per_core(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(pool, "available_cores", lambda: 1)
     items = list(range(MIN_PAGES * 2))
     assert list(map_pages(lambda n: -n, items)) == [-n for n in items]
+
+
+def test_a_tree_survives_the_trip_to_a_worker() -> None:
+    doc = read("# Title\n\n- [x] **done** [link](https://example.com)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n",
+               "md").doc
+    doc.content[0].line = 1
+    back = pickle.loads(pickle.dumps(doc))
+    assert back == doc and back.content[0].line == 1 and back.content[0].content[0].marks == \
+        doc.content[0].content[0].marks
