@@ -30,6 +30,8 @@ class Action(StrEnum):
     APPEND = "append"
     RENAME = "rename"
     MOVE = "move"
+    #: Moved to the end of its siblings to carry out a change of their order (``push.reorder``).
+    REORDER = "reorder"
     UNCHANGED = "unchanged"
     CONFLICT = "conflict"
     ORPHAN = "orphan"
@@ -51,7 +53,8 @@ class Action(StrEnum):
 DONE = {
     Action.CREATE: OutcomeAction.CREATED, Action.UPDATE: OutcomeAction.UPDATED,
     Action.APPEND: OutcomeAction.APPENDED, Action.RENAME: OutcomeAction.RENAMED,
-    Action.MOVE: OutcomeAction.MOVED, Action.DELETE: OutcomeAction.DELETED,
+    Action.MOVE: OutcomeAction.MOVED, Action.REORDER: OutcomeAction.REORDERED,
+    Action.DELETE: OutcomeAction.DELETED,
 }
 
 

@@ -28,6 +28,7 @@ from productive_docs.sync.engine.folder import LocalTree, scan
 from productive_docs.sync.engine.identity import open_state, server_identity
 from productive_docs.sync.engine.lock import FolderLock
 from productive_docs.sync.engine.plan import Action, RemotePage, Step
+from productive_docs.sync.engine.push import reorder
 from productive_docs.sync.engine.push.conflicts import Conflicts
 from productive_docs.sync.engine.push.context import RunContext
 from productive_docs.sync.engine.push.options import PushOptions
@@ -95,6 +96,7 @@ class Push:
         planner, conflicts = Planner(ctx), Conflicts(ctx)
         work, orphans = planner.plan()
         if options.dry_run:
+            reorder.show(reorder.planned(ctx, work), work)
             self._show_plan(work, orphans, conflicts, reporter)
         else:
             Executor(ctx, planner, conflicts, reporter).execute(work, orphans)
