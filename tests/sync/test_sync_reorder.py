@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.api.order_inferred import after_moves, pages_to_move
+from productive_docs.sync.cli.main import main
 from productive_docs.sync.engine.pull import pull_doc
 from productive_docs.sync.engine.push.reorder import plan_siblings
 from productive_docs.sync.engine.push.run import push_folder
@@ -199,3 +200,23 @@ def test_any_new_order_comes_out_as_written(make_tree, fast_client, order) -> No
     assert push_folder(root, fast_client).exit_code == 0
     assert _children(fast_client, doc) == [name.title() for name in order]
     assert _moves(fast_client, before) == len(pages_to_move(order, PAGES))
+
+
+def test_status_shows_pending_reorders_and_answers_in_its_exit_code(env, make_tree, capsys) -> None:
+    root = make_tree(_tree(PAGES))
+    assert main(["push", str(root), "--project", "1"]) == 0
+    assert main(["status", str(root), "--exit-code"]) == 0
+    for name, text in _tree(("bravo", "alpha", "charlie", "delta")).items():
+        (root / name).write_text(text, encoding="utf-8")
+    capsys.readouterr()
+    assert main(["status", str(root), "--exit-code"]) == 1
+    out = capsys.readouterr().out
+    lines = [line.strip() for line in out.splitlines()]
+    at = next(index for index, line in enumerate(lines) if line.startswith("reorder    alpha.md "))
+    assert lines[at + 1] == "to place 2 of 4 among its siblings", out
+    assert "3 reorder, 2 unchanged" in out
+    assert main(["push", str(root), "--dry-run"]) == 0
+    assert "reorder    charlie.md" in capsys.readouterr().out
+    assert main(["push", str(root)]) == 0
+    assert "reordered  alpha.md" in capsys.readouterr().out
+    assert main(["status", str(root), "--exit-code"]) == 0
