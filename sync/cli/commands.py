@@ -83,6 +83,16 @@ def _state_path(args: argparse.Namespace) -> Path:
     return args.state or default_path(args.dir)
 
 
+def _synced_folder(args: argparse.Namespace) -> tuple[Path, str | None]:
+    """DIR, or the ``docs_dir`` of the MkDocs project DIR is the root of (``sites.mkdocs.synced_folder``):
+    decided here once, so that the state, ``status`` and the printed paths all follow it."""
+    if not args.dir.is_dir():
+        return args.dir, None
+    from productive_docs.sync.engine.sites.mkdocs import synced_folder
+
+    return synced_folder(args.dir, getattr(args, "site", "auto"), args.state)
+
+
 def check_folder(folder: Path) -> None:
     """The DIR of push, status and watch: a mistyped one is a usage error (exit code 2)."""
     if not folder.is_dir():
@@ -153,7 +163,10 @@ def _push_or_status(args: argparse.Namespace, options: OptionsFrom, *, writes: b
     from productive_docs.sync.engine.push.run import push_folder
     from productive_docs.sync.engine.twoway import note_pages_only_in_productive, status_exit_code
 
+    args.dir, note = _synced_folder(args)
     printer = _printer(args)
+    if note:
+        printer.note(note)
     with reported(printer):
         check_folder(args.dir)
         if writes:
@@ -208,7 +221,10 @@ def run_pull(args: argparse.Namespace) -> int:
 def run_watch(args: argparse.Namespace) -> int:
     from productive_docs.sync.engine.watch import watch
 
+    args.dir, note = _synced_folder(args)
     printer = _printer(args)
+    if note:
+        printer.note(note)
     with reported(printer):
         check_folder(args.dir)
         check_state_folder(_state_path(args))

@@ -37,6 +37,7 @@ from productive_docs.sync.engine.push.reporter import Reporter
 from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.push.writes import Executor
 from productive_docs.sync.engine.result import Outcome, OutcomeAction, SyncResult
+from productive_docs.sync.engine.sites import mkdocs
 from productive_docs.sync.engine.state import PageState, State, default_path
 
 LIST_FIELDS = ["title", "parent_page_id", "root_page_id", "version_number"]
@@ -59,8 +60,11 @@ class Push:
         self.options = options
         self.on_outcome = on_outcome
         self.on_start = on_start
-        self.state_path = Path(options.state_path) if options.state_path else default_path(self.folder)
         self.result = SyncResult(dry_run=options.dry_run)
+        self.folder, note = mkdocs.synced_folder(self.folder, options.site, options.state_path)
+        if note:
+            self.result.notes.append(note)
+        self.state_path = Path(options.state_path) if options.state_path else default_path(self.folder)
         self.reporter: Reporter | None = None
 
     def run(self) -> SyncResult:
@@ -85,6 +89,7 @@ class Push:
         adopt_pending_doc(state, self.client, self.result)
         key = options_key({"via": str(options.via), "links": state.options["link_template"]})
         site = sites.detect(self.folder, options.site)
+        self.result.notes.extend(site.notes)
         tree = scan(self.folder, remembered(state.pages), fingerprint_salt(key), site)
         ctx = RunContext(self.folder, self.client, options, state, self.state_path, self.result, tree, key,
                          mapping=mapping)
