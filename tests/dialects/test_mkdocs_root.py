@@ -101,3 +101,14 @@ def test_no_note_when_the_site_root_is_the_synced_folder(tmp_path, fast_client) 
     root = _write(tmp_path / "site", {"mkdocs.yml": "site_name: X\ndocs_dir: .\n", "index.md": "# Home\n"})
     result = push_folder(root, fast_client, project_id="1")
     assert not [note for note in result.notes if "snippets" in note]
+
+
+def test_pull_of_one_doc_at_the_project_root_writes_into_the_docs_dir(env, tmp_path, capsys) -> None:
+    root = _write(tmp_path / "project", PROJECT)
+    assert main(["push", str(root), "--project", "1"]) == 0
+    doc_id = next(line for line in capsys.readouterr().out.splitlines() if "; doc " in line).rsplit(" ", 1)[1]
+    assert main(["pull", "--doc", doc_id, str(root)]) == 0
+    assert "docs_dir docs/ is synced" in capsys.readouterr().err
+    assert not (root / "usage.md").exists() and not (root / "index.md").exists()
+    assert main(["push", str(root)]) == 0
+    assert "0 writes" in capsys.readouterr().out
