@@ -92,11 +92,13 @@ class Step:
     #: The remote version moved: compare the remote body with the last-synced one before writing.
     check_remote: bool = False
     notes: list[str] = field(default_factory=list)
+    #: Moved to the end of its siblings, in turn with them, to carry out a change of order (``push.reorder``).
+    reorder: bool = False
 
     @property
     def writes(self) -> bool:
         body = self.action in (Action.CREATE, Action.UPDATE, Action.APPEND, Action.DELETE)
-        return body or self.rename or self.move
+        return body or self.rename or self.move or self.reorder
 
 
 def decide(key: str, local: LocalVersion | None, saved: PageState | None, remote: RemotePage | None, *,

@@ -1,6 +1,6 @@
-"""A MkDocs project pushed from its root (``push .`` beside ``mkdocs.yml``): the site's ``docs_dir`` is what is
-synced, not the README and CHANGELOG beside it; and snippets read from the site root above the synced folder,
-inside it only, said in the output."""
+"""A MkDocs project pushed from its root (``push .`` beside ``mkdocs.yml``): the site's ``docs_dir`` is what
+is synced, not the README and CHANGELOG beside it; and snippets read from the site root above the synced
+folder, inside it only, said in the output."""
 
 from __future__ import annotations
 

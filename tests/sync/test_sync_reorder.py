@@ -70,6 +70,9 @@ def test_the_moves_give_the_desired_order_and_none_fewer_do(desired: list[int], 
 
 
 def test_plan_siblings_appends_arrivals_and_trusts_pages_without_a_place() -> None:
+    # arrivals still to come are made in turn: the new page is created in place, only old pages move
+    old = {"a": 0, "b": 1, "c": 2}
+    assert plan_siblings(["a", "n", "b", "m", "c"], old, ["n", "m"], pending=True)[1] == ["b", "c"]
     # a new page (N) arrived last; the recorded order is unchanged: only the pages after N move
     assert plan_siblings(["a", "n", "b", "c"], {"a": 0, "b": 1, "c": 2}, ["n"])[1] == ["b", "c"]
     # no recorded place at all (a state from before this record): nothing moves for the old pages
@@ -122,9 +125,27 @@ def test_a_page_added_between_siblings_lands_there(make_tree, fast_client) -> No
     result = push_folder(root, fast_client)
     assert result.exit_code == 0, result.outcomes
     assert _children(fast_client, doc) == ["Alpha", "Between", "Bravo", "Charlie", "Delta"]
-    assert _moves(fast_client, before) == 3  # created last, then the three after it moved behind it
+    assert _moves(fast_client, before) == 3  # created in turn after alpha's siblings moved behind it
     outcomes = {o.display: str(o.action) for o in result.outcomes}
     assert outcomes["between.md"] == "created" and outcomes["bravo.md"] == "reordered"
+
+
+def test_new_pages_between_old_ones_are_created_in_turn_and_never_moved(make_tree, fast_client) -> None:
+    root, doc = _first_push(make_tree, fast_client)
+    (root / "after-alpha.md").write_text("---\norder: 0.5\n---\n\n# After alpha\n\nNew.\n", encoding="utf-8")
+    (root / "last.md").write_text("---\norder: 9\n---\n\n# Last\n\nNew.\n", encoding="utf-8")
+    plan = push_folder(root, fast_client, dry_run=True)
+    assert {o.display: str(o.action) for o in plan.outcomes if o.action != "unchanged"} == {
+        "after-alpha.md": "create", "bravo.md": "reorder", "charlie.md": "reorder", "delta.md": "reorder",
+        "last.md": "create"}
+    before = dict(fast_client.stats.by_endpoint)
+    result = push_folder(root, fast_client)
+    assert _children(fast_client, doc) == ["Alpha", "After alpha", "Bravo", "Charlie", "Delta", "Last"]
+    assert _moves(fast_client, before) == 3  # bravo, charlie, delta; the new pages are created in place
+    assert {o.display: str(o.action) for o in result.outcomes if o.action != "unchanged"} == {
+        "after-alpha.md": "created", "bravo.md": "reordered", "charlie.md": "reordered",
+        "delta.md": "reordered", "last.md": "created"}
+    assert push_folder(root, fast_client).requests["writes"] == 0
 
 
 def test_a_file_moved_into_a_folder_takes_its_place_there(make_tree, fast_client) -> None:

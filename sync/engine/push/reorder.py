@@ -28,9 +28,6 @@ from productive_docs.sync.engine.push.reporter import Reporter
 from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.result import OutcomeAction
 
-#: Errors that stop the whole run (the state is saved), as for any other write.
-FATAL = (errors.AuthenticationError, errors.PermissionDenied, errors.NetworkError, errors.RateLimited)
-
 
 @dataclass(slots=True)
 class Reorder:
@@ -43,15 +40,22 @@ class Reorder:
     order: list[str]
 
 
-def plan_siblings(desired: Sequence[str], places: Mapping[str, float | None],
-                  arrived: Sequence[str]) -> tuple[list[str], list[str], list[str]]:
+def plan_siblings(desired: Sequence[str], places: Mapping[str, float | None], arrived: Sequence[str], *,
+                  pending: bool = False) -> tuple[list[str], list[str], list[str]]:
     """The siblings' order now, the moves that make them read ``desired``, and their order after them.
-    ``places``: the pages that were under the parent before the run, with their recorded place (None: not
-    known); ``arrived``: pages created or moved in during the run, in the order they arrived (each appended
-    as the last child)."""
+
+    ``places``: the pages under the parent that this run did not touch (yet), with their recorded place
+    (None: not known); ``arrived``: the pages created, moved in or reordered by this run, each appended as
+    the last child, in the order they arrive. ``pending``: those arrivals are still to come, made in turn with
+    the moves in desired order, so a page created between two others is not moved again after its create.
+    """
     old = [key for key in desired if key in places]
     known = iter(sorted((key for key in old if places[key] is not None), key=lambda key: places[key] or 0))
-    current = [key if places[key] is None else next(known) for key in old] + list(arrived)
+    current = [key if places[key] is None else next(known) for key in old]
+    if pending:  # an arrival ends the prefix kept (it lands last); the pages after it go in turn
+        touched = pages_to_move(desired, current)
+        return current, [key for key in touched if key in places], after_moves(current, touched)
+    current += arrived
     moves = pages_to_move(desired, current)
     return current, moves, after_moves(current, moves)
 
@@ -69,7 +73,8 @@ def next_place(ctx: RunContext, parent_id: str | None) -> float:
 
 
 def planned(ctx: RunContext, work: Mapping[str, Work]) -> list[Reorder]:
-    """The reorders a push would make after its planned creates and moves (``status``, ``--dry-run``)."""
+    """The reorders a push makes in turn with its creates and moves, as planned (``show`` puts them into the
+    steps: the executor carries them out, ``status`` and ``--dry-run`` show them)."""
     out = []
     for key, page in ctx.tree.pages.items():
         parent_id = ctx.ids.get(key)
@@ -85,13 +90,16 @@ def planned(ctx: RunContext, work: Mapping[str, Work]) -> list[Reorder]:
             else:
                 continue
             desired.append(child)
-        out.append(Reorder(key, *plan_siblings(desired, places, arrived)))
+        reorder = Reorder(key, *plan_siblings(desired, places, arrived, pending=True))
+        if reorder.moves:
+            out.append(reorder)
     return out
 
 
-def done(ctx: RunContext, before: Mapping[str, str | None]) -> list[Reorder]:
-    """The reorders to make now that the run's creates and moves are done. ``before``: page key -> its
-    parent id before the run (a page under another parent then, or new, arrived during the run)."""
+def done(ctx: RunContext, before: Mapping[str, tuple[str | None, float | None]]) -> list[Reorder]:
+    """The reorders still to make once the run's writes are done (a reorder planned for a page that then
+    failed or met a conflict, a move that was refused). ``before``: page key -> its parent id and place
+    before the run; a page whose entry changed was touched by the run (created, moved in or reordered)."""
     state, out = ctx.state, []
     for key, page in ctx.tree.pages.items():
         parent_id = ctx.ids.get(key)
@@ -100,7 +108,7 @@ def done(ctx: RunContext, before: Mapping[str, str | None]) -> list[Reorder]:
         desired = [child for child in page.children
                    if child in state.pages and state.pages[child].parent == parent_id]
         places = {child: state.pages[child].place for child in desired
-                  if child in before and before[child] == parent_id}
+                  if before.get(child) == (parent_id, state.pages[child].place)}
         arrived = sorted((child for child in desired if child not in places),
                          key=lambda child: state.pages[child].place or 0)
         out.append(Reorder(key, *plan_siblings(desired, places, arrived)))
@@ -108,15 +116,16 @@ def done(ctx: RunContext, before: Mapping[str, str | None]) -> list[Reorder]:
 
 
 def show(reorders: list[Reorder], work: Mapping[str, Work]) -> None:
-    """Put the planned reorders into the steps that ``status`` and ``--dry-run`` show."""
+    """Put the planned reorders into the steps: what the executor does and ``status`` shows."""
     for reorder in reorders:
         for key in reorder.moves:
             step = work[key].step
+            step.reorder = True
             where = _where(reorder, key)
             if step.action is Action.UNCHANGED:
                 step.action = Action.REORDER
                 step.notes.append(where)
-            elif step.action is not Action.CREATE:
+            else:
                 step.notes.append(f"reorder {where}")
 
 
@@ -124,6 +133,8 @@ def carry_out(ctx: RunContext, reorders: list[Reorder], work: Mapping[str, Work]
     """Move the pages of each reorder to the end one by one (a save after each, so a killed run knows where
     they are), then record every sibling's place. A move that fails stops that parent's reorder: the pages
     left out are moved by the next push."""
+    from productive_docs.sync.engine.push.writes import FATAL  # the executor calls this module
+
     state = ctx.state
     for reorder in reorders:
         parent_id, now = ctx.ids[reorder.parent], list(reorder.current)

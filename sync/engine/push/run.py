@@ -100,8 +100,8 @@ class Push:
         ctx.ids = {key: page.id for key, page in state.pages.items()}
         planner, conflicts = Planner(ctx), Conflicts(ctx)
         work, orphans = planner.plan()
+        reorder.show(reorder.planned(ctx, work), work)
         if options.dry_run:
-            reorder.show(reorder.planned(ctx, work), work)
             self._show_plan(work, orphans, conflicts, reporter)
         else:
             Executor(ctx, planner, conflicts, reporter).execute(work, orphans)

@@ -55,7 +55,7 @@ class Executor:
     def execute(self, work: dict[str, Work], orphans: list[Step]) -> None:
         """Every step, then the pages that waited for new ids, the siblings' order, the housekeeping and the
         orphans."""
-        before = {key: saved.parent for key, saved in self.ctx.state.pages.items()}
+        before = {key: (saved.parent, saved.place) for key, saved in self.ctx.state.pages.items()}
         self._write_all(work)
         self._second_pass(work)
         reorder.carry_out(self.ctx, reorder.done(self.ctx, before), work, self.reporter)
@@ -75,9 +75,10 @@ class Executor:
         record_pushed(ctx.folder, ctx.state_path.parent, pushed, fingerprint_salt(ctx.options_key))
 
     def _write_all(self, work: dict[str, Work]) -> None:
-        """Level by level (parents exist before children); in a level, each folder's new pages are created
-        (and pages moved into it are moved) in order by one worker, so they arrive in a known order, while
-        other folders and the other writes run in parallel."""
+        """Level by level (parents exist before children); in a level, each folder's new pages are created,
+        and pages moved into it or reordered in it are moved, in order by one worker (each lands last: the
+        order they arrive in is the folder's order), while other folders and the other writes run in
+        parallel."""
         levels: dict[int, list[Work]] = {}
         for item in work.values():
             depth = 0 if item.page.key == "" else item.page.key.rstrip("/").count("/") + 1
@@ -87,7 +88,7 @@ class Executor:
                 groups: dict[str | None, list[Work]] = {}
                 batches = []
                 for item in levels[depth]:
-                    if item.step.action is Action.CREATE or item.step.move:
+                    if item.step.action is Action.CREATE or item.step.move or item.step.reorder:
                         groups.setdefault(item.page.parent, []).append(item)
                     else:
                         batches.append([item])
@@ -149,11 +150,11 @@ class Executor:
             step.action = Action.UPDATE
             step.rename = item.page.title != saved.title
         done: list[OutcomeAction] = []
-        if step.move:
+        if step.move or step.reorder:
             assert parent_id is not None, "a page whose parent has no id is skipped (_run_item)"
             ctx.client.move(saved.id, parent_id)
             ctx.save(page.key, parent=parent_id, place=reorder.next_place(ctx, parent_id))
-            done.append(Action.MOVE.done)
+            done.append(Action.MOVE.done if step.move else Action.REORDER.done)
         if step.rename:
             ctx.client.rename(saved.id, page.title)
             ctx.save(page.key, title=page.title)
@@ -162,7 +163,8 @@ class Executor:
             if self._write_body(item, append=step.action is Action.APPEND):
                 done.insert(0, step.action.done)
             else:
-                step.action = Action.RENAME if step.rename else Action.MOVE if step.move else Action.UNCHANGED
+                step.action = (Action.RENAME if step.rename else Action.MOVE if step.move
+                               else Action.REORDER if step.reorder else Action.UNCHANGED)
         if len(done) > 1:
             step.notes.extend(str(word) for word in done[1:])
         return done[0] if done else OutcomeAction.UNCHANGED
