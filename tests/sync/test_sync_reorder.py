@@ -241,3 +241,60 @@ def test_status_shows_pending_reorders_and_answers_in_its_exit_code(env, make_tr
     assert main(["push", str(root)]) == 0
     assert "reordered  alpha.md" in capsys.readouterr().out
     assert main(["status", str(root), "--exit-code"]) == 0
+
+
+class Killed(BaseException):
+    """Stands for the process being killed: nothing after it runs."""
+
+
+class DyingClient(Client):
+    """A real client whose process 'dies' right after the server made its N-th move, before the answer
+    reaches the engine (the move is done, the state does not know it)."""
+
+    def __init__(self, *args, moves_before_death: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.left = moves_before_death
+
+    def move(self, *args, **kwargs):
+        page = super().move(*args, **kwargs)
+        self.left -= 1
+        if self.left == 0:
+            raise Killed
+        return page
+
+
+@pytest.mark.parametrize("dies_at", [1, 2, 3])
+def test_a_push_killed_between_reorder_moves_ends_in_order_next_time(make_tree, fast_server, fast_client,
+                                                                      dies_at) -> None:
+    root, doc = _first_push(make_tree, fast_client)
+    for name, text in _tree(("delta", "alpha", "bravo", "charlie")).items():
+        (root / name).write_text(text, encoding="utf-8")
+    dying = DyingClient(fast_server.url, fast_server.token, fast_server.org_id, rate_limit=(1_000_000, 1.0),
+                        org_rate_limit=(1_000_000, 1.0), moves_before_death=dies_at)
+    with pytest.raises(Killed):
+        push_folder(root, dying)
+    assert push_folder(root, fast_client).exit_code == 0
+    assert _children(fast_client, doc) == ["Delta", "Alpha", "Bravo", "Charlie"]
+    assert push_folder(root, fast_client).requests["writes"] == 0
+
+
+@pytest.mark.parametrize(("files", "change"), [
+    ({"SUMMARY.md": "# Summary\n\n* [One](one.md)\n* [Two](two.md)\n* [Three](three.md)\n"},
+     {"SUMMARY.md": "# Summary\n\n* [Three](three.md)\n* [One](one.md)\n* [Two](two.md)\n"}),
+    ({"docusaurus.config.js": "module.exports = {};\n", "one.md": "---\nsidebar_position: 1\n---\n# One\n",
+      "two.md": "---\nsidebar_position: 2\n---\n# Two\n",
+      "three.md": "---\nsidebar_position: 3\n---\n# Three\n"},
+     {"three.md": "---\nsidebar_position: 0\n---\n# Three\n"}),
+    ({"mkdocs.yml": "site_name: X\ndocs_dir: .\n", ".pages": "nav:\n  - one.md\n  - two.md\n  - three.md\n"},
+     {".pages": "nav:\n  - three.md\n  - one.md\n  - two.md\n"}),
+], ids=["gitbook", "docusaurus", "awesome-pages"])
+def test_each_sites_order_change_is_pushed(make_tree, fast_client, files, change) -> None:
+    root = make_tree({"index.md": "# Home\n\nHi.\n", "one.md": "# One\n", "two.md": "# Two\n",
+                      "three.md": "# Three\n", **files})
+    doc = push_folder(root, fast_client, project_id="1").doc_id
+    assert _children(fast_client, doc) == ["One", "Two", "Three"]
+    for name, text in change.items():
+        (root / name).write_text(text, encoding="utf-8")
+    before = dict(fast_client.stats.by_endpoint)
+    assert push_folder(root, fast_client).exit_code == 0
+    assert _children(fast_client, doc) == ["Three", "One", "Two"] and _moves(fast_client, before) == 2
