@@ -69,6 +69,19 @@ def test_the_moves_give_the_desired_order_and_none_fewer_do(desired: list[int], 
     assert len(moves) == len(desired) - best
 
 
+@given(st.permutations(range(7)), st.lists(st.booleans(), min_size=7, max_size=7),
+       st.lists(st.booleans(), min_size=7, max_size=7), st.randoms(use_true_random=False))
+def test_planned_siblings_always_end_in_the_desired_order(desired, is_new, unknown, random) -> None:
+    old = [key for key in desired if not is_new[key]]
+    shuffled = random.sample(old, len(old))  # the recorded order, whatever it is
+    places = {key: None if unknown[key] else float(shuffled.index(key)) for key in old}
+    arrived = [key for key in desired if is_new[key]]
+    current, touched, order = plan_siblings(desired, places, arrived, pending=True)
+    assert order == list(desired) and set(touched) <= set(old)
+    current, moves, order = plan_siblings(desired, places, arrived)
+    assert after_moves(current, moves) == order == list(desired)
+
+
 def test_plan_siblings_appends_arrivals_and_trusts_pages_without_a_place() -> None:
     # arrivals still to come are made in turn: the new page is created in place, only old pages move
     old = {"a": 0, "b": 1, "c": 2}

@@ -13,6 +13,11 @@ What is known, per parent:
 - pages without one (found in Productive, pulled, or from a state older than this record) are taken to be
   where the local order puts them: nothing is moved for them alone, and their place is recorded after;
 - pages created or moved in during this run were appended after all of those, in the order they arrived.
+
+The moves are planned with the rest of the push (``planned``, shown by ``status``) and made in turn with the
+folder's creates, in the desired order, by the worker that makes them: a page added between two old ones is
+created in its place, not created and then moved. A pass after the writes (``done``) makes what is still
+missing (a page that met a conflict, a move refused), counting from the places recorded by then.
 """
 
 from __future__ import annotations
