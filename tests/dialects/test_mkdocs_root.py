@@ -112,3 +112,19 @@ def test_pull_of_one_doc_at_the_project_root_writes_into_the_docs_dir(env, tmp_p
     assert not (root / "usage.md").exists() and not (root / "index.md").exists()
     assert main(["push", str(root)]) == 0
     assert "0 writes" in capsys.readouterr().out
+
+
+def test_pages_the_nav_puts_in_another_folder_are_created_on_the_first_push(tmp_path, fast_client) -> None:
+    """typer's nav puts ``environment-variables.md`` under the ``tutorial/`` section: created level by level
+    from their file names, such pages met a parent not created yet and were skipped until a second push."""
+    nav = ("site_name: X\nnav:\n  - index.md\n  - Tutorial:\n      - tutorial/index.md\n      - env.md\n"
+           "      - tutorial/install.md\n  - About:\n      - about/index.md\n      - help.md\n")
+    root = _write(tmp_path / "site", {
+        "mkdocs.yml": nav, "docs/index.md": "# Home\n", "docs/env.md": "# Env\n", "docs/help.md": "# Help\n",
+        "docs/tutorial/index.md": "# Tutorial\n", "docs/tutorial/install.md": "# Install\n",
+        "docs/about/index.md": "# About\n"})
+    result = push_folder(root, fast_client, project_id="1")
+    assert result.exit_code == 0 and {str(o.action) for o in result.outcomes} == {"created"}, result.outcomes
+    tutorial, about = fast_client.list_pages(filters={"parent_page_id": result.doc_id}, fields=["title"])
+    assert _titles(fast_client, tutorial.id) == ["Env", "Install"]
+    assert _titles(fast_client, about.id) == ["Help"]

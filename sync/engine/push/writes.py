@@ -80,8 +80,11 @@ class Executor:
         order they arrive in is the folder's order), while other folders and the other writes run in
         parallel."""
         levels: dict[int, list[Work]] = {}
-        for item in work.values():
-            depth = 0 if item.page.key == "" else item.page.key.rstrip("/").count("/") + 1
+        # depth in the tree, not in the file names: a site's navigation may put a page under another folder
+        depths: dict[str, int] = {}
+        for key, item in work.items():  # parents come first
+            parent = item.page.parent
+            depth = depths[key] = 0 if parent is None else depths.get(parent, 0) + 1
             levels.setdefault(depth, []).append(item)
         with ThreadPoolExecutor(max(1, self.ctx.options.jobs)) as pool:
             for depth in sorted(levels):
