@@ -128,3 +128,16 @@ def test_pages_the_nav_puts_in_another_folder_are_created_on_the_first_push(tmp_
     tutorial, about = fast_client.list_pages(filters={"parent_page_id": result.doc_id}, fields=["title"])
     assert _titles(fast_client, tutorial.id) == ["Env", "Install"]
     assert _titles(fast_client, about.id) == ["Help"]
+
+
+def test_a_nav_title_holds_when_an_unchanged_file_is_read_again(tmp_path, fast_client) -> None:
+    """httpx: the nav titles index.md "Introduction", its heading says "HTTPX"; a second push read the
+    unchanged file again for its image and renamed the doc to the heading."""
+    nav = "site_name: X\nnav:\n  - Introduction: index.md\n  - a.md\n"
+    root = _write(tmp_path / "site", {"mkdocs.yml": nav, "docs/index.md": "# HTTPX\n\n![logo](logo.png)\n",
+                                      "docs/a.md": "# A\n"})
+    (root / "docs" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    first = push_folder(root, fast_client, project_id="1")
+    assert fast_client.get_page(first.doc_id).title == "Introduction"
+    again = push_folder(root, fast_client)
+    assert again.requests["writes"] == 0, [(o.display, str(o.action)) for o in again.outcomes]
