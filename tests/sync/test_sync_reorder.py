@@ -311,3 +311,17 @@ def test_each_sites_order_change_is_pushed(make_tree, fast_client, files, change
     before = dict(fast_client.stats.by_endpoint)
     assert push_folder(root, fast_client).exit_code == 0
     assert _children(fast_client, doc) == ["Three", "One", "Two"] and _moves(fast_client, before) == 2
+
+
+def test_a_page_edited_and_reordered_says_both(make_tree, fast_client) -> None:
+    root, doc = _first_push(make_tree, fast_client)
+    files = _tree(("bravo", "alpha", "charlie", "delta"))
+    files["alpha.md"] += "\nMore.\n"
+    for name, text in files.items():
+        (root / name).write_text(text, encoding="utf-8")
+    planned = push_folder(root, fast_client, dry_run=True).outcomes
+    plan = {o.display: (str(o.action), o.notes) for o in planned}
+    assert plan["alpha.md"] == ("append", ["reorder to place 2 of 4 among its siblings"])
+    done = {o.display: (str(o.action), o.notes) for o in push_folder(root, fast_client).outcomes}
+    assert done["alpha.md"] == ("appended", ["to place 2 of 4 among its siblings", "reordered"])
+    assert _children(fast_client, doc) == ["Bravo", "Alpha", "Charlie", "Delta"]

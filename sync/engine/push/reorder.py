@@ -120,8 +120,9 @@ def done(ctx: RunContext, before: Mapping[str, tuple[str | None, float | None]])
     return out
 
 
-def show(reorders: list[Reorder], work: Mapping[str, Work]) -> None:
-    """Put the planned reorders into the steps: what the executor does and ``status`` shows."""
+def show(reorders: list[Reorder], work: Mapping[str, Work], *, dry_run: bool) -> None:
+    """Put the planned reorders into the steps: what the executor does and ``status`` shows. A page with
+    another write says it in a note (a plan: ``reorder to place ...``; a run adds the word ``reordered``)."""
     for reorder in reorders:
         for key in reorder.moves:
             step = work[key].step
@@ -129,9 +130,9 @@ def show(reorders: list[Reorder], work: Mapping[str, Work]) -> None:
             where = _where(reorder, key)
             if step.action is Action.UNCHANGED:
                 step.action = Action.REORDER
-                step.notes.append(where)
-            else:
-                step.notes.append(f"reorder {where}")
+            elif dry_run:
+                where = f"reorder {where}"
+            step.notes.append(where)
 
 
 def carry_out(ctx: RunContext, reorders: list[Reorder], work: Mapping[str, Work], reporter: Reporter) -> None:

@@ -100,7 +100,7 @@ class Push:
         ctx.ids = {key: page.id for key, page in state.pages.items()}
         planner, conflicts = Planner(ctx), Conflicts(ctx)
         work, orphans = planner.plan()
-        reorder.show(reorder.planned(ctx, work), work)
+        reorder.show(reorder.planned(ctx, work), work, dry_run=options.dry_run)
         if options.dry_run:
             self._show_plan(work, orphans, conflicts, reporter)
         else:
