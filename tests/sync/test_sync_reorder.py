@@ -260,32 +260,26 @@ class Killed(BaseException):
     """Stands for the process being killed: nothing after it runs."""
 
 
-class DyingClient(Client):
-    """A real client whose process 'dies' right after the server made its N-th move, before the answer
-    reaches the engine (the move is done, the state does not know it)."""
-
-    def __init__(self, *args, moves_before_death: int, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.left = moves_before_death
-
-    def move(self, *args, **kwargs):
-        page = super().move(*args, **kwargs)
-        self.left -= 1
-        if self.left == 0:
-            raise Killed
-        return page
-
-
 @pytest.mark.parametrize("dies_at", [1, 2, 3])
-def test_a_push_killed_between_reorder_moves_ends_in_order_next_time(make_tree, fast_server, fast_client,
+def test_a_push_killed_between_reorder_moves_ends_in_order_next_time(make_tree, fast_client, monkeypatch,
                                                                       dies_at) -> None:
+    """The process 'dies' right after the server made its N-th move, before the answer reaches the engine
+    (the move is done, the state does not know it)."""
     root, doc = _first_push(make_tree, fast_client)
     for name, text in _tree(("delta", "alpha", "bravo", "charlie")).items():
         (root / name).write_text(text, encoding="utf-8")
-    dying = DyingClient(fast_server.url, fast_server.token, fast_server.org_id, rate_limit=(1_000_000, 1.0),
-                        org_rate_limit=(1_000_000, 1.0), moves_before_death=dies_at)
-    with pytest.raises(Killed):
-        push_folder(root, dying)
+    move, left = fast_client.move, [dies_at]
+
+    def dying_move(*args, **kwargs):
+        move(*args, **kwargs)
+        left[0] -= 1
+        if left[0] == 0:
+            raise Killed
+
+    with monkeypatch.context() as patch:
+        patch.setattr(fast_client, "move", dying_move)
+        with pytest.raises(Killed):
+            push_folder(root, fast_client)
     assert push_folder(root, fast_client).exit_code == 0
     assert _children(fast_client, doc) == ["Delta", "Alpha", "Bravo", "Charlie"]
     assert push_folder(root, fast_client).requests["writes"] == 0
