@@ -81,6 +81,26 @@ def _state_path(args: argparse.Namespace) -> Path:
     return args.state or default_path(args.dir)
 
 
+def _synced_folder(args: argparse.Namespace) -> tuple[Path, str | None]:
+    """DIR, or the ``docs_dir`` of the MkDocs project DIR is the root of (``sites.mkdocs.synced_folder``):
+    decided here once, so that the state, ``status`` and the printed paths all follow it."""
+    if not args.dir.is_dir():
+        return args.dir, None
+    from productive_docs.sync.engine.sites.mkdocs import synced_folder
+
+    return synced_folder(args.dir, getattr(args, "site", "auto"), args.state)
+
+
+def _synced_printer(args: argparse.Namespace) -> Printer:
+    """The printer of a run on the folder actually synced: ``args.dir`` becomes that folder (see
+    ``_synced_folder``) and the reason, if it changed, is the first thing said."""
+    args.dir, note = _synced_folder(args)
+    printer = _printer(args)
+    if note:
+        printer.note(note)
+    return printer
+
+
 def check_folder(folder: Path) -> None:
     """The DIR of push, status and watch: a mistyped one is a usage error (exit code 2)."""
     if not folder.is_dir():
@@ -151,7 +171,7 @@ def _push_or_status(args: argparse.Namespace, options: OptionsFrom, *, writes: b
     from productive_docs.sync.engine.push.run import push_folder
     from productive_docs.sync.engine.twoway import note_pages_only_in_productive, status_exit_code
 
-    printer = _printer(args)
+    printer = _synced_printer(args)
     with reported(printer):
         check_folder(args.dir)
         if writes:
@@ -175,6 +195,7 @@ def run_status(args: argparse.Namespace) -> int:
     if args.web:
         from productive_docs.sync.cli.status_web import run_web
 
+        args.dir = _synced_folder(args)[0]
         return run_web(args)
     return _push_or_status(args, status_options, writes=False, status=True)
 
@@ -182,7 +203,8 @@ def run_status(args: argparse.Namespace) -> int:
 def run_pull(args: argparse.Namespace) -> int:
     from productive_docs.sync.engine.pull import PullOptions, pull_doc, pull_project
 
-    printer = _printer(args)
+    # a project's docs go to subfolders of DIR, one doc to DIR: at a MkDocs root, to its docs_dir
+    printer = _synced_printer(args) if args.doc else _printer(args)
     with reported(printer):
         check_pull_target(args.dir, _state_path(args), project=bool(args.project))
         check_state_folder(_state_path(args))
@@ -206,7 +228,7 @@ def run_pull(args: argparse.Namespace) -> int:
 def run_watch(args: argparse.Namespace) -> int:
     from productive_docs.sync.engine.watch import watch
 
-    printer = _printer(args)
+    printer = _synced_printer(args)
     with reported(printer):
         check_folder(args.dir)
         check_state_folder(_state_path(args))

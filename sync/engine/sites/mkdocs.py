@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from productive_docs.converter.readers.markdown_options import MarkdownOptions
 from productive_docs.sync.engine.sites import NavEntry, Site
+from productive_docs.sync.engine.state import default_path
 
 if TYPE_CHECKING:
     import yaml
@@ -63,6 +64,38 @@ def present(folder: Path) -> bool:
     return config_path(folder) is not None
 
 
+def docs_folder(folder: Path) -> Path | None:
+    """The ``docs_dir`` to sync instead of ``folder`` when ``folder`` is a MkDocs project root (its
+    ``mkdocs.yml`` in it, its ``docs_dir`` a folder inside it): the site is made of that folder's files
+    only, a ``README.md`` or ``CHANGELOG.md`` beside ``mkdocs.yml`` is not a page. None otherwise."""
+    path = next((folder / name for name in CONFIG_NAMES if (folder / name).is_file()), None)
+    if path is None:
+        return None
+    try:
+        config = load_yaml(path)
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        config = None
+    docs_dir = config.get("docs_dir") if isinstance(config, dict) else None
+    docs = (folder / str(docs_dir or "docs")).resolve()
+    inside = docs != folder.resolve() and docs.is_relative_to(folder.resolve())
+    return docs if inside and docs.is_dir() else None
+
+
+def synced_folder(folder: Path, site: str = "auto",
+                  state_path: Path | None = None) -> tuple[Path, str | None]:
+    """The folder a push, ``status`` or ``watch`` of ``folder`` syncs, and a note saying why when it is
+    not ``folder``: at a MkDocs project root, its ``docs_dir`` (as ``push docs`` would, state included). A
+    root already synced as a whole (its own state) goes on that way, said so."""
+    docs = docs_folder(folder) if site in ("auto", "mkdocs") else None
+    if docs is None:
+        return folder, None
+    shown = docs.relative_to(folder.resolve()).as_posix()
+    if state_path is None and default_path(folder).exists():
+        return folder, (f"{folder} holds mkdocs.yml but was synced as a whole before: its files outside "
+                        f"{shown}/ stay pages (push {folder / shown} for the site alone)")
+    return folder / shown, f"MkDocs project: its docs_dir {shown}/ is synced, as the site sees it"
+
+
 def _extensions(config: dict[str, Any]) -> dict[str, Any]:
     """``markdown_extensions`` as name -> its options (a list of names or of one-key mappings, or a map)."""
     raw = config.get("markdown_extensions") or []
@@ -104,6 +137,11 @@ def build(folder: Path, files: frozenset[str] = frozenset()) -> Site:
         "mkdocs", snippet_root=root, snippet_bases=(*[(root / str(b)) for b in bases], docs),
         auto_append=tuple(str(a) for a in append if isinstance(a, str)),
         features=frozenset(extensions) if extensions else None)
+    if root.resolve() != folder.resolve() and ("pymdownx.snippets" in extensions or not extensions):
+        name = folder.resolve().name
+        site.notes.append(f"snippets (--8<--) may be read from {root.resolve()}, the MkDocs site root above "
+                          f"{name}/ (inside it only, never a hidden file; --site plain reads nothing outside "
+                          f"{name}/)")
     nav = config.get("nav")
     if nav is not None:
         _walk_nav(nav, "", site, prefix, [0])
