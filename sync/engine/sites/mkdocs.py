@@ -71,6 +71,8 @@ def docs_folder(folder: Path) -> Path | None:
     path = next((folder / name for name in CONFIG_NAMES if (folder / name).is_file()), None)
     if path is None:
         return None
+    import yaml
+
     try:
         config = load_yaml(path)
     except (yaml.YAMLError, OSError, UnicodeDecodeError):
