@@ -14,8 +14,7 @@ import posixpath
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -39,8 +38,7 @@ from productive_docs.sync.engine.push.options import PushOptions
 from productive_docs.sync.engine.push.run import push_folder
 from productive_docs.sync.engine.result import Outcome, SyncResult
 from productive_docs.sync.engine.state import STATE_DIR
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from productive_docs.sync.progress import progress as show_progress
 
 from productive_docs import converter
 
@@ -175,19 +173,6 @@ def front_matter(meta: PageMeta, order: int | None) -> str:
     return front_matter_block({key: value for key, value in fields.items() if value is not None}) + "\n"
 
 
-@contextmanager
-def _progress(enabled: bool, total: int) -> Iterator[Any]:
-    """A rich progress bar on stderr when it is a terminal; a no-op advance otherwise."""
-    if not enabled:
-        yield lambda _title: None
-        return
-    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-               TextColumn("{task.description}"))
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("", total=total)
-        yield lambda title: progress.update(task, advance=1, description=title[:40])
-
-
 class Importer:
     """One import run: the export, its pages and tree, the output paths and the shared counters."""
 
@@ -250,7 +235,7 @@ class Importer:
             for root in [self.home, *self.others] for node in root.walk() if node.from_breadcrumbs
         ]
         self._mark_started()
-        with _progress(progress, len(files)) as advance:
+        with show_progress("importing", len(files), sys.stderr, enabled=progress) as advance:
             for file in files:
                 self._import_page(file, order.get(file))
                 advance(self.pages[file].title)
