@@ -16,12 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from productive_docs.converter.errors import UsageError
 from productive_docs.converter.model import Node, from_json
 from productive_docs.converter.report import Report
 from productive_docs.sync import limits
+from productive_docs.sync.api.attachments import Attachment
 from productive_docs.sync.api.client import Client, Page
 from productive_docs.sync.assets.download import fetch_assets
 from productive_docs.sync.assets.files import write_atomic
@@ -68,7 +68,7 @@ class Pull:
         #: Pages whose file was left alone because the page did not change since the last sync.
         self.kept: set[str] = set()
         #: Page key -> asset records of the attachments downloaded for it (``sync.downloads``).
-        self.assets: dict[str, dict[str, dict[str, Any]]] = {}
+        self.assets: dict[str, dict[str, Attachment]] = {}
         #: Pages whose file was merged and now holds local changes the next push sends.
         self.to_push: set[str] = set()
 
