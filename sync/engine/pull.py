@@ -26,21 +26,13 @@ from productive_docs.sync.api.client import Client, Page
 from productive_docs.sync.assets.download import fetch_assets
 from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.assets.naming import page_stem
-from productive_docs.sync.engine import links, sites
+from productive_docs.sync.engine import links
 from productive_docs.sync.engine.base import BaseStore
 from productive_docs.sync.engine.documents import options_key, prepare, remote_hash
-from productive_docs.sync.engine.folder import (
-    LocalPage,
-    LocalTree,
-    Remembered,
-    fingerprint,
-    remote_copy_name,
-    scan,
-)
+from productive_docs.sync.engine.folder import Held, LocalPage, LocalTree, remote_copy_name, scan
 from productive_docs.sync.engine.frontmatter import markdown_file
 from productive_docs.sync.engine.identity import open_state, server_identity
 from productive_docs.sync.engine.lock import FolderLock
-from productive_docs.sync.engine.merge import first_marker
 from productive_docs.sync.engine.page_assets import plan_page_assets
 from productive_docs.sync.engine.result import Outcome, OutcomeAction, SyncResult
 from productive_docs.sync.engine.state import PageState, default_path
@@ -292,7 +284,7 @@ class Pull:
         unsettled = (OutcomeAction.CONFLICT, OutcomeAction.SKIPPED)
         conflicts = {o.key for o in self.result.outcomes if o.action in unsettled}
         failed = {o.key for o in self.result.outcomes if o.action == OutcomeAction.FAILED}
-        tree = self._scan()
+        tree = self._scan(written)
         ids = {key: page.id for key, (page, _) in written.items()}
         for key, (page, path) in written.items():
             old = self.state.pages.get(key)
@@ -333,21 +325,12 @@ class Pull:
         self.bases.save()
         self.state.compact()
 
-    def _scan(self) -> LocalTree:
-        """The folder as push reads it. A file this pull wrote from a document it holds is not parsed
-        again: its bytes are checked to be what was written (the fingerprint) and the document is taken.
-        Only in a plain folder (a site's Markdown dialect could read the file otherwise), and not for a file
-        that a push would refuse (conflict markers, a document over the limits: the scan says why)."""
-        site = sites.detect(self.folder)
-        held = {key: written for key, written in self.held.items() if written.doc is not None
-                and site.plain and first_marker(written.text) is None and not limits.over_limits(written.doc)}
-        remembered = {key: Remembered(fingerprint(b"", written.text.encode("utf-8")), written.title)
-                      for key, written in held.items()}
-        tree = scan(self.folder, remembered, site=site)
-        for key, local in tree.pages.items():
-            if local.unparsed is not None and key in remembered:
-                local.doc, local.unparsed = held[key].doc, None
-        return tree
+    def _scan(self, written: dict[str, tuple[Page, str]]) -> LocalTree:
+        """The folder as push reads it; the files this pull wrote from a document it holds are not parsed
+        again (``folder.Held``)."""
+        held = {path: Held(file.text, file.doc, file.title) for key, (_, path) in written.items()
+                if (file := self.held.get(key)) is not None and file.doc is not None}
+        return scan(self.folder, held=held)
 
     def _record_base(self, key: str, page: Page, path: str) -> None:
         """What both sides now agree on: the remote page and the file as it is after this pull."""

@@ -21,7 +21,7 @@ PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
                     "1f15c4890000000d49444154789c6300010000050001a5f645400000000049454e44ae426082")
 
 
-def scan_everything(self: Pull) -> LocalTree:
+def scan_everything(self: Pull, written: object) -> LocalTree:
     return scan(self.folder)
 
 
