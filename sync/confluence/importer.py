@@ -15,7 +15,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -33,6 +33,7 @@ from productive_docs.sync.confluence.links import PageLinks
 from productive_docs.sync.confluence.pages import PageMeta, read_page
 from productive_docs.sync.confluence.report import REPORT_NAME, ImportStats, Problem, render
 from productive_docs.sync.confluence.tree import TreeNode, assign_paths, build_tree, read_index, slug
+from productive_docs.sync.engine.folder import Held
 from productive_docs.sync.engine.frontmatter import front_matter_block
 from productive_docs.sync.engine.push.options import PushOptions
 from productive_docs.sync.engine.push.run import push_folder
@@ -57,6 +58,9 @@ class ImportResult:
     out_dir: Path
     paths: dict[str, str]
     stats: ImportStats
+    #: File path -> the page file as written with the document it was written from (``folder.Held``):
+    #: ``--push`` pushes those without parsing the files again.
+    held: dict[str, Held] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -71,6 +75,8 @@ class _PageJob:
         self.importer = importer
         self.meta = meta
         self.path = path
+        #: The page's file with the document it was written from, once ``run`` wrote it losslessly.
+        self.held: Held | None = None
         #: Export files the body uses, and every local path it refers to (found in the export or not).
         self.used: set[str] = set()
         self.referenced: set[str] = set()
@@ -86,7 +92,11 @@ class _PageJob:
         doc = self.with_files_list(doc)
         body = converter.write(doc, "md", report=report)
         self.importer.stats.lowered.update(report.counts())
-        return front_matter(self.meta, order) + body
+        text = front_matter(self.meta, order) + body
+        title = (self.meta.title or "").strip()
+        if not report and title:  # the file reads back to ``doc``: a push takes it as it is (``Held``)
+            self.held = Held(text, doc, title, None if order is None else float(order))
+        return text
 
     def new_refs(self, doc: Node) -> dict[str, str]:
         """Old -> new href of every reference to a page or a file of the export; the rest reported or kept."""
@@ -181,6 +191,7 @@ class Importer:
         self.export = export
         self.out_dir = out_dir
         self.stats = ImportStats(str(export.source))
+        self.held: dict[str, Held] = {}
         self.pages: dict[str, PageMeta] = {}
         #: Each page's body as a tree (or why it could not be read), kept until its paths are known.
         self.bodies: dict[str, Node | Exception] = {}
@@ -244,7 +255,7 @@ class Importer:
         self.stats.stale_removed = self._replace_manifest([*self.paths.values(), *self.assets.written])
         self.stats.seconds = time.perf_counter() - self.started
         write_atomic(self.out_dir / REPORT_NAME, render(self.stats))
-        return ImportResult(self.out_dir, self.paths, self.stats)
+        return ImportResult(self.out_dir, self.paths, self.stats, self.held)
 
     def _mark_started(self) -> None:
         """Write an empty manifest before the first page unless an earlier import left one: a folder that
@@ -294,6 +305,8 @@ class Importer:
             self.stats.failed_pages.append(Problem(path, file, f"{type(exc).__name__}: {exc}"))
             content = front_matter(self.pages[file], order)
         write_atomic(self.out_dir / path, content)
+        if job.held is not None:
+            self.held[path] = job.held
 
 
 def write_manifest(out_dir: Path, source: str, files: list[str]) -> None:
@@ -342,9 +355,9 @@ def import_and_push(export_path: Path, out_dir: Path | None, client: Client,
     options = replace(options or PushOptions(), **changes)
     if out_dir is not None:
         imported = importer(export_path, out_dir, progress=progress)
-        return imported, push_folder(out_dir, client, options, on_outcome=on_outcome)
+        return imported, push_folder(out_dir, client, options, on_outcome=on_outcome, held=imported.held)
     if options.state_path is None:
         options = replace(options, state_path=push_state_path(export_path))
     with tempfile.TemporaryDirectory(prefix="confluence-import-") as temp:
         imported = importer(export_path, Path(temp), progress=progress)
-        return imported, push_folder(Path(temp), client, options, on_outcome=on_outcome)
+        return imported, push_folder(Path(temp), client, options, on_outcome=on_outcome, held=imported.held)

@@ -412,13 +412,13 @@ class _Scanner:
             page.error = f"{page.source}: cannot read: {exc.strerror}"
             return
         page.fingerprint = fingerprint(self.salt, data)
-        if self.take_held(page, data):
-            return
         known = self.remembered.get(page.key)
         if known is not None and known.fingerprint == page.fingerprint:
             page.title, page.order, page.unparsed = known.title, known.order, path
             if known.order is not None:
                 page.sort_key = (known.order, page.sort_key[1])
+            return
+        if self.take_held(page, data):
             return
         if not _apply_parsed(page, path, data):
             self.tree.skipped[page.source or page.key] = "productive: false"
