@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 from productive_docs.converter.model import doc_hash
-from productive_docs.converter.readers import markdown as markdown_reader
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.confluence.importer import ImportResult, import_and_push, import_export
+from productive_docs.sync.confluence.report import REPORT_NAME
+from productive_docs.sync.engine import folder
 from productive_docs.sync.engine.folder import LocalTree, scan
 from shared_corpora import CORPORA
 
@@ -53,13 +54,13 @@ def _without_held(*args: Any, **kwargs: Any) -> ImportResult:
 def test_push_parses_no_page_it_imported_and_sends_the_same(client: Client, tmp_path: Path,
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     parsed: list[str] = []
-    original = markdown_reader.read
+    original = folder._parse
 
-    def counted(source: str, *args: Any, **kwargs: Any) -> Any:
-        parsed.append(source[:40])
-        return original(source, *args, **kwargs)
+    def counted(data: bytes, path: Path, source: str, *args: Any) -> Any:
+        parsed.append(source)
+        return original(data, path, source, *args)
 
-    monkeypatch.setattr(markdown_reader, "read", counted)
+    monkeypatch.setattr(folder, "_parse", counted)
     sent = []
     for project, importer in (("1", None), ("2", _without_held)):
         parsed.clear()
@@ -67,7 +68,7 @@ def test_push_parses_no_page_it_imported_and_sends_the_same(client: Client, tmp_
                                     importer=importer)
         assert pushed.exit_code == 0, [o.error for o in pushed.outcomes if o.error]
         if importer is None:
-            assert len(parsed) == 1, parsed  # the import report alone (not a page: ``productive: false``)
+            assert parsed == [REPORT_NAME]  # not a page (``productive: false``), not held
         pages = client.list_pages(filters={"root_page_id": pushed.doc_id})
         bodies = sorted((p.title, _HOST.sub("HOST", json.dumps(p.body, sort_keys=True))) for p in pages)
         sent.append((bodies, sorted((o.key, o.action) for o in pushed.outcomes)))

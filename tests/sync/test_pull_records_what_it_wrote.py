@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from productive_docs.converter.readers import markdown as markdown_reader
 from productive_docs.sync.api.client import Client
+from productive_docs.sync.engine import folder as folder_module
 from productive_docs.sync.engine import pull as pull_module
 from productive_docs.sync.engine.folder import LocalTree, scan
 from productive_docs.sync.engine.pull import Pull, pull_doc
@@ -94,14 +94,15 @@ def test_pull_parses_none_of_the_files_it_wrote(fast_client, make_tree, tmp_path
     source = make_tree({f"page-{n}.md": f"# Page {n}\n\nText *{n}* and [next](page-{n + 1}.md).\n"
                         for n in range(10)})
     pushed = push_folder(source, fast_client, project_id="1")
-    reads: list[int] = []
-    original = markdown_reader.read
+    parsed: list[str] = []
+    original = folder_module._parse
 
-    def counted(*args: object, **kwargs: object) -> object:
-        reads.append(1)
-        return original(*args, **kwargs)  # type: ignore[arg-type]
+    def counted(data: bytes, path: Path, source: str, *args: object) -> object:
+        parsed.append(source)
+        return original(data, path, source, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(markdown_reader, "read", counted)
+    monkeypatch.setattr(folder_module, "_parse", counted)
     assert pull_module.pull_doc(fast_client, pushed.doc_id, tmp_path / "out").exit_code == 0
-    assert reads == []
+    assert parsed == []
     assert push_folder(tmp_path / "out", fast_client).requests["writes"] == 0
+    assert len(parsed) == 11, "a push reads the files (the count sees parses)"
