@@ -25,6 +25,7 @@ from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 from productive_docs.converter import Document
 from productive_docs.converter.errors import InputError
 from productive_docs.converter.readers.gc_pause import gc_paused
+from productive_docs.converter.readers.html_forms import shorthand_as_text
 from productive_docs.converter.readers.markdown_dialect_blocks import dialect_blocks
 from productive_docs.converter.readers.markdown_dialect_inline import dialect_inline
 from productive_docs.converter.readers.markdown_lint import lint
@@ -47,6 +48,11 @@ def _render_mention(self: Any, tokens: list[Token], idx: int, options: Any, env:
         f'<span mention-type="{escape(meta["type"])}" mention-id="{escape(meta["id"])}" '
         f'mention-label="{label}">{label}</span>'
     )
+
+
+def _render_text(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """Text of an inline run handed to the HTML reader: an escaped ``@\\[user:1:x\\]`` stays text."""
+    return shorthand_as_text(escape(tokens[idx].content, quote=False))
 
 
 def _render_footnote_ref(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
@@ -162,6 +168,7 @@ def parser(
     if dialect != "plain":
         _dialect(md, dialect, features)
     md.add_render_rule("mention", _render_mention)
+    md.add_render_rule("text", _render_text)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
     md.add_render_rule("math_inline", _render_math_inline)
     md.add_render_rule("math_inline_double", _render_math_inline)

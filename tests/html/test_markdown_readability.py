@@ -79,12 +79,6 @@ def mark_edge_spaces(doc: Node) -> list[str]:
 
 
 CORPORA = ["confluence", "fixtures"]
-#: Pages that do not read back yet, and why (not the writer's doing).
-KNOWN = {
-    "marks.html": "the Markdown reader hands a paragraph with inline HTML to the HTML reader, which turns "
-    "the "
-    "escaped literal @\\[type:id:label\\] into a mention (reader side, issue 15)",
-}
 
 
 @pytest.mark.corpus
@@ -119,8 +113,7 @@ def test_no_escaped_urls_nbsp_at_edges_or_spaces_inside_marks(name: str) -> None
 def test_every_page_reads_back_and_every_html_table_is_reported(name: str) -> None:
     parser = bench().PARSER
     for page, doc, markdown, report in converted(corpus(name)):
-        if page not in KNOWN:
-            assert normalize(read(markdown, "md").doc) == normalize(doc), page
+        assert normalize(read(markdown, "md").doc) == normalize(doc), page
         blocks = [token.content for token in parser.parse(markdown) if token.type == "html_block"]
         tables = sum(1 for block in blocks if block.startswith("<table"))
         reported = sum(1 for entry in report.entries if entry.became == "HTML table")
