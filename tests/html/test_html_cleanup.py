@@ -34,3 +34,11 @@ def test_plain_urls_become_autolinks_and_media_a_link_to_its_source() -> None:
     md, report = md_of('<p>see https://x.org/a_b. <video><source src="https://x.org/v.mp4"></video></p>')
     assert md == "see <https://x.org/a_b>. <https://x.org/v.mp4>\n"
     assert "<video> element -> a link to its source" in report
+
+
+def test_empty_links_are_kept_as_autolinks_and_reported() -> None:
+    md, report = md_of(
+        '<p>See <a href="https://x.org/a"></a> and <a href="mailto:a@b.c"></a>.<a name="t"></a></p>'
+    )
+    assert md == "See <https://x.org/a> and <mailto:a@b.c>.\n"
+    assert report.count("empty link -> a link showing its address") == 2
