@@ -42,3 +42,17 @@ def test_empty_links_are_kept_as_autolinks_and_reported() -> None:
     )
     assert md == "See <https://x.org/a> and <mailto:a@b.c>.\n"
     assert report.count("empty link -> a link showing its address") == 2
+
+
+def test_default_colours_and_weights_are_no_style_reported_once() -> None:
+    md, report = md_of(
+        '<h3><span style="font-weight: 400; color: #434343">Heading three</span></h3>'
+        '<p><span style="color: #434343; font-weight: 400">grey</span> '
+        '<span style="color:#000000">black</span> '
+        '<span style="color: red; font-weight: normal">red</span></p>'
+    )
+    assert md == (
+        '### Heading three\n\n<span style="color: #434343">grey</span> black '
+        '<span style="color: red">red</span>\n'
+    )
+    assert report == ["styles that are the default (black, weight 400, heading grey) (4) -> dropped"]
