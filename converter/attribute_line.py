@@ -7,6 +7,21 @@ as nothing, so the Markdown looks as it should everywhere. Two kinds:
   one object per image in it (``{"width": 760}``, ``null`` for an image without extras);
 - ``<!-- table {...} -->`` after a table, below.
 
+Columns (a layout GFM has no form for) are their blocks between three comments, so every Markdown viewer
+shows the blocks one after another and the reader rebuilds the layout:
+
+    <!-- columns {"count":2,"widths":"1fr 2fr"} -->
+
+    Left
+
+    <!-- column -->
+
+    Right
+
+    <!-- /columns -->
+
+The opening comment holds the columns' attrs; ``<!-- column -->`` starts the next column.
+
 A GFM table holds one paragraph of inline content per cell, a header row and one alignment per column.
 Everything else a table of the tree may carry is written by the ``md`` writer in a comment right after
 the table (a comment renders as nothing, so the table looks as it should everywhere), and the Markdown
@@ -49,6 +64,30 @@ GFM_CELL_ATTRS = frozenset({"colspan", "rowspan", inferred.ALIGN_ATTR})
 META_KEYS = frozenset({"type", "p", "pa", "empty"})
 #: Longest comment read (a bound on what a hand-edited file can make the reader parse).
 MAX_LENGTH = 1_000_000
+
+
+COLUMNS_OPEN = "columns"
+COLUMN_BREAK = "<!-- column -->"
+COLUMNS_CLOSE = "<!-- /columns -->"
+_COLUMNS = re.compile(r"<!-- columns( \{.*\})? -->\s*", re.DOTALL)
+
+
+def columns_comment(html: str) -> tuple[str, dict[str, Any]] | None:
+    """``("open", attrs)``, ``("column", {})`` or ``("close", {})`` for the comments that delimit columns,
+    ``None`` for any other HTML (or an opening comment whose attrs are not a JSON object)."""
+    text = html.rstrip()
+    if text == COLUMN_BREAK:
+        return "column", {}
+    if text == COLUMNS_CLOSE:
+        return "close", {}
+    match = _COLUMNS.fullmatch(html) if len(html) <= MAX_LENGTH else None
+    if match is None:
+        return None
+    try:
+        attrs = json.loads(match.group(1)) if match.group(1) else {}
+    except ValueError:
+        return None
+    return ("open", attrs) if isinstance(attrs, dict) else None
 
 
 def comment(kind: str, meta: dict[str, Any]) -> str:

@@ -32,7 +32,7 @@ def _link(r: Reader, el: Tag) -> bool:
         return True
     title = el.get("title")
     link = Mark("link", {"href": href, "title": title if isinstance(title, str) else None})
-    if el.get_text().strip() or el.find("img") is not None:
+    if el.get_text() or el.find(("img", "br")) is not None:
         r.mark(link)
         return True
     # An empty link (``<a href="X"></a>``) shows nothing, but its address is content: kept as an autolink.

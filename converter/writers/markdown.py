@@ -13,7 +13,9 @@ same normal form:
 | table of inline cells (widths, colours, header cells | pipe table (breaks and paragraphs as ``<br>``),   |
 | anywhere, no header row, several paragraphs)         | attribute line ``<!-- table {...} -->`` after it  |
 | link whose text is its URL                           | autolink ``<https://...>``                        |
-| columns; empty paragraph or one with a br at an edge | block HTML                                        |
+| columns                                              | their blocks between ``<!-- columns {...} -->``,  |
+|                                                      | ``<!-- column -->`` and ``<!-- /columns -->``     |
+| empty paragraph or one with a br at an edge          | block HTML                                        |
 | table GFM cannot hold (spans, ragged rows; reported) | block HTML                                        |
 | em / strong / strike no delimiter can open and close | ``<em>`` / ``<strong>`` / ``<del>``               |
 
@@ -184,6 +186,23 @@ def _blockquote(node: Node, w: Writer) -> str:
     return _quote(_blocks(node.content, w)) if node.content else ">"
 
 
+def _columns(node: Node, w: Writer) -> str:
+    """Columns as their blocks between the comments of ``attribute_line`` (read back as the layout)."""
+    if not w.allow_html:
+        return _html_block(node, w)
+    w.report.add("columns", "their blocks between columns comments (shown one after another)", node.line)
+    attrs = {key: value for key, value in node.attrs.items() if value not in (None, "", [], {})}
+    parts = [attribute_line.comment(attribute_line.COLUMNS_OPEN, attrs)]
+    for index, column in enumerate(node.content):
+        if index:
+            parts.append(attribute_line.COLUMN_BREAK)
+        body = _blocks(column.content, w)
+        if body:
+            parts.append(body)
+    parts.append(attribute_line.COLUMNS_CLOSE)
+    return "\n\n".join(parts)
+
+
 def _banner(node: Node, w: Writer) -> str:
     alert = ALERT_FOR_BANNER.get(str(node.attrs.get(inferred.BANNER_TYPE_ATTR) or "info"), "NOTE")
     body = _blocks(node.content, w)
@@ -271,6 +290,7 @@ BLOCK_WRITERS: dict[str, BlockWriter] = {
     "heading": _heading,
     "blockquote": _blockquote,
     inferred.BANNER: _banner,
+    inferred.COLUMNS: _columns,
     "codeblock": _codeblock,
     "divider": _divider,
     "ul": _list,
