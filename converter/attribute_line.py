@@ -5,7 +5,10 @@ as nothing, so the Markdown looks as it should everywhere. Two kinds:
 
 - ``<!-- attrs {...} -->`` after a paragraph or heading: its attrs (``textAlign``) and, under ``"images"``,
   one object per image in it (``{"width": 760}``, ``null`` for an image without extras);
-- ``<!-- table {...} -->`` after a table, below.
+- ``<!-- table {...} -->`` after a table, below;
+- ``<!-- paragraph {...} -->`` on its own: a paragraph without text (``"br"``: how many line breaks it
+  holds, and its attrs), which Markdown has no form for. A paragraph with text but line breaks at its
+  edges is written without them and ``"br": [leading, trailing]`` in its ``attrs`` line.
 
 Columns (a layout GFM has no form for) are their blocks between three comments, so every Markdown viewer
 shows the blocks one after another and the reader rebuilds the layout:
@@ -56,8 +59,12 @@ from productive_docs.converter.model import Node
 
 PREFIX = "<!-- "
 SUFFIX = " -->"
-PATTERN = re.compile(r"<!-- (table|attrs) (\{.*\}) -->\s*", re.DOTALL)
+PATTERN = re.compile(r"<!-- (table|attrs|paragraph) (\{.*\}) -->\s*", re.DOTALL)
 KINDS = {"table": frozenset({"table"}), "attrs": frozenset({"paragraph", "heading"})}
+#: The kind of comment that stands for a paragraph of its own (not a line about the block before it).
+PARAGRAPH = "paragraph"
+#: Most line breaks a paragraph comment or an edge count may ask for (a bound on hand-edited files).
+MAX_BREAKS = 1000
 #: Cell attrs a pipe table expresses itself (spans make the table HTML).
 GFM_CELL_ATTRS = frozenset({"colspan", "rowspan", inferred.ALIGN_ATTR})
 #: Keys of a cell's entry that are not cell attrs (a cell attr of such a name makes the table HTML).
@@ -117,7 +124,24 @@ def apply(block: Node, kind: str, meta: dict[str, Any]) -> str | None:
     return _apply_table(block, meta) if kind == "table" else _apply_block(block, meta)
 
 
+def paragraph(meta: dict[str, Any]) -> Node | None:
+    """The paragraph a ``<!-- paragraph {...} -->`` comment stands for; ``None`` when malformed."""
+    count = meta.pop("br", 0)
+    if not isinstance(count, int) or not 0 <= count <= MAX_BREAKS:
+        return None
+    return Node("paragraph", meta, [Node("br") for _ in range(count)])
+
+
 def _apply_block(block: Node, meta: dict[str, Any]) -> str | None:
+    edges = meta.pop("br", None)
+    if edges is not None:
+        if (
+            not isinstance(edges, list) or len(edges) != 2
+            or not all(isinstance(n, int) and 0 <= n <= MAX_BREAKS for n in edges)
+        ):
+            return "the attribute line is malformed"
+        block.content[:0] = [Node("br") for _ in range(edges[0])]
+        block.content += [Node("br") for _ in range(edges[1])]
     images = [node for node in block.content if node.type == "image"]
     extras = meta.pop("images", None) or [None] * len(images)
     if not isinstance(extras, list) or len(extras) != len(images):

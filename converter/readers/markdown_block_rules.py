@@ -129,8 +129,15 @@ def _html_block(b: Builder, tokens: list[Token], i: int) -> int:
         _columns_comment(b, tokens, i, *columns)
         return i + 1
     siblings = b.top.content
-    attributes = attribute_line.parse(tokens[i].content) if siblings else None
-    if attributes is not None:  # what Markdown cannot say about the block before it
+    attributes = attribute_line.parse(html)
+    if attributes is not None and attributes[0] == attribute_line.PARAGRAPH:
+        paragraph = attribute_line.paragraph(attributes[1])
+        if paragraph is None:
+            b.lowered("paragraph comment (malformed)", "ignored")
+        else:
+            b.add(paragraph)
+        return i + 1
+    if attributes is not None and siblings:  # what Markdown cannot say about the block before it
         problem = attribute_line.apply(siblings[-1], *attributes)
         if problem is not None:
             b.lowered(f"attribute line ({problem})", "ignored")

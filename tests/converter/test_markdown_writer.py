@@ -149,3 +149,16 @@ def test_columns_comments_that_do_not_pair_up_are_reported_and_ignored(source: s
     doc = read(source, "md", report=report).doc
     assert "columns" not in str(normalize(doc))
     assert any("does not pair up" in entry.what for entry in report.entries)
+
+
+def test_wrap_never_breaks_code_links_or_before_a_block_marker() -> None:
+    words = "alpha beta gamma delta epsilon"
+    source = f"{words} `a b c d e f` [x y](https://x.org/a \"t u v\") - 1. # > {words}\\\nafter\n"
+    doc = read(source, "md").doc
+    out = write_gfm(doc, Report(), wrap=12)  # narrower than MIN_WIDTH: wrapped at 20
+    assert "`a b c d e f`" in out and '](https://x.org/a "t u v")' in out
+    assert not any(line.startswith(("-", "1.", "#", ">")) for line in out.splitlines())
+    assert "\\\nafter" in out  # the hard break stays
+    assert normalize(read(out, "md").doc) == normalize(doc)
+    nested = read("- > " + words * 3 + "\n", "md").doc
+    assert all(len(line) <= 40 for line in write_gfm(nested, Report(), wrap=40).splitlines())

@@ -27,7 +27,9 @@ def test_spacers_edges_and_mark_spaces_go_with_one_entry_per_kind() -> None:
 
 
 def test_fragments_are_read_as_written() -> None:
-    assert md_of("<p></p><p>a<br></p>", page=False)[0] == "<p></p>\n\n<p>a<br></p>\n"
+    md = md_of("<p></p><p>a<br></p>", page=False)[0]
+    assert md == '<!-- paragraph {} -->\n\na\n\n<!-- attrs {"br":[0,1]} -->\n'
+    assert read(md, "md").doc == read("<p></p><p>a<br></p>", "html").doc
 
 
 def test_plain_urls_become_autolinks_and_media_a_link_to_its_source() -> None:
