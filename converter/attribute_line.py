@@ -45,7 +45,8 @@ reader puts it back on the table just read:
 | ``cells`` | ``"row,column"`` -> that cell's own attrs (``null`` removes a column's), ``"type"`` when a |
 |           | cell is a header cell outside row 1 (or a body cell in it), ``"align"`` when it is not its |
 |           | column's, ``"p"``: which of the cell's ``<br>`` (counted from 0) end a paragraph, ``"pa"``: |
-|           | its paragraphs' attrs (alignment), ``"empty"``: the cell has no paragraph at all           |
+|           | its paragraphs' attrs (alignment), ``"empty"``: the cell has no paragraph at all;         |
+|           | ``"colspan"`` / ``"rowspan"``: a merged cell, whose covered cells are empty in the table   |
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ KINDS = {"table": frozenset({"table"}), "attrs": frozenset({"paragraph", "headin
 PARAGRAPH = "paragraph"
 #: Most line breaks a paragraph comment or an edge count may ask for (a bound on hand-edited files).
 MAX_BREAKS = 1000
-#: Cell attrs a pipe table expresses itself (spans make the table HTML).
+#: Cell attrs a pipe table expresses itself, or the writer adds to a cell's entry itself (spans).
 GFM_CELL_ATTRS = frozenset({"colspan", "rowspan", inferred.ALIGN_ATTR})
 #: Keys of a cell's entry that are not cell attrs (a cell attr of such a name makes the table HTML).
 META_KEYS = frozenset({"type", "p", "pa", "empty"})
@@ -163,9 +164,14 @@ def _apply_table(table: Node, meta: dict[str, Any]) -> str | None:
     if not isinstance(columns, list) or len(columns) != size[1] or not isinstance(cells, dict):
         return "the attribute line is malformed"
     head, head_column = meta.get("head") is not False, meta.get("headcol") is True
+    covered: set[tuple[int, int]] = set()
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):
             own = cells.get(f"{r},{c}") or {}
+            if (r, c) in covered:
+                if own or any(paragraph.content for paragraph in cell.content):
+                    return "a cell that a merged cell covers is not empty"
+                continue
             if not isinstance(own, dict) or not isinstance(columns[c], dict):
                 return "the attribute line is malformed"
             attrs = {**cell.attrs, **columns[c], **own}
@@ -184,6 +190,14 @@ def _apply_table(table: Node, meta: dict[str, Any]) -> str | None:
                 paragraphs,
                 line=cell.line,
             )
+            spans = [attrs.get("rowspan") or 1, attrs.get("colspan") or 1]
+            if not all(isinstance(span, int) and span >= 1 for span in spans):
+                return "the attribute line is malformed"
+            if r + spans[0] > len(rows) or c + spans[1] > size[1]:
+                return "the merged cells no longer fit the table"
+            covered |= {(r + dr, c + dc) for dr in range(spans[0]) for dc in range(spans[1]) if dr or dc}
+    for r, row in enumerate(rows):
+        row[:] = [cell for c, cell in enumerate(row) if (r, c) not in covered]
     return None
 
 

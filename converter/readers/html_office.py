@@ -95,7 +95,7 @@ def _clean_span(span: Tag, soup: BeautifulSoup) -> None:
 
 def _wraps_one_link(span: Tag) -> bool:
     """A span around one link and nothing else (Google Docs' export styles the link from outside)."""
-    children = [child for child in span.contents if isinstance(child, Tag) or child.strip()]
+    children = [child for child in span.contents if isinstance(child, Tag) or str(child).strip()]
     return len(children) == 1 and isinstance(children[0], Tag) and children[0].name == "a"
 
 
