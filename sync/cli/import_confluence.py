@@ -56,6 +56,10 @@ def _importer(kind: str) -> Callable[..., ImportResult]:
         from productive_docs.sync.importers.docx import import_docx
 
         return import_docx
+    if kind == "notion":
+        from productive_docs.sync.importers.notion import import_notion
+
+        return import_notion
     if kind == "confluence-storage":
         from productive_docs.sync.importers.storage import import_storage
 

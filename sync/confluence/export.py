@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import io
 import posixpath
 import re
 import zipfile
@@ -117,10 +118,13 @@ class FolderExport(Export):
 class ZipExport(Export):
     """A zipped export, validated entry by entry when opened."""
 
-    def __init__(self, path: Path, limits: Limits | None = None) -> None:
+    def __init__(self, path: Path, limits: Limits | None = None, *, find_root: bool = True,
+                 data: bytes | None = None) -> None:
+        """``find_root``: names are relative to the folder of ``index.html`` (else to the zip's top);
+        ``data``: the zip's bytes when it is an entry of another zip (``path`` names it in messages)."""
         self.limits = limits or Limits()
         try:
-            self._zip = zipfile.ZipFile(path)
+            self._zip = zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
         except (zipfile.BadZipFile, OSError) as exc:
             raise InputError(f"not a readable zip file ({exc})", str(path)) from None
         try:
@@ -128,7 +132,8 @@ class ZipExport(Export):
         except InputError:
             self._zip.close()
             raise
-        prefix = _root_prefix([n for n, info in members.items() if not info.is_dir()], str(path))
+        files = [n for n, info in members.items() if not info.is_dir()]
+        prefix = _root_prefix(files, str(path)) if find_root else ""
         self._members = {n[len(prefix):]: info for n, info in members.items() if n.startswith(prefix)}
         super().__init__(path, [n for n, info in self._members.items() if not info.is_dir()])
 

@@ -14,9 +14,11 @@ from pathlib import Path
 from productive_docs.converter.errors import UsageError
 
 #: Kinds ``import`` reads.
-KINDS = ("confluence", "confluence-storage", "docx")
+KINDS = ("confluence", "confluence-storage", "docx", "notion")
 #: Names in a folder or zip listing that only one kind of export has.
-_NOTION_STEM = re.compile(r" [0-9a-f]{32}$")
+_NOTION_STEM = re.compile(r" [0-9a-f]{32}(_all)?$")
+#: The parts Notion splits a large export into, inside the zip it offers for download.
+_NOTION_PART = re.compile(r"^Export-[0-9a-f-]{36}-Part-\d+\.zip$")
 _MAX_LISTED = 200_000
 
 
@@ -41,8 +43,9 @@ def detect(source: Path) -> str:
     stems = {name.rsplit("/", 1)[-1] for name in names}
     if "entities.xml" in stems:
         raise UsageError(f"{source}: a Confluence XML space export; export the space as HTML and import that")
-    if any(_NOTION_STEM.search(stem.rsplit(".", 1)[0]) for stem in stems):
-        raise UsageError(f"{source}: a Notion export; importing Notion exports is not supported yet")
+    if any(_NOTION_STEM.search(stem.rsplit(".", 1)[0]) for stem in stems) or (
+            names and all(_NOTION_PART.match(name) for name in names)):
+        return "notion"
     if "index.html" in stems and any(name.endswith(".html") and name.rsplit("/", 1)[-1] != "index.html"
                                      for name in names):
         return "confluence"
