@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import mammoth
+from bs4 import BeautifulSoup
 from productive_docs.converter.readers.html import parse, read_parsed
 from productive_docs.converter.report import Report
 from productive_docs.sync.assets.files import write_atomic
@@ -37,6 +38,10 @@ _SUFFIXES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "im
 _WORD_ONLY = {"<w:ins ": "tracked insertion (kept as text)", "<w:del ": "tracked deletion (left out)",
               "<w:commentReference ": "Word comment (left out)"}
 _STYLE_NAME = re.compile(r"(Unrecognised \w+ style): .*")
+#: mammoth's ids of a note reference, of a note, and the href of a note's link back to its reference.
+_NOTE_REF = re.compile(r"^(?:foot|end)note-ref-\d+$")
+_NOTE = re.compile(r"^(?:foot|end)note-\d+$")
+_NOTE_BACK = re.compile(r"^#(?:foot|end)note-ref-\d+$")
 
 
 def documents(source: Path) -> list[Path]:
@@ -85,6 +90,29 @@ def _word_only_counts(path: Path) -> dict[str, int]:
     return {what: xml.count(marker) for marker, what in _WORD_ONLY.items() if marker in xml}
 
 
+def notes_as_text(soup: BeautifulSoup, report: Report) -> None:
+    """Footnotes and endnotes in the tree's footnote form (the Markdown reader's): each reference the
+    text ``[n]``, the notes a final ordered list after a bold "Footnotes" paragraph, without mammoth's
+    ``#footnote-n`` anchors and ``↑`` back links, which pointed at ids no page keeps."""
+    for ref in soup.find_all("a", id=_NOTE_REF):
+        report.add("Word footnote reference", "text [n]")
+        holder = ref.parent if ref.parent is not None and ref.parent.name == "sup" else ref
+        holder.replace_with(ref.get_text())
+    notes = soup.find_all("li", id=_NOTE)
+    for back in soup.find_all("a", href=_NOTE_BACK):
+        back.decompose()
+    lists = {id(note.parent): note.parent for note in notes if note.parent is not None}
+    for notes_list in lists.values():
+        report.add("Word footnotes", "a final 'Footnotes' ordered list")
+        heading = soup.new_tag("p")
+        strong = soup.new_tag("strong")
+        strong.string = "Footnotes"
+        heading.append(strong)
+        notes_list.insert_before(heading)
+    for note in notes:
+        del note["id"]
+
+
 def _page(path: Path, out_path: str, images: _Images, stats: ImportStats) -> str:
     report = Report(out_path)
     with path.open("rb") as stream:
@@ -92,7 +120,9 @@ def _page(path: Path, out_path: str, images: _Images, stats: ImportStats) -> str
     for message in result.messages:
         stats.lowered["Word: " + _STYLE_NAME.sub(r"\1", message.message)] += 1
     stats.lowered.update(_word_only_counts(path))
-    doc = read_parsed(parse(result.value), report, cleanup=True).doc
+    soup = parse(result.value)
+    notes_as_text(soup, report)
+    doc = read_parsed(soup, report, cleanup=True).doc
     body = converter.write(doc, "md", report=report)
     stats.lowered.update(report.counts())
     return front_matter(path) + body
