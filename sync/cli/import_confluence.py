@@ -56,6 +56,10 @@ def _importer(kind: str) -> Callable[..., ImportResult]:
         from productive_docs.sync.importers.docx import import_docx
 
         return import_docx
+    if kind == "gdocs":
+        from productive_docs.sync.importers.gdocs import import_gdocs
+
+        return import_gdocs
     if kind == "notion":
         from productive_docs.sync.importers.notion import import_notion
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from productive_docs.converter.errors import UsageError
 
 #: Kinds ``import`` reads.
-KINDS = ("confluence", "confluence-storage", "docx", "notion")
+KINDS = ("confluence", "confluence-storage", "docx", "gdocs", "notion")
 #: Names in a folder or zip listing that only one kind of export has.
 _NOTION_STEM = re.compile(r" [0-9a-f]{32}(_all)?$")
 #: The parts Notion splits a large export into, inside the zip it offers for download.
@@ -33,6 +33,14 @@ def _names(source: Path) -> list[str]:
         raise UsageError(f"{source}: not a folder, .docx or readable .zip ({exc})") from None
 
 
+def _gdocs_download(names: list[str]) -> bool:
+    """Google Docs' "Web page (.html, zipped)": one top-level ``.html`` and its ``images/``."""
+    top = [name for name in names if "/" not in name]
+    rest = [name for name in names if "/" in name]
+    return (len(top) == 1 and top[0].lower().endswith(".html") and top[0] != "index.html"
+            and all(name.startswith("images/") for name in rest))
+
+
 def detect(source: Path) -> str:
     """The kind of ``source`` (one of ``KINDS``); a clear error for anything else."""
     if source.suffix.lower() == ".docx" and source.is_file():
@@ -46,6 +54,8 @@ def detect(source: Path) -> str:
     if any(_NOTION_STEM.search(stem.rsplit(".", 1)[0]) for stem in stems) or (
             names and all(_NOTION_PART.match(name) for name in names)):
         return "notion"
+    if any(name.startswith(("Takeout/Drive/", "Drive/")) for name in names) or _gdocs_download(names):
+        return "gdocs"
     if "index.html" in stems and any(name.endswith(".html") and name.rsplit("/", 1)[-1] != "index.html"
                                      for name in names):
         return "confluence"

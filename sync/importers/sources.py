@@ -53,8 +53,9 @@ def _wrapper(names: list[str]) -> str:
     return prefix + "/"
 
 
-def open_tree(path: Path, limits: Limits | None = None) -> Export:
-    """The export at ``path`` (folder, zip, or zip of zips) with its wrapping folders dropped."""
+def open_tree(path: Path, limits: Limits | None = None, *, within: str = "") -> Export:
+    """The export at ``path`` (folder, zip, or zip of zips) with its wrapping folders dropped; when it has
+    a folder ``within`` (``Drive/`` of a Takeout) below them, only that folder's files."""
     if path.is_dir():
         parts: list[Export] = [FolderExport(path)]
     elif path.is_file():
@@ -72,4 +73,7 @@ def open_tree(path: Path, limits: Limits | None = None) -> Export:
     else:
         raise InputError("no such export folder or zip file", str(path))
     names = [name for part in parts for name in part.names if not _is_litter(name)]
-    return CombinedExport(path, parts, _wrapper(names))
+    prefix = _wrapper(names)
+    if within and any(name.startswith(prefix + within) for name in names):
+        prefix += within
+    return CombinedExport(path, parts, prefix)

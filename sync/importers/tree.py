@@ -96,6 +96,9 @@ class TreeImport:
         self.paths = assign_paths(self.roots)
         self.by_file = {item.file: item.key for item in self.items.values() if item.file}
         self.assets = AssetStore(export, out_dir)
+        self.stats.assets = self.assets.counts  # one set of counts, whoever copies a file
+        #: References a page's body already points at files this import wrote (left as they are).
+        self.placed: set[str] = set()
 
     # What a subclass says about its export.
 
@@ -127,6 +130,10 @@ class TreeImport:
     def front(self, item: Item) -> dict[str, Any]:
         """The page's front matter fields besides its title."""
         return {}
+
+    def other_files(self) -> list[str]:
+        """Files the import wrote besides the pages and the assets copied from the export."""
+        return []
 
     # The shared work.
 
@@ -175,7 +182,7 @@ class TreeImport:
         """Old -> new href of every link to a page or a file of the export; the rest reported or kept."""
         new: dict[str, str] = {}
         for ref in references(doc):
-            if ref.target in new or not ref.target or ref.target.startswith("#"):
+            if not ref.target or ref.target in new or ref.target in self.placed or ref.target[0] == "#":
                 continue
             is_page, key = self.target(ref.target, item)
             if is_page:
@@ -220,9 +227,8 @@ class TreeImport:
             write_atomic(self.out_dir / path, self.page(self.items[key], path))
         self.stats.pages = len(self.paths)
         self.stats.home = self.roots[0].title if len(self.roots) == 1 else ""
-        self.stats.assets = self.assets.counts
-        self.stats.stale_removed = replace_manifest(self.out_dir, str(self.export.source),
-                                                    [*self.paths.values(), *self.assets.written])
+        written = [*self.paths.values(), *self.assets.written, *self.other_files()]
+        self.stats.stale_removed = replace_manifest(self.out_dir, str(self.export.source), written)
         self.stats.seconds = time.perf_counter() - started
         write_atomic(self.out_dir / REPORT_NAME, render(self.stats))
         paths = {self.items[key].file or key: path for key, path in self.paths.items()}
