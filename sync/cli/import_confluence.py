@@ -56,6 +56,10 @@ def _importer(kind: str) -> Callable[..., ImportResult]:
         from productive_docs.sync.importers.docx import import_docx
 
         return import_docx
+    if kind == "confluence-xml":
+        from productive_docs.sync.importers.confluence_xml import import_confluence_xml
+
+        return import_confluence_xml
     if kind == "gdocs":
         from productive_docs.sync.importers.gdocs import import_gdocs
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from productive_docs.converter.errors import UsageError
 
 #: Kinds ``import`` reads.
-KINDS = ("confluence", "confluence-storage", "docx", "gdocs", "notion")
+KINDS = ("confluence", "confluence-xml", "confluence-storage", "docx", "gdocs", "notion")
 #: Names in a folder or zip listing that only one kind of export has.
 _NOTION_STEM = re.compile(r" [0-9a-f]{32}(_all)?$")
 #: The parts Notion splits a large export into, inside the zip it offers for download.
@@ -50,7 +50,7 @@ def detect(source: Path) -> str:
     names = _names(source)
     stems = {name.rsplit("/", 1)[-1] for name in names}
     if "entities.xml" in stems:
-        raise UsageError(f"{source}: a Confluence XML space export; export the space as HTML and import that")
+        return "confluence-xml"
     if any(_NOTION_STEM.search(stem.rsplit(".", 1)[0]) for stem in stems) or (
             names and all(_NOTION_PART.match(name) for name in names)):
         return "notion"

@@ -1,0 +1,97 @@
+"""``productive-docs import`` of Confluence XML exports: three real exports of Confluence 3.4.7, 4.3.2 and
+8.5.6 (the XWiki Confluence importer's test data, LGPL 2.1, see fixtures/confluence-xml/SOURCE.md), and
+hostile input."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from productive_docs.converter.errors import InputError
+from productive_docs.sync.cli.main import main
+from productive_docs.sync.importers.confluence_xml import import_confluence_xml
+from productive_docs.sync.importers.detect import detect
+
+XML = Path(__file__).resolve().parents[2] / "fixtures" / "confluence-xml"
+SITE = XML / "confluence-4.3.2.zip"
+
+
+def test_site_export_takes_the_current_version_of_each_page_and_its_attachments(tmp_path: Path) -> None:
+    assert detect(SITE) == "confluence-xml"
+    out = tmp_path / "docs"
+    result = import_confluence_xml(SITE, out)
+    assert not result.stats.failed_pages
+    # seven stored versions of "Page 1" are one page; one folder per space, its home page the index
+    assert sorted(result.paths.values()) == ["priv/index.md", "priv/private-page-1.md", "space1/index.md",
+                                             "space1/page-1.md", "space2/index.md", "space2/page-2.md"]
+    page = (out / "space1" / "page-1.md").read_text(encoding="utf-8")
+    assert page.startswith("---\ntitle: Page 1\nconfluence_page_id: '753668'\n")
+    assert "[space1 Home](index.md)" in page and "[space2 page2](../space2/page-2.md)" in page
+    assert "[here](../space1/page-1.md)" in (out / "space2" / "page-2.md").read_text(encoding="utf-8")
+    # attachments: every one the bodies use copied once, under its own name; nothing missing
+    assert page.count("(assets/9391963529_96f9f9b16c_o.jpg)") == 2
+    assert "[Config.xml](assets/Config.xml)" in page
+    copied = sorted(p.relative_to(out).as_posix() for p in out.rglob("assets/*"))
+    assert copied == ["space1/assets/9391963529_96f9f9b16c_o.jpg", "space1/assets/Config.xml",
+                      "space2/assets/image001.png"]
+    assert result.stats.assets.copied == 3
+    assert not result.stats.missing_files and not result.stats.broken_links
+    report = (out / "IMPORT-REPORT.md").read_text(encoding="utf-8")
+    assert "# Confluence XML import report" in report and "| Confluence Comment (left out) | 7 |" in report
+
+
+def test_wiki_markup_of_confluence_3_is_kept_as_a_code_block_and_reported(tmp_path: Path) -> None:
+    out = tmp_path / "docs"
+    assert main(["import", str(XML / "confluence-3.4.7.zip"), "-o", str(out), "-q"]) == 0
+    page = (out / "test-demo-in-confluence-3-4-7.md").read_text(encoding="utf-8")
+    assert "```confluence\nh4. Project: Test demo\n" in page
+    assert "| Confluence wiki markup body | 2 |" in (out / "IMPORT-REPORT.md").read_text(encoding="utf-8")
+
+
+def test_drafts_are_left_out_and_attachments_the_folder_lacks_reported(tmp_path: Path) -> None:
+    folder = XML / "confluence-8.5.6"
+    assert detect(folder) == "confluence-xml"
+    result = import_confluence_xml(folder, tmp_path / "docs")
+    pages = ["2024-04-22-meeting-notes.md", "index.md", "page-with-comment.md"]
+    assert sorted(result.paths.values()) == pages
+    assert result.stats.lowered["Confluence page draft (left out)"] == 3
+    missing = {(p.page, p.ref) for p in result.stats.missing_files}
+    assert ("2024-04-22-meeting-notes.md", "cake.jpg") in missing
+
+
+def test_reimport_removes_a_page_gone_from_the_export(tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    shutil.copytree(XML / "confluence-8.5.6", folder)
+    out = tmp_path / "docs"
+    import_confluence_xml(folder, out)
+    entities = folder / "entities.xml"
+    entities.write_text(entities.read_text(encoding="utf-8").replace(
+        ">Page With Comment<", ">Renamed page<"), encoding="utf-8")
+    result = import_confluence_xml(folder, out)
+    assert not (out / "page-with-comment.md").exists() and (out / "renamed-page.md").is_file()
+    assert result.stats.stale_removed == ["page-with-comment.md"]
+
+
+def _zip(entries: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_entity_declarations_and_zip_slip_are_refused(tmp_path: Path) -> None:
+    bomb = tmp_path / "bomb.zip"
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+              b"<hibernate-generic>&b;</hibernate-generic>")
+    bomb.write_bytes(_zip({"entities.xml": laughs}))
+    with pytest.raises(InputError, match="DTD"):
+        import_confluence_xml(bomb, tmp_path / "a")
+    slip = tmp_path / "slip.zip"
+    slip.write_bytes(_zip({"entities.xml": b"<hibernate-generic/>", "attachments/../../evil": b"x"}))
+    with pytest.raises(InputError, match="climbs out"):
+        import_confluence_xml(slip, tmp_path / "b")
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
