@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from productive_docs.converter.errors import InputError
 from productive_docs.sync.cli.main import main
 from productive_docs.sync.importers.detect import detect
-from productive_docs.sync.importers.notion import import_notion
+from productive_docs.sync.importers.notion import gfm_anchor, import_notion
 from productive_docs.sync.importers.sources import open_tree
 
 from productive_docs import converter
@@ -102,6 +102,10 @@ def test_html_export_keeps_words_blocks_and_attachments(tmp_path: Path) -> None:
     assert "- [ ] This is a todo-list item." in blocks
     assert "> [!NOTE]\n> This is a callout block with an emoji icon" in blocks
     assert "```latex\n\\begin{array}{c}" in blocks
+    assert "# A Toggle Heading 1\n" in blocks and "### A Toggle Heading 3\n" in blocks
+    anchors = {gfm_anchor(line.lstrip("#")) for line in blocks.splitlines() if line.startswith("#")}
+    in_page = re.findall(r"\]\(#([^)]+)\)", blocks)
+    assert len(in_page) == 9 and set(in_page) <= anchors, "the table of contents links to the headings"
     index = (out / "index.md").read_text(encoding="utf-8")
     assert "[Block Reference](block-reference.md)" in index and ".html" not in index
     attachments = (out / "attachment-tests.md").read_text(encoding="utf-8")
