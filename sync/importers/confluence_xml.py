@@ -44,11 +44,11 @@ from productive_docs.sync.confluence.importer import (
     FILES_HEADING,
     ImportResult,
     mark_started,
-    replace_manifest,
 )
-from productive_docs.sync.confluence.report import REPORT_NAME, ImportStats, Problem, render
+from productive_docs.sync.confluence.report import ImportStats, Problem
 from productive_docs.sync.confluence.tree import slug, unique_stem
 from productive_docs.sync.engine.frontmatter import front_matter_block
+from productive_docs.sync.importers.pages import finish
 from productive_docs.sync.importers.sources import open_tree
 from productive_docs.sync.importers.storage import link_pages
 
@@ -305,14 +305,9 @@ class XmlImport:
         mark_started(self.out_dir, str(self.export.source))
         for page_id, path in self.paths.items():
             write_atomic(self.out_dir / path, self.page(self.pages[page_id], path))
-        self.stats.pages = len(self.paths)
         homes = [self.pages[h].title for h in self.homes.values() if h in self.pages]
         self.stats.home = homes[0] if len(homes) == 1 else ""
-        written = [*self.paths.values(), *self.assets.written]
-        self.stats.stale_removed = replace_manifest(self.out_dir, str(self.export.source), written)
-        self.stats.seconds = time.perf_counter() - started
-        write_atomic(self.out_dir / REPORT_NAME, render(self.stats))
-        return ImportResult(self.out_dir, dict(self.paths), self.stats)
+        return finish(self.out_dir, self.stats, dict(self.paths), self.assets.written, started)
 
 
 def import_confluence_xml(source: Path, out_dir: Path, *, progress: bool | None = None) -> ImportResult:

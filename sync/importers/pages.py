@@ -38,8 +38,15 @@ def import_pages(source: Path, out_dir: Path, stats: ImportStats, paths: dict[st
             stats.failed_pages.append(Problem(out_path, Path(file).name, f"{type(exc).__name__}: {exc}"))
             content = front_matter(Path(file))
         write_atomic(out_dir / out_path, content)
+    return finish(out_dir, stats, paths, assets(), started)
+
+
+def finish(out_dir: Path, stats: ImportStats, paths: dict[str, str], others: list[str],
+           started: float) -> ImportResult:
+    """The end of every import: the page count, the manifest (the pages in ``paths`` and the ``others``
+    written; what an earlier import wrote and this one did not is removed), the time, the report."""
     stats.pages = len(paths)
-    stats.stale_removed = replace_manifest(out_dir, str(source), [*paths.values(), *assets()])
+    stats.stale_removed = replace_manifest(out_dir, stats.export, [*paths.values(), *others])
     stats.seconds = time.perf_counter() - started
     write_atomic(out_dir / REPORT_NAME, render(stats))
     return ImportResult(out_dir, paths, stats)

@@ -27,10 +27,11 @@ from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.assets.references import IMAGE, is_local, references, rewrite_refs
 from productive_docs.sync.confluence.assets import AssetStore
 from productive_docs.sync.confluence.export import Export
-from productive_docs.sync.confluence.importer import ImportResult, mark_started, replace_manifest
-from productive_docs.sync.confluence.report import REPORT_NAME, ImportStats, Problem, render
+from productive_docs.sync.confluence.importer import ImportResult, mark_started
+from productive_docs.sync.confluence.report import ImportStats, Problem
 from productive_docs.sync.confluence.tree import slug, unique_stem
 from productive_docs.sync.engine.frontmatter import front_matter_block
+from productive_docs.sync.importers.pages import finish
 
 from productive_docs import converter
 
@@ -225,11 +226,6 @@ class TreeImport:
         mark_started(self.out_dir, str(self.export.source))
         for key, path in self.paths.items():
             write_atomic(self.out_dir / path, self.page(self.items[key], path))
-        self.stats.pages = len(self.paths)
         self.stats.home = self.roots[0].title if len(self.roots) == 1 else ""
-        written = [*self.paths.values(), *self.assets.written, *self.other_files()]
-        self.stats.stale_removed = replace_manifest(self.out_dir, str(self.export.source), written)
-        self.stats.seconds = time.perf_counter() - started
-        write_atomic(self.out_dir / REPORT_NAME, render(self.stats))
         paths = {self.items[key].file or key: path for key, path in self.paths.items()}
-        return ImportResult(self.out_dir, paths, self.stats)
+        return finish(self.out_dir, self.stats, paths, [*self.assets.written, *self.other_files()], started)

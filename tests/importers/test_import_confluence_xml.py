@@ -4,9 +4,8 @@ hostile input."""
 
 from __future__ import annotations
 
-import io
 import shutil
-import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +16,8 @@ from productive_docs.sync.importers.detect import detect
 
 XML = Path(__file__).resolve().parents[2] / "fixtures" / "confluence-xml"
 SITE = XML / "confluence-4.3.2.zip"
+
+MakeZip = Callable[[dict[str, bytes]], bytes]
 
 
 def test_site_export_takes_the_current_version_of_each_page_and_its_attachments(tmp_path: Path) -> None:
@@ -75,23 +76,16 @@ def test_reimport_removes_a_page_gone_from_the_export(tmp_path: Path) -> None:
     assert result.stats.stale_removed == ["page-with-comment.md"]
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
-
-def test_entity_declarations_and_zip_slip_are_refused(tmp_path: Path) -> None:
+def test_entity_declarations_and_zip_slip_are_refused(tmp_path: Path, make_zip: MakeZip) -> None:
     bomb = tmp_path / "bomb.zip"
     laughs = (b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
               b"<hibernate-generic>&b;</hibernate-generic>")
-    bomb.write_bytes(_zip({"entities.xml": laughs}))
+    bomb.write_bytes(make_zip({"entities.xml": laughs}))
     with pytest.raises(InputError, match="DTD"):
         import_confluence_xml(bomb, tmp_path / "a")
     slip = tmp_path / "slip.zip"
-    slip.write_bytes(_zip({"entities.xml": b"<hibernate-generic/>", "attachments/../../evil": b"x"}))
+    slip.write_bytes(make_zip({"entities.xml": b"<hibernate-generic/>", "attachments/../../evil": b"x"}))
     with pytest.raises(InputError, match="climbs out"):
         import_confluence_xml(slip, tmp_path / "b")
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()

@@ -4,8 +4,7 @@ found: these tests build the two documented layouts ("Web page (.html, zipped)":
 
 from __future__ import annotations
 
-import io
-import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,6 +15,8 @@ from productive_docs.sync.importers.gdocs import import_gdocs
 
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4"
        b"\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+
+MakeZip = Callable[[dict[str, bytes]], bytes]
 
 
 def _document(title: str, body: str) -> bytes:
@@ -35,17 +36,10 @@ PLAN = _document("Quarterly plan", (
     '</span></p></div>'))
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
 
-
-def test_download_as_web_page_zip_becomes_a_page_with_its_image(tmp_path: Path) -> None:
+def test_download_as_web_page_zip_becomes_a_page_with_its_image(tmp_path: Path, make_zip: MakeZip) -> None:
     source = tmp_path / "QuarterlyPlan.zip"
-    source.write_bytes(_zip({"QuarterlyPlan.html": PLAN, "images/image1.png": PNG}))
+    source.write_bytes(make_zip({"QuarterlyPlan.html": PLAN, "images/image1.png": PNG}))
     assert detect(source) == "gdocs"
     out = tmp_path / "docs"
     assert main(["import", str(source), "-o", str(out), "-q"]) == 0
@@ -59,9 +53,10 @@ def test_download_as_web_page_zip_becomes_a_page_with_its_image(tmp_path: Path) 
     assert "| Google Docs footnote marker | 2 |" in report
 
 
-def test_takeout_keeps_drive_folders_and_leaves_out_the_archive_browser(tmp_path: Path) -> None:
+def test_takeout_keeps_drive_folders_and_leaves_out_the_archive_browser(tmp_path: Path,
+                                                                        make_zip: MakeZip) -> None:
     source = tmp_path / "takeout-20240929T124909Z-001.zip"
-    source.write_bytes(_zip({
+    source.write_bytes(make_zip({
         "Takeout/archive_browser.html": _document("Archive overview", "<p>Your Google data</p>"),
         "Takeout/Drive/Quarterly plan.html": _document("Quarterly plan", "<h1><span>Goals</span></h1>"),
         "Takeout/Drive/Team/Onboarding.html": _document("Onboarding", "<p><span>Welcome</span></p>"),
@@ -72,9 +67,9 @@ def test_takeout_keeps_drive_folders_and_leaves_out_the_archive_browser(tmp_path
     assert not result.stats.failed_pages and not result.stats.missing_files
 
 
-def test_zip_slip_is_refused(tmp_path: Path) -> None:
+def test_zip_slip_is_refused(tmp_path: Path, make_zip: MakeZip) -> None:
     source = tmp_path / "doc.zip"
-    source.write_bytes(_zip({"Doc.html": PLAN, "images/../../../evil.png": PNG}))
+    source.write_bytes(make_zip({"Doc.html": PLAN, "images/../../../evil.png": PNG}))
     with pytest.raises(InputError, match="climbs out"):
         import_gdocs(source, tmp_path / "out")
     assert not (tmp_path / "out").exists() and not (tmp_path.parent / "evil.png").exists()

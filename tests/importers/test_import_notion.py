@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,8 @@ NOTION = Path(__file__).resolve().parents[2] / "fixtures" / "notion"
 MARKDOWN = NOTION / "markdown-csv-export.zip"
 HTML = NOTION / "html-export-testspace.zip"
 _HEX_ID = re.compile(r"[0-9a-f]{32}")
+
+MakeZip = Callable[[dict[str, bytes]], bytes]
 
 
 def _words(text: str) -> Counter[str]:
@@ -129,20 +132,14 @@ def test_unpacked_folder_imports_like_the_zip(tmp_path: Path) -> None:
         assert (tmp_path / "a" / path).read_bytes() == (tmp_path / "b" / path).read_bytes()
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
 
 @pytest.mark.parametrize("nested", [False, True])
-def test_zip_slip_is_refused_before_anything_is_written(tmp_path: Path, nested: bool) -> None:
-    hostile = _zip({"Page 0123456789abcdef0123456789abcdef.md": b"# Page\n",
+def test_zip_slip_is_refused_before_anything_is_written(tmp_path: Path, nested: bool,
+                                                        make_zip: MakeZip) -> None:
+    hostile = make_zip({"Page 0123456789abcdef0123456789abcdef.md": b"# Page\n",
                     "../../escaped 0123456789abcdef0123456789abcdee.md": b"# Out\n"})
     if nested:
-        hostile = _zip({"Export-01234567-89ab-cdef-0123-456789abcdef-Part-1.zip": hostile})
+        hostile = make_zip({"Export-01234567-89ab-cdef-0123-456789abcdef-Part-1.zip": hostile})
     source = tmp_path / "export.zip"
     source.write_bytes(hostile)
     with pytest.raises(InputError, match="climbs out"):
