@@ -126,10 +126,12 @@ def _is_current(entity: Entity) -> bool:
 
 def _body(body: Entity | None) -> tuple[str, str]:
     """A page's body and its type; Confluence 3 states no type (its bodies are wiki markup, storage
-    format is XHTML): without one, a body is storage format when it starts with a tag."""
+    format is XHTML): without one, a body is storage format when it starts with a tag. The export keeps
+    a body in a CDATA section, so the CDATA sections inside it (code, link bodies) end in ``]] >``:
+    repaired, or their content would be lost."""
     if body is None:
         return "", STORAGE_BODY
-    value = body.values.get("body", "")
+    value = body.values.get("body", "").replace("]] >", "]]>")
     stated = body.values.get("bodyType", "").strip()
     return value, stated or (STORAGE_BODY if value.lstrip().startswith("<") or not value.strip() else "0")
 
@@ -248,6 +250,10 @@ class XmlImport:
             return Node("doc", content=[Node("codeblock", {"language": "confluence"}, [text(page.body)])]
                         if page.body.strip() else [Node("paragraph")])
         soup = parse(page.body)
+        for macro in soup.find_all("ac:macro"):  # Confluence 4.0-4.2's name of a structured macro
+            macro.name = "ac:structured-macro"
+        for default in soup.find_all("ac:default-parameter"):
+            default.name, default["ac:name"] = "ac:parameter", ""
         self.stats.links_rewritten += link_pages(soup, lambda title, key: self._href(page, title, key))
         return read_parsed(soup, report, confluence=True, cleanup=True).doc
 

@@ -32,6 +32,7 @@ def test_site_export_takes_the_current_version_of_each_page_and_its_attachments(
     assert page.startswith("---\ntitle: Page 1\nconfluence_page_id: '753668'\n")
     assert "[space1 Home](index.md)" in page and "[space2 page2](../space2/page-2.md)" in page
     assert "[here](../space1/page-1.md)" in (out / "space2" / "page-2.md").read_text(encoding="utf-8")
+    assert "```java\nContent of bloc code\n```" in page, "a CDATA section inside the body's CDATA is repaired"
     # attachments: every one the bodies use copied once, under its own name; nothing missing
     assert page.count("(assets/9391963529_96f9f9b16c_o.jpg)") == 2
     assert "[Config.xml](assets/Config.xml)" in page

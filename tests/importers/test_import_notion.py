@@ -75,6 +75,18 @@ def test_markdown_and_csv_export_becomes_a_tree_without_ids(tmp_path: Path) -> N
     for page in pages:  # 0 links into the export left pointing at export files
         for href in _local_links(page):
             assert (page.parent / href.split("#")[0]).exists() or href.endswith(".csv"), (page, href)
+    source_words: Counter[str] = Counter()
+    export = open_tree(MARKDOWN)
+    try:
+        for name in export.names:
+            if name.endswith(".md"):
+                source_words += _words(BeautifulSoup(converter.convert(export.read_text(name), "md", "html"),
+                                                     "html.parser").get_text(" "))
+            elif name.endswith("_all.csv"):
+                source_words += _words(export.read_bytes(name).decode("utf-8-sig"))
+    finally:
+        export.close()
+    assert _kept(source_words, sum((_page_words(p) for p in pages), Counter())) >= 0.995
     journal = out / "journal.md"
     assert journal.read_text(encoding="utf-8").startswith("---\ntitle: Journal\nnotion_id: 152bb52ee2b580ba")
 
