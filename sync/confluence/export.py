@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import io
+import os
 import posixpath
 import re
 import zipfile
@@ -112,7 +113,15 @@ class FolderExport(Export):
         super().__init__(root, names)
 
     def read_bytes(self, name: str) -> bytes:
-        return (self.source / name).read_bytes()
+        """The file's bytes; a file over ``MAX_ZIP_ENTRY_BYTES`` (the bound on one file of a zipped
+        export) is refused before it is read."""
+        with (self.source / name).open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            bound = bounds.MAX_ZIP_ENTRY_BYTES
+            if size > bound:
+                raise InputError(f"{name} has {size:,} bytes, over the limit of {bound:,} (MAX_ZIP_ENTRY_BYTES)",
+                                 str(self.source))
+            return stream.read()
 
 
 class ZipExport(Export):

@@ -90,3 +90,10 @@ def test_entity_declarations_and_zip_slip_are_refused(tmp_path: Path, make_zip: 
     with pytest.raises(InputError, match="climbs out"):
         import_confluence_xml(slip, tmp_path / "b")
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def test_an_oversized_entities_file_is_refused_unread(tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("productive_docs.sync.limits.MAX_ZIP_ENTRY_BYTES", 1000)
+    with pytest.raises(InputError, match="MAX_ZIP_ENTRY_BYTES"):
+        import_confluence_xml(XML / "confluence-8.5.6", tmp_path / "docs")
