@@ -119,8 +119,8 @@ class FolderExport(Export):
             size = os.fstat(stream.fileno()).st_size
             bound = bounds.MAX_ZIP_ENTRY_BYTES
             if size > bound:
-                raise InputError(f"{name} has {size:,} bytes, over the limit of {bound:,} (MAX_ZIP_ENTRY_BYTES)",
-                                 str(self.source))
+                raise InputError(f"{name} has {size:,} bytes, over the limit of {bound:,} "
+                                 "(MAX_ZIP_ENTRY_BYTES)", str(self.source))
             return stream.read()
 
 
