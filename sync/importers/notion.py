@@ -10,8 +10,10 @@ its row pages in ``<Title> <id>/``. Here:
 - a database becomes a page holding its rows as a table, each row's title a link to its row page (which
   becomes a subpage); an HTML export's database is a page with its own table, read as such;
 - images and attachments are copied once per ``assets/`` folder beside the pages using them;
-- HTML exports: callouts become banners, to-do lists checklists, equations their LaTeX as code (reported),
-  toggles their summary and content; the page title and the properties table of a row stay.
+- HTML exports: callouts become banners (red -> critical, orange/yellow -> warning, green -> success, else
+  info), to-do lists checklists, equations their LaTeX as code (reported), toggles their summary (toggle
+  headings headings) and content, links to a block of the page (a table of contents) the heading's
+  Markdown anchor; the page title goes to the front matter, the properties table of a row stays.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 #: A toggle heading is a ``<summary>`` in bold at a heading's size (Notion's heading 1, 2, 3).
 _TOGGLE_HEADING = re.compile(r"font-weight:\s*600;\s*font-size:\s*(1\.875|1\.5|1\.25)em")
 _TOGGLE_LEVELS = {"1.875": 1, "1.5": 2, "1.25": 3}
+#: A callout's colour (``block-color-red_background``) -> the banner type that says the same.
+_CALLOUT_COLOUR = re.compile(r"block-color-(\w+?)(?:_background)?\b")
+_BANNER_BY_COLOUR = {"red": "critical", "orange": "warning", "yellow": "warning", "green": "success"}
 
 
 def notion_id(stem: str) -> str | None:
@@ -98,8 +103,10 @@ def prepare_html(soup: BeautifulSoup, report: Report) -> str | None:
         icon = callout.find(class_="icon")
         if icon is not None:
             icon.decompose()
-        report.add("Notion callout", "banner info")
-        _replace(soup, callout, "banner", {"type": "info"}, list(callout.children))
+        colour = _CALLOUT_COLOUR.search(" ".join(callout.get("class") or []))
+        kind = _BANNER_BY_COLOUR.get(colour.group(1) if colour else "", "info")
+        report.add("Notion callout", f"banner {kind}")
+        _replace(soup, callout, "banner", {"type": kind}, list(callout.children))
     for todo in soup.select("ul.to-do-list"):
         todo["class"] = "contains-task-list"
         for item in todo.find_all("li", recursive=False):
@@ -134,7 +141,7 @@ def prepare_html(soup: BeautifulSoup, report: Report) -> str | None:
 
 
 def _csv_table(data: str, row_pages: list[tuple[str, str]]) -> tuple[str, int]:
-    """A database's CSV as an HTML table, and how many of its rows there were; a row whose title names a
+    """A database's CSV as an HTML table, and how many row pages no row names; a row whose title names a
     row page links to it, and the row pages no row names (Notion names some by a relative date, "@Today",
     that the CSV states as a date) are listed below the table, so every row page is reachable."""
     rows = list(csv.reader(io.StringIO(data)))

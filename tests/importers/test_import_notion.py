@@ -157,3 +157,17 @@ def test_zip_slip_is_refused_before_anything_is_written(tmp_path: Path, nested: 
     with pytest.raises(InputError, match="climbs out"):
         import_notion(source, tmp_path / "out" / "docs")
     assert not (tmp_path / "out").exists() and not list(tmp_path.rglob("escaped*"))
+
+
+def test_callout_colour_sets_the_banner_type() -> None:
+    from productive_docs.converter.readers.html import parse
+    from productive_docs.converter.report import Report
+    from productive_docs.sync.importers.notion import prepare_html
+
+    soup = parse('<figure class="block-color-red_background callout"><div class="icon">⚠️</div>'
+                 '<div><p>Do not delete</p></div></figure>'
+                 '<figure class="block-color-gray_background callout"><div><p>Note</p></div></figure>')
+    report = Report()
+    prepare_html(soup, report)
+    assert [b["type"] for b in soup.find_all("banner")] == ["critical", "info"]
+    assert "⚠️" not in soup.get_text() and report.counts()["Notion callout"] == 2
