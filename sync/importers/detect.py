@@ -1,8 +1,9 @@
 """Which kind of export a source is, for ``productive-docs import`` without ``--from``.
 
 Decided by names only (the zip's directory, the folder's entries), never by reading file contents, so
-detection costs nothing on a large export. Kinds the tool recognises but cannot import yet are refused
-with a sentence saying so, rather than imported as something they are not.
+detection costs nothing on a large export (a Notion download, a zip of zips, is known by its parts'
+names). What matches no kind is refused with a sentence naming the kinds, rather than imported as
+something it is not.
 """
 
 from __future__ import annotations
