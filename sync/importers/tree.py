@@ -100,6 +100,9 @@ class TreeImport:
         self.stats.assets = self.assets.counts  # one set of counts, whoever copies a file
         #: References a page's body already points at files this import wrote (left as they are).
         self.placed: set[str] = set()
+        self.parent_of = {child.key: item for item in self.items.values() for child in item.children}
+        #: Per page, its subpages in the order its body links to them (parents are written first).
+        self.linked: dict[str, list[str]] = {}
 
     # What a subclass says about its export.
 
@@ -193,6 +196,9 @@ class TreeImport:
                 relative = posixpath.relpath(self.paths[key], posixpath.dirname(path) or ".")
                 new[ref.target] = urlunsplit(("", "", relative, "", urlsplit(ref.target).fragment))
                 self.stats.links_rewritten += 1
+                linked = self.linked.setdefault(item.key, [])
+                if self.parent_of.get(key) is item and key not in linked:
+                    linked.append(key)
                 continue
             if not is_local(ref.target) or ref.target.startswith("/"):
                 continue
@@ -218,8 +224,20 @@ class TreeImport:
             self.stats.failed_pages.append(problem)
             body = ""
         self.stats.lowered.update(report.counts())
-        fields = {"title": item.title, **self.front(item)}
+        fields = {"title": item.title, **self.front(item), "order": self.order(item)}
         return front_matter_block({k: v for k, v in fields.items() if v}) + "\n" + body
+
+    def order(self, item: Item) -> int | None:
+        """The page's place among its siblings (1-based): the order its parent's body links to them (a
+        Notion page lists its subpages where they sit; a database its rows), the others after, by name.
+        None for the folder's own ``index.md``."""
+        if self.paths[item.key] == "index.md":
+            return None
+        parent = self.parent_of.get(item.key)
+        siblings = parent.children if parent is not None else self.roots
+        linked = self.linked.get(parent.key, []) if parent is not None else []
+        ordered = linked + [sibling.key for sibling in siblings if sibling.key not in linked]
+        return ordered.index(item.key) + 1
 
     def run(self) -> ImportResult:
         started = time.perf_counter()

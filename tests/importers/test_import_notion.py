@@ -87,6 +87,10 @@ def test_markdown_and_csv_export_becomes_a_tree_without_ids(tmp_path: Path) -> N
     finally:
         export.close()
     assert _kept(source_words, sum((_page_words(p) for p in pages), Counter())) >= 0.995
+    # subpages in the order their parent lists them: the tracker's rows as the database lists them
+    first_row = re.search(r"\| \[@[^]]+\]\(([^)]+)\)", tracker)
+    assert first_row is not None
+    assert "\norder: 1\n" in (out / "habit-tracker" / first_row.group(1)).read_text(encoding="utf-8")
     journal = out / "journal.md"
     assert journal.read_text(encoding="utf-8").startswith("---\ntitle: Journal\nnotion_id: 152bb52ee2b580ba")
 
