@@ -4,6 +4,7 @@ found: these tests build the two documented layouts ("Web page (.html, zipped)":
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -73,3 +74,17 @@ def test_zip_slip_is_refused(tmp_path: Path, make_zip: MakeZip) -> None:
     with pytest.raises(InputError, match="climbs out"):
         import_gdocs(source, tmp_path / "out")
     assert not (tmp_path / "out").exists() and not (tmp_path.parent / "evil.png").exists()
+
+
+def test_takeout_word_documents_in_a_folder_link_their_images(tmp_path: Path, make_zip: MakeZip) -> None:
+    word = (Path(__file__).resolve().parents[2] / "fixtures" / "docx" / "python-docx" / "having-images.docx")
+    source = tmp_path / "takeout.zip"
+    source.write_bytes(make_zip({"Takeout/Drive/Team/Pictures.docx": word.read_bytes(),
+                                 "Takeout/Drive/Plan.html": _document("Plan", "<p><span>Plan</span></p>")}))
+    out = tmp_path / "docs"
+    result = import_gdocs(source, out)
+    page = (out / "team" / "pictures.md").read_text(encoding="utf-8")
+    images = re.findall(r"!\[[^]]*\]\(([^)]+)\)", page)
+    assert images and all(src.startswith("../assets/") and (out / "team" / src).is_file() for src in images)
+    assert not result.stats.missing_files
+    assert result.stats.assets.copied == len(list((out / "assets").iterdir()))
