@@ -97,3 +97,29 @@ def test_an_oversized_entities_file_is_refused_unread(tmp_path: Path,
     monkeypatch.setattr("productive_docs.sync.limits.MAX_ZIP_ENTRY_BYTES", 1000)
     with pytest.raises(InputError, match="MAX_ZIP_ENTRY_BYTES"):
         import_confluence_xml(XML / "confluence-8.5.6", tmp_path / "docs")
+
+
+def test_hostile_titles_and_file_names_stay_inside_the_output(tmp_path: Path, make_zip: MakeZip) -> None:
+    entities = """<hibernate-generic>
+<object class="Space" package="p"><id name="id">1</id><property name="key">K</property>
+  <property name="homePage" class="Page" package="p"><id name="id">10</id></property></object>
+<object class="Page" package="p"><id name="id">10</id><property name="title">../../../escape</property>
+  <property name="space" class="Space" package="p"><id name="id">1</id></property>
+  <collection name="bodyContents" class="java.util.Collection">
+    <element class="BodyContent" package="p"><id name="id">20</id></element></collection>
+  <property name="contentStatus">current</property></object>
+<object class="BodyContent" package="p"><id name="id">20</id><property name="body"><![CDATA[<p>x<ac:image>
+  <ri:attachment ri:filename="../../../evil.png"/></ac:image></p>]]></property>
+  <property name="bodyType">2</property></object>
+<object class="Attachment" package="p"><id name="id">30</id>
+  <property name="title">../../../evil.png</property><property name="version">1</property>
+  <property name="containerContent" class="Page" package="p"><id name="id">10</id></property></object>
+</hibernate-generic>"""
+    source = tmp_path / "space.zip"
+    png = b"\x89PNG\r\n\x1a\n"
+    source.write_bytes(make_zip({"entities.xml": entities.encode(), "attachments/10/30/1": png}))
+    out = tmp_path / "a" / "b" / "docs"
+    result = import_confluence_xml(source, out)
+    written = [p for p in tmp_path.rglob("*") if p.is_file() and p != source]
+    assert written and all(out in p.parents for p in written), written
+    assert result.stats.assets.copied == 1 and not (tmp_path / "evil.png").exists()
