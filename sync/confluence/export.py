@@ -27,6 +27,8 @@ from productive_docs.converter.errors import InputError
 from productive_docs.sync import limits as bounds
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_NOT_HTML = "no index.html: not a Confluence HTML space export"
+_XML_HINT = "; it is a Confluence XML export (entities.xml): use `productive-docs import`, which reads it"
 _UTF8_FLAG = 0x800
 
 
@@ -214,7 +216,8 @@ def _root_prefix(names: list[str], source: str) -> str:
     """The folder inside the zip that holds ``index.html`` (exports usually wrap everything in one)."""
     candidates = [n for n in names if posixpath.basename(n) == "index.html"]
     if not candidates:
-        raise InputError("no index.html: not a Confluence HTML space export", source)
+        raise InputError(_NOT_HTML + (_XML_HINT if any(n.endswith("entities.xml") for n in names) else ""),
+                         source)
     return min(candidates, key=lambda n: n.count("/"))[: -len("index.html")]
 
 
@@ -228,5 +231,6 @@ def open_export(path: Path, limits: Limits | None = None) -> Export:
         return FolderExport(path)
     inner = sorted(p.parent for p in path.glob("*/index.html"))
     if not inner:
-        raise InputError("no index.html: not a Confluence HTML space export", str(path))
+        hint = _XML_HINT if (path / "entities.xml").is_file() else ""
+        raise InputError(_NOT_HTML + hint, str(path))
     return FolderExport(inner[0])

@@ -123,3 +123,10 @@ def test_hostile_titles_and_file_names_stay_inside_the_output(tmp_path: Path, ma
     written = [p for p in tmp_path.rglob("*") if p.is_file() and p != source]
     assert written and all(out in p.parents for p in written), written
     assert result.stats.assets.copied == 1 and not (tmp_path / "evil.png").exists()
+
+
+def test_the_confluence_alias_points_an_xml_export_to_import(capsys: pytest.CaptureFixture[str],
+                                                             tmp_path: Path) -> None:
+    assert main(["import-confluence", str(SITE), "-o", str(tmp_path / "docs")]) == 1
+    assert "Confluence XML export (entities.xml): use `productive-docs import`" in capsys.readouterr().err
+    assert not (tmp_path / "docs").exists()
