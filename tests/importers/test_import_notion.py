@@ -175,3 +175,17 @@ def test_callout_colour_sets_the_banner_type() -> None:
     prepare_html(soup, report)
     assert [b["type"] for b in soup.find_all("banner")] == ["critical", "info"]
     assert "⚠️" not in soup.get_text() and report.counts()["Notion callout"] == 2
+
+
+def test_a_symbolic_link_in_an_unpacked_export_is_not_followed(tmp_path: Path) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "Home 0123456789abcdef0123456789abcdef.md").write_text("# Home\n\n![x](secret.png)\n")
+    outside = tmp_path / "outside.png"
+    outside.write_bytes(b"\x89PNG\r\n\x1a\nsecret")
+    (folder / "secret.png").symlink_to(outside)
+    (folder / "Leak 0123456789abcdef0123456789abcdee.md").symlink_to(outside)
+    result = import_notion(folder, tmp_path / "docs")
+    assert sorted(result.paths.values()) == ["index.md"]
+    assert [p.ref for p in result.stats.missing_files] == ["secret.png"]
+    assert not list((tmp_path / "docs").rglob("*.png"))
