@@ -108,6 +108,14 @@ def test_html_export_keeps_words_blocks_and_attachments(tmp_path: Path) -> None:
                    and name != "index.html"}
     finally:
         export.close()
+    # images: every one the pages show is in the output, the callout icons left out and reported
+    report = (out / "IMPORT-REPORT.md").read_text(encoding="utf-8")
+    reported = int(re.search(r"\| Notion callout icon \| (\d+) \|", report).group(1))
+    soups = [BeautifulSoup(html, "html.parser") for html in sources.values()]
+    shown = sum(len(soup.select("article img")) for soup in soups)
+    icons = sum(len(soup.select("figure.callout img.icon")) for soup in soups)
+    assert reported == 11 and icons == 10, "ten icons are images, one an emoji"
+    assert sum(p.read_text(encoding="utf-8").count("![") for p in pages) == shown - icons
     source_words: Counter[str] = Counter()
     for html in sources.values():
         article = BeautifulSoup(html, "html.parser").find("article")
