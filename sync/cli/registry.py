@@ -18,7 +18,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "watch": (_CLI + "sync_args", "push DIR whenever a file in it is saved (Ctrl-C stops)"),
     "import": (
         _CLI + "import_confluence",
-        "turn an export of another tool (Confluence HTML space export, Word .docx) into a docs folder",
+        "turn an export of another tool (Confluence, Notion, Google Docs, Word .docx) into a docs folder",
     ),
     "import-confluence": (
         _CLI + "import_confluence",

@@ -223,7 +223,7 @@ class Importer:
             Problem(self.paths[node.file], node.file, (self.pages[node.file].breadcrumbs or ["(home)"])[-1])
             for root in [self.home, *self.others] for node in root.walk() if node.from_breadcrumbs
         ]
-        self._mark_started()
+        mark_started(self.out_dir, str(self.export.source))
         prepared = [self._prepare(file) for file in files]  # in order: asset file names depend on it
         written = self.pool.map(write_markdown, [body for body in prepared if isinstance(body, Node)])
         with show_progress("importing", len(files), sys.stderr, enabled=progress) as advance:
@@ -235,46 +235,11 @@ class Importer:
                 advance(self.pages[file].title)
         self.stats.pages = len(files)
         self.stats.assets = self.assets.counts
-        self.stats.stale_removed = self._replace_manifest([*self.paths.values(), *self.assets.written])
+        self.stats.stale_removed = replace_manifest(self.out_dir, str(self.export.source),
+                                                    [*self.paths.values(), *self.assets.written])
         self.stats.seconds = time.perf_counter() - self.started
         write_atomic(self.out_dir / REPORT_NAME, render(self.stats))
         return ImportResult(self.out_dir, self.paths, self.stats, self.held)
-
-    def _mark_started(self) -> None:
-        """Write an empty manifest before the first page unless an earlier import left one: a folder that
-        an interrupted import half filled is still recognised as an import's (``import-confluence`` refuses
-        other non-empty folders), and an earlier manifest keeps its list for ``_replace_manifest``."""
-        manifest = self.out_dir / STATE_DIR / MANIFEST
-        if not manifest.exists():
-            self._write_manifest([])
-
-    def _replace_manifest(self, written: list[str]) -> list[str]:
-        """Record the files this import wrote; remove those an earlier import wrote and this one did not.
-
-        A page renamed in Confluence gets a new file name; without this its old file would stay and be
-        pushed as a second page. Only files listed by the earlier import (inside the folder) are touched.
-        """
-        manifest = self.out_dir / STATE_DIR / MANIFEST
-        try:
-            before = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
-        except (OSError, ValueError, AttributeError):
-            before = []
-        root = self.out_dir.resolve()
-        stale = []
-        for name in sorted(set(before) - set(written)):
-            path = (self.out_dir / str(name)).resolve()
-            if root in path.parents and path.is_file():
-                path.unlink()
-                stale.append(str(name))
-                for folder in path.parents:
-                    if folder == root or any(folder.iterdir()):
-                        break
-                    folder.rmdir()
-        self._write_manifest(sorted(written))
-        return stale
-
-    def _write_manifest(self, files: list[str]) -> None:
-        write_manifest(self.out_dir, str(self.export.source), files)
 
     def _prepare(self, file: str) -> Node | str:
         """A page's body ready to be written, or why it cannot be (``Type: message``)."""
@@ -302,6 +267,42 @@ class Importer:
         if written.text is not None and not written.lowered and title:
             text = front_matter(self.pages[file], order) + written.text
             self.held[self.paths[file]] = Held(text, doc, title, None if order is None else float(order))
+
+
+def mark_started(out_dir: Path, source: str) -> None:
+    """Write an empty manifest before the first page unless an earlier import left one: a folder that
+    an interrupted import half filled is still recognised as an import's (``import`` refuses other
+    non-empty folders), and an earlier manifest keeps its list for ``replace_manifest``."""
+    if not (out_dir / STATE_DIR / MANIFEST).exists():
+        write_manifest(out_dir, source, [])
+
+
+def replace_manifest(out_dir: Path, source: str, written: list[str]) -> list[str]:
+    """Record the files this import wrote; remove those an earlier import wrote and this one did not.
+
+    A page renamed or deleted in the source gets a new file name or none; without this its old file would
+    stay and be pushed as a page of its own. Only files listed by the earlier import (inside the folder)
+    are touched, and folders they leave empty. Every kind of import does this, so a re-import of any
+    source drops the same way what the source no longer has.
+    """
+    manifest = out_dir / STATE_DIR / MANIFEST
+    try:
+        before = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        before = []
+    root = out_dir.resolve()
+    stale = []
+    for name in sorted(set(before) - set(written)):
+        path = (out_dir / str(name)).resolve()
+        if root in path.parents and path.is_file():
+            path.unlink()
+            stale.append(str(name))
+            for folder in path.parents:
+                if folder == root or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+    write_manifest(out_dir, source, sorted(written))
+    return stale
 
 
 def write_manifest(out_dir: Path, source: str, files: list[str]) -> None:
