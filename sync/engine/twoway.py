@@ -26,7 +26,7 @@ from productive_docs.sync.engine.base import BaseStore
 from productive_docs.sync.engine.blocks import body_blocks, split_local
 from productive_docs.sync.engine.folder import LocalPage, fingerprint
 from productive_docs.sync.engine.frontmatter import set_front_matter_key
-from productive_docs.sync.engine.merge import default_render, first_marker, merge
+from productive_docs.sync.engine.merge import Keep, Remote, default_render, first_marker, merge
 from productive_docs.sync.engine.plan import CHANGED_IN_PRODUCTIVE
 from productive_docs.sync.engine.result import EXIT_CONFLICT, OutcomeAction, SyncResult
 from productive_docs.sync.engine.state import PageState, State
@@ -46,6 +46,10 @@ class FileMerge:
     #: The file now holds local changes Productive does not have (the next push sends them).
     push_needed: bool
     notes: list[str] = field(default_factory=list)
+    #: Without a conflict: for each top-level block of the merged body, the remote node when the block is
+    #: Productive's (nobody changed it, or only Productive did), else None. A push sends those nodes, not
+    #: the file's re-read blocks, so what the file cannot hold stays (``with_remote_blocks``).
+    remote_blocks: list[Node | None] | None = None
 
 
 def merge_file(current: str, page: Page, shown: Node, bases: BaseStore) -> FileMerge | None:
@@ -73,6 +77,9 @@ def merge_file(current: str, page: Page, shown: Node, bases: BaseStore) -> FileM
 
     result = merge(base, local, remote, base_local=base_local, render=render)
     merged = FileMerge(result.text, result.conflicts, result.push_needed)
+    if result.tree is not None:
+        merged.remote_blocks = [node if isinstance(piece, Keep | Remote) else None
+                                for piece, node in zip(result.pieces, result.tree.content, strict=True)]
     if result.conflicts:
         merged.notes.append(f"changed here and in Productive: conflict markers from line "
                             f"{first_marker(result.text)} (keep what you want, then push)")
@@ -85,6 +92,19 @@ def merge_file(current: str, page: Page, shown: Node, bases: BaseStore) -> FileM
     elif local_title != record.title:
         merged.push_needed = True
     return merged
+
+
+def with_remote_blocks(doc: Node, remote_blocks: Sequence[Node | None]) -> Node:
+    """The body a push sends after a merge: ``doc`` (the merged file as read and prepared) with each block
+    that is Productive's replaced by the remote node, so attributes the file cannot hold (block ids, widths
+    the base file never had) stay. ``doc`` itself when the blocks do not line up one for one."""
+    blocks = body_blocks(doc)
+    if len(blocks) != len(remote_blocks):
+        return doc
+    pairs = list(zip(blocks, remote_blocks, strict=True))
+    if any(remote is not None and remote.type != block.type for block, remote in pairs):
+        return doc
+    return Node(doc.type, dict(doc.attrs), [remote or block for block, remote in pairs])
 
 
 def record_pushed(folder: Path, state_dir: Path,

@@ -34,7 +34,7 @@ from productive_docs.sync.engine.push.reporter import Reporter
 from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.result import OutcomeAction
 from productive_docs.sync.engine.state import PageState, PendingCreate
-from productive_docs.sync.engine.twoway import record_pushed
+from productive_docs.sync.engine.twoway import record_pushed, with_remote_blocks
 
 #: Errors after which no other request can succeed either: stop the run (the state is saved).
 FATAL = (errors.AuthenticationError, errors.PermissionDenied, errors.NetworkError, errors.RateLimited)
@@ -66,7 +66,7 @@ class Executor:
         """The base of every page now in step (``sync.engine.twoway.record_pushed``): what the next merge
         compares both sides with."""
         ctx = self.ctx
-        pushed = [(item.page, item.doc, ctx.state.pages.get(item.page.key),
+        pushed = [(item.page, item.sent or item.doc, ctx.state.pages.get(item.page.key),
                    item.outcome.action if item.outcome else OutcomeAction.FAILED) for item in work.values()]
         record_pushed(ctx.folder, ctx.state_path.parent, pushed, fingerprint_salt(ctx.options_key))
 
@@ -182,6 +182,7 @@ class Executor:
         item.page.load()
         item.doc = None
         self.planner.prepare(item)
+        item.remote_blocks = merged.remote_blocks
         ctx.save(item.page.key, version=remote.version_number, remote_hash=remote_hash(remote.body),
                  title=remote.title)
         item.step.notes.append("merged with the changes made in Productive")
@@ -232,7 +233,10 @@ class Executor:
         assert item.doc is not None and item.version is not None
         if item.version.hash == saved.hash:
             return False
-        doc = appended_part(item.doc, saved.blocks) if append else item.doc
+        doc = item.sent = item.doc
+        if item.remote_blocks is not None and not append:
+            doc = item.sent = with_remote_blocks(item.doc, item.remote_blocks)
+        doc = appended_part(doc, saved.blocks) if append else doc
         body = payload(doc, ctx.options.via, item.page.report)
         if append:
             send = ctx.client.append_html if body.html else ctx.client.append_markdown

@@ -1,0 +1,104 @@
+"""Issue 12, the user's side of a merge, against the local server over HTTP: what a merged push sends,
+files whose title is their first heading, ``resolve``, ``status --diff`` and ``status`` during a push."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from productive_docs.converter import write
+from productive_docs.converter.model import from_json
+from productive_docs.sync.engine.base import BaseStore
+from productive_docs.sync.engine.pull import pull_doc
+from productive_docs.sync.engine.push.run import push_folder
+
+GUIDE = """---
+title: Onboarding
+---
+
+Welcome to the team. This paragraph is wrapped
+by hand.
+
+| Who | What |
+|-----|------|
+| IT  | laptop |
+
+The second paragraph holds the sentence to change.
+
+Closing words.
+"""
+
+
+def page_id(client, doc_id: str, title: str) -> str:
+    return next(p.id for p in client.list_pages(filters={"root_page_id": doc_id}, fields=["title"])
+                if p.title == title)
+
+
+def edit_remotely(client, page: str, old: str, new: str, widths: list[int] | None = None) -> None:
+    """A colleague's edit in Productive: one sentence changed and, with ``widths``, the table's columns
+    resized (an attribute a Markdown file cannot hold)."""
+    doc = from_json(client.get_page(page).body)
+    for block in doc.content:
+        if block.type == "table" and widths:
+            for row in block.content:
+                for width, cell in zip(widths, row.content, strict=False):
+                    cell.attrs["colwidth"] = [width]
+    html = write(doc, "html").replace(old, new)
+    assert new in html
+    client.replace_body_with_html(page, html)
+
+
+def colwidths(body: dict) -> list[list[int] | None]:
+    table = next(block for block in body["content"] if block["type"] == "table")
+    return [cell.get("attrs", {}).get("colwidth") for cell in table["content"][0]["content"]]
+
+
+def pushed_guide(make_tree, client, files: dict[str, str] | None = None) -> tuple[Path, str, str]:
+    root = make_tree(files or {"guide.md": GUIDE})
+    doc_id = push_folder(root, client, project_id="1").doc_id
+    return root, doc_id, page_id(client, doc_id, "Onboarding")
+
+
+def test_a_merged_push_keeps_remote_column_widths_on_the_untouched_table(make_tree, fast_client):
+    """The push after a merge sent the re-read file: the table's widths, set in Productive, were lost."""
+    root, _, guide = pushed_guide(make_tree, fast_client)
+    edit_remotely(fast_client, guide, "Closing words.", "Closing words, theirs.", widths=[200, 120])
+    assert colwidths(fast_client.get_page(guide).body) == [[200], [120]]
+    path = root / "guide.md"
+    path.write_text(GUIDE.replace("Welcome to the team.", "Welcome aboard."), encoding="utf-8")
+    result = push_folder(root, fast_client)
+    outcome = {o.display: o for o in result.outcomes}["guide.md"]
+    assert result.exit_code == 0 and outcome.action == "updated", outcome
+    body = fast_client.get_page(guide).body
+    assert "Welcome aboard." in str(body) and "Closing words, theirs." in str(body)
+    assert colwidths(body) == [[200], [120]]
+    assert "Closing words, theirs." in path.read_text(encoding="utf-8")
+    writes = fast_client.stats.writes
+    assert push_folder(root, fast_client).exit_code == 0 and fast_client.stats.writes == writes
+
+
+def test_a_merged_push_sends_productive_nodes_for_blocks_the_file_cannot_hold(make_tree, fast_client):
+    """Blocks nobody touched are sent as Productive holds them, not as the file re-reads them. Here the
+    base is one an earlier version recorded: Productive's table has widths, the file (and its base text)
+    has none. The push of a merge sent the re-read file: the widths were lost (failed before)."""
+    root, doc_id, guide = pushed_guide(make_tree, fast_client)
+    edit_remotely(fast_client, guide, "Closing words.", "Closing words.", widths=[200, 120])
+    assert pull_doc(fast_client, doc_id, root).exit_code == 0
+    path = root / "guide.md"
+    assert "<!-- table" in path.read_text(encoding="utf-8")
+    bases = BaseStore(root / ".productive-docs")
+    record = bases.records[guide]
+    bases.record(guide, version=record.version, title=record.title, parent=record.parent, position=None,
+                 body=from_json(bases.body(guide)), source=GUIDE)
+    bases.save()
+    edit_remotely(fast_client, guide, "Closing words.", "Closing words, theirs.")
+    path.write_text(GUIDE.replace("Welcome to the team.", "Welcome aboard."), encoding="utf-8")
+    result = push_folder(root, fast_client)
+    outcome = {o.display: o for o in result.outcomes}["guide.md"]
+    assert result.exit_code == 0 and outcome.action == "updated", outcome
+    body = fast_client.get_page(guide).body
+    assert "Welcome aboard." in str(body) and "Closing words, theirs." in str(body)
+    assert colwidths(body) == [[200], [120]]
+    assert "<!-- table" not in path.read_text(encoding="utf-8")  # the user's table text kept as written
+    writes = fast_client.stats.writes
+    assert push_folder(root, fast_client).exit_code == 0 and fast_client.stats.writes == writes
+    assert colwidths(fast_client.get_page(guide).body) == [[200], [120]]
