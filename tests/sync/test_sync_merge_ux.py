@@ -102,3 +102,63 @@ def test_a_merged_push_sends_productive_nodes_for_blocks_the_file_cannot_hold(ma
     writes = fast_client.stats.writes
     assert push_folder(root, fast_client).exit_code == 0 and fast_client.stats.writes == writes
     assert colwidths(fast_client.get_page(guide).body) == [[200], [120]]
+
+
+HEADED = """# Onboarding
+
+Welcome to the team. This paragraph is wrapped
+by hand.
+
+The second paragraph holds the sentence to change.
+
+Closing words.
+"""
+
+
+def test_a_file_titled_by_its_first_heading_merges_block_by_block(make_tree, fast_client):
+    """Such files fell back to the whole file: a remote edit of another block was a conflict and a
+    ``.remote.md`` copy (failed before)."""
+    root, doc_id, guide = pushed_guide(make_tree, fast_client, {"guide.md": HEADED})
+    edit_remotely(fast_client, guide, "Closing words.", "Closing words, theirs.")
+    path = root / "guide.md"
+    local = HEADED.replace("Welcome to the team.", "Welcome aboard.")
+    path.write_text(local, encoding="utf-8")
+    result = push_folder(root, fast_client)
+    outcome = {o.display: o for o in result.outcomes}["guide.md"]
+    assert result.exit_code == 0 and outcome.action == "updated", outcome
+    assert path.read_text(encoding="utf-8") == local.replace("Closing words.", "Closing words, theirs.")
+    page = fast_client.get_page(guide)
+    assert page.title == "Onboarding" and "Onboarding" not in str(page.body)
+    assert "Welcome aboard." in str(page.body) and "Closing words, theirs." in str(page.body)
+    assert not (root / "guide.remote.md").exists()
+    edit_remotely(fast_client, guide, "second paragraph", "2nd paragraph")
+    assert pull_doc(fast_client, doc_id, root).exit_code == 0
+    assert path.read_text(encoding="utf-8").startswith("# Onboarding\n\nWelcome aboard. This paragraph is "
+                                                       "wrapped\nby hand.\n\nThe 2nd paragraph")
+
+
+def test_a_title_heading_takes_a_rename_made_in_productive(make_tree, fast_client):
+    root, doc_id, guide = pushed_guide(make_tree, fast_client, {"guide.md": HEADED})
+    fast_client.rename(guide, "Getting started")
+    edit_remotely(fast_client, guide, "Closing words.", "Closing words, theirs.")
+    path = root / "guide.md"
+    path.write_text(HEADED.replace("Welcome to the team.", "Welcome aboard."), encoding="utf-8")
+    result = push_folder(root, fast_client)
+    assert result.exit_code == 0, [(o.display, o.action, o.notes) for o in result.outcomes]
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Getting started\n\nWelcome aboard.") and "Closing words, theirs." in text
+    assert fast_client.get_page(guide).title == "Getting started"
+    path.write_text(text.replace("# Getting started", "# Start here"), encoding="utf-8")
+    assert push_folder(root, fast_client).exit_code == 0
+    assert fast_client.get_page(guide).title == "Start here"  # a local title change is a rename
+    fast_client.rename(guide, "Theirs")
+    path.write_text(text.replace("# Getting started", "# Ours"), encoding="utf-8")
+    result = push_folder(root, fast_client)
+    assert result.exit_code == 3 and fast_client.get_page(guide).title == "Theirs"
+    assert "title changed here ('Ours') and in Productive ('Theirs')" in result.outcomes[-1].notes
+    edit_remotely(fast_client, guide, "Closing words, theirs.", "Closing words, theirs again.")
+    assert pull_doc(fast_client, doc_id, root).exit_code == 3  # merged: the title block conflicts
+    text = path.read_text(encoding="utf-8")
+    assert text.index("<<<<<<< local") < text.index("# Ours") < text.index("# Theirs") < text.index(
+        ">>>>>>> productive") < text.index("Welcome aboard.") < text.index("Closing words, theirs again.")
+    assert fast_client.get_page(guide).title == "Theirs"
