@@ -51,6 +51,9 @@ class FileMerge:
     #: Productive's (nobody changed it, or only Productive did), else None. A push sends those nodes, not
     #: the file's re-read blocks, so what the file cannot hold stays (``with_remote_blocks``).
     remote_blocks: list[Node | None] | None = None
+    #: Conflict markers were written by this merge: the remote body is held for ``resolve``
+    #: (``BaseStore.hold_theirs``).
+    marked: bool = False
 
 
 def merge_file(current: str, page: Page, shown: Node, bases: BaseStore) -> FileMerge | None:
@@ -86,7 +89,7 @@ def merge_file(current: str, page: Page, shown: Node, bases: BaseStore) -> FileM
         return default_render([shown_for.get(id(node), node) for node in nodes])
 
     result = merge(base, local, remote, base_local=base_local, render=render)
-    merged = FileMerge(result.text, result.conflicts, result.push_needed)
+    merged = FileMerge(result.text, result.conflicts, result.push_needed, marked=result.conflicts > 0)
     if result.tree is not None:
         merged.remote_blocks = [node if isinstance(piece, Keep | Remote) else None
                                 for piece, node in zip(result.pieces, result.tree.content, strict=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from productive_docs.converter import write
 from productive_docs.converter.model import from_json
+from productive_docs.sync.cli.main import main
 from productive_docs.sync.engine.base import BaseStore
 from productive_docs.sync.engine.pull import pull_doc
 from productive_docs.sync.engine.push.run import push_folder
@@ -162,3 +163,72 @@ def test_a_title_heading_takes_a_rename_made_in_productive(make_tree, fast_clien
     assert text.index("<<<<<<< local") < text.index("# Ours") < text.index("# Theirs") < text.index(
         ">>>>>>> productive") < text.index("Welcome aboard.") < text.index("Closing words, theirs again.")
     assert fast_client.get_page(guide).title == "Theirs"
+
+
+def conflicted(make_tree, client) -> tuple[Path, str, str]:
+    """The guide pushed; then Productive changed the closing words and the first paragraph, the file the
+    closing words otherwise; a push marked the conflict (the first paragraph merged in)."""
+    root, doc_id, guide = pushed_guide(make_tree, client)
+    edit_remotely(client, guide, "Closing words.", "Their closing words.")
+    edit_remotely(client, guide, "Welcome to the team.", "Welcome, from Productive.")
+    (root / "guide.md").write_text(GUIDE.replace("Closing words.", "My closing words."), encoding="utf-8")
+    assert push_folder(root, client).exit_code == 3
+    text = (root / "guide.md").read_text(encoding="utf-8")
+    assert "<<<<<<< local" in text and "Welcome, from Productive." in text
+    return root, doc_id, guide
+
+
+def test_resolve_ours_keeps_the_file_side_and_the_next_push_sends_it(make_tree, fast_client, capsys):
+    root, doc_id, guide = conflicted(make_tree, fast_client)
+    path = root / "guide.md"
+    assert main(["resolve", str(path)]) == 3  # markers left, no side chosen
+    assert "guide.md:" in capsys.readouterr().err
+    assert main(["resolve", str(path), "--ours"]) == 0
+    assert "1 conflict(s) resolved with ours side" in capsys.readouterr().out
+    text = path.read_text(encoding="utf-8")
+    assert text == GUIDE.replace("Closing words.", "My closing words.").replace(
+        "Welcome to the team. This paragraph is wrapped\nby hand.",
+        "Welcome, from Productive. This paragraph is wrapped by hand.")  # Productive's block, as merged
+    assert pull_doc(fast_client, doc_id, root).exit_code == 0  # the resolution is not a conflict again
+    assert path.read_text(encoding="utf-8") == text
+    result = push_folder(root, fast_client)
+    assert result.exit_code == 0 and {o.display: o.action for o in result.outcomes}["guide.md"] == "updated"
+    body = str(fast_client.get_page(guide).body)
+    assert "My closing words." in body and "Their closing words." not in body and "from Productive" in body
+    writes = fast_client.stats.writes
+    assert push_folder(root, fast_client).exit_code == 0 and fast_client.stats.writes == writes
+
+
+def test_resolve_theirs_takes_productive_side_and_later_remote_edits_merge(make_tree, fast_client):
+    root, doc_id, guide = conflicted(make_tree, fast_client)
+    path = root / "guide.md"
+    assert main(["resolve", str(path), "--theirs"]) == 0
+    text = path.read_text(encoding="utf-8")
+    assert "Their closing words." in text and "My closing words." not in text and "<<<" not in text
+    edit_remotely(fast_client, guide, "sentence to change", "sentence changed again there")
+    result = push_folder(root, fast_client)  # merged on the resolved version: no second conflict
+    assert result.exit_code == 0, [(o.display, o.action, o.notes) for o in result.outcomes]
+    text = path.read_text(encoding="utf-8")
+    assert "Their closing words." in text and "changed again there" in text
+    assert pull_doc(fast_client, doc_id, root).exit_code == 0
+    assert path.read_text(encoding="utf-8") == text
+    writes = fast_client.stats.writes
+    assert push_folder(root, fast_client).exit_code == 0 and fast_client.stats.writes == writes
+
+
+def test_resolve_handles_a_remote_copy_and_a_file_already_resolved(make_tree, fast_client):
+    root, _, guide = pushed_guide(make_tree, fast_client)
+    edit_remotely(fast_client, guide, "Closing words.", "Their closing words.")
+    path = root / "guide.md"
+    path.write_text(GUIDE.replace("Closing words.", "My closing words.").replace(
+        "title: Onboarding", "title: Onboarding\nowner: me"), encoding="utf-8")
+    (root / ".productive-docs" / "base.json").unlink()  # no base: the remote version goes beside the file
+    assert push_folder(root, fast_client).exit_code == 3 and (root / "guide.remote.md").is_file()
+    assert main(["resolve", str(path)]) == 3
+    assert main(["resolve", str(path), "--theirs"]) == 0
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: Onboarding\nowner: me\n---\n\n") and "Their closing words." in text
+    assert not (root / "guide.remote.md").exists()
+    assert push_folder(root, fast_client).exit_code == 0
+    assert "Their closing words." in str(fast_client.get_page(guide).body)
+    assert main(["resolve", str(path)]) == 0  # nothing left to resolve

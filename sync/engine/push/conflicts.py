@@ -70,6 +70,15 @@ class Conflicts:
         bases = BaseStore(self.ctx.state_path.parent)
         return merge_file(current, remote, self._as_local(remote, source), bases)
 
+    def hold_theirs(self, item: Work) -> None:
+        """Conflict markers were written: keep the remote body they were made from, for ``resolve``."""
+        remote = item.remote_page
+        assert remote is not None and remote.body is not None
+        with self.ctx.lock:  # other pages' workers may hold theirs at the same time
+            bases = BaseStore(self.ctx.state_path.parent)
+            bases.hold_theirs(remote.id, remote.version_number, from_json(remote.body))
+            bases.save()
+
     def write_remote_copy(self, item: Work) -> None:
         """``NAME.remote.md`` next to the file: the remote version, for the user to merge."""
         target = self._remote_copy(item)

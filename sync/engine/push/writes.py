@@ -176,6 +176,8 @@ class Executor:
         write_atomic(path, merged.text.encode("utf-8"))
         if merged.conflicts:
             ctx.save(item.page.key, seen=remote.version_number)
+            if merged.marked:
+                self.conflicts.hold_theirs(item)
             return False
         item.page.fingerprint = fingerprint(fingerprint_salt(ctx.options_key).encode(), path.read_bytes())
         item.page.unparsed = path
