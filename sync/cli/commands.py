@@ -20,6 +20,7 @@ from productive_docs.sync.cli.output import MODES, Printer
 from productive_docs.sync.cli.registry import summary
 from productive_docs.sync.engine.identity import server_identity
 from productive_docs.sync.engine.links import DEFAULT_TEMPLATE
+from productive_docs.sync.engine.lock import FolderLock
 from productive_docs.sync.engine.push.options import Prune, PushOptions, Via
 from productive_docs.sync.engine.result import SyncResult
 from productive_docs.sync.engine.sites import SITES
@@ -117,6 +118,29 @@ def check_pull_target(folder: Path, state_path: Path, *, project: bool) -> None:
     raise UsageError(f"{folder}: not empty and not synced with a doc; pull into a new or empty folder")
 
 
+@contextmanager
+def status_lock(args: argparse.Namespace, printer: Printer, *, held: bool = True) -> Iterator[None]:
+    """``status`` reads the state, the files and Productive as of one moment: it holds the folder's lock
+    (``sync.engine.lock``) while it reads, waiting for a running push, pull or watch push to finish, so it
+    never reports a run half-way (pages created but not yet recorded would show as made in Productive).
+    A folder never synced (no state folder) or one it may not write (a read-only checkout) is read
+    without the lock. ``held`` False: no lock (a push takes its own)."""
+    state_dir = _state_path(args).parent
+    if not held or not state_dir.is_dir():
+        yield
+        return
+    try:
+        lock = FolderLock(state_dir, "status", shown=args.dir).acquire()
+    except OSError as exc:
+        printer.note(f"{state_dir}: lock not taken ({exc.strerror or exc}); reading without it")
+        yield
+        return
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def _finish(printer: Printer, result: SyncResult) -> int:
     printer.finish(result)
     return result.exit_code
@@ -158,7 +182,7 @@ def _push_or_status(args: argparse.Namespace, options: OptionsFrom, *, writes: b
         check_folder(args.dir)
         if writes:
             check_state_folder(_state_path(args))
-        with connect(args, printer) as connection:
+        with connect(args, printer) as connection, status_lock(args, printer, held=status):
             result = push_folder(args.dir, connection.client, options(args, connection),
                                  on_outcome=printer.outcome, on_start=printer.start)
             if status:

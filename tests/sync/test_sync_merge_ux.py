@@ -3,6 +3,8 @@ files whose title is their first heading, ``resolve``, ``status --diff`` and ``s
 
 from __future__ import annotations
 
+import threading
+import time
 from pathlib import Path
 
 from productive_docs.converter import write
@@ -232,3 +234,28 @@ def test_resolve_handles_a_remote_copy_and_a_file_already_resolved(make_tree, fa
     assert push_folder(root, fast_client).exit_code == 0
     assert "Their closing words." in str(fast_client.get_page(guide).body)
     assert main(["resolve", str(path)]) == 0  # nothing left to resolve
+
+
+def test_status_waits_for_a_running_push_and_reports_what_it_left(env, make_tree, fast_client, capsys):
+    """``status`` read the state while a push was half-way: new files not yet created (or pages made but
+    not yet recorded) made it exit 1 although the push was about to leave both sides in step. It now
+    holds the folder's lock: it waits for the push and reports the result (failed before: exit 1)."""
+    root, _, _ = pushed_guide(make_tree, fast_client)
+    for number in range(3):
+        (root / f"new-{number}.md").write_text(f"# New {number}\n\nBody.\n", encoding="utf-8")
+    create = fast_client.create_with_markdown
+
+    def slow_create(*args, **kwargs):
+        time.sleep(0.4)
+        return create(*args, **kwargs)
+
+    fast_client.create_with_markdown = slow_create
+    lock = root / ".productive-docs" / "lock"
+    pushing = threading.Thread(target=push_folder, args=(root, fast_client))
+    pushing.start()
+    deadline = time.monotonic() + 10
+    while not lock.read_bytes() and time.monotonic() < deadline:  # the push holds the lock
+        time.sleep(0.01)
+    assert main(["status", str(root), "--exit-code"]) == 0, capsys.readouterr()
+    pushing.join(10)
+    assert lock.read_bytes() == b""  # released: no stale holder left by status
