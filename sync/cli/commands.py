@@ -16,7 +16,7 @@ from pathlib import Path
 from productive_docs.converter.errors import ProductiveDocsError, UsageError
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.api.config import resolve_settings
-from productive_docs.sync.cli.output import MODES, Printer
+from productive_docs.sync.cli.output import COLORS, MODES, Printer
 from productive_docs.sync.cli.registry import summary
 from productive_docs.sync.engine.identity import server_identity
 from productive_docs.sync.engine.links import DEFAULT_TEMPLATE
@@ -59,7 +59,7 @@ def connect(args: argparse.Namespace, printer: Printer) -> Iterator[Connection]:
 
 
 def _printer(args: argparse.Namespace) -> Printer:
-    return Printer(args.output, verbose=args.verbose, root=args.dir)
+    return Printer(args.output, verbose=args.verbose, root=args.dir, color=getattr(args, "color", "auto"))
 
 
 @contextmanager
@@ -321,7 +321,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     status = subparsers.add_parser("status", help=summary("status"))
     status.add_argument("dir", type=Path, metavar="DIR")
     _target(status)
-    status.add_argument("--diff", action="store_true", help="show a short diff for changed pages")
+    status.add_argument("--diff", action="store_true",
+                        help="show what changed on each side since the last sync, block by block")
+    status.add_argument("--color", choices=COLORS, default="auto",
+                        help="colour the diff: auto (on a terminal, unless NO_COLOR is set), always, never")
     status.add_argument("--web", action="store_true",
                         help="show each pending page side by side (local file, Productive) in the browser")
     status.add_argument("--no-open", action="store_true", help="with --web: print the URL, open no browser")

@@ -259,3 +259,58 @@ def test_status_waits_for_a_running_push_and_reports_what_it_left(env, make_tree
     assert main(["status", str(root), "--exit-code"]) == 0, capsys.readouterr()
     pushing.join(10)
     assert lock.read_bytes() == b""  # released: no stale holder left by status
+
+
+DEEP = """---
+title: Onboarding
+---
+
+Welcome to the team. This paragraph is wrapped
+by hand.
+
+#### Your first day
+
+* Get a laptop
+* Meet your buddy
+
+See [the setup](setup.md) first.
+
+Closing words.
+"""
+
+
+def test_status_diff_shows_each_side_block_by_block_without_lowering_noise(env, make_tree, fast_client,
+                                                                            capsys):
+    root, _, guide = pushed_guide(make_tree, fast_client, {"guide.md": DEEP})
+    edit_remotely(fast_client, guide, "Closing words.", "Closing words, theirs.")
+    (root / "guide.md").write_text(DEEP.replace("Welcome to the team.", "Welcome aboard."), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["status", str(root), "--diff", "--color", "never", "--exit-code"]) == 1
+    out = capsys.readouterr().out
+    lines = [line.strip() for line in out.splitlines()]
+    local, remote = lines.index("local changes (file against the last sync):"), lines.index(
+        "changes in Productive (against the last sync):")
+    assert lines[local + 1:remote] == ["@@ block 1 @@", "-Welcome to the team. This paragraph is wrapped",
+                                       "-by hand.", "+Welcome aboard. This paragraph is wrapped", "+by hand."]
+    assert lines[remote + 1:remote + 4] == ["@@ block 5 @@", "-Closing words.", "+Closing words, theirs."]
+    assert "Your first day" not in out  # the #### Productive holds as h3 is no change
+    assert main(["status", str(root), "--diff", "--color", "always"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b[31m-Welcome to the team." in out and "\x1b[32m+Welcome aboard." in out
+    assert "\x1b[36m@@ block 1 @@\x1b[0m" in out
+
+
+def test_status_lists_missing_images_and_broken_links_of_unchanged_pages(env, make_tree, fast_client,
+                                                                          capsys):
+    """A page in step was not parsed again (its fingerprint was trusted), so its broken link was listed
+    by the push that sent it and never again (failed before)."""
+    files = {"guide.md": DEEP, "map.md": "---\ntitle: Map\n---\n\nThe map:\n\n![the map](map.png)\n"}
+    root, _, _ = pushed_guide(make_tree, fast_client, files)
+    assert push_folder(root, fast_client).exit_code == 0
+    capsys.readouterr()
+    for _ in range(2):
+        assert main(["status", str(root), "--exit-code"]) == 0
+        out = capsys.readouterr().out
+        assert "unchanged  guide.md" in out and "unchanged  map.md" in out
+        assert "guide.md:13:" in out and "setup.md" in out, out
+        assert "map.md:7:" in out and "map.png" in out, out

@@ -27,7 +27,7 @@ from productive_docs.sync.engine.documents import fingerprint_salt, options_key,
 from productive_docs.sync.engine.folder import LocalTree, scan
 from productive_docs.sync.engine.identity import open_state, server_identity
 from productive_docs.sync.engine.lock import FolderLock
-from productive_docs.sync.engine.plan import Action, RemotePage, Step
+from productive_docs.sync.engine.plan import CHANGED_IN_PRODUCTIVE, Action, RemotePage, Step
 from productive_docs.sync.engine.push.conflicts import Conflicts
 from productive_docs.sync.engine.push.context import RunContext
 from productive_docs.sync.engine.push.options import PushOptions
@@ -165,7 +165,9 @@ class Push:
                 if clean:
                     item.step.notes.append("would merge with the changes made in Productive")
             outcome = reporter.outcome(item, item.step.action.planned)
-            if self.options.diff and item.step.action in (Action.UPDATE, Action.APPEND, Action.CONFLICT):
+            changed_there = any(CHANGED_IN_PRODUCTIVE in note for note in item.step.notes)
+            if self.options.diff and item.page.key in conflicts.ctx.state.pages and (
+                    changed_there or item.step.action in (Action.UPDATE, Action.APPEND, Action.CONFLICT)):
                 outcome.diff = conflicts.diff(item)
             reporter.report(outcome)
         for step in orphans:

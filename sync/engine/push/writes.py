@@ -295,11 +295,15 @@ class Executor:
                 report.replace(item, report.outcome(item, OutcomeAction.UPDATED, note="links to new pages"))
 
     def _remember(self, work: dict[str, Work]) -> None:
-        """Fingerprint every page that is now fully in step, so the next run need not parse it."""
+        """Fingerprint every page that is now fully in step, so the next run need not parse it. A page with
+        problems (a missing image, a broken link) is not: each push and ``status`` lists them until fixed."""
         unsettled = (OutcomeAction.FAILED, OutcomeAction.CONFLICT, OutcomeAction.SKIPPED)
         for item in work.values():
             saved = self.ctx.state.pages.get(item.page.key)
             outcome = item.outcome.action if item.outcome else OutcomeAction.FAILED
+            if saved is not None and item.problems:
+                saved.fingerprint = None
+                continue
             if (saved is None or item.version is None or item.page.fingerprint is None or item.waiting
                     or outcome in unsettled or saved.hash != item.version.hash
                     or saved.title != item.page.title):
