@@ -3,10 +3,13 @@ files whose title is their first heading, ``resolve``, ``status --diff`` and ``s
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from pathlib import Path
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from productive_docs.converter import write
 from productive_docs.converter.model import from_json
 from productive_docs.sync.cli.main import main
@@ -314,3 +317,74 @@ def test_status_lists_missing_images_and_broken_links_of_unchanged_pages(env, ma
         assert "unchanged  guide.md" in out and "unchanged  map.md" in out
         assert "guide.md:13:" in out and "setup.md" in out, out
         assert "map.md:7:" in out and "map.png" in out, out
+
+
+PARAGRAPHS = 6
+PAGES = 100
+
+
+def page_text(number: int, words: dict[int, str]) -> str:
+    parts = [f"Page {number} paragraph {k} says {words.get(k, 'base')}\nover two lines."
+             for k in range(PARAGRAPHS)]
+    return f"---\ntitle: Page {number}\nowner: team-{number}\n---\n\n" + "\n\n".join(parts) + "\n"
+
+
+def edit_paragraphs(client, page: str, words: dict[int, str]) -> None:
+    """A colleague's edits of some paragraphs in Productive, in one write."""
+    html = write(from_json(client.get_page(page).body), "html")
+    for k, word in words.items():
+        html = html.replace(f"paragraph {k} says base", f"paragraph {k} says {word}")
+    client.replace_body_with_html(page, html)
+
+
+@settings(max_examples=2, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                HealthCheck.too_slow])
+@given(st.data())
+def test_random_edit_scripts_on_a_100_page_tree_merge_through_the_server(make_tree, fast_client, data):
+    """Must hold 1, on 100 pages, merged by a pull or by a push: edits to different paragraphs merge with
+    zero conflicts and both reach both sides; the same paragraph edited on both sides conflicts, both
+    versions between markers; nothing is lost. Conflicts are then resolved (``resolve --ours`` or
+    ``--theirs``), and afterwards a push writes nothing and a pull changes no file."""
+    root = make_tree({f"p{n:03}.md": page_text(n, {}) for n in range(PAGES)})
+    shutil.rmtree(root / ".productive-docs", ignore_errors=True)  # the tree is reused between examples
+    doc_id = push_folder(root, fast_client, project_id="1").doc_id
+    ids = {p.title: p.id for p in fast_client.list_pages(filters={"root_page_id": doc_id}, fields=["title"])}
+    paragraph_sets = st.sets(st.integers(0, PARAGRAPHS - 1), max_size=2)
+    expected, words = set(), {}
+    for n in range(PAGES):
+        ours, theirs = data.draw(paragraph_sets), data.draw(paragraph_sets)
+        words[n] = {f"L{n}x{k}" for k in ours} | {f"R{n}x{k}" for k in theirs}
+        if ours:
+            (root / f"p{n:03}.md").write_text(page_text(n, {k: f"L{n}x{k}" for k in ours}), encoding="utf-8")
+        if theirs:
+            edit_paragraphs(fast_client, ids[f"Page {n}"], {k: f"R{n}x{k}" for k in theirs})
+        if ours & theirs:
+            expected.add(f"p{n:03}.md")
+    by_pull = data.draw(st.booleans(), label="merged by a pull (else by a push)")
+    result = pull_doc(fast_client, doc_id, root) if by_pull else push_folder(root, fast_client)
+    assert {o.display for o in result.outcomes if o.action == "conflict"} == expected
+    for n in range(PAGES):
+        path = root / f"p{n:03}.md"
+        text = path.read_text(encoding="utf-8")
+        assert f"owner: team-{n}" in text and all(word in text for word in words[n]), (n, text)
+        assert ("<<<<<<< local" in text) == (path.name in expected)
+        for k in range(PARAGRAPHS):
+            if f"L{n}x{k}" in words[n] and f"R{n}x{k}" in words[n]:
+                assert text.index("<<<<<<< local") < text.index(f"L{n}x{k}") < text.index(
+                    "=======") < text.index(f"R{n}x{k}") < text.index(">>>>>>> productive")
+        if path.name in expected:
+            side = data.draw(st.sampled_from(["--ours", "--theirs"]), label=f"resolve {path.name}")
+            assert main(["resolve", str(path), side]) == 0
+    assert push_folder(root, fast_client).exit_code == 0
+    for n in range(PAGES):
+        text = (root / f"p{n:03}.md").read_text(encoding="utf-8")
+        body = str(fast_client.get_page(ids[f"Page {n}"]).body)
+        for word in words[n]:
+            assert (word in text) == (word in body), (n, word)
+            if f"p{n:03}.md" not in expected:
+                assert word in text, (n, word)  # merged: both sides' edits on both sides
+    writes = fast_client.stats.writes
+    assert push_folder(root, fast_client).exit_code == 0 and fast_client.stats.writes == writes
+    files = {path.name: path.read_bytes() for path in root.glob("p*.md")}
+    assert pull_doc(fast_client, doc_id, root).exit_code == 0
+    assert {path.name: path.read_bytes() for path in root.glob("p*.md")} == files
