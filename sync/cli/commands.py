@@ -24,7 +24,7 @@ from productive_docs.sync.engine.lock import FolderLock
 from productive_docs.sync.engine.push.options import Prune, PushOptions, Via
 from productive_docs.sync.engine.result import SyncResult
 from productive_docs.sync.engine.sites import SITES
-from productive_docs.sync.engine.state import STATE_DIR, default_path, load
+from productive_docs.sync.engine.state import STATE_DIR, default_path
 
 
 @dataclass(slots=True)
@@ -175,7 +175,7 @@ def _push_or_status(args: argparse.Namespace, options: OptionsFrom, *, writes: b
     """``push`` (``writes``: not a dry run) or ``status``, which also lists pages created in Productive and,
     with ``--exit-code``, answers in its exit code (``sync.engine.twoway.status_exit_code``)."""
     from productive_docs.sync.engine.push.run import push_folder
-    from productive_docs.sync.engine.twoway import note_pages_only_in_productive, status_exit_code
+    from productive_docs.sync.engine.twoway import status_exit_code
 
     printer = _printer(args)
     with reported(printer):
@@ -185,8 +185,6 @@ def _push_or_status(args: argparse.Namespace, options: OptionsFrom, *, writes: b
         with connect(args, printer) as connection, status_lock(args, printer, held=status):
             result = push_folder(args.dir, connection.client, options(args, connection),
                                  on_outcome=printer.outcome, on_start=printer.start)
-            if status:
-                note_pages_only_in_productive(connection.client, load(_state_path(args)), result)
     if status and args.exit_code:
         printer.finish(result)
         return status_exit_code(result)

@@ -22,13 +22,13 @@ from productive_docs.converter.errors import ProductiveDocsError
 from productive_docs.converter.lowering import lower_for_productive
 from productive_docs.converter.model import Node, doc_hash, from_json, text
 from productive_docs.converter.report import Report
-from productive_docs.sync.api.client import Client, Page
+from productive_docs.sync.api.client import Page
 from productive_docs.sync.engine.base import BaseStore
 from productive_docs.sync.engine.blocks import LocalDoc, body_blocks, split_local
 from productive_docs.sync.engine.folder import LocalPage, fingerprint, title_heading
 from productive_docs.sync.engine.frontmatter import set_front_matter_key
 from productive_docs.sync.engine.merge import Keep, Local, Piece, Remote, default_render, first_marker, merge
-from productive_docs.sync.engine.plan import CHANGED_IN_PRODUCTIVE
+from productive_docs.sync.engine.plan import CHANGED_IN_PRODUCTIVE, RemotePage
 from productive_docs.sync.engine.result import EXIT_CONFLICT, OutcomeAction, SyncResult
 from productive_docs.sync.engine.state import PageState, State
 
@@ -193,14 +193,11 @@ PUSH_ACTIONS = frozenset({OutcomeAction.CREATE, OutcomeAction.UPDATE, OutcomeAct
                           OutcomeAction.RENAME, OutcomeAction.MOVE, OutcomeAction.DELETE})
 
 
-def note_pages_only_in_productive(client: Client, state: State, result: SyncResult) -> None:
-    """Add to ``result`` a note for each page of the doc that no state entry knows: made in Productive since
-    the last sync (a pull brings it)."""
-    if state.doc_id is None:
-        return
+def note_pages_only_in_productive(listed: Iterable[RemotePage], state: State, result: SyncResult) -> None:
+    """Add to ``result`` a note for each page of the doc's listing that no state entry knows: made in
+    Productive since the last sync (a pull brings it)."""
     known = set(state.by_id())
-    pages = client.list_pages(filters={"root_page_id": state.doc_id}, fields=["title", "parent_page_id"])
-    for page in sorted((p for p in pages if p.id not in known), key=lambda p: (len(p.id), p.id)):
+    for page in sorted((p for p in listed if p.id not in known), key=lambda p: (len(p.id), p.id)):
         result.notes.append(f"page {page.id} ({page.title!r}) created in Productive (pull to get it)")
 
 

@@ -37,6 +37,7 @@ from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.push.writes import Executor
 from productive_docs.sync.engine.result import Outcome, OutcomeAction, SyncResult
 from productive_docs.sync.engine.state import PageState, State, default_path
+from productive_docs.sync.engine.twoway import note_pages_only_in_productive
 
 LIST_FIELDS = ["title", "parent_page_id", "root_page_id", "version_number"]
 
@@ -96,6 +97,7 @@ class Push:
         work, orphans = planner.plan()
         if options.dry_run:
             self._show_plan(work, orphans, conflicts, reporter)
+            note_pages_only_in_productive(ctx.remote.values(), state, self.result)  # the listing made above
         else:
             Executor(ctx, planner, conflicts, reporter).execute(work, orphans)
             state.compact()
