@@ -116,7 +116,7 @@ class _TitleBlock:
         heading, or its title moved between front matter and a heading since the base)."""
         local_at, base_at = title_heading(local.nodes), title_heading(base_local.nodes)
         if local_at is None or base_at is None or "title" in base_local.metadata:
-            return False
+            return None
         return _TitleBlock(local_at, base_at)
 
     def insert(self, doc: Node, title: str) -> Node:

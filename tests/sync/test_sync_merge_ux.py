@@ -170,6 +170,18 @@ def test_a_title_heading_takes_a_rename_made_in_productive(make_tree, fast_clien
     assert fast_client.get_page(guide).title == "Theirs"
 
 
+def test_a_file_titled_by_its_name_is_not_merged_but_never_loses_an_edit(make_tree, fast_client):
+    """No front-matter title, no title heading: the title comes from the file name, which a merge cannot
+    rewrite; the remote version goes beside the file, as before."""
+    body = HEADED.removeprefix("# Onboarding\n\n")
+    root, doc_id, _ = pushed_guide(make_tree, fast_client, {"onboarding.md": body})
+    page = page_id(fast_client, doc_id, "Onboarding")
+    edit_remotely(fast_client, page, "Closing words.", "Closing words, theirs.")
+    (root / "onboarding.md").write_text(body.replace("Welcome to the team.", "Welcome aboard."), "utf-8")
+    assert push_folder(root, fast_client).exit_code == 3
+    assert "Welcome aboard." in (root / "onboarding.md").read_text(encoding="utf-8")
+    assert "Closing words, theirs." in (root / "onboarding.remote.md").read_text(encoding="utf-8")
+
 def conflicted(make_tree, client) -> tuple[Path, str, str]:
     """The guide pushed; then Productive changed the closing words and the first paragraph, the file the
     closing words otherwise; a push marked the conflict (the first paragraph merged in)."""
