@@ -360,10 +360,12 @@ def test_random_edit_scripts_on_a_100_page_tree_merge_through_the_server(make_tr
     doc_id = push_folder(root, fast_client, project_id="1").doc_id
     ids = {p.title: p.id for p in fast_client.list_pages(filters={"root_page_id": doc_id}, fields=["title"])}
     paragraph_sets = st.sets(st.integers(0, PARAGRAPHS - 1), max_size=2)
-    expected, words = set(), {}
+    expected, words, merged = set(), {}, set()
     for n in range(PAGES):
         ours, theirs = data.draw(paragraph_sets), data.draw(paragraph_sets)
         words[n] = {f"L{n}x{k}" for k in ours} | {f"R{n}x{k}" for k in theirs}
+        if ours and theirs:
+            merged.add(n)
         if ours:
             (root / f"p{n:03}.md").write_text(page_text(n, {k: f"L{n}x{k}" for k in ours}), encoding="utf-8")
         if theirs:
@@ -376,16 +378,21 @@ def test_random_edit_scripts_on_a_100_page_tree_merge_through_the_server(make_tr
     for n in range(PAGES):
         path = root / f"p{n:03}.md"
         text = path.read_text(encoding="utf-8")
-        assert f"owner: team-{n}" in text and all(word in text for word in words[n]), (n, text)
+        in_file = words[n] if by_pull or n in merged else {w for w in words[n] if w.startswith("L")}
+        assert f"owner: team-{n}" in text and all(word in text for word in in_file), (n, text)
         assert ("<<<<<<< local" in text) == (path.name in expected)
         for k in range(PARAGRAPHS):
-            if f"L{n}x{k}" in words[n] and f"R{n}x{k}" in words[n]:
-                assert text.index("<<<<<<< local") < text.index(f"L{n}x{k}") < text.index(
-                    "=======") < text.index(f"R{n}x{k}") < text.index(">>>>>>> productive")
+            if f"L{n}x{k}" in words[n] and f"R{n}x{k}" in words[n]:  # both sides within one marked region
+                ours_at = text.index(f"L{n}x{k}")
+                start = text.rindex("<<<<<<< local", 0, ours_at)
+                middle = text.index("=======", ours_at)
+                assert ">>>>>>> productive" not in text[start:ours_at]
+                assert middle < text.index(f"R{n}x{k}") < text.index(">>>>>>> productive", middle)
         if path.name in expected:
             side = data.draw(st.sampled_from(["--ours", "--theirs"]), label=f"resolve {path.name}")
             assert main(["resolve", str(path), side]) == 0
     assert push_folder(root, fast_client).exit_code == 0
+    assert pull_doc(fast_client, doc_id, root).exit_code == 0  # edits made only in Productive reach the files
     for n in range(PAGES):
         text = (root / f"p{n:03}.md").read_text(encoding="utf-8")
         body = str(fast_client.get_page(ids[f"Page {n}"]).body)
