@@ -7,10 +7,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from productive_docs.converter.errors import UsageError
 from productive_docs.sync.cli.registry import summary
-from productive_docs.sync.engine.resolve import Side, resolve_file
-from productive_docs.sync.engine.state import STATE_DIR
+
+#: ``sync.engine.state.STATE_DIR`` (the engine is imported only when the command runs, not for its help).
+STATE_DIR = ".productive-docs"
 
 
 def synced_folder(file: Path) -> Path:
@@ -20,6 +20,9 @@ def synced_folder(file: Path) -> Path:
 
 
 def run_resolve(args: argparse.Namespace) -> int:
+    from productive_docs.converter.errors import UsageError
+    from productive_docs.sync.engine.resolve import Side, resolve_file
+
     file: Path = args.file
     if not file.is_file():
         raise UsageError(f"{file}: {'not a file' if file.exists() else 'no such file'}")
