@@ -88,6 +88,11 @@ class LocalPage:
                 _apply_parsed(self, path)
                 self.title = title
 
+    def reread(self, path: Path) -> None:
+        """Parse the file again after it changed under the run (a merge wrote it), title included."""
+        self.unparsed = None
+        _apply_parsed(self, path)
+
     @property
     def is_folder(self) -> bool:
         return self.key == "" or self.key.endswith("/")

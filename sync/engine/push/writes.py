@@ -190,8 +190,7 @@ class Executor:
                 self.conflicts.hold_theirs(item)
             return False
         item.page.fingerprint = fingerprint(fingerprint_salt(ctx.options_key).encode(), path.read_bytes())
-        item.page.unparsed = path
-        item.page.load()
+        item.page.reread(path)  # the merge may have changed its title too (a title heading)
         item.doc = None
         self.planner.prepare(item)
         item.remote_blocks = merged.remote_blocks
