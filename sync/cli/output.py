@@ -25,6 +25,9 @@ from productive_docs.sync.engine.result import Outcome, SyncResult
 from productive_docs.sync.progress import ProgressBar
 
 MODES = ("text", "json", "github")
+COLORS = ("auto", "always", "never")
+#: ANSI colours of diff lines by their first character (hunk headers cyan, other lines bold).
+_DIFF_COLOURS = {"+": "32", "-": "31"}
 #: Runs with at least this many pages get a progress bar (on a terminal).
 PROGRESS_FROM = 20
 _WHERE = re.compile(r"^(?P<file>[^:\n]+?):(?P<line>\d+):")
@@ -72,7 +75,7 @@ class Printer:
     """Receives outcomes as they happen and the result at the end."""
 
     def __init__(self, mode: str = "text", *, verbose: bool = False, out: TextIO | None = None,
-                 err: TextIO | None = None, root: Path | None = None) -> None:
+                 err: TextIO | None = None, root: Path | None = None, color: str = "auto") -> None:
         self.mode, self.verbose = mode, verbose
         #: The synced folder as given on the command line: annotations name files relative to the
         #: working directory (the repository root in CI), not to the folder.
@@ -81,6 +84,9 @@ class Printer:
         self.err = err or sys.stderr
         self.progress: ProgressBar | None = None
         self.lock = threading.Lock()
+        #: Diff lines in colour: ``always``, or ``auto`` on a terminal unless ``NO_COLOR`` is set.
+        self.color = color == "always" or (color == "auto" and not os.environ.get("NO_COLOR")
+                                           and self.out.isatty())
 
     # --- progress ------------------------------------------------------------------------------------------
 
@@ -120,8 +126,16 @@ class Printer:
             extra += lowered
         elif lowered and outcome.action not in ("unchanged", "skipped"):
             extra.append(f"{len(lowered)} construct(s) lowered; --verbose lists them")
-        lines = [line, *(f"{'':<{_WIDTH}}   {text}" for text in extra + outcome.diff)]
-        return "\n".join(printable(text) for text in lines)
+        lines = [printable(text) for text in [line, *extra]]
+        lines += [self._diff_line(printable(text)) for text in outcome.diff]
+        return "\n".join(lines[:1] + [f"{'':<{_WIDTH}}   {text}" for text in lines[1:]])
+
+    def _diff_line(self, text: str) -> str:
+        """A ``--diff`` line, coloured as git colours them when colour is on (other lines bold)."""
+        if not self.color:
+            return text
+        colour = "36" if text.startswith("@@") else _DIFF_COLOURS.get(text[:1], "1")
+        return f"\x1b[{colour}m{text}\x1b[0m"
 
     def _annotate(self, outcome: Outcome) -> None:
         level = {"failed": "error", "conflict": "warning"}.get(outcome.action)

@@ -18,7 +18,7 @@ import hashlib
 import os
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,6 +88,11 @@ class LocalPage:
                 title = self.title
                 _apply_parsed(self, path)
                 self.title = title
+
+    def reread(self, path: Path) -> None:
+        """Parse the file again after it changed under the run (a merge wrote it), title included."""
+        self.unparsed = None
+        _apply_parsed(self, path)
 
     @property
     def is_folder(self) -> bool:
@@ -176,14 +181,22 @@ def _decode(data: bytes, source: str) -> str:
         raise InputError("invalid UTF-8", source, line) from None
 
 
+def title_heading(blocks: Sequence[Node]) -> int | None:
+    """The index of the block giving a page without a front-matter title its title: the first level-1
+    heading with some text (None: there is none)."""
+    for index, block in enumerate(blocks):
+        if block.type == "heading" and block.attrs.get("level", 1) == 1 and plain_text(block).strip():
+            return index
+    return None
+
+
 def _take_title(doc: Node) -> tuple[str | None, Node]:
     """The first level-1 heading's text and the body without it."""
-    for index, block in enumerate(doc.content):
-        if block.type == "heading" and block.attrs.get("level", 1) == 1:
-            title = plain_text(block).strip()
-            if title:
-                return title, Node("doc", dict(doc.attrs), doc.content[:index] + doc.content[index + 1 :])
-    return None, doc
+    index = title_heading(doc.content)
+    if index is None:
+        return None, doc
+    title = plain_text(doc.content[index]).strip()
+    return title, Node("doc", dict(doc.attrs), doc.content[:index] + doc.content[index + 1 :])
 
 
 @dataclass(slots=True)

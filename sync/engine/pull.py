@@ -214,6 +214,8 @@ class Pull:
             self.kept.add(key)
         elif merged is not None:
             self._write_merged(key, target, merged, outcome)
+            if merged.marked and page.body is not None:
+                self.bases.hold_theirs(page.id, page.version_number, from_json(page.body))
             return
         elif target.exists() and target.suffix.lower() not in (".md", ".markdown"):
             remote = target.with_name(remote_copy_name(target.name))

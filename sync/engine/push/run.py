@@ -27,7 +27,7 @@ from productive_docs.sync.engine.documents import fingerprint_salt, options_key,
 from productive_docs.sync.engine.folder import Held, LocalTree, scan
 from productive_docs.sync.engine.identity import open_state, server_identity
 from productive_docs.sync.engine.lock import FolderLock
-from productive_docs.sync.engine.plan import Action, RemotePage, Step
+from productive_docs.sync.engine.plan import CHANGED_IN_PRODUCTIVE, Action, RemotePage, Step
 from productive_docs.sync.engine.push import reorder
 from productive_docs.sync.engine.push.conflicts import Conflicts
 from productive_docs.sync.engine.push.context import RunContext
@@ -39,6 +39,7 @@ from productive_docs.sync.engine.push.writes import Executor
 from productive_docs.sync.engine.result import Outcome, OutcomeAction, SyncResult
 from productive_docs.sync.engine.sites import mkdocs
 from productive_docs.sync.engine.state import PageState, State, default_path
+from productive_docs.sync.engine.twoway import note_pages_only_in_productive
 
 LIST_FIELDS = ["title", "parent_page_id", "root_page_id", "version_number"]
 
@@ -106,6 +107,7 @@ class Push:
         reorder.show(reorder.planned(ctx, work), work, dry_run=options.dry_run)
         if options.dry_run:
             self._show_plan(work, orphans, conflicts, reporter)
+            note_pages_only_in_productive(ctx.remote.values(), state, self.result)  # the listing made above
         else:
             Executor(ctx, planner, conflicts, reporter).execute(work, orphans)
             state.compact()
@@ -175,7 +177,9 @@ class Push:
                 if clean:
                     item.step.notes.append("would merge with the changes made in Productive")
             outcome = reporter.outcome(item, item.step.action.planned)
-            if self.options.diff and item.step.action in (Action.UPDATE, Action.APPEND, Action.CONFLICT):
+            changed_there = any(CHANGED_IN_PRODUCTIVE in note for note in item.step.notes)
+            if self.options.diff and item.page.key in conflicts.ctx.state.pages and (
+                    changed_there or item.step.action in (Action.UPDATE, Action.APPEND, Action.CONFLICT)):
                 outcome.diff = conflicts.diff(item)
             reporter.report(outcome)
         for step in orphans:
