@@ -14,35 +14,30 @@ import posixpath
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup
-from productive_docs.converter.model import Mark, Node, empty_doc, text
-from productive_docs.converter.readers.html import parse, read_parsed
-from productive_docs.converter.report import Report
+from productive_docs.converter.model import Mark, Node, text
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.assets.references import IMAGE, is_local, references, rewrite_refs
 from productive_docs.sync.confluence.assets import AssetStore
 from productive_docs.sync.confluence.export import Export, Limits, open_export
 from productive_docs.sync.confluence.links import PageLinks
-from productive_docs.sync.confluence.pages import PageMeta, read_page
+from productive_docs.sync.confluence.pages import PageMeta, read_export_page
 from productive_docs.sync.confluence.report import REPORT_NAME, ImportStats, Problem, render
 from productive_docs.sync.confluence.tree import TreeNode, assign_paths, build_tree, read_index, slug
+from productive_docs.sync.engine.folder import Held
 from productive_docs.sync.engine.frontmatter import front_matter_block
 from productive_docs.sync.engine.push.options import PushOptions
 from productive_docs.sync.engine.push.run import push_folder
 from productive_docs.sync.engine.result import Outcome, SyncResult
 from productive_docs.sync.engine.state import STATE_DIR
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-from productive_docs import converter
+from productive_docs.sync.importers.pool import PagePool, Written, write_markdown
+from productive_docs.sync.progress import progress as show_progress
 
 #: Heading of the list of attachments a page's body does not show.
 FILES_HEADING = "Files"
@@ -59,6 +54,9 @@ class ImportResult:
     out_dir: Path
     paths: dict[str, str]
     stats: ImportStats
+    #: File path -> the page file as written with the document it was written from (``folder.Held``):
+    #: ``--push`` pushes those without parsing the files again.
+    held: dict[str, Held] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -67,7 +65,7 @@ class ImportResult:
 
 
 class _PageJob:
-    """The conversion of one page: read, rewrite references, add the Files list, render."""
+    """The preparation of one page's body: rewrite references, add the Files list."""
 
     def __init__(self, importer: Importer, meta: PageMeta, path: str) -> None:
         self.importer = importer
@@ -82,13 +80,9 @@ class _PageJob:
         self.names = {_local_path(a.path): a.name for a in meta.attachments}
         self.names.update({name: attachment.name for name, attachment in self.attachments if name})
 
-    def run(self, doc: Node, order: int | None) -> str:
-        report = Report(self.path)
-        doc = rewrite_refs(doc, self.new_refs(doc))
-        doc = self.with_files_list(doc)
-        body = converter.write(doc, "md", report=report)
-        self.importer.stats.lowered.update(report.counts())
-        return front_matter(self.meta, order) + body
+    def prepare(self, doc: Node) -> Node:
+        """The body to write: references rewritten (files copied), unused attachments listed."""
+        return self.with_files_list(rewrite_refs(doc, self.new_refs(doc)))
 
     def new_refs(self, doc: Node) -> dict[str, str]:
         """Old -> new href of every reference to a page or a file of the export; the rest reported or kept."""
@@ -175,34 +169,24 @@ def front_matter(meta: PageMeta, order: int | None) -> str:
     return front_matter_block({key: value for key, value in fields.items() if value is not None}) + "\n"
 
 
-@contextmanager
-def _progress(enabled: bool, total: int) -> Iterator[Any]:
-    """A rich progress bar on stderr when it is a terminal; a no-op advance otherwise."""
-    if not enabled:
-        yield lambda _title: None
-        return
-    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-               TextColumn("{task.description}"))
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("", total=total)
-        yield lambda title: progress.update(task, advance=1, description=title[:40])
-
-
 class Importer:
     """One import run: the export, its pages and tree, the output paths and the shared counters."""
 
-    def __init__(self, export: Export, out_dir: Path) -> None:
+    def __init__(self, export: Export, out_dir: Path, pool: PagePool) -> None:
         self.started = time.perf_counter()
         self.export = export
         self.out_dir = out_dir
+        self.pool = pool
         self.stats = ImportStats(str(export.source))
+        self.held: dict[str, Held] = {}
         self.pages: dict[str, PageMeta] = {}
         #: Each page's body as a tree (or why it could not be read), kept until its paths are known.
-        self.bodies: dict[str, Node | Exception] = {}
-        for file in export.pages():
-            soup = parse(export.read_text(file))
-            meta = self.pages[file] = read_page(file, soup)
-            self.bodies[file] = self._read_body(file, soup) if meta.has_body else empty_doc()
+        self.bodies: dict[str, Node | str] = {}
+        texts = ((file, export.read_text(file)) for file in export.pages())
+        for page in pool.map(read_export_page, list(texts)):
+            meta = self.pages[page.meta.file] = page.meta
+            self.bodies[meta.file] = page.body if page.body is not None else page.error or ""
+            self.stats.lowered.update(page.lowered)
             meta.breadcrumbs = [found for crumb in meta.breadcrumbs if (found := export.find(crumb))]
         index_roots = read_index(export.read_text("index.html"))
         for node in (node for root in index_roots for node in root.walk()):
@@ -213,16 +197,6 @@ class Importer:
         ids = {meta.page_id: file for file, meta in self.pages.items() if meta.page_id}
         self.links = PageLinks(self.paths, ids, export.find)
         self.assets = AssetStore(export, out_dir)
-
-    def _read_body(self, file: str, soup: BeautifulSoup) -> Node | Exception:
-        """The body of a page from the document its metadata came from (each page is parsed once)."""
-        report = Report(file)
-        try:
-            doc = read_parsed(soup, report, cleanup=True).doc
-        except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
-            return exc
-        self.stats.lowered.update(report.counts())
-        return doc
 
     def _titles_from_index(self, roots: list[TreeNode]) -> None:
         """The index states titles without the ``Space : `` prefix of the page heading; prefer it."""
@@ -249,66 +223,86 @@ class Importer:
             Problem(self.paths[node.file], node.file, (self.pages[node.file].breadcrumbs or ["(home)"])[-1])
             for root in [self.home, *self.others] for node in root.walk() if node.from_breadcrumbs
         ]
-        self._mark_started()
-        with _progress(progress, len(files)) as advance:
-            for file in files:
-                self._import_page(file, order.get(file))
+        mark_started(self.out_dir, str(self.export.source))
+        prepared = [self._prepare(file) for file in files]  # in order: asset file names depend on it
+        written = self.pool.map(write_markdown, [body for body in prepared if isinstance(body, Node)])
+        with show_progress("importing", len(files), sys.stderr, enabled=progress) as advance:
+            for file, body in zip(files, prepared, strict=True):
+                page = next(written) if isinstance(body, Node) else Written(None, body)
+                self._write_page(file, order.get(file), page)
+                if isinstance(body, Node):
+                    self._hold(file, order.get(file), page, body)
                 advance(self.pages[file].title)
         self.stats.pages = len(files)
         self.stats.assets = self.assets.counts
-        self.stats.stale_removed = self._replace_manifest([*self.paths.values(), *self.assets.written])
+        self.stats.stale_removed = replace_manifest(self.out_dir, str(self.export.source),
+                                                    [*self.paths.values(), *self.assets.written])
         self.stats.seconds = time.perf_counter() - self.started
         write_atomic(self.out_dir / REPORT_NAME, render(self.stats))
-        return ImportResult(self.out_dir, self.paths, self.stats)
+        return ImportResult(self.out_dir, self.paths, self.stats, self.held)
 
-    def _mark_started(self) -> None:
-        """Write an empty manifest before the first page unless an earlier import left one: a folder that
-        an interrupted import half filled is still recognised as an import's (``import-confluence`` refuses
-        other non-empty folders), and an earlier manifest keeps its list for ``_replace_manifest``."""
-        manifest = self.out_dir / STATE_DIR / MANIFEST
-        if not manifest.exists():
-            self._write_manifest([])
-
-    def _replace_manifest(self, written: list[str]) -> list[str]:
-        """Record the files this import wrote; remove those an earlier import wrote and this one did not.
-
-        A page renamed in Confluence gets a new file name; without this its old file would stay and be
-        pushed as a second page. Only files listed by the earlier import (inside the folder) are touched.
-        """
-        manifest = self.out_dir / STATE_DIR / MANIFEST
+    def _prepare(self, file: str) -> Node | str:
+        """A page's body ready to be written, or why it cannot be (``Type: message``)."""
+        body = self.bodies.pop(file)
+        if isinstance(body, str):
+            return body
         try:
-            before = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
-        except (OSError, ValueError, AttributeError):
-            before = []
-        root = self.out_dir.resolve()
-        stale = []
-        for name in sorted(set(before) - set(written)):
-            path = (self.out_dir / str(name)).resolve()
-            if root in path.parents and path.is_file():
-                path.unlink()
-                stale.append(str(name))
-                for folder in path.parents:
-                    if folder == root or any(folder.iterdir()):
-                        break
-                    folder.rmdir()
-        self._write_manifest(sorted(written))
-        return stale
-
-    def _write_manifest(self, files: list[str]) -> None:
-        write_manifest(self.out_dir, str(self.export.source), files)
-
-    def _import_page(self, file: str, order: int | None) -> None:
-        path = self.paths[file]
-        job = _PageJob(self, self.pages[file], path)
-        try:
-            body = self.bodies.pop(file)
-            if isinstance(body, Exception):
-                raise body
-            content = job.run(body, order)
+            return _PageJob(self, self.pages[file], self.paths[file]).prepare(body)
         except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
-            self.stats.failed_pages.append(Problem(path, file, f"{type(exc).__name__}: {exc}"))
-            content = front_matter(self.pages[file], order)
-        write_atomic(self.out_dir / path, content)
+            return f"{type(exc).__name__}: {exc}"
+
+    def _write_page(self, file: str, order: int | None, written: Written) -> None:
+        """Front matter and Markdown; a page that failed keeps its front matter and is reported."""
+        path, front = self.paths[file], front_matter(self.pages[file], order)
+        if written.text is None:
+            self.stats.failed_pages.append(Problem(path, file, written.error or "not written"))
+        else:
+            self.stats.lowered.update(written.lowered)
+        write_atomic(self.out_dir / path, front + (written.text or ""))
+
+    def _hold(self, file: str, order: int | None, written: Written, doc: Node) -> None:
+        """A page written from ``doc`` with nothing lowered reads back to it: a push takes it as it is
+        (``folder.Held``) instead of parsing the file again."""
+        title = (self.pages[file].title or "").strip()
+        if written.text is not None and not written.lowered and title:
+            text = front_matter(self.pages[file], order) + written.text
+            self.held[self.paths[file]] = Held(text, doc, title, None if order is None else float(order))
+
+
+def mark_started(out_dir: Path, source: str) -> None:
+    """Write an empty manifest before the first page unless an earlier import left one: a folder that
+    an interrupted import half filled is still recognised as an import's (``import`` refuses other
+    non-empty folders), and an earlier manifest keeps its list for ``replace_manifest``."""
+    if not (out_dir / STATE_DIR / MANIFEST).exists():
+        write_manifest(out_dir, source, [])
+
+
+def replace_manifest(out_dir: Path, source: str, written: list[str]) -> list[str]:
+    """Record the files this import wrote; remove those an earlier import wrote and this one did not.
+
+    A page renamed or deleted in the source gets a new file name or none; without this its old file would
+    stay and be pushed as a page of its own. Only files listed by the earlier import (inside the folder)
+    are touched, and folders they leave empty. Every kind of import does this, so a re-import of any
+    source drops the same way what the source no longer has.
+    """
+    manifest = out_dir / STATE_DIR / MANIFEST
+    try:
+        before = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        before = []
+    root = out_dir.resolve()
+    stale = []
+    for name in sorted(set(before) - set(written)):
+        path = (out_dir / str(name)).resolve()
+        if root in path.parents and path.is_file():
+            path.unlink()
+            stale.append(str(name))
+            for folder in path.parents:
+                if folder == root or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+    write_manifest(out_dir, source, sorted(written))
+    return stale
 
 
 def write_manifest(out_dir: Path, source: str, files: list[str]) -> None:
@@ -318,16 +312,18 @@ def write_manifest(out_dir: Path, source: str, files: list[str]) -> None:
 
 
 def import_export(export_path: Path, out_dir: Path, *, progress: bool | None = None,
-                  limits: Limits | None = None) -> ImportResult:
+                  limits: Limits | None = None, jobs: int | None = None) -> ImportResult:
     """Import the export at ``export_path`` (folder or zip) into ``out_dir``.
 
     The export is opened and checked first, so a refused zip writes nothing. ``progress`` defaults to
-    showing a bar when stderr is a terminal.
+    showing a bar when stderr is a terminal. Pages are read in ``jobs`` processes (default: one per core;
+    ``sync.importers.pool``), with the same output as in one.
     """
     export = open_export(Path(export_path), limits)
     try:
-        importer = Importer(export, Path(out_dir))
-        return importer.run(progress=sys.stderr.isatty() if progress is None else progress)
+        with PagePool(len(export.pages()), jobs) as pool:
+            importer = Importer(export, Path(out_dir), pool)
+            return importer.run(progress=sys.stderr.isatty() if progress is None else progress)
     finally:
         export.close()
 
@@ -357,9 +353,9 @@ def import_and_push(export_path: Path, out_dir: Path | None, client: Client,
     options = replace(options or PushOptions(), **changes)
     if out_dir is not None:
         imported = importer(export_path, out_dir, progress=progress)
-        return imported, push_folder(out_dir, client, options, on_outcome=on_outcome)
+        return imported, push_folder(out_dir, client, options, on_outcome=on_outcome, held=imported.held)
     if options.state_path is None:
         options = replace(options, state_path=push_state_path(export_path))
     with tempfile.TemporaryDirectory(prefix="confluence-import-") as temp:
         imported = importer(export_path, Path(temp), progress=progress)
-        return imported, push_folder(Path(temp), client, options, on_outcome=on_outcome)
+        return imported, push_folder(Path(temp), client, options, on_outcome=on_outcome, held=imported.held)

@@ -42,6 +42,8 @@ class RunContext:
     #: Writes beyond one per page, by reason (link cycles, HTML bodies ...), for the run's summary.
     extra_writes: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Parent id -> the last sibling place given out (``push.reorder.next_place``), filled on first use.
+    last_places: dict[str | None, float] | None = None
     #: Set when a worker failed fatally: the others stop before their next page.
     stopping: threading.Event = field(default_factory=threading.Event)
 

@@ -37,18 +37,19 @@ class WriteOrder:
 
 def write_order(pages: Iterable[tuple[str, str | None, bool, set[str]]], known: Mapping[str, str]
                 ) -> WriteOrder:
-    """``pages``: (key, parent key, created in this run, keys of the pages its links point at) in tree
-    order (parents first, siblings in order); ``known``: the keys that have an id already."""
+    """``pages``: (key, parent key, whether it lands last in its parent: created, moved or reordered, keys
+    of the pages its links point at) of the pages to write, in tree order (parents first, siblings in
+    order); ``known``: the keys that have an id already (the others are created in this run)."""
     items = list(pages)
-    new = {key for key, _, create, _ in items if create}
+    new = {key for key, *_ in items if key not in known}
     hard: dict[str, set[str]] = {}
     soft: dict[str, set[str]] = {}
     last_child: dict[str | None, str] = {}
-    for key, parent, create, links in items:
+    for key, parent, lands, links in items:
         needs = hard.setdefault(key, set())
         if parent is not None and parent in new:
             needs.add(parent)
-        if create:
+        if lands:
             if parent in last_child:
                 needs.add(last_child[parent])
             last_child[parent] = key

@@ -1,12 +1,12 @@
 """``push``: make a Productive doc mirror a docs folder with the fewest writes, never losing an edit.
 
 One run: scan the folder, load the state, list the doc's tree once (one request per 200 pages, no bodies),
-plan every page, then write. Pages are created parents first and siblings in their order (the API has no
-reorder call, so a page added later lands after its siblings), and after the pages they link to
-(``order``), so most are created whole in one write. Each write is followed by a state save, so a killed
-run resumes without duplicates; a page created in a run whose response was lost is found again by parent
-and title (the doc itself by project and title). Links a page could not have at its create (a link cycle)
-are filled in by a second pass once every page has an id.
+plan every page, then write. Pages are created parents first and siblings in their order; a page added
+later lands after its siblings, and a change of order is carried out by moves (``reorder``). New pages are
+created after the pages they link to (``order``), so most are created whole in one write. Each write is
+followed by a state save, so a killed run resumes without duplicates; a page created in a run whose response
+was lost is found again by parent and title (the doc itself by project and title). Links a page could not
+have at its create (a link cycle) are filled in by a second pass once every page has an id.
 
 The parts, each with its own module: the options (``options``), what the run knows (``context``), the
 planner that decides without a request that changes anything (``planning``), the executor (``writes``),
@@ -16,7 +16,7 @@ remote changes (``conflicts``) and the lines (``reporter``). ``status`` and ``--
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -26,10 +26,11 @@ from productive_docs.sync.api import errors
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.engine import links, sites
 from productive_docs.sync.engine.documents import fingerprint_salt, options_key, remembered, remote_hash
-from productive_docs.sync.engine.folder import LocalTree, scan
+from productive_docs.sync.engine.folder import Held, LocalTree, scan
 from productive_docs.sync.engine.identity import open_state, server_identity
 from productive_docs.sync.engine.lock import FolderLock
-from productive_docs.sync.engine.plan import Action, RemotePage, Step
+from productive_docs.sync.engine.plan import CHANGED_IN_PRODUCTIVE, Action, RemotePage, Step
+from productive_docs.sync.engine.push import reorder
 from productive_docs.sync.engine.push.conflicts import Conflicts
 from productive_docs.sync.engine.push.context import RunContext
 from productive_docs.sync.engine.push.options import PushOptions
@@ -38,8 +39,10 @@ from productive_docs.sync.engine.push.reporter import Reporter
 from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.push.writes import Executor
 from productive_docs.sync.engine.result import Outcome, OutcomeAction, SyncResult
+from productive_docs.sync.engine.sites import mkdocs
 from productive_docs.sync.engine.stamps import STAMPS_FILE, Stamps
 from productive_docs.sync.engine.state import PageState, State, default_path
+from productive_docs.sync.engine.twoway import note_pages_only_in_productive
 
 LIST_FIELDS = ["title", "parent_page_id", "root_page_id", "version_number"]
 #: Outcomes of pages a push wrote to.
@@ -58,14 +61,20 @@ class Push:
 
     def __init__(self, folder: Path, client: Client, options: PushOptions, *,
                  on_outcome: Callable[[Outcome], None] | None = None,
-                 on_start: Callable[[int], None] | None = None) -> None:
+                 on_start: Callable[[int], None] | None = None,
+                 held: Mapping[str, Held] | None = None) -> None:
         self.folder = Path(folder)
+        #: Files just written by the caller with the documents it holds (an import): not parsed again.
+        self.held = held
         self.client = client
         self.options = options
         self.on_outcome = on_outcome
         self.on_start = on_start
-        self.state_path = Path(options.state_path) if options.state_path else default_path(self.folder)
         self.result = SyncResult(dry_run=options.dry_run)
+        self.folder, note = mkdocs.synced_folder(self.folder, options.site, options.state_path)
+        if note:
+            self.result.notes.append(note)
+        self.state_path = Path(options.state_path) if options.state_path else default_path(self.folder)
         self.reporter: Reporter | None = None
         self.extra_writes: Counter[str] = Counter()
 
@@ -92,9 +101,11 @@ class Push:
         adopt_pending_doc(state, self.client, self.result)
         key = options_key({"via": str(options.via), "links": state.options["link_template"]})
         site = sites.detect(self.folder, options.site)
+        self.result.notes.extend(site.notes)
         # read by status too (a dry run), saved by a push
         stamps = Stamps(self.state_path.parent / STAMPS_FILE, fingerprint_salt(key) + site.salt)
-        tree = scan(self.folder, remembered(state.pages), fingerprint_salt(key), site, stamps)
+        tree = scan(self.folder, remembered(state.pages), fingerprint_salt(key), site, self.held,
+                    stamps=stamps)
         ctx = RunContext(self.folder, self.client, options, state, self.state_path, self.result, tree, key,
                          mapping=mapping)
         self.extra_writes = ctx.extra_writes
@@ -110,8 +121,10 @@ class Push:
         if lean and not self._read_written(ctx, planner, work, orphans):
             self._list_remote(ctx)
             work, orphans = planner.plan()
+        reorder.show(reorder.planned(ctx, work), work, dry_run=options.dry_run)
         if options.dry_run:
             self._show_plan(work, orphans, conflicts, reporter)
+            note_pages_only_in_productive(ctx.remote.values(), state, self.result)  # the listing made above
         else:
             Executor(ctx, planner, conflicts, reporter).execute(work, orphans)
             state.compact()
@@ -216,7 +229,9 @@ class Push:
                 if clean:
                     item.step.notes.append("would merge with the changes made in Productive")
             outcome = reporter.outcome(item, item.step.action.planned)
-            if self.options.diff and item.step.action in (Action.UPDATE, Action.APPEND, Action.CONFLICT):
+            changed_there = any(CHANGED_IN_PRODUCTIVE in note for note in item.step.notes)
+            if self.options.diff and item.page.key in conflicts.ctx.state.pages and (
+                    changed_there or item.step.action in (Action.UPDATE, Action.APPEND, Action.CONFLICT)):
                 outcome.diff = conflicts.diff(item)
             reporter.report(outcome)
         for step in orphans:
@@ -225,11 +240,13 @@ class Push:
 
 def push_folder(folder: Path, client: Client, options: PushOptions | None = None, *,
                 on_outcome: Callable[[Outcome], None] | None = None,
-                on_start: Callable[[int], None] | None = None, **changes: Any) -> SyncResult:
+                on_start: Callable[[int], None] | None = None, held: Mapping[str, Held] | None = None,
+                **changes: Any) -> SyncResult:
     """Push ``folder`` to its doc (see the module docstring). ``changes`` are ``PushOptions`` fields set on
-    ``options`` (a shorthand for scripts and tests: ``push_folder(root, client, project_id="1")``)."""
+    ``options`` (a shorthand for scripts and tests: ``push_folder(root, client, project_id="1")``); ``held``:
+    files the caller has just written with their documents (``folder.Held``), taken without parsing."""
     options = replace(options or PushOptions(), **changes)
-    return Push(folder, client, options, on_outcome=on_outcome, on_start=on_start).run()
+    return Push(folder, client, options, on_outcome=on_outcome, on_start=on_start, held=held).run()
 
 
 __all__ = ["ConflictError", "LocalTree", "Push", "PushOptions", "push_folder"]

@@ -28,6 +28,7 @@ from productive_docs.sync.engine.folder import LocalPage, fingerprint
 from productive_docs.sync.engine.frontmatter import set_page_id
 from productive_docs.sync.engine.page_assets import upload_page_assets
 from productive_docs.sync.engine.plan import Action, RemotePage, Step, decide
+from productive_docs.sync.engine.push import reorder
 from productive_docs.sync.engine.push.conflicts import Conflicts
 from productive_docs.sync.engine.push.context import RunContext
 from productive_docs.sync.engine.push.options import Prune
@@ -37,7 +38,7 @@ from productive_docs.sync.engine.push.reporter import Reporter
 from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.result import OutcomeAction
 from productive_docs.sync.engine.state import PageState, PendingCreate
-from productive_docs.sync.engine.twoway import record_pushed
+from productive_docs.sync.engine.twoway import record_pushed, with_remote_blocks
 
 #: Errors after which no other request can succeed either: stop the run (the state is saved).
 FATAL = (errors.AuthenticationError, errors.PermissionDenied, errors.NetworkError, errors.RateLimited)
@@ -57,9 +58,12 @@ class Executor:
         self.placeholders: set[str] = set()
 
     def execute(self, work: dict[str, Work], orphans: list[Step]) -> None:
-        """Every step, then the pages that waited for new ids, then the housekeeping and the orphans."""
+        """Every step, then the pages that waited for new ids, the siblings' order, the housekeeping and the
+        orphans."""
+        before = {key: (saved.parent, saved.place) for key, saved in self.ctx.state.pages.items()}
         self._write_all(work)
         self._second_pass(work)
+        reorder.carry_out(self.ctx, reorder.done(self.ctx, before), work, self.reporter)
         self._remember(work)
         if self.ctx.options.write_ids:
             self._write_ids(work)
@@ -71,23 +75,26 @@ class Executor:
         """The base of every page now in step (``sync.engine.twoway.record_pushed``): what the next merge
         compares both sides with."""
         ctx = self.ctx
-        pushed = [(item.page, item.doc, ctx.state.pages.get(item.page.key),
+        pushed = [(item.page, item.sent or item.doc, ctx.state.pages.get(item.page.key),
                    item.outcome.action if item.outcome else OutcomeAction.FAILED) for item in work.values()]
         record_pushed(ctx.folder, ctx.state_path.parent, pushed, fingerprint_salt(ctx.options_key))
 
     def _write_all(self, work: dict[str, Work]) -> None:
-        """Each page once the pages it waits for are written (``order``: its parent, the new siblings before
-        it, the new pages it links to), in parallel where nothing waits. Pages are handed to the workers in
-        the write order, so whatever a page waits for was taken up before it: no worker waits for a page no
-        worker has. Pages with nothing to write are reported at once: handing each of 10,000 unchanged
-        pages to a worker cost a no-op push more than its scan."""
+        """Each page once the pages it waits for are written (``order``: its parent if new, the pages landing
+        in the same folder before it, the new pages it links to), in parallel where nothing waits. A page
+        created, moved or reordered lands last in its folder: the order they arrive in is the folder's
+        order. Pages are handed to the workers in the write order, so whatever a page waits for was taken up
+        before it: no worker waits for a page no worker has. Pages with nothing to write are reported at
+        once: handing each of 10,000 unchanged pages to a worker cost a no-op push more than its scan."""
         ctx = self.ctx
         active = [item for item in work.values() if not self._nothing_to_write(item)]
         for item in work.values():
             if self._nothing_to_write(item):
                 self._run_item(item)
-        order = write_order(((item.page.key, item.page.parent, item.step.action is Action.CREATE,
-                              item.waiting) for item in active), ctx.ids)
+        lands = {item.page.key for item in active
+                 if item.step.action is Action.CREATE or item.step.move or item.step.reorder}
+        order = write_order(((item.page.key, item.page.parent, item.page.key in lands, item.waiting)
+                             for item in active), ctx.ids)
         self.placeholders = order.placeholders
         written = {item.page.key: threading.Event() for item in active}
         with ThreadPoolExecutor(max(1, ctx.options.jobs)) as pool:
@@ -160,11 +167,11 @@ class Executor:
             step.action = Action.UPDATE
             step.rename = item.page.title != saved.title
         done: list[OutcomeAction] = []
-        if step.move:
+        if step.move or step.reorder:
             assert parent_id is not None, "a page whose parent has no id is skipped (_run_item)"
             ctx.client.move(saved.id, parent_id)
-            ctx.save(page.key, parent=parent_id)
-            done.append(Action.MOVE.done)
+            ctx.save(page.key, parent=parent_id, place=reorder.next_place(ctx, parent_id))
+            done.append(Action.MOVE.done if step.move else Action.REORDER.done)
         if step.rename:
             ctx.client.rename(saved.id, page.title)
             ctx.save(page.key, title=page.title)
@@ -175,7 +182,8 @@ class Executor:
             if self._write_body(item, append=step.action is Action.APPEND):
                 done.insert(0, step.action.done)
             else:
-                step.action = Action.RENAME if step.rename else Action.MOVE if step.move else Action.UNCHANGED
+                step.action = (Action.RENAME if step.rename else Action.MOVE if step.move
+                               else Action.REORDER if step.reorder else Action.UNCHANGED)
         if len(done) > 1:
             step.notes.extend(str(word) for word in done[1:])
         return done[0] if done else OutcomeAction.UNCHANGED
@@ -194,12 +202,14 @@ class Executor:
         write_atomic(path, merged.text.encode("utf-8"))
         if merged.conflicts:
             ctx.save(item.page.key, seen=remote.version_number)
+            if merged.marked:
+                self.conflicts.hold_theirs(item)
             return False
         item.page.fingerprint = fingerprint(fingerprint_salt(ctx.options_key).encode(), path.read_bytes())
-        item.page.unparsed = path
-        item.page.load()
+        item.page.reread(path)  # the merge may have changed its title too (a title heading)
         item.doc = None
         self.planner.prepare(item)
+        item.remote_blocks = merged.remote_blocks
         ctx.save(item.page.key, version=remote.version_number, remote_hash=remote_hash(remote.body),
                  title=remote.title)
         item.step.notes.append("merged with the changes made in Productive")
@@ -225,7 +235,8 @@ class Executor:
             ctx.ids[page.key] = created.id
             # a body sent with the create is recorded in the same save
             record = {"version": created.version_number} if later else self._body_record(item, created)
-            ctx.state.pages[page.key] = PageState(created.id, parent_id, page.title, created=True, **record)
+            ctx.state.pages[page.key] = PageState(created.id, parent_id, page.title, created=True,
+                                                  place=reorder.next_place(ctx, parent_id), **record)
             ctx.state.save()
         if later and not item.waiting:
             self._record_body(item, ctx.client.replace_body_with_html(created.id, body.text))
@@ -260,7 +271,10 @@ class Executor:
         assert item.doc is not None and item.version is not None
         if item.version.hash == saved.hash:
             return False
-        doc = appended_part(item.doc, saved.blocks) if append else item.doc
+        doc = item.sent = item.doc
+        if item.remote_blocks is not None and not append:
+            doc = item.sent = with_remote_blocks(item.doc, item.remote_blocks)
+        doc = appended_part(doc, saved.blocks) if append else doc
         body = payload(doc, ctx.options.via, item.page.report)
         if append:
             send = ctx.client.append_html if body.html else ctx.client.append_markdown
@@ -324,11 +338,15 @@ class Executor:
                       parent_id=saved.parent, title=saved.title)
 
     def _remember(self, work: dict[str, Work]) -> None:
-        """Fingerprint every page that is now fully in step, so the next run need not parse it."""
+        """Fingerprint every page that is now fully in step, so the next run need not parse it. A page with
+        problems (a missing image, a broken link) is not: each push and ``status`` lists them until fixed."""
         unsettled = (OutcomeAction.FAILED, OutcomeAction.CONFLICT, OutcomeAction.SKIPPED)
         for item in work.values():
             saved = self.ctx.state.pages.get(item.page.key)
             outcome = item.outcome.action if item.outcome else OutcomeAction.FAILED
+            if saved is not None and item.problems:
+                saved.fingerprint = None
+                continue
             if (saved is None or item.version is None or item.page.fingerprint is None or item.waiting
                     or outcome in unsettled or saved.hash != item.version.hash
                     or saved.title != item.page.title):
