@@ -22,15 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from productive_docs.sync.engine.result import Outcome, SyncResult
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+from productive_docs.sync.progress import ProgressBar
 
 MODES = ("text", "json", "github")
 COLORS = ("auto", "always", "never")
@@ -90,8 +82,7 @@ class Printer:
         self.root = root
         self.out = out or sys.stdout
         self.err = err or sys.stderr
-        self.progress: Progress | None = None
-        self.task: Any = None
+        self.progress: ProgressBar | None = None
         self.lock = threading.Lock()
         #: Diff lines in colour: ``always``, or ``auto`` on a terminal unless ``NO_COLOR`` is set.
         self.color = color == "always" or (color == "auto" and not os.environ.get("NO_COLOR")
@@ -103,12 +94,7 @@ class Printer:
         """Show a progress bar when stderr is a terminal and the run is long."""
         if self.mode == "json" or total < PROGRESS_FROM or not self.err.isatty():
             return
-        console = Console(file=self.err)
-        # the remaining time matters on long runs: under the rate limits a large first push takes minutes
-        self.progress = Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                                 TimeRemainingColumn(), console=console, transient=True)
-        self.task = self.progress.add_task(what, total=total)
-        self.progress.start()
+        self.progress = ProgressBar(what, total, self.err)
 
     def note(self, message: str) -> None:
         """A run-level message (embedded server, state set aside ...): always on stderr."""
@@ -118,7 +104,7 @@ class Printer:
 
     def outcome(self, outcome: Outcome) -> None:
         if self.progress is not None:
-            self.progress.advance(self.task)
+            self.progress.advance(outcome.display)
         if self.mode == "json":
             return
         self._line(self.format(outcome), self.out)
@@ -215,7 +201,7 @@ class Printer:
         text = text.encode("utf-8", "backslashreplace").decode("utf-8")
         with self.lock:
             if self.progress is not None:
-                self.progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
+                self.progress.print(text)
             else:
                 print(text, file=stream, flush=True)
 

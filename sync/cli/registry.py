@@ -19,7 +19,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "resolve": (_CLI + "resolve", "finish a conflict left in a file: keep --ours or take --theirs side"),
     "import": (
         _CLI + "import_confluence",
-        "turn an export of another tool (Confluence HTML space export, Word .docx) into a docs folder",
+        "turn an export of another tool (Confluence, Notion, Google Docs, Word .docx) into a docs folder",
     ),
     "import-confluence": (
         _CLI + "import_confluence",
