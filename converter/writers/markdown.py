@@ -23,8 +23,9 @@ same normal form:
 Attribute lines: ``converter.attribute_line``; tables: ``markdown_table``.
 
 ``write_productive`` first lowers what the Markdown endpoints cannot take (``markdown_lowering``), then
-writes plain GFM with two-space hard breaks (spec §2.4) and no HTML. ``needs_html`` says whether that
-lowering changes anything, i.e. whether a push must go through the HTML endpoints.
+writes plain GFM with two-space hard breaks (spec §2.4) and no HTML. ``write_productive_if_lossless``
+gives that Markdown only when its lowering and writing lose nothing (else a push goes through the HTML
+endpoints); ``needs_html`` is that test alone.
 """
 
 from __future__ import annotations
@@ -82,14 +83,36 @@ def write_gfm(doc: Node, report: Report, wrap: int | None = None) -> str:
 def write_productive(doc: Node, report: Report) -> str:
     """Markdown for Productive's ``*_markdown`` endpoints; HTML-only constructs lowered and reported."""
     lowered = lower_for_markdown(lower_for_productive(doc, report), report)
-    return _document(lowered.content, Writer(InlineContext(report, allow_html=False, hard_break="  \n")))
+    return _productive_document(lowered, report)
+
+
+def write_productive_if_lossless(doc: Node, report: Report) -> str | None:
+    """``write_productive``, or None (``report`` untouched) when the Markdown endpoints would lose something
+    that the HTML endpoints keep: when the Markdown lowering or writer reports anything. What
+    ``lower_for_productive`` reports does not count: the HTML endpoints lose it too.
+
+    One render decides and, when Markdown will do, is the payload; a lowering that reports stops before the
+    document is written."""
+    scratch = Report(report.source)
+    lowered = lower_for_productive(doc, scratch)
+    shared = len(scratch.entries)
+    lowered = lower_for_markdown(lowered, scratch)
+    if len(scratch.entries) > shared:
+        return None
+    text = _productive_document(lowered, scratch)
+    if len(scratch.entries) > shared:
+        return None
+    report.entries.extend(scratch.entries)
+    return text
 
 
 def needs_html(doc: Node) -> bool:
     """True when ``productive-md`` would lose something that the HTML endpoints keep."""
-    scratch = Report()
-    _document(lower_for_markdown(doc, scratch).content, Writer(InlineContext(scratch, allow_html=False)))
-    return bool(scratch)
+    return write_productive_if_lossless(doc, Report()) is None
+
+
+def _productive_document(lowered: Node, report: Report) -> str:
+    return _document(lowered.content, Writer(InlineContext(report, allow_html=False, hard_break="  \n")))
 
 
 def _document(blocks: list[Node], w: Writer) -> str:
