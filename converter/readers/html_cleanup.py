@@ -14,7 +14,6 @@ space their text with empty paragraphs and stray spaces that a person keeping th
 | a link address with characters a URL may not hold (``…``, space) | percent-encoded (the same URL)  |
 | a style that is the default: black text, ``font-weight`` 400/normal, a transparent background, | dropped |
 | and in headings Google Docs' heading greys (``#434343``, ``#666666``)                   |                 |
-| bold over a whole heading (a heading is bold anyway)                                   | dropped         |
 
 Code is left as it is (its spaces are content). Fragments (Productive's own HTML, raw HTML inside Markdown,
 the server's bodies) are read as they are written, so json -> html -> json stays the identity.
@@ -44,7 +43,7 @@ _WHAT = {
     "list": ("lists without items", "dropped"),
     "url": ("plain-text URLs", "links (as Markdown shows them)"),
     "href": ("link addresses with characters URLs may not hold", "percent-encoded"),
-    "style": ("styles that are the default (black, weight 400, heading grey, a bold heading)", "dropped"),
+    "style": ("styles that are the default (black, weight 400, heading grey)", "dropped"),
 }
 #: ``styles`` mark values that say what the text looks like anyway, per key; colours are compared lower-cased
 #: without spaces.
@@ -71,8 +70,6 @@ def clean(doc: Node, report: Report) -> None:
         node = pending.pop()
         if node.type in _TEXTBLOCKS:
             content = _without_default_styles(node.content, node.type == "heading", counts)
-            if node.type == "heading":
-                content = _without_whole_bold(content, counts)
             node.content = _trim_edges(_marks_off_edges(_linked_urls(content, counts), counts), counts)
             continue
         empty_lists = sum(1 for child in node.content if child.type in LIST_BLOCKS and not child.content)
@@ -131,17 +128,6 @@ def _without_default_styles(content: list[Node], heading: bool, counts: Counter[
                     continue
             marks.append(mark)
         node.marks = marks
-    return content
-
-
-def _without_whole_bold(content: list[Node], counts: Counter[str]) -> list[Node]:
-    """A heading whose every word is bold, without the bold (Google Docs' bold title spans)."""
-    words = [node for node in content if node.type != "text" or (node.text or "").strip(_SPACE)]
-    if not words or not all(any(mark.type == "strong" for mark in node.marks) for node in words):
-        return content
-    counts["style"] += 1
-    for node in content:
-        node.marks = [mark for mark in node.marks if mark.type != "strong"]
     return content
 
 
