@@ -217,6 +217,14 @@ def _safe_url(url: str) -> bool:
     return bool(url) and normalizeLink(url) == url and validateLink(url) and not re.search(r"[\s<>]", url)
 
 
+def _note_unsafe_url(url: str, ctx: InlineContext) -> None:
+    """Without HTML, a URL Markdown does not read back as written (a space, ``<``, a scheme the reader
+    refuses) is written anyway; the reader percent-encodes or refuses it, so it is reported, which also makes
+    ``needs_html`` choose the HTML endpoints that keep it."""
+    if not ctx.allow_html and url and not _safe_url(url):
+        ctx.report.add("link address Markdown reads back changed", "percent-encoded by the reader, or text only")
+
+
 def _destination(url: str, title: str | None) -> str:
     """A link destination (in ``<...>`` when it holds spaces) and its title."""
     if re.search(r"[\s<>]", url):
@@ -239,6 +247,7 @@ def _image(node: Node, ctx: InlineContext) -> str:
     if ctx.allow_html and (extra or not _safe_url(src)):
         return _html_leaf(node, ctx)
     alt = escape_text(attrs.get("alt") or "", table=ctx.table)
+    _note_unsafe_url(src, ctx)
     return f"![{alt}]({_destination(src, attrs.get('title'))})"
 
 
@@ -340,6 +349,7 @@ def _link_tags(mark: Mark, ctx: InlineContext) -> tuple[str, str]:
     if not _markdown_link(mark, ctx):
         return mark_tags(mark, ctx)
     href = str(mark.attrs.get("href") or "")
+    _note_unsafe_url(href, ctx)
     return "[", "](" + _destination(href, mark.attrs.get("title")) + ")"
 
 
