@@ -35,7 +35,7 @@ from productive_docs.sync.engine.push.reporter import Reporter
 from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.result import OutcomeAction
 from productive_docs.sync.engine.state import PageState, PendingCreate
-from productive_docs.sync.engine.twoway import record_pushed
+from productive_docs.sync.engine.twoway import record_pushed, with_remote_blocks
 
 #: Errors after which no other request can succeed either: stop the run (the state is saved).
 FATAL = (errors.AuthenticationError, errors.PermissionDenied, errors.NetworkError, errors.RateLimited)
@@ -70,7 +70,7 @@ class Executor:
         """The base of every page now in step (``sync.engine.twoway.record_pushed``): what the next merge
         compares both sides with."""
         ctx = self.ctx
-        pushed = [(item.page, item.doc, ctx.state.pages.get(item.page.key),
+        pushed = [(item.page, item.sent or item.doc, ctx.state.pages.get(item.page.key),
                    item.outcome.action if item.outcome else OutcomeAction.FAILED) for item in work.values()]
         record_pushed(ctx.folder, ctx.state_path.parent, pushed, fingerprint_salt(ctx.options_key))
 
@@ -186,12 +186,14 @@ class Executor:
         write_atomic(path, merged.text.encode("utf-8"))
         if merged.conflicts:
             ctx.save(item.page.key, seen=remote.version_number)
+            if merged.marked:
+                self.conflicts.hold_theirs(item)
             return False
         item.page.fingerprint = fingerprint(fingerprint_salt(ctx.options_key).encode(), path.read_bytes())
-        item.page.unparsed = path
-        item.page.load()
+        item.page.reread(path)  # the merge may have changed its title too (a title heading)
         item.doc = None
         self.planner.prepare(item)
+        item.remote_blocks = merged.remote_blocks
         ctx.save(item.page.key, version=remote.version_number, remote_hash=remote_hash(remote.body),
                  title=remote.title)
         item.step.notes.append("merged with the changes made in Productive")
@@ -243,7 +245,10 @@ class Executor:
         assert item.doc is not None and item.version is not None
         if item.version.hash == saved.hash:
             return False
-        doc = appended_part(item.doc, saved.blocks) if append else item.doc
+        doc = item.sent = item.doc
+        if item.remote_blocks is not None and not append:
+            doc = item.sent = with_remote_blocks(item.doc, item.remote_blocks)
+        doc = appended_part(doc, saved.blocks) if append else doc
         body = payload(doc, ctx.options.via, item.page.report)
         if append:
             send = ctx.client.append_html if body.html else ctx.client.append_markdown
@@ -300,11 +305,15 @@ class Executor:
                 report.replace(item, report.outcome(item, OutcomeAction.UPDATED, note="links to new pages"))
 
     def _remember(self, work: dict[str, Work]) -> None:
-        """Fingerprint every page that is now fully in step, so the next run need not parse it."""
+        """Fingerprint every page that is now fully in step, so the next run need not parse it. A page with
+        problems (a missing image, a broken link) is not: each push and ``status`` lists them until fixed."""
         unsettled = (OutcomeAction.FAILED, OutcomeAction.CONFLICT, OutcomeAction.SKIPPED)
         for item in work.values():
             saved = self.ctx.state.pages.get(item.page.key)
             outcome = item.outcome.action if item.outcome else OutcomeAction.FAILED
+            if saved is not None and item.problems:
+                saved.fingerprint = None
+                continue
             if (saved is None or item.version is None or item.page.fingerprint is None or item.waiting
                     or outcome in unsettled or saved.hash != item.version.hash
                     or saved.title != item.page.title):
