@@ -7,7 +7,9 @@
    Goal: under 5% of the CPU in state.
 2. No-op push and ``status`` of ``--noop-files`` files (default 10,000), and the same push with every file
    parsed (fingerprints wiped from the state). Goal: under 2 s, no write.
-3. Initial push of ``--files`` files (default 300) under the documented limits (100 requests / 10 s): the
+3. ``--scale 100,1000,10000``: first push of each size to an unthrottled local server in another process,
+   time per page (flat: linear) and writes per page with why any page took more than one.
+4. Initial push of ``--files`` files (default 300) under the documented limits (100 requests / 10 s): the
    time against the least the limits allow, ``((n - 1) // limit) * period`` for ``n`` requests, and the
    unthrottled push as the in-process baseline. Goal: <= 1.15x the bound, no 429.
 
@@ -16,6 +18,7 @@ Goals missed are printed, never turned into an exit code: the bench exits 0 when
 
     python3 bench/bench_sync.py                                   # ~4 min on 2 cores
     python3 bench/bench_sync.py --state-files 300 --noop-files 1000 --files 0 --runs 3   # quick
+    python3 bench/bench_sync.py --state-files 0 --noop-files 0 --files 0 --runs 1 --scale 100,1000,10000
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from typing import Any
 
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.engine.push.run import push_folder
+from productive_docs.sync.engine.stamps import SETTLED, STAMPS_FILE
 from productive_docs.sync.engine.state import State, default_path, load
 from productive_docs.sync.server.app import LocalServer
 
@@ -40,13 +44,20 @@ UNLIMITED = (10**9, 1.0)
 DOCUMENTED = (100, 10.0)
 
 
-def make_tree(root: Path, files: int) -> Path:
-    """A realistic tree: folders of 25 pages, links between neighbours, some pages needing HTML."""
+def make_tree(root: Path, files: int, links: str = "next") -> Path:
+    """A realistic tree: folders of 25 pages, links between neighbours, some pages needing HTML. ``links``:
+    "next", each page links to its next sibling (created after it: a cycle with the sibling order, so a
+    placeholder each); "across", to its previous sibling and to its twin in the next folder (forward, but
+    no cycle: one write per page but for the folders' generated lists and the HTML bodies)."""
     for number in range(files):
         folder = root / f"{number // 25:03}-section"
         folder.mkdir(parents=True, exist_ok=True)
         extra = f"\n> [!NOTE]\n> Ask @[user:{number}:Person {number}].\n" if number % 5 == 0 else ""
         link = f"See [the next page](page-{number + 1:05}.md#details).\n" if number % 25 < 24 else ""
+        if links == "across":
+            link = f"Back to [the previous page](page-{number - 1:05}.md).\n" if number % 25 else ""
+            if number + 25 < files:
+                link += f"Compare [its twin](../{number // 25 + 1:03}-section/page-{number + 25:05}.md).\n"
         (folder / f"page-{number:05}.md").write_text(
             f"# Page {number}\n\nIntro of page {number}. {link}\n## Details\n\n- one\n- two\n\n"
             f"| a | b |\n|---|---|\n| {number} | x |\n{extra}", encoding="utf-8")
@@ -144,16 +155,17 @@ def state_cost(files: int, runs: int, with_rewrite: bool) -> None:
 
 
 def noop(files: int, runs: int) -> None:
-    """A no-op push as it runs normally (unchanged files are not parsed, see ``sync.folder``), ``status``
-    (the same plan, dry run) and the push with fingerprints wiped (every file parsed)."""
+    """A no-op push as it runs normally (unchanged files are neither read, ``sync.engine.stamps``, nor
+    parsed, ``sync.engine.folder``), ``status`` (the same plan, dry run) and the push with fingerprints and
+    stamps wiped (every file read and parsed: the baseline). The server runs in another process: the CPU
+    figure is the client's alone, the wall time includes the server's listing."""
     timings: dict[str, list[float]] = {"push": [], "status": [], "push, every file parsed": []}
+    cpu: dict[str, list[float]] = {name: [] for name in timings}
     writes = 0
-    with tempfile.TemporaryDirectory() as temp, \
-            LocalServer(rate_limit=UNLIMITED, org_rate_limit=UNLIMITED).start() as server:
+    with tempfile.TemporaryDirectory() as temp, server_process() as client:
         folder = make_tree(Path(temp) / "docs", files)
-        client = Client(server.url, server.token, server.org_id, rate_limit=UNLIMITED,
-                        org_rate_limit=UNLIMITED)
         push_folder(folder, client, project_id="1")
+        time.sleep(SETTLED)  # stamps are noted only for files left alone that long
         push_folder(folder, client)
         for _ in range(runs):
             for name in timings:
@@ -162,14 +174,43 @@ def noop(files: int, runs: int) -> None:
                     for saved in state.pages.values():
                         saved.fingerprint = None
                     state.compact()
-                started = time.monotonic()
+                    (default_path(folder).parent / STAMPS_FILE).unlink(missing_ok=True)
+                started, cpu_started = time.monotonic(), time.process_time()
                 result = push_folder(folder, client, dry_run=name == "status")
                 timings[name].append(time.monotonic() - started)
+                cpu[name].append(time.process_time() - cpu_started)
                 writes += result.requests["writes"]
-        client.close()
     print(f"no-op push and status of {files} files (goal: under 2 s, no write; {writes} writes):")
     for name, values in timings.items():
-        print(f"  {name:24} {summary(values)}")
+        print(f"  {name:24} {summary(values)}; client CPU {summary(cpu[name])}")
+
+
+def scale(sizes: list[int], runs: int) -> None:
+    """First push of each size (``make_tree``'s "across" links) to an unthrottled local server in another
+    process: time per page (linear when it stays flat) and writes per page with their breakdown (the push's
+    own note)."""
+    print("first push to an unthrottled local server (another process), per page:")
+    per_page: dict[int, list[float]] = {size: [] for size in sizes}
+    with tempfile.TemporaryDirectory() as temp:
+        for size in sizes:
+            make_tree(Path(temp) / f"docs-{size}", size, links="across")
+        for run in range(runs):
+            for size in sizes if run % 2 == 0 else sizes[::-1]:
+                folder = Path(temp) / f"docs-{size}"
+                state = Path(temp) / f"state-{size}-{run}.json"
+                with server_process() as client:
+                    started, cpu_started = time.monotonic(), time.process_time()
+                    result = push_folder(folder, client, project_id="1", state_path=state)
+                    wall, spent = time.monotonic() - started, time.process_time() - cpu_started
+                pages = len(result.outcomes)
+                per_page[size].append(1000 * wall / pages)
+                note = next((n for n in result.notes if " writes (" in n), "")
+                print(f"  {size:>6,} files, run {run + 1}: {wall:.1f} s, client CPU {spent:.1f} s, "
+                      f"{1000 * wall / pages:.1f} ms/page, {1000 * spent / pages:.1f} ms CPU/page; {note}")
+    for size in sizes:
+        print(f"  {size:>6,} files: {summary(per_page[size], 'ms/page', 1)}")
+    smallest, largest = statistics.median(per_page[sizes[0]]), statistics.median(per_page[sizes[-1]])
+    print(f"  per page at {sizes[-1]:,} vs {sizes[0]:,}: {largest / smallest:.2f}x (1.00x: linear)")
 
 
 def timed_push(folder: Path, limit: tuple[int, float], state: Path) -> tuple[float, Client, dict[str, int]]:
@@ -212,7 +253,11 @@ def main() -> int:
     parser.add_argument("--noop-files", type=int, default=10_000)
     parser.add_argument("--files", type=int, default=300)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--scale", default="", metavar="N,N,...",
+                        help="first push of each size, e.g. 100,1000,10000 (one run each unless --runs)")
     args = parser.parse_args()
+    if args.scale:
+        scale([int(size) for size in args.scale.split(",")], args.runs)
     if args.state_files:
         state_cost(args.state_files, args.runs, args.with_rewrite)
     if args.noop_files:

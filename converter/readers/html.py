@@ -7,10 +7,11 @@ recursion: each element's handler (``TAG_RULES`` in ``html_rules``, or Confluenc
 what to undo when the element ends. The builder keeps the document valid whatever the nesting.
 
 Lowered (each reported with its source line): headings keep levels 4-6 (the Productive writers lower them);
-definition lists become paragraphs with the term in bold; an empty link (``<a href="X"></a>``) shows its
-address, as an autolink; ``sup``/``sub``/``mark`` become plain text;
-blocks inside table cells become paragraphs of the cell (``html_builder``); unknown elements keep their
-content; ``script``/``style``/``iframe``/forms/``on*``/script URLs are removed (``html_sanitize``).
+definition lists become paragraphs with the term in bold; an empty link (``<a href="X"></a>``) of an
+imported page shows its address, as an autolink (in a fragment it is dropped); ``sup``/``sub``/``mark``
+become plain text; blocks inside table cells become paragraphs of the cell (``html_builder``); unknown
+elements keep their content; ``script``/``style``/``iframe``/forms/``on*``/script URLs are removed
+(``html_sanitize``).
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def read_parsed(soup: BeautifulSoup, report: Report, *, office: bool = False,
         root: Tag = main if main is not None else soup
         if office:
             html_office.prepare(soup, root)
-        doc = Reader(report, confluence=confluence or main is not None).run(root)
+        doc = Reader(report, confluence=confluence or main is not None, page=cleanup).run(root)
         soup.decompose()
         if cleanup:
             html_cleanup.clean(doc, report)
@@ -112,8 +113,12 @@ def parse_inline(html: str, report: Report, line: int | None = None) -> list[Nod
 class Reader:
     """One walk over a parsed tree; handlers call the helpers below."""
 
-    def __init__(self, report: Report, line: int | None = None, *, confluence: bool = False) -> None:
+    def __init__(
+        self, report: Report, line: int | None = None, *, confluence: bool = False, page: bool = False
+    ) -> None:
         self.report = report
+        #: A whole page being imported (``read_parsed``'s ``cleanup``): an empty link shows its address.
+        self.page = page
         #: Confluence class rules apply on Confluence pages only (``class="panel"`` means nothing elsewhere).
         self.class_rules = html_confluence.CLASS_RULES if confluence else {}
         self.builder = Builder(report)

@@ -35,7 +35,11 @@ def _link(r: Reader, el: Tag) -> bool:
     if el.get_text() or el.find(("img", "br")) is not None:
         r.mark(link)
         return True
-    # An empty link (``<a href="X"></a>``) shows nothing, but its address is content: kept as an autolink.
+    # An empty link (``<a href="X"></a>``) shows nothing, but an imported page's addresses are content: kept
+    # as an autolink. A fragment (raw HTML in Markdown, Productive's HTML) is read as a browser shows it.
+    if not r.page:
+        r.lowered(f"empty link to {href[:80]!r}", "dropped")
+        return True
     r.lowered("empty link", "a link showing its address")
     r.builder.push_mark(link)
     r.builder.add_text(href)

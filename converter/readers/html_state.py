@@ -19,6 +19,8 @@ class Reader(Protocol):
     """The reader as the rules use it (implemented by ``html.Reader``)."""
 
     builder: Builder
+    #: A whole page being imported (not a fragment): the import cleanup's rules apply.
+    page: bool
 
     def by_tag(self, el: Tag) -> bool: ...
 

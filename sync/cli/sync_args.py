@@ -142,7 +142,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     watch = subparsers.add_parser("watch", help=summary("watch"))
     watch.add_argument("dir", type=Path, metavar="DIR")
     _push_flags(watch)
-    watch.add_argument("--debounce", type=_positive(float), default=0.5, metavar="SECONDS",
-                       help="quiet time after a save before pushing (default: 0.5)")
+    watch.add_argument("--debounce", type=_positive(float), default=0.2, metavar="SECONDS",
+                       help="quiet time after a save before pushing (default: 0.2)")
     _common(watch)
     watch.set_defaults(run=_body("run_watch"))

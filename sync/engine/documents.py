@@ -41,8 +41,11 @@ def remembered(pages: Mapping[str, PageState]) -> dict[str, Remembered]:
 
 
 def remember(saved: PageState, page: LocalPage, targets: Mapping[str, str]) -> None:
-    """Note in the state that ``page`` is fully synced as it is now."""
-    saved.fingerprint, saved.order, saved.links = page.fingerprint, page.order, dict(targets) or None
+    """Note in the state that ``page`` is fully synced as it is now (an entry already saying so is left
+    alone: setting it marks it changed, and a no-op push of 10,000 pages compared every entry again)."""
+    links = dict(targets) or None
+    if (saved.fingerprint, saved.order, saved.links) != (page.fingerprint, page.order, links):
+        saved.fingerprint, saved.order, saved.links = page.fingerprint, page.order, links
 
 
 def local_version(doc: Node, options: str) -> LocalVersion:

@@ -32,6 +32,7 @@ from productive_docs.sync.assets.naming import REMOTE_MARK
 from productive_docs.sync.assets.references import PAGE_SUFFIXES
 from productive_docs.sync.engine import sites
 from productive_docs.sync.engine.sites.arrange import arrange
+from productive_docs.sync.engine.stamps import Stamps
 
 from productive_docs import converter
 
@@ -282,11 +283,12 @@ class _Scanner:
     """Walks the folder once, depth first, building pages in creation order."""
 
     def __init__(self, root: Path, remembered: Mapping[str, Remembered], salt: str, site: sites.Site,
-                 held: Mapping[str, Held]) -> None:
+                 held: Mapping[str, Held], stamps: Stamps | None = None) -> None:
         self.root = root
         self.remembered = remembered
         #: A site's dialect may read a file otherwise than the plain reader its writer wrote it for.
         self.held = held if site.plain else {}
+        self.stamps = stamps
         self.site, self.suffixes = site, {**PAGE_SUFFIXES, **site.suffixes}
         self.salt = (salt + site.salt).encode("utf-8")
         self.ignore = read_ignore(root)
@@ -413,10 +415,18 @@ class _Scanner:
         """Title, order and body from the page's file (or from memory when the file did not change). A
         file over ``MAX_PAGE_FILE_BYTES`` is refused by its size, before a byte of it is read."""
         page.site = self.site
+        known = self.remembered.get(page.key)
         try:
+            if known is not None and self.stamps is not None:
+                noted = self.stamps.fingerprint(page.key, os.stat(path))
+                if noted is not None and noted == known.fingerprint:
+                    page.fingerprint = noted
+                    self.unchanged(page, known, path)
+                    return
             limit = limits.MAX_PAGE_FILE_BYTES
             with path.open("rb") as stream:
-                size = os.fstat(stream.fileno()).st_size
+                status = os.fstat(stream.fileno())
+                size = status.st_size
                 # never more than the limit, even from a file that grows while it is read
                 data = stream.read(limit + 1) if size <= limit else b""
             if max(size, len(data)) > limit:
@@ -428,17 +438,22 @@ class _Scanner:
             page.error = f"{page.source}: cannot read: {exc.strerror}"
             return
         page.fingerprint = fingerprint(self.salt, data)
-        known = self.remembered.get(page.key)
+        if self.stamps is not None:
+            self.stamps.note(page.key, status, page.fingerprint)
         if known is not None and known.fingerprint == page.fingerprint:
-            page.title, page.order, page.unparsed = known.title, known.order, path
-            if known.order is not None:
-                page.sort_key = (known.order, page.sort_key[1])
+            self.unchanged(page, known, path)
             return
         if self.take_held(page, data):
             return
         if not _apply_parsed(page, path, data):
             self.tree.skipped[page.source or page.key] = "productive: false"
 
+    @staticmethod
+    def unchanged(page: LocalPage, known: Remembered, path: Path) -> None:
+        """A file as it was at the last sync: title and order from memory, its document not parsed."""
+        page.title, page.order, page.unparsed = known.title, known.order, path
+        if known.order is not None:
+            page.sort_key = (known.order, page.sort_key[1])
 
     def take_held(self, page: LocalPage, data: bytes) -> bool:
         """Title, order and document from what the file's writer holds, when its bytes are what it wrote
@@ -497,16 +512,18 @@ def fingerprint(salt: bytes, data: bytes) -> str:
 
 
 def scan(folder: Path, remembered: Mapping[str, Remembered] | None = None, salt: str = "",
-         site: sites.Site | str = "auto", held: Mapping[str, Held] | None = None) -> LocalTree:
+         site: sites.Site | str = "auto", held: Mapping[str, Held] | None = None, *,
+         stamps: Stamps | None = None) -> LocalTree:
     """The page tree of ``folder`` (parents before children, siblings in order). ``remembered``: page key ->
     what the last sync saw; ``salt`` goes into fingerprints (options that change the document sent);
     ``site``: the site it is written for, or a ``sites.SITES`` choice to detect it by; ``held``: file path
-    -> what its writer holds (used in a plain folder only)."""
+    -> what its writer holds (used in a plain folder only); ``stamps``: the fingerprints of files untouched
+    since they were taken (``sync.engine.stamps``)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ProductiveDocsError(f"{folder}: not a folder")
     site = sites.detect(folder, site) if isinstance(site, str) else site
-    scanner = _Scanner(folder, remembered or {}, salt, site, held or {})
+    scanner = _Scanner(folder, remembered or {}, salt, site, held or {}, stamps)
     scanner.scan_folder(folder, "", None)
     arrange(scanner.tree, site)
     return _in_creation_order(scanner.tree)

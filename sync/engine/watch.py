@@ -1,15 +1,18 @@
 """``watch``: push a folder whenever a file in it is saved.
 
 Editors save in bursts (temp file, rename, metadata), so events only arm a timer; the push runs once the
-folder has been quiet for ``debounce`` seconds. A push is cheap when little changed (one list call, writes
-only for what changed). Errors, network loss included, are printed and the watch goes on; a failed push is
-retried after ``RETRY_AFTER`` seconds even without a new save. Ctrl-C stops it cleanly.
+folder has been quiet for ``debounce`` seconds. A push is cheap when little changed: after the first one,
+the doc is not listed unless pages come or go, only the pages to be written are read, and only they are
+written (unchanged files are not even read, ``sync.engine.stamps``). Errors, network loss included, are
+printed and the watch goes on; a failed push is retried after ``RETRY_AFTER`` seconds even without a new
+save. Ctrl-C stops it cleanly.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
@@ -24,6 +27,9 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 RETRY_AFTER = 30.0
+#: Quiet time after a save before the push: an editor's save (temp file, rename, metadata) takes a few
+#: milliseconds, and what a user waits for is the whole of save-to-update.
+DEBOUNCE = 0.2
 
 
 class Printer(Protocol):
@@ -88,7 +94,7 @@ class _ReportOnce:
             self.printer.outcome(outcome)
 
 
-def watch(folder: Path, client: Client, options: PushOptions, printer: Printer, *, debounce: float = 0.5,
+def watch(folder: Path, client: Client, options: PushOptions, printer: Printer, *, debounce: float = DEBOUNCE,
           stop: threading.Event | None = None) -> int:
     """Watch ``folder`` until Ctrl-C (or ``stop`` is set); returns the exit code of the last push."""
     root = Path(folder).resolve()
@@ -100,6 +106,8 @@ def watch(folder: Path, client: Client, options: PushOptions, printer: Printer, 
     report = _ReportOnce(printer)
     printer.note(f"watching {folder} (Ctrl-C stops)")
     code, retry_at = _push(folder, client, options, printer, report), None
+    # after the first push, a save is pushed without listing the whole doc (``PushOptions.list_remote``)
+    lean = replace(options, list_remote=False)
     try:
         while not stop.is_set():
             if changes.dirty.is_set():
@@ -110,7 +118,7 @@ def watch(folder: Path, client: Client, options: PushOptions, printer: Printer, 
                 stop.wait(0.1)
                 continue
             changes.dirty.clear()
-            code = _push(folder, client, options, printer, report)
+            code = _push(folder, client, options if code < 0 else lean, printer, report)
             retry_at = time.monotonic() + RETRY_AFTER if code < 0 else None
     except KeyboardInterrupt:
         printer.note("stopped")

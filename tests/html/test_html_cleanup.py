@@ -58,3 +58,9 @@ def test_default_colours_and_weights_are_no_style_reported_once() -> None:
         '<span style="color: red">red</span>\n'
     )
     assert report == ["styles that are the default (black, weight 400, heading grey) (4) -> dropped"]
+
+
+def test_an_empty_link_in_a_fragment_is_dropped_as_a_browser_shows_it_and_reported() -> None:
+    md, report = md_of('<p>x<a href="https://x.org/a"></a></p>', page=False)
+    assert md == "x\n"
+    assert report == ["empty link to 'https://x.org/a' -> dropped"]

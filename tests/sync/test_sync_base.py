@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import random
 import zlib
 
 import pytest
 from productive_docs.converter import read
 from productive_docs.converter.errors import ProductiveDocsError
 from productive_docs.converter.model import normalize
-from productive_docs.sync.engine.base import BaseStore, BlobStore, content_hash
+from productive_docs.sync.engine.base import BaseStore, BlobStore, content_hash, render_base
 
 
 def test_blobs_are_deduplicated_compressed_and_named_by_hash(tmp_path):
@@ -51,8 +52,8 @@ def test_records_round_trip_and_unreferenced_blobs_are_collected(tmp_path):
     again.forget("7")
     again.save()
     assert len(again.blobs.digests()) == 1
-    assert (tmp_path / ".productive-docs" / ".gitignore").read_text().splitlines()[1:] == ["lock", "*.tmp",
-                                                                                           "state.journal"]
+    ignored = (tmp_path / ".productive-docs" / ".gitignore").read_text().splitlines()[1:]
+    assert ignored == ["lock", "*.tmp", "state.journal", "stamps.json"]
     assert json.loads((tmp_path / ".productive-docs" / "base.json").read_text())["pages"]["8"]["version"] == 1
 
 
@@ -61,3 +62,19 @@ def test_an_unreadable_base_is_a_one_line_error(tmp_path):
     (tmp_path / ".productive-docs" / "base.json").write_text("{not json")
     with pytest.raises(ProductiveDocsError, match="unreadable sync base"):
         BaseStore(tmp_path / ".productive-docs")
+
+
+def test_base_json_is_written_as_json_would_write_it():
+    """``render_base`` writes with json's C encoder what ``json.dumps(indent=1, sort_keys=True)`` writes."""
+    rng = random.Random(12)
+    values = [None, 0, 17, 2.5, -1e-07, "", "plain", 'quote " and \\\\', "é ✓ \u2028 \x00 \t", "10"]
+    for size in range(0, 30, 3):
+        names = ["version", "title", "parent", "position", "body", "source"]
+        pages = {str(rng.randint(1, 10**6)): {name: rng.choice(values)
+                                              for name in rng.sample(names, rng.randint(0, 6))}
+                 for _ in range(size)}
+        expected = json.dumps({"format": 1, "pages": pages}, indent=1, sort_keys=True, ensure_ascii=False)
+        assert render_base(pages) == expected
+    nested = {"1": {"title": {"nested": [1]}}}
+    assert render_base(nested) == json.dumps({"format": 1, "pages": nested}, indent=1, sort_keys=True,
+                                             ensure_ascii=False)

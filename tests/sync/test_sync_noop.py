@@ -3,6 +3,10 @@ file does not have its generated list of children resolved and hashed again."""
 
 from __future__ import annotations
 
+import os
+import time
+
+from productive_docs.sync.engine import folder
 from productive_docs.sync.engine.push import planning
 from productive_docs.sync.engine.push.run import push_folder
 
@@ -33,3 +37,31 @@ def test_a_no_op_push_prepares_no_page_and_a_new_child_updates_its_folder(make_t
     assert "A" in body and "C" in body
     prepared.clear()
     assert push_folder(root, fast_client).requests["writes"] == 0 and prepared == []
+
+
+def test_a_no_op_push_reads_no_settled_file_and_a_same_size_rewrite_is_still_seen(make_tree, fast_client,
+                                                                                 monkeypatch):
+    """Stamps (``sync.engine.stamps``) spare a no-op push reading files; a file rewritten with the same
+    size and its old modification time put back still differs by its change time, and is pushed."""
+    root = make_tree(TREE)
+    for path in root.rglob("*.md"):
+        os.utime(path, (time.time() - 60, time.time() - 60))
+    push_folder(root, fast_client, project_id="1")
+    hashed: list[bytes] = []
+    real = folder.fingerprint
+
+    def counting(salt: bytes, data: bytes) -> str:
+        hashed.append(data)
+        return real(salt, data)
+
+    monkeypatch.setattr(folder, "fingerprint", counting)
+    assert push_folder(root, fast_client).requests["writes"] == 0
+    assert push_folder(root, fast_client, dry_run=True).requests["writes"] == 0  # status
+    assert [data for data in hashed if not data.startswith(b"generated")] == []
+    page = root / "guide" / "a.md"
+    before = page.stat()
+    page.write_text("# A\n\nTexT.\n", encoding="utf-8")
+    os.utime(page, ns=(before.st_atime_ns, before.st_mtime_ns))
+    result = push_folder(root, fast_client)
+    assert {o.key: o.action for o in result.outcomes}["guide/a.md"] == "updated"
+    assert (root / ".productive-docs" / "stamps.json").exists()

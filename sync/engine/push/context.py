@@ -4,6 +4,7 @@ handler (which used to be mixins reading attributes set by the run)."""
 from __future__ import annotations
 
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,8 @@ class RunContext:
     remote_known: bool = False
     #: First push onto an existing doc (``--doc``): its pages are matched to files by title.
     mapping: bool = False
+    #: Writes beyond one per page, by reason (link cycles, HTML bodies ...), for the run's summary.
+    extra_writes: Counter[str] = field(default_factory=Counter)
     lock: threading.Lock = field(default_factory=threading.Lock)
     #: Parent id -> the last sibling place given out (``push.reorder.next_place``), filled on first use.
     last_places: dict[str | None, float] | None = None

@@ -53,6 +53,9 @@ class PushOptions:
     write_ids: bool = False
     #: The docs site whose navigation and Markdown dialect the folder follows (``sync.engine.sites``).
     site: str = "auto"
+    #: False (``watch``): the doc is listed only when the plan creates or drops pages; otherwise only the
+    #: pages about to be written are read, one request each, instead of the whole doc.
+    list_remote: bool = True
 
     def __post_init__(self) -> None:
         # Enum members from plain strings (``PushOptions(via="html")``); a bad value is a ValueError.

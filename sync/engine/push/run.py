@@ -2,10 +2,11 @@
 
 One run: scan the folder, load the state, list the doc's tree once (one request per 200 pages, no bodies),
 plan every page, then write. Pages are created parents first and siblings in their order; a page added
-later lands after its siblings, and a change of order is carried out by moves (``reorder``). Each write is
+later lands after its siblings, and a change of order is carried out by moves (``reorder``). New pages are
+created after the pages they link to (``order``), so most are created whole in one write. Each write is
 followed by a state save, so a killed run resumes without duplicates; a page created in a run whose response
-was lost is found again by parent and title (the doc itself by project and title). Links to pages created
-later in the same run are filled in by a second pass once every page has an id.
+was lost is found again by parent and title (the doc itself by project and title). Links a page could not
+have at its create (a link cycle) are filled in by a second pass once every page has an id.
 
 The parts, each with its own module: the options (``options``), what the run knows (``context``), the
 planner that decides without a request that changes anything (``planning``), the executor (``writes``),
@@ -14,6 +15,7 @@ remote changes (``conflicts``) and the lines (``reporter``). ``status`` and ``--
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -38,10 +40,14 @@ from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.push.writes import Executor
 from productive_docs.sync.engine.result import Outcome, OutcomeAction, SyncResult
 from productive_docs.sync.engine.sites import mkdocs
+from productive_docs.sync.engine.stamps import STAMPS_FILE, Stamps
 from productive_docs.sync.engine.state import PageState, State, default_path
 from productive_docs.sync.engine.twoway import note_pages_only_in_productive
 
 LIST_FIELDS = ["title", "parent_page_id", "root_page_id", "version_number"]
+#: Outcomes of pages a push wrote to.
+WRITTEN = frozenset({OutcomeAction.CREATED, OutcomeAction.UPDATED, OutcomeAction.APPENDED,
+                     OutcomeAction.RENAMED, OutcomeAction.MOVED, OutcomeAction.DELETED})
 
 
 class ConflictError(ProductiveDocsError):
@@ -70,6 +76,7 @@ class Push:
             self.result.notes.append(note)
         self.state_path = Path(options.state_path) if options.state_path else default_path(self.folder)
         self.reporter: Reporter | None = None
+        self.extra_writes: Counter[str] = Counter()
 
     def run(self) -> SyncResult:
         """One push; a real one holds the folder's lock (``sync.engine.lock``) throughout."""
@@ -80,6 +87,7 @@ class Push:
                 self.result.notes.append(f"lock of {folder_lock.took_over} (no longer running) taken over")
             with self.result.counting(self.client.stats):
                 self._run()
+            self._note_writes()
         finally:
             if self.reporter is not None:
                 self.reporter.flush()
@@ -94,16 +102,25 @@ class Push:
         key = options_key({"via": str(options.via), "links": state.options["link_template"]})
         site = sites.detect(self.folder, options.site)
         self.result.notes.extend(site.notes)
-        tree = scan(self.folder, remembered(state.pages), fingerprint_salt(key), site, self.held)
+        # read by status too (a dry run), saved by a push
+        stamps = Stamps(self.state_path.parent / STAMPS_FILE, fingerprint_salt(key) + site.salt)
+        tree = scan(self.folder, remembered(state.pages), fingerprint_salt(key), site, self.held,
+                    stamps=stamps)
         ctx = RunContext(self.folder, self.client, options, state, self.state_path, self.result, tree, key,
                          mapping=mapping)
+        self.extra_writes = ctx.extra_writes
         reporter = self.reporter = Reporter(self.result, state, tree.pages, self.on_outcome)
         if self.on_start:
             self.on_start(len(tree.pages) + len(tree.skipped))
-        self._list_remote(ctx)
+        lean = not options.list_remote and state.doc_id is not None and not state.pending
+        if not lean:
+            self._list_remote(ctx)
         ctx.ids = {key: page.id for key, page in state.pages.items()}
         planner, conflicts = Planner(ctx), Conflicts(ctx)
         work, orphans = planner.plan()
+        if lean and not self._read_written(ctx, planner, work, orphans):
+            self._list_remote(ctx)
+            work, orphans = planner.plan()
         reorder.show(reorder.planned(ctx, work), work, dry_run=options.dry_run)
         if options.dry_run:
             self._show_plan(work, orphans, conflicts, reporter)
@@ -111,11 +128,26 @@ class Push:
         else:
             Executor(ctx, planner, conflicts, reporter).execute(work, orphans)
             state.compact()
+            stamps.save(set(tree.pages))
         self.result.doc_id = state.doc_id
         for source, reason in sorted(tree.skipped.items()):
             reporter.report(Outcome(source, source, OutcomeAction.SKIPPED, notes=[reason]))
         order = {key: index for index, key in enumerate(tree.pages)}
         self.result.outcomes.sort(key=lambda outcome: order.get(outcome.key, len(order)))
+
+    def _note_writes(self) -> None:
+        """``1,121 pages written, 1,130 writes (1 per page, 9 for link cycles)``: what a write costs is
+        notifications and rate-limit budget, so the writes beyond one per page are said, with why."""
+        writes = self.result.requests.get("writes", 0)
+        pages = sum(outcome.action in WRITTEN for outcome in self.result.outcomes)
+        if not writes or not pages:
+            return
+        reasons = dict(self.extra_writes)
+        other = writes - pages - sum(reasons.values())
+        if other > 0:
+            reasons["uploads, moves and renames"] = other
+        parts = "".join(f", {count:,} for {reason}" for reason, count in reasons.items() if count)
+        self.result.notes.append(f"{pages:,} pages written, {writes:,} writes (1 per page{parts})")
 
     def _load_state(self) -> tuple[State, bool]:
         """The sync state, with this run's options applied; and whether this is a first push onto an
@@ -153,6 +185,26 @@ class Push:
         ctx.remote_known = True
         if not listed and len(ctx.state.pages) > 1:
             self._check_doc_exists(ctx, root)
+
+    def _read_written(self, ctx: RunContext, planner: Planner, work: dict[str, Work], orphans: list[Step]
+                      ) -> bool:
+        """A lean plan (``PushOptions.list_remote`` off: ``watch``, where a save changes a page or two of
+        thousands): the pages about to be written are read one by one and decided again on what Productive
+        has, instead of listing the whole doc. False when the whole doc must be looked at: pages are
+        created or dropped, or one was deleted in Productive."""
+        if orphans or any(item.step.action is Action.CREATE for item in work.values()):
+            return False
+        for item in work.values():
+            saved = ctx.state.pages.get(item.page.key)
+            if saved is None or not item.step.writes:
+                continue
+            try:
+                page = self.client.get_page(saved.id)
+            except errors.NotFound:
+                return False
+            ctx.remote[page.id] = RemotePage(page.id, page.title, page.parent_page_id, page.version_number)
+            item.step = planner.decide(item)
+        return True
 
     def _check_doc_exists(self, ctx: RunContext, root: str) -> None:
         try:

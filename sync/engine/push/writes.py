@@ -1,4 +1,5 @@
-"""A push's writes: pages created parents first, bodies written, links to new pages filled in, orphans pruned.
+"""A push's writes: pages created in the write order (``order``), bodies written, links left open by a cycle
+filled in, orphans pruned.
 
 The executor carries out the planner's steps. Each write is followed by a state save, so a killed run
 resumes without duplicates; a create is recorded as pending before it is sent (``State.pending``). A page's
@@ -7,6 +8,7 @@ planned uploads are made only once its write goes ahead (after the conflict chec
 
 from __future__ import annotations
 
+import threading
 import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any
@@ -30,6 +32,7 @@ from productive_docs.sync.engine.push import reorder
 from productive_docs.sync.engine.push.conflicts import Conflicts
 from productive_docs.sync.engine.push.context import RunContext
 from productive_docs.sync.engine.push.options import Prune
+from productive_docs.sync.engine.push.order import write_order
 from productive_docs.sync.engine.push.planning import Planner
 from productive_docs.sync.engine.push.reporter import Reporter
 from productive_docs.sync.engine.push.work import Work
@@ -51,6 +54,8 @@ class Executor:
         self.planner = planner
         self.conflicts = conflicts
         self.reporter = reporter
+        #: Pages created with a placeholder to break a link cycle (``order``).
+        self.placeholders: set[str] = set()
 
     def execute(self, work: dict[str, Work], orphans: list[Step]) -> None:
         """Every step, then the pages that waited for new ids, the siblings' order, the housekeeping and the
@@ -75,48 +80,57 @@ class Executor:
         record_pushed(ctx.folder, ctx.state_path.parent, pushed, fingerprint_salt(ctx.options_key))
 
     def _write_all(self, work: dict[str, Work]) -> None:
-        """Level by level (parents exist before children); in a level, each folder's new pages are created,
-        and pages moved into it or reordered in it are moved, in order by one worker (each lands last: the
-        order they arrive in is the folder's order), while other folders and the other writes run in
-        parallel."""
-        levels: dict[int, list[Work]] = {}
-        # depth in the tree, not in the file names: a site's navigation may put a page under another folder
-        depths: dict[str, int] = {}
-        for key, item in work.items():  # parents come first
-            parent = item.page.parent
-            depth = depths[key] = 0 if parent is None else depths.get(parent, 0) + 1
-            levels.setdefault(depth, []).append(item)
-        with ThreadPoolExecutor(max(1, self.ctx.options.jobs)) as pool:
-            for depth in sorted(levels):
-                groups: dict[str | None, list[Work]] = {}
-                batches = []
-                for item in levels[depth]:
-                    if item.step.action is Action.CREATE or item.step.move or item.step.reorder:
-                        groups.setdefault(item.page.parent, []).append(item)
-                    else:
-                        batches.append([item])
-                futures = [pool.submit(self._run_items, items) for items in [*groups.values(), *batches]]
-                try:
-                    wait(futures, return_when=FIRST_EXCEPTION)
-                    for future in futures:
-                        future.result()
-                except BaseException:
-                    self.ctx.stopping.set()
-                    raise
+        """Each page once the pages it waits for are written (``order``: its parent if new, the pages landing
+        in the same folder before it, the new pages it links to), in parallel where nothing waits. A page
+        created, moved or reordered lands last in its folder: the order they arrive in is the folder's
+        order. Pages are handed to the workers in the write order, so whatever a page waits for was taken up
+        before it: no worker waits for a page no worker has. Pages with nothing to write are reported at
+        once: handing each of 10,000 unchanged pages to a worker cost a no-op push more than its scan."""
+        ctx = self.ctx
+        active = [item for item in work.values() if not self._nothing_to_write(item)]
+        for item in work.values():
+            if self._nothing_to_write(item):
+                self._run_item(item)
+        lands = {item.page.key for item in active
+                 if item.step.action is Action.CREATE or item.step.move or item.step.reorder}
+        order = write_order(((item.page.key, item.page.parent, item.page.key in lands, item.waiting)
+                             for item in active), ctx.ids)
+        self.placeholders = order.placeholders
+        written = {item.page.key: threading.Event() for item in active}
+        with ThreadPoolExecutor(max(1, ctx.options.jobs)) as pool:
+            futures = [pool.submit(self._run_when_ready, work[key], [written[need] for need in
+                                                                     order.waits_for[key]], written[key])
+                       for key in order.sequence]
+            try:
+                wait(futures, return_when=FIRST_EXCEPTION)
+                for future in futures:
+                    future.result()
+            except BaseException:
+                ctx.stopping.set()
+                raise
 
-    def _run_items(self, items: list[Work]) -> None:
-        for item in items:
+    def _run_when_ready(self, item: Work, needs: list[threading.Event], done: threading.Event) -> None:
+        try:
+            for need in needs:
+                while not need.wait(0.1):
+                    if self.ctx.stopping.is_set():
+                        return
             if self.ctx.stopping.is_set():
                 return
-            try:
-                self._run_item(item)
-            except BaseException:
-                self.ctx.stopping.set()
-                raise
+            self._run_item(item)
+        except BaseException:
+            self.ctx.stopping.set()
+            raise
+        finally:
+            done.set()
+
+    @staticmethod
+    def _nothing_to_write(item: Work) -> bool:
+        return item.step.action in (Action.FAILED, Action.CONFLICT) or not item.step.writes
 
     def _run_item(self, item: Work) -> None:
         step, page, report = item.step, item.page, self.reporter
-        if step.action in (Action.FAILED, Action.CONFLICT) or not step.writes:
+        if self._nothing_to_write(item):
             report.item(item, report.outcome(item, step.action.planned))
             return
         parent_id = self.ctx.ids.get(page.parent) if page.parent is not None else None
@@ -163,6 +177,8 @@ class Executor:
             ctx.save(page.key, title=page.title)
             done.append(Action.RENAME.done)
         if step.action in (Action.UPDATE, Action.APPEND):
+            if self._resolve_links(item) and self._body_step(item).action is Action.UPDATE:
+                step.action = Action.UPDATE  # links filled in before the end: no longer an append
             if self._write_body(item, append=step.action is Action.APPEND):
                 done.insert(0, step.action.done)
             else:
@@ -201,6 +217,7 @@ class Executor:
 
     def _create(self, item: Work, parent_id: str | None) -> None:
         ctx, page = self.ctx, item.page
+        self._resolve_links(item)
         self.planner.full(item)
         assert item.doc is not None and item.version is not None
         body = payload(item.doc, ctx.options.via, page.report)
@@ -223,6 +240,15 @@ class Executor:
             ctx.state.save()
         if later and not item.waiting:
             self._record_body(item, ctx.client.replace_body_with_html(created.id, body.text))
+            ctx.extra_writes["HTML bodies"] += 1
+
+    def _resolve_links(self, item: Work) -> bool:
+        """Prepare the page again when pages it links to got their ids since it was planned (they were
+        written first, see ``order``), so its body goes out whole in its one write; True if it was."""
+        if not item.waiting or not any(key in self.ctx.ids for key in item.waiting):
+            return False
+        self.planner.prepare(item)
+        return True
 
     def _record_pending(self, page: LocalPage) -> None:
         """Save the create about to be sent. A doc's also lists the project's docs that have its title
@@ -290,19 +316,26 @@ class Executor:
             saved = ctx.state.pages[item.page.key]
             if item.version is None or item.version.hash == saved.hash:
                 continue
-            as_listed = RemotePage(saved.id, saved.title, saved.parent, saved.version)
-            step = decide(item.page.key, item.version, saved, as_listed, remote_known=True,
-                          parent_id=saved.parent, title=saved.title)
             try:
-                written = self._write_body(item, append=step.action is Action.APPEND)
+                written = self._write_body(item, append=self._body_step(item).action is Action.APPEND)
             except FATAL:
                 raise
             except errors.ApiError as exc:
                 failed = report.outcome(item, OutcomeAction.FAILED, error=f"{item.page.display}: {exc}")
                 report.replace(item, failed)
                 continue
+            if written:
+                ctx.extra_writes["link cycles" if item.page.key in self.placeholders
+                                 else "links to pages not created"] += 1
             if written and item.outcome is not None and item.outcome.action == OutcomeAction.UNCHANGED:
                 report.replace(item, report.outcome(item, OutcomeAction.UPDATED, note="links to new pages"))
+
+    def _body_step(self, item: Work) -> Step:
+        """The body step of a page written already in this run, decided on its document as prepared now."""
+        saved = self.ctx.state.pages[item.page.key]
+        as_listed = RemotePage(saved.id, saved.title, saved.parent, saved.version)
+        return decide(item.page.key, item.version, saved, as_listed, remote_known=True,
+                      parent_id=saved.parent, title=saved.title)
 
     def _remember(self, work: dict[str, Work]) -> None:
         """Fingerprint every page that is now fully in step, so the next run need not parse it. A page with
