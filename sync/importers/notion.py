@@ -102,7 +102,12 @@ def prepare_html(soup: BeautifulSoup, report: Report) -> str | None:
     for callout in soup.select("figure.callout"):
         icon = callout.find(class_="icon")
         if icon is not None:
-            report.add("Notion callout icon", "left out (the banner's type says the kind)")
+            emoji = icon.get_text().strip() if icon.name != "img" else ""
+            first = icon.find_next("p")
+            if emoji and first is not None and callout in first.parents:
+                first.insert(0, emoji + " ")  # an emoji icon is text: it stays
+            else:
+                report.add("Notion callout icon", "left out (the banner's type says the kind)")
             icon.decompose()
         colour = _CALLOUT_COLOUR.search(" ".join(callout.get("class") or []))
         kind = _BANNER_BY_COLOUR.get(colour.group(1) if colour else "", "info")
