@@ -222,7 +222,8 @@ def _note_unsafe_url(url: str, ctx: InlineContext) -> None:
     refuses) is written anyway; the reader percent-encodes or refuses it, so it is reported, which also makes
     ``needs_html`` choose the HTML endpoints that keep it."""
     if not ctx.allow_html and url and not _safe_url(url):
-        ctx.report.add("link address Markdown reads back changed", "percent-encoded by the reader, or text only")
+        ctx.report.add("link address Markdown reads back changed",
+                       "percent-encoded by the reader, or text only")
 
 
 def _destination(url: str, title: str | None) -> str:
