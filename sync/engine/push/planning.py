@@ -2,13 +2,23 @@
 page, decided, without a request that changes anything (``status`` and ``--dry-run`` are this plan shown).
 
 A page is matched to a file by the state, by a ``productive_page_id`` in front matter, by the file it was
-moved from, or, for a create whose answer was lost, by its place and title (``adopt_found_pages``).
+moved from, or, for a create whose answer was lost, by its place, title, age and body
+(``adopt_found_pages``).
 """
 
 from __future__ import annotations
 
+from functools import cache
+
 from productive_docs.sync.api.client import Client
-from productive_docs.sync.api.recovery import created_since
+from productive_docs.sync.api.recovery import (
+    CLOCK_SKEW,
+    created_since,
+    markdown_hash,
+    normal_hash,
+    sent_hash,
+    timestamp,
+)
 from productive_docs.sync.engine.documents import prepare
 from productive_docs.sync.engine.folder import PAGE_ID_KEY, LocalPage
 from productive_docs.sync.engine.page_assets import plan_page_assets, planned_version
@@ -16,7 +26,16 @@ from productive_docs.sync.engine.plan import Action, LocalVersion, RemotePage, S
 from productive_docs.sync.engine.push.context import RunContext
 from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.result import SyncResult
-from productive_docs.sync.engine.state import PageState, State
+from productive_docs.sync.engine.state import PageState, PendingCreate, State
+
+#: Sent on create when the body goes through HTML right after (``markdown`` is required, spec §4.4).
+PLACEHOLDER = "…"
+
+
+@cache
+def placeholder_hash() -> str:
+    """The normal form of a page created with ``PLACEHOLDER`` (its body follows in a second write)."""
+    return markdown_hash(PLACEHOLDER)
 
 
 def adopt_pending_doc(state: State, client: Client, result: SyncResult) -> None:
@@ -138,15 +157,43 @@ class Planner:
                 if (parent_id, item.page.title) in free:
                     self.clashes[key] = free[(parent_id, item.page.title)]
                 continue
-            found = free.pop((parent_id, item.page.title), None)
+            place = (parent_id, item.page.title)
+            found = self.pending_page(item, pending, claimed) if ours else free.get(place)
             if found is None:
                 continue
+            free.pop(place, None)
             state.pages[key] = PageState(found.id, parent_id, found.title, version=found.version,
                                          created=ours)
             ids[key] = found.id
             claimed.add(found.id)
             item.step.notes.append("found in Productive, taken over")
             state.pending.pop(key, None)
+
+    def pending_page(self, item: Work, pending: PendingCreate | None, claimed: set[str]) -> RemotePage | None:
+        """The page a create of a killed run made (``pending``): claimed by no entry, with the file's parent
+        and title, made after the create was sent, and holding what a create sends (the file's body, or
+        the placeholder of a body sent next); a colleague's page of that title is never taken for it."""
+        assert pending is not None
+        ctx = self.ctx
+        parent_id = ctx.ids.get(item.page.parent) if item.page.parent is not None else None
+        listed = sorted((page for page in ctx.remote.values() if page.id not in claimed
+                         and page.parent == parent_id and page.title == item.page.title),
+                        key=lambda page: (len(page.id), page.id))
+        for page in reversed(listed):
+            found = ctx.client.get_page(page.id)
+            made = timestamp(found.raw.get("created_at"))
+            if pending.at is not None and made < pending.at - CLOCK_SKEW:
+                continue
+            if normal_hash(found.body) in (placeholder_hash(), self.sent(item)):
+                return page
+        return None
+
+    def sent(self, item: Work) -> str | None:
+        """The normal form of the file's body as a create sends it (None: the file cannot be read)."""
+        if item.doc is None:
+            item.page.load()
+            self.prepare(item)
+        return None if item.doc is None else sent_hash(item.doc)
 
     def decide(self, item: Work) -> Step:
         ctx = self.ctx

@@ -4,8 +4,8 @@ One run: scan the folder, load the state, list the doc's tree once (one request 
 plan every page, then write. Pages are created parents first and siblings in their order (the API has no
 reorder call, so a page added later lands after its siblings). Each write is followed by a state save, so a
 killed run resumes without duplicates; a page created in a run whose response was lost is found again by
-parent and title (the doc itself by project and title). Links to pages created later in the same run are
-filled in by a second pass once every page has an id.
+parent, title, age and body, never a page someone else made (the doc itself by project and title). Links to
+pages created later in the same run are filled in by a second pass once every page has an id.
 
 The parts, each with its own module: the options (``options``), what the run knows (``context``), the
 planner that decides without a request that changes anything (``planning``), the executor (``writes``),

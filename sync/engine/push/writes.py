@@ -29,7 +29,7 @@ from productive_docs.sync.engine.plan import Action, RemotePage, Step, decide
 from productive_docs.sync.engine.push.conflicts import Conflicts
 from productive_docs.sync.engine.push.context import RunContext
 from productive_docs.sync.engine.push.options import Prune
-from productive_docs.sync.engine.push.planning import Planner
+from productive_docs.sync.engine.push.planning import PLACEHOLDER, Planner
 from productive_docs.sync.engine.push.reporter import Reporter
 from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.result import OutcomeAction
@@ -38,8 +38,6 @@ from productive_docs.sync.engine.twoway import record_pushed
 
 #: Errors after which no other request can succeed either: stop the run (the state is saved).
 FATAL = (errors.AuthenticationError, errors.PermissionDenied, errors.NetworkError, errors.RateLimited)
-#: Sent on create when the body goes through HTML right after (``markdown`` is required, spec §4.4).
-PLACEHOLDER = "…"
 
 
 class Executor:
@@ -195,12 +193,16 @@ class Executor:
         # A body that links to pages not created yet, or that needs HTML, is written after the create.
         later = bool(item.waiting) or body.html
         markdown = PLACEHOLDER if later else body.text
-        self._record_pending(page)
+        existing = self._record_pending(page)
+        # a lost answer is never settled with a page that was there before the run or that a page claims
+        with ctx.lock:
+            claimed = {*ctx.ids.values(), *ctx.remote, *existing}
         if page.key == "":
-            created = ctx.client.create_with_markdown(page.title, markdown, project_id=ctx.state.project_id)
+            created = ctx.client.create_with_markdown(page.title, markdown, project_id=ctx.state.project_id,
+                                                      claimed=claimed)
         else:
             created = ctx.client.create_with_markdown(page.title, markdown, parent_page_id=parent_id,
-                                                      root_page_id=ctx.ids[""])
+                                                      root_page_id=ctx.ids[""], claimed=claimed)
         with ctx.lock:
             ctx.state.pending.pop(page.key, None)
             ctx.ids[page.key] = created.id
@@ -211,9 +213,10 @@ class Executor:
         if later and not item.waiting:
             self._record_body(item, ctx.client.replace_body_with_html(created.id, body.text))
 
-    def _record_pending(self, page: LocalPage) -> None:
+    def _record_pending(self, page: LocalPage) -> list[str]:
         """Save the create about to be sent. A doc's also lists the project's docs that have its title
-        already: a rerun after a crash never takes one of those over (``planning.adopt_pending_doc``)."""
+        already (and returns them): a rerun after a crash never takes one of those over
+        (``planning.adopt_pending_doc``)."""
         ctx = self.ctx
         existing = None
         if page.key == "":
@@ -221,6 +224,7 @@ class Executor:
         with ctx.lock:
             ctx.state.pending[page.key] = PendingCreate(page.title, time.time(), existing)
             ctx.state.save()
+        return existing or []
 
     def _write_body(self, item: Work, *, append: bool) -> bool:
         """Upload the page's planned assets, then send its body; False when, the uploads having failed, the
