@@ -118,3 +118,41 @@ class Killed(BaseException):
 def _killed(*args, **kwargs):
     """A create the process died sending (the state has it as pending)."""
     raise Killed
+
+
+def test_a_page_whose_conflict_check_failed_is_not_written_by_the_second_pass(pushed, fast_server,
+                                                                              fast_client):
+    """Reproduction 5: the first pass could not read the page (a GET that errored), so it never checked
+    for a remote edit; the second pass (links to new pages) then replaced it: the colleague's edit lost."""
+    root, doc_id = pushed()
+    [a_id] = titled(fast_client, doc_id, "A")
+    fast_client.replace_body_with_markdown(a_id, "Text of A, edited by a colleague.")
+    (root / "a.md").write_text("# A\n\nText of A, see [B](b.md).\n", encoding="utf-8")
+    (root / "b.md").write_text("# B\n\nNew page.\n", encoding="utf-8")
+    fast_server.before = lambda request: (bad_gateway() if request.method == "GET"
+                                          and request.path.endswith(f"pages/{a_id}") else None)
+    result = push_folder(root, fast_client)
+    fast_server.before = None
+    by_file = {o.display: o for o in result.outcomes}
+    assert result.exit_code != 0 and by_file["a.md"].action == "failed", outcomes(result)
+    assert by_file["b.md"].action == "created"
+    assert "edited by a colleague" in texts(fast_client, a_id)
+    assert "see" in (root / "a.md").read_text(encoding="utf-8")
+    again = push_folder(root, fast_client)  # the server answers again: the edit is merged or marked
+    assert "edited by a colleague" in texts(fast_client, a_id) + (root / "a.md").read_text(encoding="utf-8")
+    assert again.exit_code in (0, 3), outcomes(again)
+
+
+def test_the_second_pass_checks_a_page_the_first_pass_did_not_write(make_tree, fast_client):
+    """A file whose document did not change since the last push links to a page created only now: its
+    link is filled in by the second pass, which must not overwrite the colleague's edit made meanwhile."""
+    root = make_tree({"index.md": "---\ntitle: Handbook\n---\n\nIntro.\n",
+                      "a.md": "# A\n\nText of A, see [B](b.md).\n"})
+    doc_id = push_folder(root, fast_client, project_id="1").doc_id
+    [a_id] = titled(fast_client, doc_id, "A")
+    fast_client.replace_body_with_markdown(a_id, "Text of A, edited by a colleague.")
+    (root / "b.md").write_text("# B\n\nNew page.\n", encoding="utf-8")
+    (root / "a.md").write_text("# A\n\nText of A, see [B](b.md).\n\n", encoding="utf-8")  # same document
+    result = push_folder(root, fast_client)
+    assert "edited by a colleague" in texts(fast_client, a_id), outcomes(result)
+    assert {o.display: o for o in result.outcomes}["a.md"].action == "conflict"

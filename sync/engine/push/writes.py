@@ -34,7 +34,7 @@ from productive_docs.sync.engine.push.reporter import Reporter
 from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.result import OutcomeAction
 from productive_docs.sync.engine.state import PageState, PendingCreate
-from productive_docs.sync.engine.twoway import record_pushed
+from productive_docs.sync.engine.twoway import BODY_SENT, record_pushed
 
 #: Errors after which no other request can succeed either: stop the run (the state is saved).
 FATAL = (errors.AuthenticationError, errors.PermissionDenied, errors.NetworkError, errors.RateLimited)
@@ -266,10 +266,14 @@ class Executor:
                 "remote_hash": remote_hash(page.body), "version": page.version_number}
 
     def _second_pass(self, work: dict[str, Work]) -> None:
-        """Pages written while a page they link to had no id yet are written again with the full links."""
+        """Pages written while a page they link to had no id yet are written again with the full links. A
+        page the first pass stopped (failed, conflict, skipped) is not; one it did not write is checked for
+        remote changes first, like any write (``_unchecked_remote_change``)."""
         ctx, report = self.ctx, self.reporter
+        stopped = (OutcomeAction.FAILED, OutcomeAction.CONFLICT, OutcomeAction.SKIPPED)
         pending = [item for item in work.values() if item.page.key in ctx.state.pages
                    and item.step.action not in (Action.CONFLICT, Action.FAILED)
+                   and (item.outcome is None or item.outcome.action not in stopped)
                    and self.planner.manages_body(item.page)
                    and (any(key in ctx.ids for key in item.waiting)
                         or ctx.state.pages[item.page.key].hash is None)]
@@ -282,6 +286,8 @@ class Executor:
             step = decide(item.page.key, item.version, saved, as_listed, remote_known=True,
                           parent_id=saved.parent, title=saved.title)
             try:
+                if self._unchecked_remote_change(item):
+                    continue
                 written = self._write_body(item, append=step.action is Action.APPEND)
             except FATAL:
                 raise
@@ -291,6 +297,22 @@ class Executor:
                 continue
             if written and item.outcome is not None and item.outcome.action == OutcomeAction.UNCHANGED:
                 report.replace(item, report.outcome(item, OutcomeAction.UPDATED, note="links to new pages"))
+
+    def _unchecked_remote_change(self, item: Work) -> bool:
+        """Whether a page the first pass did not write changed in Productive (then it is reported as a
+        conflict and not written: the next push merges it). A page this run wrote is as we left it."""
+        saved, outcome = self.ctx.state.pages[item.page.key], item.outcome
+        if outcome is not None and outcome.action in BODY_SENT:
+            return False
+        listed = self.ctx.remote.get(saved.id)
+        if listed is None or listed.version == saved.version:
+            return False
+        if self.conflicts.remote_unchanged(item):
+            return False
+        item.step.action = Action.CONFLICT
+        item.step.notes.append("not written (push again to merge it)")
+        self.reporter.replace(item, self.reporter.outcome(item, OutcomeAction.CONFLICT))
+        return True
 
     def _remember(self, work: dict[str, Work]) -> None:
         """Fingerprint every page that is now fully in step, so the next run need not parse it."""
