@@ -90,9 +90,10 @@ def merge_file(current: str, page: Page, shown: Node, bases: BaseStore) -> FileM
 def record_pushed(folder: Path, state_dir: Path,
                   pushed: Iterable[tuple[LocalPage, Node | None, PageState | None, OutcomeAction]],
                   salt: str) -> None:
-    """After a push, the base of each page now in step: the document sent and the file it was read from.
-    ``pushed`` holds (page, document sent, its state entry, outcome word). A file changed since it was read
-    (its fingerprint differs) gets no new base: its new edits were not sent, so they are no agreement."""
+    """After a push, the base of each page now in step: the body as Productive answered the write and the
+    file it was read from. ``pushed`` holds (page, body stored, its state entry, outcome word). A file
+    changed since it was read (its fingerprint differs) gets no new base: its new edits were not sent, so
+    they are no agreement."""
     bases = BaseStore(state_dir)
     for page, doc, saved, outcome in pushed:
         if saved is None or outcome not in IN_STEP:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from productive_docs.converter.model import from_json, normalize
 from productive_docs.sync.api.client import Client
+from productive_docs.sync.engine.base import BaseStore
 from productive_docs.sync.engine.push.run import push_folder
 from productive_docs.sync.engine.state import load
 from productive_docs.sync.server.app import LocalServer, bad_gateway
@@ -156,3 +158,22 @@ def test_the_second_pass_checks_a_page_the_first_pass_did_not_write(make_tree, f
     result = push_folder(root, fast_client)
     assert "edited by a colleague" in texts(fast_client, a_id), outcomes(result)
     assert {o.display: o for o in result.outcomes}["a.md"].action == "conflict"
+
+
+def test_the_base_of_a_pushed_page_is_what_the_server_answered(make_tree, fast_client):
+    """Deliverable 1/5: the base holds the page as Productive stored it (its version_number and normal-form
+    body: a ``####`` heading as h3), not the document as sent."""
+    root = make_tree({"index.md": "---\ntitle: Handbook\n---\n\nIntro.\n",
+                      "a.md": "# A\n\n#### Deep heading\n\nText of A.\n"})
+    doc_id = push_folder(root, fast_client, project_id="1").doc_id
+    [a_id] = titled(fast_client, doc_id, "A")
+    stored = fast_client.get_page(a_id)
+    bases = BaseStore(root / ".productive-docs")
+    assert bases.records[a_id].version == stored.version_number
+    assert bases.body(a_id) == normalize(from_json(stored.body))
+    (root / "a.md").write_text("# A\n\n#### Deep heading\n\nText of A, edited.\n", encoding="utf-8")
+    assert push_folder(root, fast_client).exit_code == 0
+    stored = fast_client.get_page(a_id)
+    bases = BaseStore(root / ".productive-docs")
+    assert bases.records[a_id].version == stored.version_number
+    assert bases.body(a_id) == normalize(from_json(stored.body))

@@ -11,6 +11,7 @@ import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any
 
+from productive_docs.converter.model import Node, from_json
 from productive_docs.sync.api import errors
 from productive_docs.sync.api.client import Page
 from productive_docs.sync.api.recovery import titled
@@ -64,7 +65,7 @@ class Executor:
         """The base of every page now in step (``sync.engine.twoway.record_pushed``): what the next merge
         compares both sides with."""
         ctx = self.ctx
-        pushed = [(item.page, item.doc, ctx.state.pages.get(item.page.key),
+        pushed = [(item.page, stored(item), ctx.state.pages.get(item.page.key),
                    item.outcome.action if item.outcome else OutcomeAction.FAILED) for item in work.values()]
         record_pushed(ctx.folder, ctx.state_path.parent, pushed, fingerprint_salt(ctx.options_key))
 
@@ -262,6 +263,7 @@ class Executor:
     def _body_record(self, item: Work, page: Page) -> dict[str, Any]:
         """The state fields a body write changes: what was sent, and the page as the server returned it."""
         assert item.version is not None
+        item.answered = page.body
         return {"hash": item.version.hash, "blocks": item.version.blocks,
                 "remote_hash": remote_hash(page.body), "version": page.version_number}
 
@@ -387,3 +389,14 @@ class Executor:
                 continue
             deletable[step.key] = saved.id
         return deletable
+
+
+def stored(item: Work) -> Node | None:
+    """The page's body as Productive answered our last write of it (the document sent when the answer held
+    no body)."""
+    if item.answered is not None:
+        try:
+            return from_json(item.answered)
+        except ValueError:
+            return item.doc
+    return item.doc
