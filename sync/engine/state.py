@@ -72,6 +72,9 @@ class PageState(_Watched):
     #: Its front matter order, and the pages its links pointed at (key -> id), to trust the fingerprint.
     order: float | None = None
     links: dict[str, str] | None = None
+    #: Normal-form hash of a body write sent and not answered yet: if Productive holds it on the next run,
+    #: the write landed and its answer was lost (ours, not a colleague's change).
+    sending: str | None = None
 
     def __new__(cls, *args: Any, **kwargs: Any) -> PageState:
         entry = object.__new__(cls)

@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from productive_docs.converter.errors import ProductiveDocsError
-from productive_docs.converter.lowering import lower_for_productive
-from productive_docs.converter.model import Node, doc_hash, from_json
-from productive_docs.converter.report import Report
+from productive_docs.converter.model import Node, from_json
 from productive_docs.sync.api.client import Client, Page
+from productive_docs.sync.api.recovery import normal_hash, sent_hash
 from productive_docs.sync.engine.base import BaseStore
 from productive_docs.sync.engine.blocks import body_blocks, split_local
 from productive_docs.sync.engine.folder import LocalPage, fingerprint
@@ -135,12 +134,7 @@ def note_pages_only_in_productive(client: Client, state: State, result: SyncResu
 def holds_document(body: dict | None, doc: Node) -> bool:
     """Whether a remote body is ``doc`` as Productive stores it (lowered; normal forms equal): a write whose
     answer was lost is then settled instead of being reported as a conflict on every later push."""
-    if body is None:
-        return False
-    try:
-        return doc_hash(from_json(body)) == doc_hash(lower_for_productive(doc, Report()))
-    except ValueError:
-        return False
+    return body is not None and normal_hash(body) == sent_hash(doc)
 
 
 def status_exit_code(result: SyncResult) -> int:

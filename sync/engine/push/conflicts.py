@@ -18,6 +18,7 @@ from productive_docs.converter.model import Node, from_json
 from productive_docs.converter.report import Report
 from productive_docs.sync import limits
 from productive_docs.sync.api.client import Page
+from productive_docs.sync.api.recovery import normal_hash
 from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.engine import links
 from productive_docs.sync.engine.base import BaseStore
@@ -50,6 +51,9 @@ class Conflicts:
             return True
         if item.doc is not None and holds_document(remote.body, item.doc):
             item.step.notes.append("Productive already holds this version (the answer to our write was lost)")
+            return True
+        if saved.sending is not None and normal_hash(remote.body) == saved.sending:
+            item.step.notes.append("Productive holds what an interrupted push sent (its answer was lost)")
             return True
         if remote.version_number == saved.seen and not self._remote_copy(item).exists():
             item.step.notes.append("remote changes merged (its .remote.md is gone)")

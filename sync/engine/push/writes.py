@@ -14,7 +14,7 @@ from typing import Any
 from productive_docs.converter.model import Node, from_json
 from productive_docs.sync.api import errors
 from productive_docs.sync.api.client import Page
-from productive_docs.sync.api.recovery import titled
+from productive_docs.sync.api.recovery import sent_hash, titled
 from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.engine.documents import (
     appended_part,
@@ -239,6 +239,8 @@ class Executor:
             return False
         doc = appended_part(item.doc, saved.blocks) if append else item.doc
         body = payload(doc, ctx.options.via, item.page.report)
+        # what the page will hold, recorded first: a kill before the answer is then settled on the rerun
+        ctx.save(item.page.key, sending=sent_hash(item.doc))
         if append:
             send = ctx.client.append_html if body.html else ctx.client.append_markdown
         else:
@@ -265,7 +267,7 @@ class Executor:
         assert item.version is not None
         item.answered = page.body
         return {"hash": item.version.hash, "blocks": item.version.blocks,
-                "remote_hash": remote_hash(page.body), "version": page.version_number}
+                "remote_hash": remote_hash(page.body), "version": page.version_number, "sending": None}
 
     def _second_pass(self, work: dict[str, Work]) -> None:
         """Pages written while a page they link to had no id yet are written again with the full links. A
