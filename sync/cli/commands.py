@@ -126,7 +126,7 @@ def push_options(args: argparse.Namespace, connection: Connection) -> PushOption
     """The options of ``push``, ``watch`` and ``import-confluence --push``, built once from the arguments."""
     return PushOptions(
         project_id=args.project, doc_id=args.doc, force=args.force, prune=Prune(args.prune),
-        via=Via(args.via),
+        via=Via(args.via), adopt=getattr(args, "adopt", False),
         dry_run=args.dry_run, state_path=args.state, link_template=args.link_template, jobs=args.jobs,
         server=connection.server, fresh_if_doc_missing=connection.embedded,
         max_asset_size=int(args.max_asset_mb * 1024 * 1024), write_ids=args.write_ids,
@@ -281,6 +281,10 @@ def _push_flags(parser: argparse.ArgumentParser) -> None:
     _target(parser)
     parser.add_argument("--force", action="store_true",
                         help="overwrite pages changed in Productive (backed up first), recreate deleted ones")
+    parser.add_argument("--adopt", action="store_true",
+                        help="take over a page Productive has in a new file's place, with its title, that "
+                        "the sync state does not know (an older state): same body, silently; a different "
+                        "body, with conflict markers in the file")
     parser.add_argument("--prune", choices=[str(prune) for prune in Prune], default="report",
                         help="pages whose files are gone: report them (default) or delete those this tool "
                         "created")

@@ -47,17 +47,25 @@ class FileMerge:
     notes: list[str] = field(default_factory=list)
 
 
-def merge_file(current: str, page: Page, shown: Node, bases: BaseStore) -> FileMerge | None:
+def merge_file(current: str, page: Page, shown: Node, bases: BaseStore | None) -> FileMerge | None:
     """Merge ``page`` into the file text ``current``; ``shown`` is the page body as the file shows it (links
-    relative, images downloaded), one top-level node for each of the body's."""
+    relative, images downloaded), one top-level node for each of the body's. ``bases`` None: the two sides
+    have no common base (a page taken over with ``push --adopt``), so every block they hold differently is
+    a conflict: neither side is lost."""
     if (line := first_marker(current)) is not None:  # an earlier conflict is not resolved yet: left as it is
         return FileMerge(current, 1, False, [f"conflict markers from line {line} still to resolve"])
-    record = bases.records.get(page.id)
-    base_body, base_source = bases.body(page.id), bases.source(page.id)
-    if record is None or base_body is None or base_source is None or page.body is None:
+    base_title, base_body, base_source = page.title, {"type": "doc", "content": []}, None
+    if bases is not None:
+        record = bases.records.get(page.id)
+        base_body, base_source = bases.body(page.id), bases.source(page.id)
+        if record is None or base_body is None or base_source is None:
+            return None
+        base_title = record.title
+    if page.body is None:
         return None
     try:
-        local, base_local = split_local(current), split_local(base_source)
+        local = split_local(current)
+        base_local = split_local(base_source) if base_source is not None else None
         remote, base = from_json(page.body), from_json(base_body)
     except (ProductiveDocsError, ValueError):
         return None
@@ -76,12 +84,12 @@ def merge_file(current: str, page: Page, shown: Node, bases: BaseStore) -> FileM
         merged.notes.append(f"changed here and in Productive: conflict markers from line "
                             f"{first_marker(result.text)} (keep what you want, then push)")
     local_title = str(local.metadata["title"]).strip()
-    if page.title != record.title and local_title == record.title:
+    if page.title != base_title and local_title == base_title:
         merged.text = set_front_matter_key(merged.text, "title", page.title)
-    elif page.title not in (record.title, local_title) and local_title != record.title:
+    elif page.title not in (base_title, local_title) and local_title != base_title:
         merged.conflicts += 1
         merged.notes.append(f"title changed here ({local_title!r}) and in Productive ({page.title!r})")
-    elif local_title != record.title:
+    elif local_title != base_title:
         merged.push_needed = True
     return merged
 

@@ -177,3 +177,60 @@ def test_the_base_of_a_pushed_page_is_what_the_server_answered(make_tree, fast_c
     bases = BaseStore(root / ".productive-docs")
     assert bases.records[a_id].version == stored.version_number
     assert bases.body(a_id) == normalize(from_json(stored.body))
+
+
+def restored_state(make_tree, client, later: str) -> tuple:
+    """A doc pushed with ``later.md``, then the state of the commit before ``later.md`` restored (git
+    checkout) and ``later.md`` set to ``later``: (folder, doc id, the page of later.md)."""
+    root = make_tree({"index.md": "---\ntitle: Handbook\n---\n\nIntro.\n"})
+    doc_id = push_folder(root, client, project_id="1").doc_id
+    state = root / ".productive-docs" / "state.json"
+    old_state = state.read_bytes()
+    (root / "later.md").write_text(LATER, encoding="utf-8")
+    assert push_folder(root, client).exit_code == 0
+    state.write_bytes(old_state)
+    (root / "later.md").write_text(later, encoding="utf-8")
+    [later_id] = titled(client, doc_id, "Later")
+    return root, doc_id, later_id
+
+
+LATER = "---\ntitle: Later\nowner: me\n---\n\nAdded later.\n\nSecond paragraph.\n"
+
+
+def test_push_adopt_takes_over_a_page_with_the_same_body_silently(env, make_tree, fast_client, capsys):
+    from productive_docs.sync.cli.main import main
+
+    root, doc_id, later_id = restored_state(make_tree, fast_client, LATER)
+    assert push_folder(root, fast_client).exit_code == 3  # without --adopt: reported, not duplicated
+    version = fast_client.get_page(later_id).version_number
+    capsys.readouterr()
+    assert main(["push", str(root), "--adopt"]) == 0
+    assert "taken over (--adopt)" in capsys.readouterr().out
+    assert fast_client.get_page(later_id).version_number == version
+    assert titled(fast_client, doc_id, "Later") == [later_id]
+    assert load(root / ".productive-docs" / "state.json").pages["later.md"].id == later_id
+    assert BaseStore(root / ".productive-docs").body(later_id) is not None
+    assert push_folder(root, fast_client).requests["writes"] == 0
+    (root / "later.md").write_text(LATER.replace("Second", "Our second"), encoding="utf-8")
+    assert push_folder(root, fast_client).exit_code == 0
+    assert "Our second paragraph." in texts(fast_client, later_id)
+
+
+def test_push_adopt_of_a_page_with_another_body_marks_both_versions_in_the_file(make_tree, fast_client):
+    mine = LATER.replace("Second paragraph.", "My second paragraph.")
+    root, doc_id, later_id = restored_state(make_tree, fast_client, mine)
+    version = fast_client.get_page(later_id).version_number
+    result = push_folder(root, fast_client, adopt=True)
+    later = {o.display: o for o in result.outcomes}["later.md"]
+    assert result.exit_code == 3 and later.action == "conflict", outcomes(result)
+    assert fast_client.get_page(later_id).version_number == version
+    text = (root / "later.md").read_text(encoding="utf-8")
+    assert text.index("<<<<<<<") < text.index("My second paragraph.") < text.index("=======")
+    assert text.index("=======") < text.index("Second paragraph.") < text.index(">>>>>>>")
+    assert text.startswith("---\ntitle: Later\nowner: me\n---\n")
+    assert titled(fast_client, doc_id, "Later") == [later_id]
+    assert push_folder(root, fast_client).exit_code != 0  # refused while the markers are there
+    (root / "later.md").write_text(LATER.replace("Second", "Merged second"), encoding="utf-8")
+    assert push_folder(root, fast_client).exit_code == 0
+    assert "Merged second paragraph." in texts(fast_client, later_id)
+    assert titled(fast_client, doc_id, "Later") == [later_id]

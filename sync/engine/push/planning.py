@@ -19,7 +19,7 @@ from productive_docs.sync.api.recovery import (
     sent_hash,
     timestamp,
 )
-from productive_docs.sync.engine.documents import prepare
+from productive_docs.sync.engine.documents import prepare, remote_hash
 from productive_docs.sync.engine.folder import PAGE_ID_KEY, LocalPage
 from productive_docs.sync.engine.page_assets import plan_page_assets, planned_version
 from productive_docs.sync.engine.plan import Action, LocalVersion, RemotePage, Step, decide, orphan
@@ -64,6 +64,8 @@ class Planner:
         #: New pages whose place and title a page no state entry claims already has (see ``decide``): a
         #: state restored from an older commit must not create them twice.
         self.clashes: dict[str, RemotePage] = {}
+        #: Pages taken over with ``--adopt`` whose remote body differs from the file's (a conflict).
+        self.unmerged: set[str] = set()
 
     def plan(self) -> tuple[dict[str, Work], list[Step]]:
         """Every page's step, and the steps of pages whose files are gone."""
@@ -154,7 +156,11 @@ class Planner:
             if key in state.pages or parent_id is None:
                 continue
             if not (ours or ctx.mapping):
-                if (parent_id, item.page.title) in free:
+                if (parent_id, item.page.title) in free and ctx.options.adopt:
+                    found = free.pop((parent_id, item.page.title))
+                    self.adopt(item, found, parent_id)
+                    claimed.add(found.id)
+                elif (parent_id, item.page.title) in free:
                     self.clashes[key] = free[(parent_id, item.page.title)]
                 continue
             place = (parent_id, item.page.title)
@@ -168,6 +174,24 @@ class Planner:
             claimed.add(found.id)
             item.step.notes.append("found in Productive, taken over")
             state.pending.pop(key, None)
+
+    def adopt(self, item: Work, found: RemotePage, parent_id: str) -> None:
+        """``--adopt``: the page found in the file's place becomes the file's. Productive holding the file's
+        body already, it is in step; else both sides have changed with no base between them: a conflict
+        (``Conflicts.mark_adopted``), never an overwrite."""
+        ctx = self.ctx
+        remote = item.remote_page = ctx.client.get_page(found.id)
+        saved = PageState(found.id, parent_id, remote.title, version=remote.version_number,
+                          remote_hash=remote_hash(remote.body))
+        if self.sent(item) == normal_hash(remote.body) and item.version is not None:
+            saved.hash, saved.blocks = item.version.hash, item.version.blocks
+            item.answered = remote.body
+            item.step.notes.append(f"page {found.id} found in Productive with this body: taken over "
+                                   "(--adopt)")
+        else:
+            self.unmerged.add(item.page.key)
+        ctx.state.pages[item.page.key] = saved
+        ctx.ids[item.page.key] = found.id
 
     def pending_page(self, item: Work, pending: PendingCreate | None, claimed: set[str]) -> RemotePage | None:
         """The page a create of a killed run made (``pending``): claimed by no entry, with the file's parent
@@ -200,6 +224,10 @@ class Planner:
         page, key = item.page, item.page.key
         if page.error:
             return Step(key, Action.FAILED)
+        if key in self.unmerged:
+            return Step(key, Action.CONFLICT, notes=[
+                f"page {ctx.ids[key]} found in Productive with another body: taken over (--adopt); both "
+                "versions are in the file between conflict markers (keep what you want, then push)"])
         if key in self.clashes and key not in ctx.state.pages:
             clash = self.clashes[key]
             return Step(key, Action.CONFLICT, notes=[

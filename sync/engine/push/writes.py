@@ -65,8 +65,8 @@ class Executor:
         """The base of every page now in step (``sync.engine.twoway.record_pushed``): what the next merge
         compares both sides with."""
         ctx = self.ctx
-        pushed = [(item.page, stored(item), ctx.state.pages.get(item.page.key),
-                   item.outcome.action if item.outcome else OutcomeAction.FAILED) for item in work.values()]
+        pushed = [(item.page, stored(item), ctx.state.pages.get(item.page.key), agreed(item))
+                  for item in work.values()]
         record_pushed(ctx.folder, ctx.state_path.parent, pushed, fingerprint_salt(ctx.options_key))
 
     def _write_all(self, work: dict[str, Work]) -> None:
@@ -107,6 +107,8 @@ class Executor:
     def _run_item(self, item: Work) -> None:
         step, page, report = item.step, item.page, self.reporter
         if step.action in (Action.FAILED, Action.CONFLICT) or not step.writes:
+            if page.key in self.planner.unmerged:
+                self.conflicts.mark_adopted(item)
             report.item(item, report.outcome(item, step.action.planned))
             return
         parent_id = self.ctx.ids.get(page.parent) if page.parent is not None else None
@@ -402,3 +404,10 @@ def stored(item: Work) -> Node | None:
         except ValueError:
             return item.doc
     return item.doc
+
+
+def agreed(item: Work) -> OutcomeAction:
+    """The word of a page's line for its base (``record_pushed``): a page taken over with the file's body
+    (``--adopt``) has a body both sides agree on, as if it had been sent."""
+    action = item.outcome.action if item.outcome else OutcomeAction.FAILED
+    return OutcomeAction.UPDATED if action is OutcomeAction.UNCHANGED and item.answered else action
