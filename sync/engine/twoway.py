@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from productive_docs.converter.errors import ProductiveDocsError
 from productive_docs.converter.model import Node, from_json
@@ -26,7 +27,7 @@ from productive_docs.sync.engine.blocks import body_blocks, split_local
 from productive_docs.sync.engine.folder import LocalPage, fingerprint
 from productive_docs.sync.engine.frontmatter import set_front_matter_key
 from productive_docs.sync.engine.merge import default_render, first_marker, merge
-from productive_docs.sync.engine.plan import CHANGED_IN_PRODUCTIVE
+from productive_docs.sync.engine.plan import CHANGED_IN_PRODUCTIVE, MOVED_IN_PRODUCTIVE
 from productive_docs.sync.engine.result import EXIT_CONFLICT, OutcomeAction, SyncResult
 from productive_docs.sync.engine.state import PageState, State
 
@@ -54,14 +55,15 @@ def merge_file(current: str, page: Page, shown: Node, bases: BaseStore | None) -
     a conflict: neither side is lost."""
     if (line := first_marker(current)) is not None:  # an earlier conflict is not resolved yet: left as it is
         return FileMerge(current, 1, False, [f"conflict markers from line {line} still to resolve"])
-    base_title, base_body, base_source = page.title, {"type": "doc", "content": []}, None
+    base_title, base_source = page.title, None
+    base_body: dict[str, Any] | None = {"type": "doc", "content": []}
     if bases is not None:
         record = bases.records.get(page.id)
         base_body, base_source = bases.body(page.id), bases.source(page.id)
         if record is None or base_body is None or base_source is None:
             return None
         base_title = record.title
-    if page.body is None:
+    if page.body is None or base_body is None:
         return None
     try:
         local = split_local(current)
@@ -152,5 +154,6 @@ def status_exit_code(result: SyncResult) -> int:
     if OutcomeAction.CONFLICT in actions:
         return EXIT_CONFLICT
     notes = [note for outcome in result.outcomes for note in outcome.notes] + result.notes
-    pull = any(CHANGED_IN_PRODUCTIVE in note or "created in Productive" in note for note in notes)
+    pull = any(CHANGED_IN_PRODUCTIVE in note or MOVED_IN_PRODUCTIVE in note or "created in Productive" in note
+               for note in notes)
     return 1 if pull or actions & (PUSH_ACTIONS | {OutcomeAction.FAILED}) else 0

@@ -155,15 +155,15 @@ class Planner:
             ours = pending is not None and pending.title == item.page.title
             if key in state.pages or parent_id is None:
                 continue
-            if not (ours or ctx.mapping):
-                if (parent_id, item.page.title) in free and ctx.options.adopt:
-                    found = free.pop((parent_id, item.page.title))
-                    self.adopt(item, found, parent_id)
-                    claimed.add(found.id)
-                elif (parent_id, item.page.title) in free:
-                    self.clashes[key] = free[(parent_id, item.page.title)]
-                continue
             place = (parent_id, item.page.title)
+            if not (ours or ctx.mapping):
+                if place in free and ctx.options.adopt:
+                    taken = free.pop(place)
+                    self.adopt(item, taken, parent_id)
+                    claimed.add(taken.id)
+                elif place in free:
+                    self.clashes[key] = free[place]
+                continue
             found = self.pending_page(item, pending, claimed) if ours else free.get(place)
             if found is None:
                 continue
