@@ -99,3 +99,15 @@ def test_a_folder_page_moved_in_productive_moves_its_folder_on_pull(make_tree, f
     again = push_folder(root, fast_client)
     assert again.exit_code == 0 and again.requests["writes"] == 0, [(o.display, o.action, o.notes)
                                                                    for o in again.outcomes]
+
+
+def test_relink_rewrites_only_relative_targets_of_moved_files():
+    from productive_docs.sync.engine.moves import relink
+
+    moved = {"faq.md": "team/faq.md", "img/": "assets/img/"}
+    text = ("See [faq](faq.md#top \"FAQ\"), ![pic](img/a.png), [web](https://x.io/faq.md), [abs](/faq.md),\n"
+            "[here](#part), [out](../faq.md) and <faq.md>.\n")
+    assert relink(text, "index.md", moved) == text.replace("(faq.md#top", "(team/faq.md#top").replace(
+        "(img/a.png)", "(assets/img/a.png)")
+    inside = "Back to [home](index.md) and [me](faq.md).\n"
+    assert relink(inside, "faq.md", moved) == "Back to [home](../index.md) and [me](faq.md).\n"
