@@ -57,42 +57,39 @@ def pushed(make_tree, fast_client) -> Callable[[], tuple]:
     return make
 
 
+def lost_create_beside_theirs(pushed, server, client, committed: bool) -> tuple:
+    """A pushed doc, a new file ``setup.md`` whose create answers 502 (before or after it landed) while a
+    colleague makes a page of the same title in the same place; pushed: (folder, ours, theirs)."""
+    root, doc_id = pushed()
+    (root / "setup.md").write_text("# Setup\n\nOur setup steps.\n", encoding="utf-8")
+    colleague = Client(server.url, server.token, server.org_id)
+    made = []
+    failed = fail_once(server, "POST", "create_with_markdown", committed=committed,
+                       meanwhile=lambda: made.append(colleague.create_with_markdown(
+                           "Setup", "Their setup notes.", parent_page_id=doc_id)))
+    result = push_folder(root, client)
+    assert failed and result.exit_code == 0, outcomes(result)
+    [theirs] = made
+    [ours] = [page_id for page_id in titled(client, doc_id, "Setup") if page_id != theirs.id]
+    assert "Our setup steps." in texts(client, ours)
+    assert "Their setup notes." in texts(client, theirs.id)
+    return root, ours, theirs.id
+
+
 def test_a_lost_create_never_adopts_a_colleagues_page_of_the_same_title(pushed, fast_server, fast_client):
     """Reproduction 4: a create that failed before it landed was "recovered" as the colleague's page made a
     moment before with the same title and parent; our content was never sent."""
-    root, doc_id = pushed()
-    (root / "setup.md").write_text("# Setup\n\nOur setup steps.\n", encoding="utf-8")
-    colleague = Client(fast_server.url, fast_server.token, fast_server.org_id)
-    made = []
-    failed = fail_once(fast_server, "POST", "create_with_markdown", committed=False,
-                       meanwhile=lambda: made.append(
-        colleague.create_with_markdown("Setup", "Their setup notes.", parent_page_id=doc_id)))
-    result = push_folder(root, fast_client)
-    assert failed and result.exit_code == 0, outcomes(result)
-    [theirs] = made
-    [ours] = [page_id for page_id in titled(fast_client, doc_id, "Setup") if page_id != theirs.id]
-    assert "Our setup steps." in texts(fast_client, ours)
-    assert "Their setup notes." in texts(fast_client, theirs.id)
-    assert "Our setup steps." not in texts(fast_client, theirs.id)
+    root, ours, theirs = lost_create_beside_theirs(pushed, fast_server, fast_client, committed=False)
+    assert "Our setup steps." not in texts(fast_client, theirs)
+    assert load(root / ".productive-docs" / "state.json").pages["setup.md"].id == ours
 
 
 def test_a_create_that_landed_before_its_answer_was_lost_is_adopted_once(pushed, fast_server, fast_client):
     """Ours landed, then a colleague made a page of the same title (newer than ours): ours is adopted."""
-    root, doc_id = pushed()
-    (root / "setup.md").write_text("# Setup\n\nOur setup steps.\n", encoding="utf-8")
-    colleague = Client(fast_server.url, fast_server.token, fast_server.org_id)
-    made = []
-    failed = fail_once(fast_server, "POST", "create_with_markdown", committed=True,
-                       meanwhile=lambda: made.append(
-        colleague.create_with_markdown("Setup", "Their setup notes.", parent_page_id=doc_id)))
-    result = push_folder(root, fast_client)
-    assert failed and result.exit_code == 0
-    [theirs] = made
-    [ours] = [page_id for page_id in titled(fast_client, doc_id, "Setup") if page_id != theirs.id]
-    assert "Our setup steps." in texts(fast_client, ours)
+    root, ours, theirs = lost_create_beside_theirs(pushed, fast_server, fast_client, committed=True)
     assert load(root / ".productive-docs" / "state.json").pages["setup.md"].id == ours
     assert push_folder(root, fast_client).requests["writes"] == 0
-    assert "Their setup notes." in texts(fast_client, theirs.id)
+    assert "Their setup notes." in texts(fast_client, theirs)
 
 
 def test_a_rerun_after_a_kill_never_adopts_a_colleagues_page_for_a_pending_create(pushed, fast_client,
