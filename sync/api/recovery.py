@@ -62,12 +62,12 @@ def find_created(client: PageReader, title: str, project_id: str | int | None, p
     return {"data": {"id": page.id, "attributes": page.raw}}
 
 
-def find_sent(client: PageReader, candidates: list[Page], sent: str | None) -> Page | None:
-    """The newest of ``candidates`` (oldest first) whose body has the normal form ``sent`` (any, when None:
-    a create recorded by an older version, which kept no hash), read with its body."""
+def find_sent(client: PageReader, candidates: list[Page], sent: str) -> Page | None:
+    """The newest of ``candidates`` (oldest first) whose body has the normal form ``sent``, read with its
+    body."""
     for candidate in reversed(candidates):
         page = client.get_page(candidate.id)
-        if sent is None or normal_hash(page.body) == sent:
+        if normal_hash(page.body) == sent:
             return page
     return None
 

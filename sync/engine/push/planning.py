@@ -183,7 +183,8 @@ class Planner:
         remote = item.remote_page = ctx.client.get_page(found.id)
         saved = PageState(found.id, parent_id, remote.title, version=remote.version_number,
                           remote_hash=remote_hash(remote.body))
-        if self.sent(item) == normal_hash(remote.body) and item.version is not None:
+        body = normal_hash(remote.body)
+        if body is not None and body == self.sent(item) and item.version is not None:
             saved.hash, saved.blocks = item.version.hash, item.version.blocks
             item.answered = remote.body
             item.step.notes.append(f"page {found.id} found in Productive with this body: taken over "
@@ -208,7 +209,8 @@ class Planner:
             made = timestamp(found.raw.get("created_at"))
             if pending.at is not None and made < pending.at - CLOCK_SKEW:
                 continue
-            if normal_hash(found.body) in (placeholder_hash(), self.sent(item)):
+            body = normal_hash(found.body)
+            if body is not None and body in (placeholder_hash(), self.sent(item)):
                 return page
         return None
 
