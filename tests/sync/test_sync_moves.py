@@ -26,11 +26,14 @@ def pushed(make_tree, client) -> tuple[Path, dict[str, str]]:
     return root, {o.display: o.page_id for o in result.outcomes}
 
 
-def test_a_page_moved_in_productive_is_not_moved_back_by_push(make_tree, fast_client):
+def test_a_page_moved_in_productive_is_not_moved_back_by_push(env, make_tree, fast_client):
     """Reproduction 7 (push part): the plan compared the folder with the remote parent, not with the base,
     and moved the page back on every run."""
+    from productive_docs.sync.cli.main import main
+
     root, ids = pushed(make_tree, fast_client)
     fast_client.move(ids["faq.md"], ids["team/index.md"])
+    assert main(["status", str(root), "--exit-code"]) == 1  # a pull would move the file
     result = push_folder(root, fast_client)
     faq = {o.display: o for o in result.outcomes}["faq.md"]
     assert faq.action == "unchanged" and "moved in Productive" in " ".join(faq.notes), faq
