@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from productive_docs.converter import write
 from productive_docs.converter.model import from_json, normalize
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.engine.base import BaseStore
@@ -231,3 +232,21 @@ def test_push_adopt_of_a_page_with_another_body_marks_both_versions_in_the_file(
     assert push_folder(root, fast_client).exit_code == 0
     assert "Merged second paragraph." in texts(fast_client, later_id)
     assert titled(fast_client, doc_id, "Later") == [later_id]
+
+
+def test_the_second_pass_merges_a_remote_edit_of_another_block(make_tree, fast_client):
+    root = make_tree({"index.md": "---\ntitle: Handbook\n---\n\nIntro.\n",
+                      "a.md": "---\ntitle: A\n---\n\nFirst, see [B](b.md).\n\nSecond.\n"})
+    doc_id = push_folder(root, fast_client, project_id="1").doc_id
+    [a_id] = titled(fast_client, doc_id, "A")
+    body = fast_client.get_page(a_id).body
+    body["content"][1]["content"][0]["text"] = "Second, theirs."
+    fast_client.replace_body_with_html(a_id, write(from_json(body), "html"))
+    (root / "b.md").write_text("# B\n\nNew page.\n", encoding="utf-8")
+    (root / "a.md").write_text("---\ntitle: A\n---\n\nFirst, see [B](b.md).\n\nSecond.\n\n", encoding="utf-8")
+    result = push_folder(root, fast_client)
+    assert result.exit_code == 0, outcomes(result)
+    [b_id] = titled(fast_client, doc_id, "B")
+    assert "Second, theirs." in texts(fast_client, a_id) and f"page={b_id}" in texts(fast_client, a_id)
+    assert "Second, theirs." in (root / "a.md").read_text(encoding="utf-8")
+    assert push_folder(root, fast_client).requests["writes"] == 0

@@ -274,7 +274,7 @@ class Executor:
     def _second_pass(self, work: dict[str, Work]) -> None:
         """Pages written while a page they link to had no id yet are written again with the full links. A
         page the first pass stopped (failed, conflict, skipped) is not; one it did not write is checked for
-        remote changes first, like any write (``_unchecked_remote_change``)."""
+        remote changes first, like any write (``_checked_remote``)."""
         ctx, report = self.ctx, self.reporter
         stopped = (OutcomeAction.FAILED, OutcomeAction.CONFLICT, OutcomeAction.SKIPPED)
         pending = [item for item in work.values() if item.page.key in ctx.state.pages
@@ -288,13 +288,15 @@ class Executor:
             saved = ctx.state.pages[item.page.key]
             if item.version is None or item.version.hash == saved.hash:
                 continue
-            as_listed = RemotePage(saved.id, saved.title, saved.parent, saved.version)
-            step = decide(item.page.key, item.version, saved, as_listed, remote_known=True,
-                          parent_id=saved.parent, title=saved.title)
             try:
-                if self._unchecked_remote_change(item):
+                remote = self._checked_remote(item)
+                if remote is None:
                     continue
-                written = self._write_body(item, append=step.action is Action.APPEND)
+                as_listed = RemotePage(saved.id, saved.title, saved.parent, saved.version)
+                step = decide(item.page.key, item.version, saved, as_listed, remote_known=True,
+                              parent_id=saved.parent, title=saved.title)
+                append = step.action is Action.APPEND and remote is Action.UNCHANGED
+                written = self._write_body(item, append=append)
             except FATAL:
                 raise
             except errors.ApiError as exc:
@@ -304,21 +306,24 @@ class Executor:
             if written and item.outcome is not None and item.outcome.action == OutcomeAction.UNCHANGED:
                 report.replace(item, report.outcome(item, OutcomeAction.UPDATED, note="links to new pages"))
 
-    def _unchecked_remote_change(self, item: Work) -> bool:
-        """Whether a page the first pass did not write changed in Productive (then it is reported as a
-        conflict and not written: the next push merges it). A page this run wrote is as we left it."""
+    def _checked_remote(self, item: Work) -> Action | None:
+        """The remote side of a page the second pass is about to write: ``UNCHANGED`` when Productive holds
+        our last write (this run wrote the page, or its version did not move), ``UPDATE`` when its changes
+        were merged into the file (a whole write follows), None when they conflict (reported, not written)."""
         saved, outcome = self.ctx.state.pages[item.page.key], item.outcome
         if outcome is not None and outcome.action in BODY_SENT:
-            return False
+            return Action.UNCHANGED
         listed = self.ctx.remote.get(saved.id)
-        if listed is None or listed.version == saved.version:
-            return False
-        if self.conflicts.remote_unchanged(item):
-            return False
+        if listed is None or listed.version == saved.version or self.conflicts.remote_unchanged(item):
+            return Action.UNCHANGED
+        merged = self.merge_remote(item)
+        if merged:
+            return Action.UPDATE
+        if merged is None:
+            self.conflicts.write_remote_copy(item)
         item.step.action = Action.CONFLICT
-        item.step.notes.append("not written (push again to merge it)")
         self.reporter.replace(item, self.reporter.outcome(item, OutcomeAction.CONFLICT))
-        return True
+        return None
 
     def _remember(self, work: dict[str, Work]) -> None:
         """Fingerprint every page that is now fully in step, so the next run need not parse it."""
