@@ -250,3 +250,18 @@ def test_the_second_pass_merges_a_remote_edit_of_another_block(make_tree, fast_c
     assert "Second, theirs." in texts(fast_client, a_id) and f"page={b_id}" in texts(fast_client, a_id)
     assert "Second, theirs." in (root / "a.md").read_text(encoding="utf-8")
     assert push_folder(root, fast_client).requests["writes"] == 0
+
+
+def test_a_rerun_never_takes_a_colleagues_doc_for_the_pending_doc_create(make_tree, fast_client, monkeypatch):
+    """The first push died sending its doc's create; a colleague then made a doc of that title in the
+    project: it is not the doc of that create (its body is not the one sent)."""
+    root = make_tree({"index.md": "---\ntitle: Handbook\n---\n\nIntro.\n", "a.md": "# A\n\nText of A.\n"})
+    with monkeypatch.context() as patch:
+        patch.setattr(fast_client, "create_with_markdown", _killed)
+        with pytest.raises(Killed):
+            push_folder(root, fast_client, project_id="1")
+    theirs = fast_client.create_with_markdown("Handbook", "Their handbook.", project_id="1")
+    result = push_folder(root, fast_client)
+    assert result.exit_code == 0 and result.doc_id != theirs.id, outcomes(result)
+    assert "Intro." not in texts(fast_client, theirs.id)
+    assert "Intro." in texts(fast_client, result.doc_id)

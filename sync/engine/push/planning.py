@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from functools import cache
 
-from productive_docs.sync.api.client import Client
 from productive_docs.sync.api.recovery import (
     CLOCK_SKEW,
     created_since,
@@ -25,8 +24,7 @@ from productive_docs.sync.engine.page_assets import plan_page_assets, planned_ve
 from productive_docs.sync.engine.plan import Action, LocalVersion, RemotePage, Step, decide, orphan
 from productive_docs.sync.engine.push.context import RunContext
 from productive_docs.sync.engine.push.work import Work
-from productive_docs.sync.engine.result import SyncResult
-from productive_docs.sync.engine.state import PageState, PendingCreate, State
+from productive_docs.sync.engine.state import PageState, PendingCreate
 
 #: Sent on create when the body goes through HTML right after (``markdown`` is required, spec §4.4).
 PLACEHOLDER = "…"
@@ -36,24 +34,6 @@ PLACEHOLDER = "…"
 def placeholder_hash() -> str:
     """The normal form of a page created with ``PLACEHOLDER`` (its body follows in a second write)."""
     return markdown_hash(PLACEHOLDER)
-
-
-def adopt_pending_doc(state: State, client: Client, result: SyncResult) -> None:
-    """The doc of a first push that died before learning its id is found again and taken over: the oldest
-    doc of the project with the pending title created since the create was sent, and not one of the docs
-    with that title that existed just before it. A doc made by people before is never taken over (a create
-    recorded by an older version, without that list, is not recovered)."""
-    pending = state.pending.get("")
-    if state.doc_id or pending is None or pending.at is None or pending.existing is None:
-        return
-    found = created_since(client, pending.title, state.project_id, None, pending.at,
-                          exclude=set(pending.existing) | set(state.by_id()))
-    if not found:
-        return
-    doc = client.get_page(found[0].id)
-    state.pages[""] = PageState(doc.id, None, doc.title, version=doc.version_number, created=True)
-    state.pending.pop("", None)
-    result.notes.append(f"doc {doc.id} ({doc.title}), created by an interrupted push, taken over")
 
 
 class Planner:
@@ -66,6 +46,32 @@ class Planner:
         self.clashes: dict[str, RemotePage] = {}
         #: Pages taken over with ``--adopt`` whose remote body differs from the file's (a conflict).
         self.unmerged: set[str] = set()
+
+    def adopt_pending_doc(self) -> None:
+        """The doc of a first push that died before learning its id is found again and taken over: the
+        oldest doc of the project with the pending title created since the create was sent, not one of the
+        docs with that title that existed just before it, and holding what the create sent (the index
+        file's body, or the placeholder of a body sent next). A doc made by people is never taken over (a
+        create recorded by an older version, without that list, is not recovered)."""
+        ctx = self.ctx
+        state, client = ctx.state, ctx.client
+        pending = state.pending.get("")
+        if state.doc_id or pending is None or pending.at is None or pending.existing is None:
+            return
+        found = created_since(client, pending.title, state.project_id, None, pending.at,
+                              exclude=set(pending.existing) | set(state.by_id()))
+        root = ctx.tree.pages.get("")
+        sent = {placeholder_hash(), self.sent(Work(root, Step("", Action.CREATE))) if root else None}
+        for candidate in found:
+            doc = client.get_page(candidate.id)
+            body = normal_hash(doc.body)
+            if body is not None and body in sent:
+                state.pages[""] = PageState(doc.id, None, doc.title, version=doc.version_number,
+                                            created=True)
+                state.pending.pop("", None)
+                ctx.result.notes.append(f"doc {doc.id} ({doc.title}), created by an interrupted push, "
+                                        "taken over")
+                return
 
     def plan(self) -> tuple[dict[str, Work], list[Step]]:
         """Every page's step, and the steps of pages whose files are gone."""

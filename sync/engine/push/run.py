@@ -31,7 +31,7 @@ from productive_docs.sync.engine.plan import Action, RemotePage, Step
 from productive_docs.sync.engine.push.conflicts import Conflicts
 from productive_docs.sync.engine.push.context import RunContext
 from productive_docs.sync.engine.push.options import PushOptions
-from productive_docs.sync.engine.push.planning import Planner, adopt_pending_doc
+from productive_docs.sync.engine.push.planning import Planner
 from productive_docs.sync.engine.push.reporter import Reporter
 from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.push.writes import Executor
@@ -81,7 +81,6 @@ class Push:
     def _run(self) -> None:
         options = self.options
         state, mapping = self._load_state()
-        adopt_pending_doc(state, self.client, self.result)
         key = options_key({"via": str(options.via), "links": state.options["link_template"]})
         site = sites.detect(self.folder, options.site)
         tree = scan(self.folder, remembered(state.pages), fingerprint_salt(key), site)
@@ -90,9 +89,10 @@ class Push:
         reporter = self.reporter = Reporter(self.result, state, tree.pages, self.on_outcome)
         if self.on_start:
             self.on_start(len(tree.pages) + len(tree.skipped))
+        planner, conflicts = Planner(ctx), Conflicts(ctx)
+        planner.adopt_pending_doc()
         self._list_remote(ctx)
         ctx.ids = {key: page.id for key, page in state.pages.items()}
-        planner, conflicts = Planner(ctx), Conflicts(ctx)
         work, orphans = planner.plan()
         if options.dry_run:
             self._show_plan(work, orphans, conflicts, reporter)
