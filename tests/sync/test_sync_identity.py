@@ -265,3 +265,26 @@ def test_a_rerun_never_takes_a_colleagues_doc_for_the_pending_doc_create(make_tr
     assert result.exit_code == 0 and result.doc_id != theirs.id, outcomes(result)
     assert "Intro." not in texts(fast_client, theirs.id)
     assert "Intro." in texts(fast_client, result.doc_id)
+
+
+def test_a_rename_and_a_move_whose_answers_were_lost_become_the_base(make_tree, fast_client):
+    """Both sides agree after a rename and a move that landed while their answers were lost: the next
+    change made in Productive alone is then not a conflict."""
+    root = make_tree({"index.md": "---\ntitle: Handbook\n---\n\nIntro.\n", "a.md": "# A\n\nText of A.\n",
+                      "team/index.md": "# Team\n\nWho.\n", "guide/index.md": "# Guide\n\nHow.\n"})
+    doc_id = push_folder(root, fast_client, project_id="1").doc_id
+    [a_id], [team_id], [guide_id] = (titled(fast_client, doc_id, title) for title in ("A", "Team", "Guide"))
+    (root / "a.md").unlink()
+    (root / "team" / "a.md").write_text("# A2\n\nText of A.\n", encoding="utf-8")
+    fast_client.rename(a_id, "A2")  # the push's writes landed, their answers were lost
+    fast_client.move(a_id, team_id)
+    state = load(root / ".productive-docs" / "state.json")
+    state.pages["team/a.md"] = state.pages.pop("a.md")
+    state.compact()
+    assert push_folder(root, fast_client).requests["writes"] == 0
+    fast_client.rename(a_id, "A3")  # then a colleague's rename and move
+    fast_client.move(a_id, guide_id)
+    result = push_folder(root, fast_client)
+    assert result.exit_code == 0 and result.requests["writes"] == 0, outcomes(result)
+    notes = " ".join({o.display: o for o in result.outcomes}["team/a.md"].notes)
+    assert "title changed in Productive" in notes and "moved in Productive" in notes

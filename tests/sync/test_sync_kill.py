@@ -35,7 +35,8 @@ FILES = {
 
 
 def edit(root: Path) -> dict[str, str]:
-    """The edits of the edit push: bodies replaced, appended to, a title changed, new pages with links."""
+    """The edits of the edit push: bodies replaced, appended to, a title changed, new pages with links, a
+    file moved to another folder."""
     changes = {
         "guide/p0.md": "# Guide 0\n\nGuide text 0, rewritten.\n",
         "guide/p1.md": FILES["guide/p1.md"] + "\nAppended paragraph.\n",
@@ -46,7 +47,8 @@ def edit(root: Path) -> dict[str, str]:
     }
     for name, text in changes.items():
         (root / name).write_text(text, encoding="utf-8")
-    return changes
+    (root / "notes" / "n2.md").rename(root / "guide" / "n2.md")  # a local move
+    return {**changes, "guide/n2.md": FILES["notes/n2.md"]}
 
 
 class Killer:
@@ -159,8 +161,14 @@ def test_an_edit_push_killed_at_any_request_resumes(index, server, tmp_path, req
     root = write(tmp_path / "docs", FILES)
     assert cli_push(server, root, "--project", "1") == 0
     expected = {**FILES, **edit(root)}
+    del expected["notes/n2.md"]
     at = point(requests_of_a_push["edit"], index)
     killer = Killer(server, at, committed=index % 2 == 1)
     code = cli_push(server, root, killer=killer)
     assert code == -signal.SIGKILL, f"request {at} of {killer.count}"
     check_in_step(server, root, expected, requests_of_a_push["edit pages"])
+    with Client(server.url, server.token, server.org_id, rate_limit=UNLIMITED,
+                org_rate_limit=UNLIMITED) as client:
+        pages = {page.id: page for page in client.list_pages(fields=["title", "parent_page_id"])}
+        [moved] = [page for page in pages.values() if page.title == "Note 2"]
+        assert pages[str(moved.parent_page_id)].title == "Guide"

@@ -247,6 +247,13 @@ class Planner:
         parent_id = ctx.ids.get(page.parent) if page.parent is not None else None
         # A doc mapped with --doc keeps its own title and body unless the folder has an index file.
         title = page.title if manage_body or saved is None else saved.title
+        if saved is not None and remote is not None:
+            # both sides agree (a rename or move whose answer was lost): that is the new base, or a later
+            # change on one side would look like a change on both
+            if parent_id is not None and parent_id == remote.parent != saved.parent:
+                saved.parent = parent_id
+            if title == remote.title != saved.title:
+                saved.title = title
         step = decide(key, item.version, saved, remote, remote_known=ctx.remote_known and key != "",
                       parent_id=parent_id, title=title, manage_body=manage_body, force=ctx.options.force)
         step.notes[:0] = item.step.notes
