@@ -4,15 +4,21 @@
 - confluence-storage: md2conf's storage-format pages (``fixtures/confluence-storage/md2conf``);
 - docx: mammoth's test documents (``fixtures/docx/mammoth``).
 
-Each kind runs in a child process of its own, so its peak resident memory (``ru_maxrss``) is its own.
+Each kind runs in a child process of its own, so its peak resident memory (``ru_maxrss``) is its own (the
+Confluence import's pool workers included: the largest of the processes). The Confluence import runs twice,
+interleaved ``--rounds`` times: with its default pool over pages (one worker per core) and in a single process
+(``jobs=1``), the baseline; the ratio is of the median wall times (the pool is there to shorten the wait),
+which only an otherwise idle machine shows: the CPU time (workers included) says what the pool costs.
 
-    python3 bench/bench_imports.py [KIND ...]
+    python3 bench/bench_imports.py [--rounds N] [KIND ...]
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,18 +32,18 @@ DOCX = ROOT / "fixtures" / "docx" / "mammoth"
 KINDS = ("confluence", "confluence-storage", "docx")
 
 
-def _measure(kind: str) -> dict[str, float | int | str]:
+def _measure(kind: str, jobs: int | None) -> dict[str, float | int | str]:
     """Run one kind in this process: pages, seconds."""
     from productive_docs.sync.confluence.importer import import_export
     from productive_docs.sync.importers.docx import import_docx
     from productive_docs.sync.importers.storage import import_storage
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     with tempfile.TemporaryDirectory() as out:
         if kind == "confluence":
             if not (CORPUS / "index.html").is_file():
                 return {"kind": kind, "skipped": "confluence-varlab corpus not beside the project"}
-            pages = import_export(CORPUS, Path(out) / "docs", progress=False).stats.pages
+            pages = import_export(CORPUS, Path(out) / "docs", progress=False, jobs=jobs).stats.pages
             source = CORPUS.name
         elif kind == "docx":
             pages = import_docx(DOCX, Path(out) / "docs").stats.pages
@@ -46,25 +52,64 @@ def _measure(kind: str) -> dict[str, float | int | str]:
             pages = import_storage(STORAGE, Path(out) / "docs").stats.pages
             source = "fixtures/confluence-storage/md2conf"
     seconds = time.perf_counter() - started
-    return {"kind": kind, "source": source, "pages": pages, "seconds": seconds}
+    return {"kind": kind, "source": source, "pages": pages, "seconds": seconds, "cpu": _cpu() - cpu}
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished children (the pool's workers)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _child(kind: str, jobs: int | None) -> dict[str, float | int | str]:
+    command = [sys.executable, __file__, "--child", kind] + ([] if jobs is None else ["--jobs", str(jobs)])
+    child = subprocess.run(command, capture_output=True, text=True, check=True)
+    result: dict[str, float | int | str] = json.loads(child.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _line(label: str, results: list[dict[str, float | int | str]]) -> float:
+    seconds = [float(result["seconds"]) for result in results]
+    median, pages = statistics.median(seconds), int(results[0]["pages"])
+    peak = max(float(result["peak_mb"]) for result in results)
+    cpu = statistics.median(float(result["cpu"]) for result in results)
+    print(f"{label:34} {results[0]['source']}: {pages} pages in {median:.2f} s ({min(seconds):.2f}-"
+          f"{max(seconds):.2f}) = {pages / median:.1f} pages/s, CPU {cpu:.1f} s, peak memory {peak:.0f} MB")
+    return median
 
 
 def main() -> None:
-    if len(sys.argv) == 3 and sys.argv[1] == "--child":
-        result = _measure(sys.argv[2])
-        result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--jobs", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--rounds", type=int, default=1, help="interleaved runs of the Confluence import")
+    parser.add_argument("kinds", nargs="*", metavar="KIND", help=", ".join(KINDS) + " (default: all)")
+    args = parser.parse_args()
+    if set(args.kinds) - set(KINDS):
+        parser.error(f"unknown kind(s): {sorted(set(args.kinds) - set(KINDS))}")
+    if args.child:
+        result = _measure(args.child, args.jobs)
+        children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+        result["peak_mb"] = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, children) / 1024
         print(json.dumps(result))
         return
-    for kind in sys.argv[1:] or KINDS:
-        child = subprocess.run([sys.executable, __file__, "--child", kind], capture_output=True, text=True,
-                               check=True)
-        result = json.loads(child.stdout.strip().splitlines()[-1])
-        if "skipped" in result:
-            print(f"{kind}: skipped ({result['skipped']})")
+    for kind in args.kinds or KINDS:
+        if kind != "confluence":
+            result = _child(kind, None)
+            _line(kind, [result])
             continue
-        rate = result["pages"] / result["seconds"]
-        print(f"{kind:19} {result['source']}: {result['pages']} pages in {result['seconds']:.2f} s = "
-              f"{rate:.1f} pages/s, peak memory {result['peak_mb']:.0f} MB")
+        pooled: list[dict[str, float | int | str]] = []
+        single: list[dict[str, float | int | str]] = []
+        for _ in range(args.rounds):
+            pooled.append(_child(kind, None))
+            if "skipped" in pooled[-1]:
+                print(f"{kind}: skipped ({pooled[-1]['skipped']})")
+                break
+            single.append(_child(kind, 1))
+        if single:
+            baseline = _line("confluence, one process (baseline)", single)
+            median = _line("confluence, pool over pages", pooled)
+            print(f"{'':34} pool / one process: {baseline / median:.2f}x as fast")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ A new format is one reader or one writer registered below; nothing else moves.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from importlib import import_module
 from typing import Any
 
@@ -51,7 +52,13 @@ class Document:
 def _load(table: dict[str, str], fmt: str, kind: str) -> Any:
     if fmt not in table:
         raise UsageError(f"unknown {kind} format {fmt!r} (choose from {', '.join(table)})")
-    module, function = table[fmt].split(":")
+    return _function(table[fmt])
+
+
+@cache
+def _function(where: str) -> Any:
+    """The function a ``module:function`` entry names (looked up once: a sync run converts every page)."""
+    module, function = where.split(":")
     return getattr(import_module(module), function)
 
 

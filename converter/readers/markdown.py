@@ -11,23 +11,14 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 from html import escape
+from importlib import import_module
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.admon import admon_plugin
-from mdit_py_plugins.container import container_plugin
-from mdit_py_plugins.deflist import deflist_plugin
-from mdit_py_plugins.dollarmath import dollarmath_plugin
-from mdit_py_plugins.footnote import footnote_plugin
-from mdit_py_plugins.front_matter import front_matter_plugin
-from mdit_py_plugins.gfm_autolink import gfm_autolink_plugin
 from productive_docs.converter import Document
 from productive_docs.converter.errors import InputError
 from productive_docs.converter.readers.gc_pause import gc_paused
-from productive_docs.converter.readers.markdown_dialect_blocks import dialect_blocks
-from productive_docs.converter.readers.markdown_dialect_inline import dialect_inline
-from productive_docs.converter.readers.markdown_lint import lint
 from productive_docs.converter.readers.markdown_options import PLAIN, MarkdownOptions
 from productive_docs.converter.readers.markdown_plugins import (
     is_banner_container,
@@ -35,7 +26,6 @@ from productive_docs.converter.readers.markdown_plugins import (
     mention_plugin,
 )
 from productive_docs.converter.readers.markdown_rules import build
-from productive_docs.converter.readers.markdown_site_links import resolve_links
 from productive_docs.converter.report import Report
 
 
@@ -68,11 +58,22 @@ def _has_definition(source: str) -> bool:
     return _FIRST_DEFINITION.match(source) is not None or _LATER_DEFINITION.search(source) is not None
 
 
+def _plugin(name: str) -> Any:
+    """``mdit_py_plugins.<name>.<name>_plugin``, imported on first use: a document without the plugin's
+    syntax (most of them) never loads it, which keeps a short ``convert`` short."""
+    return getattr(import_module(f"mdit_py_plugins.{name}"), f"{name}_plugin")
+
+
+def _use(plugin: str, **options: Any) -> Callable[[MarkdownIt], MarkdownIt]:
+    """How to enable ``plugin`` (see ``_plugin``) with ``options``."""
+    return lambda md: md.use(_plugin(plugin), **options)
+
+
 def _autolink_without_www(md: MarkdownIt) -> None:
     """GFM autolinks for a source without ``www.``: the ``www.`` rule makes the text scanner stop at every
     ``w``, a cost worth paying only where such a link can occur."""
     terminators = md.inline.terminator_re
-    gfm_autolink_plugin(md)
+    _plugin("gfm_autolink")(md)
     md.inline.terminator_re = terminators
     md.inline.ruler.disable("gfm_autolink_www")
 
@@ -82,14 +83,14 @@ def _autolink_without_www(md: MarkdownIt) -> None:
 #: is GFM's autolinks but ``www.`` ones, ``autolink_www`` all of them.
 _EXTENSIONS: dict[str, Callable[[MarkdownIt], MarkdownIt]] = {
     "strikethrough": lambda md: md.enable("strikethrough"),
-    "front_matter": lambda md: md.use(front_matter_plugin),
-    "footnote": lambda md: md.use(footnote_plugin, inline=False),
-    "deflist": lambda md: md.use(deflist_plugin),
-    "math": lambda md: md.use(dollarmath_plugin, allow_blank_lines=False, double_inline=True),
-    "admonition": lambda md: md.use(admon_plugin),
-    "container": lambda md: md.use(container_plugin, name="banner", validate=is_banner_container),
+    "front_matter": _use("front_matter"),
+    "footnote": _use("footnote", inline=False),
+    "deflist": _use("deflist"),
+    "math": _use("dollarmath", allow_blank_lines=False, double_inline=True),
+    "admonition": _use("admon"),
+    "container": _use("container", name="banner", validate=is_banner_container),
     "autolink": lambda md: md.use(_autolink_without_www),
-    "autolink_www": lambda md: md.use(gfm_autolink_plugin),
+    "autolink_www": _use("gfm_autolink"),
     "mention": lambda md: md.use(mention_plugin),
 }
 _MARKERS: dict[str, Callable[[str], bool]] = {
@@ -139,9 +140,13 @@ _DIALECT_INLINE_TOKENS = ("attr_list", "sub", "sup", "keys", "emoji", "icon", "c
 
 
 def _dialect(md: MarkdownIt, dialect: str, features: frozenset[str] | None) -> None:
-    """The constructs of a site dialect (``MarkdownOptions.dialect``): its block and inline rules."""
+    """The constructs of a site dialect (``MarkdownOptions.dialect``): its block and inline rules (imported
+    here: a plain document, the common case, does not pay for loading them)."""
+    from productive_docs.converter.readers.markdown_dialect_blocks import dialect_blocks
+    from productive_docs.converter.readers.markdown_dialect_inline import dialect_inline
+
     if dialect in ("docusaurus", "gitbook"):
-        md.use(container_plugin, name="banner", validate=is_titled_container)
+        md.use(_plugin("container"), name="banner", validate=is_titled_container)
     dialect_blocks(md, dialect, features)
     dialect_inline(md, dialect, features)
     for name in _DIALECT_INLINE_TOKENS:
@@ -220,6 +225,9 @@ def _read(source: str, report: Report, options: MarkdownOptions) -> Document:
             tokens = md.parse(source, env)
     doc = build(md, tokens, env, report)
     if not options.plain:
+        from productive_docs.converter.readers.markdown_lint import lint
+        from productive_docs.converter.readers.markdown_site_links import resolve_links
+
         if options.pages:
             resolve_links(doc, options, report)
         lint(doc, options.dialect, report)

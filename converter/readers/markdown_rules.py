@@ -31,29 +31,36 @@ module imports this one); this module holds the driver, ``build``.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from productive_docs.converter.model import Node
 from productive_docs.converter.readers.markdown_block_rules import BLOCK_RULES
-from productive_docs.converter.readers.markdown_dialect_rules import DIALECT_BLOCK_RULES, DIALECT_INLINE_RULES
 from productive_docs.converter.readers.markdown_inline_rules import INLINE_RULES
 from productive_docs.converter.readers.markdown_state import BlockRule, Builder, InlineRule
 from productive_docs.converter.report import Report
 
 __all__ = ["BlockRule", "Builder", "InlineRule", "build"]
 
-#: The rules of a file read with a site dialect (``MarkdownOptions``; its tokens never occur otherwise).
-_DIALECT_BLOCK_RULES = {**BLOCK_RULES, **DIALECT_BLOCK_RULES}
-_DIALECT_INLINE_RULES = {**INLINE_RULES, **DIALECT_INLINE_RULES}
+@cache
+def _dialect_rules() -> tuple[dict[str, BlockRule], dict[str, InlineRule]]:
+    """The rules of a file read with a site dialect (``MarkdownOptions``; its tokens never occur otherwise),
+    loaded on the first such file."""
+    from productive_docs.converter.readers.markdown_dialect_rules import (
+        DIALECT_BLOCK_RULES,
+        DIALECT_INLINE_RULES,
+    )
+
+    return {**BLOCK_RULES, **DIALECT_BLOCK_RULES}, {**INLINE_RULES, **DIALECT_INLINE_RULES}
 
 
 def build(md: MarkdownIt, tokens: list[Token], env: dict[str, Any], report: Report) -> Node:
     """The document tree of a token stream."""
-    dialect = "options" in env
-    b = Builder(md, env, report, inline_rules=_DIALECT_INLINE_RULES if dialect else INLINE_RULES)
-    rules, i, end = _DIALECT_BLOCK_RULES if dialect else BLOCK_RULES, 0, len(tokens)
+    rules, inline_rules = _dialect_rules() if "options" in env else (BLOCK_RULES, INLINE_RULES)
+    b = Builder(md, env, report, inline_rules=inline_rules)
+    i, end = 0, len(tokens)
     while i < end:
         token = tokens[i]
         if token.map is not None:

@@ -1,9 +1,10 @@
 """pymdownx.snippets: ``--8<-- "name"`` includes a file, looked up in the site's base paths.
 
 Only files inside the site's root (``MarkdownOptions.snippet_root``, the folder of mkdocs.yml) are read,
-never a URL; at most ``MAX_SNIPPET_DEPTH`` levels deep and ``MAX_SNIPPET_BYTES`` large. ``name:3:8``
-takes lines 3 to 8, ``name:section`` the lines between ``--8<-- [start:section]`` and
-``--8<-- [end:section]``. A name that cannot be read raises ``SnippetError`` (the caller reports it).
+never a URL nor a hidden file or folder (``.env``, ``.git/config``: a secret must not become a page); at
+most ``MAX_SNIPPET_DEPTH`` levels deep and ``MAX_SNIPPET_BYTES`` large. ``name:3:8`` takes lines 3 to 8,
+``name:section`` the lines between ``--8<-- [start:section]`` and ``--8<-- [end:section]``. A name that
+cannot be read raises ``SnippetError`` (the caller reports it).
 """
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ def _find(name: str, options: MarkdownOptions) -> Path:
         candidate = (base / name).resolve()
         if not candidate.is_relative_to(root):
             raise SnippetError("outside the site's folder")
+        if any(part.startswith(".") for part in candidate.relative_to(root).parts):
+            raise SnippetError("a hidden file or folder is not read")
         if candidate.is_file():
             return candidate
     raise SnippetError("file not found")

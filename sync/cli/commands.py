@@ -1,4 +1,5 @@
-"""The sync subcommands: ``status``, ``push``, ``pull`` and ``watch`` (one engine, several entry points).
+"""What ``status``, ``push``, ``pull`` and ``watch`` do (one engine, several entry points); their arguments
+are in ``sync.cli.sync_args``, so their help does not import the engine.
 
 Without an API token (no ``--token``, no ``PRODUCTIVE_API_TOKEN``, no config file) they use the embedded
 local server, persisted in the user's data folder, and say so on stderr: the README's main command works on
@@ -16,13 +17,10 @@ from pathlib import Path
 from productive_docs.converter.errors import ProductiveDocsError, UsageError
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.api.config import resolve_settings
-from productive_docs.sync.cli.output import MODES, Printer
-from productive_docs.sync.cli.registry import summary
+from productive_docs.sync.cli.output import Printer
 from productive_docs.sync.engine.identity import server_identity
-from productive_docs.sync.engine.links import DEFAULT_TEMPLATE
 from productive_docs.sync.engine.push.options import Prune, PushOptions, Via
 from productive_docs.sync.engine.result import SyncResult
-from productive_docs.sync.engine.sites import SITES
 from productive_docs.sync.engine.state import STATE_DIR, default_path, load
 
 
@@ -81,6 +79,26 @@ def reported(printer: Printer) -> Iterator[None]:
 
 def _state_path(args: argparse.Namespace) -> Path:
     return args.state or default_path(args.dir)
+
+
+def _synced_folder(args: argparse.Namespace) -> tuple[Path, str | None]:
+    """DIR, or the ``docs_dir`` of the MkDocs project DIR is the root of (``sites.mkdocs.synced_folder``):
+    decided here once, so that the state, ``status`` and the printed paths all follow it."""
+    if not args.dir.is_dir():
+        return args.dir, None
+    from productive_docs.sync.engine.sites.mkdocs import synced_folder
+
+    return synced_folder(args.dir, getattr(args, "site", "auto"), args.state)
+
+
+def _synced_printer(args: argparse.Namespace) -> Printer:
+    """The printer of a run on the folder actually synced: ``args.dir`` becomes that folder (see
+    ``_synced_folder``) and the reason, if it changed, is the first thing said."""
+    args.dir, note = _synced_folder(args)
+    printer = _printer(args)
+    if note:
+        printer.note(note)
+    return printer
 
 
 def check_folder(folder: Path) -> None:
@@ -153,7 +171,7 @@ def _push_or_status(args: argparse.Namespace, options: OptionsFrom, *, writes: b
     from productive_docs.sync.engine.push.run import push_folder
     from productive_docs.sync.engine.twoway import note_pages_only_in_productive, status_exit_code
 
-    printer = _printer(args)
+    printer = _synced_printer(args)
     with reported(printer):
         check_folder(args.dir)
         if writes:
@@ -177,6 +195,7 @@ def run_status(args: argparse.Namespace) -> int:
     if args.web:
         from productive_docs.sync.cli.status_web import run_web
 
+        args.dir = _synced_folder(args)[0]
         return run_web(args)
     return _push_or_status(args, status_options, writes=False, status=True)
 
@@ -184,7 +203,8 @@ def run_status(args: argparse.Namespace) -> int:
 def run_pull(args: argparse.Namespace) -> int:
     from productive_docs.sync.engine.pull import PullOptions, pull_doc, pull_project
 
-    printer = _printer(args)
+    # a project's docs go to subfolders of DIR, one doc to DIR: at a MkDocs root, to its docs_dir
+    printer = _synced_printer(args) if args.doc else _printer(args)
     with reported(printer):
         check_pull_target(args.dir, _state_path(args), project=bool(args.project))
         check_state_folder(_state_path(args))
@@ -208,127 +228,10 @@ def run_pull(args: argparse.Namespace) -> int:
 def run_watch(args: argparse.Namespace) -> int:
     from productive_docs.sync.engine.watch import watch
 
-    printer = _printer(args)
+    printer = _synced_printer(args)
     with reported(printer):
         check_folder(args.dir)
         check_state_folder(_state_path(args))
         with connect(args, printer) as connection:
             return watch(args.dir, connection.client, push_options(args, connection), printer,
                          debounce=args.debounce)
-
-
-# --- parsers ----------------------------------------------------------------------------------------------
-
-
-def _positive(kind: type) -> Callable[[str], int | float]:
-    """An argparse type accepting numbers above zero (``--jobs 0`` or ``--max-asset-mb -1`` are typos)."""
-    def parse(text: str) -> int | float:
-        try:
-            value = kind(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
-        if value <= 0:
-            raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
-        return value
-
-    return parse
-
-
-def _link_template(text: str) -> str:
-    """``--link-template``: checked before any write, as a bad one would stop a push half-way."""
-    try:
-        text.format(org_id="1", root_id="2", page_id="3")
-    except (KeyError, IndexError, ValueError) as exc:
-        raise argparse.ArgumentTypeError(f"{text!r}: only {{org_id}}, {{root_id}} and {{page_id}} may be "
-                                         f"used ({type(exc).__name__}: {exc})") from None
-    if "{page_id}" not in text:
-        raise argparse.ArgumentTypeError(f"{text!r} has no {{page_id}}: every link would lead to one page")
-    return text
-
-
-def _common(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("connection (default: environment, config file, else embedded server)")
-    group.add_argument("--token", help="API token (prefer PRODUCTIVE_API_TOKEN: flags show up in ps)")
-    group.add_argument("--org", help="organisation id (PRODUCTIVE_ORG_ID)")
-    group.add_argument("--api-url", help="API base URL (PRODUCTIVE_API_URL)")
-    group.add_argument("--config", type=Path,
-                       help="config file (default: ~/.config/productive-docs/config.toml)")
-    parser.add_argument("--state", type=Path, metavar="PATH",
-                        help="sync state file (default: DIR/.productive-docs/state.json)")
-    parser.add_argument("--link-template", metavar="URL", type=_link_template,
-                        help=f"URL of a page, for links between files (default: {DEFAULT_TEMPLATE}); "
-                        "remembered in the state")
-    parser.add_argument("--output", choices=MODES, default="text",
-                        help="text (default), json for tools, github for workflow annotations")
-    parser.add_argument("-v", "--verbose", action="store_true", help="also list what each conversion lowered")
-
-
-def _target(parser: argparse.ArgumentParser) -> None:
-    target = parser.add_mutually_exclusive_group()
-    target.add_argument("--project", metavar="ID", help="first push: create the doc in this project")
-    target.add_argument("--doc", metavar="ID", help="first push: map the folder onto this existing doc")
-    parser.add_argument("--via", choices=[str(via) for via in Via], default="auto",
-                        help="endpoints for bodies: auto (Markdown unless a page needs HTML), markdown, html")
-    parser.add_argument("--max-asset-mb", type=_positive(float), default=25, metavar="MB",
-                        help="largest local image or file uploaded as an attachment (default: 25)")
-    parser.add_argument("--site", choices=SITES, default="auto",
-                        help="the site generator the folder is written for: its Markdown dialect, titles and "
-                        "order (default: auto, detected from mkdocs.yml, _category_.json, SUMMARY.md, "
-                        ".obsidian/)")
-
-
-def _push_flags(parser: argparse.ArgumentParser) -> None:
-    _target(parser)
-    parser.add_argument("--force", action="store_true",
-                        help="overwrite pages changed in Productive (backed up first), recreate deleted ones")
-    parser.add_argument("--adopt", action="store_true",
-                        help="take over a page Productive has in a new file's place, with its title, that "
-                        "the sync state does not know (an older state): same body, silently; a different "
-                        "body, with conflict markers in the file")
-    parser.add_argument("--prune", choices=[str(prune) for prune in Prune], default="report",
-                        help="pages whose files are gone: report them (default) or delete those this tool "
-                        "created")
-    parser.add_argument("--jobs", type=_positive(int), default=4, metavar="N",
-                        help="parallel requests (default: 4)")
-    parser.add_argument("--dry-run", action="store_true", help="show the plan, write nothing")
-    parser.add_argument("--write-ids", action="store_true",
-                        help="also write productive_page_id into each Markdown file's front matter (a file "
-                        "then finds its page even without the sync state)")
-
-
-def register(subparsers: argparse._SubParsersAction) -> None:
-    """Adds ``status``, ``push``, ``pull`` and ``watch``."""
-    status = subparsers.add_parser("status", help=summary("status"))
-    status.add_argument("dir", type=Path, metavar="DIR")
-    _target(status)
-    status.add_argument("--diff", action="store_true", help="show a short diff for changed pages")
-    status.add_argument("--web", action="store_true",
-                        help="show each pending page side by side (local file, Productive) in the browser")
-    status.add_argument("--no-open", action="store_true", help="with --web: print the URL, open no browser")
-    status.add_argument("--exit-code", action="store_true",
-                        help="exit 0 when both sides are in step, 1 when a push or pull would change "
-                        "something, 3 on a conflict (for CI)")
-    _common(status)
-    status.set_defaults(run=run_status)
-
-    push = subparsers.add_parser("push", help=summary("push"))
-    push.add_argument("dir", type=Path, metavar="DIR")
-    _push_flags(push)
-    _common(push)
-    push.set_defaults(run=run_push)
-
-    pull = subparsers.add_parser("pull", help=summary("pull"))
-    source = pull.add_mutually_exclusive_group(required=True)
-    source.add_argument("--doc", metavar="ID", help="the doc to pull")
-    source.add_argument("--project", metavar="ID", help="pull every doc of the project (a folder each)")
-    pull.add_argument("dir", type=Path, metavar="DIR")
-    _common(pull)
-    pull.set_defaults(run=run_pull)
-
-    watch = subparsers.add_parser("watch", help=summary("watch"))
-    watch.add_argument("dir", type=Path, metavar="DIR")
-    _push_flags(watch)
-    watch.add_argument("--debounce", type=_positive(float), default=0.5, metavar="SECONDS",
-                       help="quiet time after a save before pushing (default: 0.5)")
-    _common(watch)
-    watch.set_defaults(run=run_watch)

@@ -18,10 +18,8 @@ from typing import Any
 
 from productive_docs.converter import READERS, SUFFIXES, WRITERS, Report, read, write
 from productive_docs.converter.errors import InputError, ProductiveDocsError, UsageError
-from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.cli.registry import summary
-from productive_docs.sync.engine.frontmatter import front_matter_block
-from productive_docs.sync.engine.sites import SITES, detect
+from productive_docs.sync.cli.sync_args import SITE_CHOICES
 
 STDIO = "-"
 
@@ -45,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--to", dest="to_fmt", choices=list(WRITERS), help="output format (default: by suffix)"
     )
     parser.add_argument("--report", action="store_true", help="print every lowering to stderr")
-    parser.add_argument("--site", choices=SITES, default="auto",
+    parser.add_argument("--site", choices=SITE_CHOICES, default="auto",
                         help="the site generator a Markdown file is written for (default: auto, detected "
                         "from the folders holding it)")
     parser.set_defaults(run=run)
@@ -59,6 +57,8 @@ def _reader_options(path: str, choice: str) -> Any:
     """The Markdown reader options of the site holding ``path`` (None: plain, or stdin)."""
     if path == STDIO or choice == "plain":
         return None
+    from productive_docs.sync.engine.sites import detect  # the engine's site detection: not for --help
+
     file = Path(path).resolve()
     for folder in list(file.parents)[:SITE_DEPTH]:
         site = detect(folder, choice)
@@ -113,6 +113,8 @@ def _front_matter(metadata: dict[str, Any], to_fmt: str, report: Report) -> str:
     if not metadata:
         return ""
     if to_fmt == "md":
+        from productive_docs.sync.engine.frontmatter import front_matter_block  # PyYAML: only when needed
+
         return front_matter_block(metadata)
     report.add("front matter", f"not written ({to_fmt} has no place for it)", 1)
     return ""
@@ -131,6 +133,8 @@ def run(args: argparse.Namespace) -> int:
     if args.output == STDIO:
         sys.stdout.write(output)
     else:
+        from productive_docs.sync.assets.files import write_atomic  # uuid and platform: only for a file
+
         try:
             write_atomic(Path(args.output), output)
         except OSError as exc:

@@ -12,10 +12,10 @@ _CLI = "productive_docs.sync.cli."
 #: command -> (module that registers it, one-line summary), in the order ``--help`` lists them.
 COMMANDS: dict[str, tuple[str, str]] = {
     "convert": (_CLI + "convert", "convert a document between Markdown, HTML and stored JSON"),
-    "status": (_CLI + "commands", "show what a push would do, page by page (read-only)"),
-    "push": (_CLI + "commands", "make the Productive doc mirror DIR with the fewest writes"),
-    "pull": (_CLI + "commands", "write a Productive doc's pages as Markdown files into DIR"),
-    "watch": (_CLI + "commands", "push DIR whenever a file in it is saved (Ctrl-C stops)"),
+    "status": (_CLI + "sync_args", "show what a push would do, page by page (read-only)"),
+    "push": (_CLI + "sync_args", "make the Productive doc mirror DIR with the fewest writes"),
+    "pull": (_CLI + "sync_args", "write a Productive doc's pages as Markdown files into DIR"),
+    "watch": (_CLI + "sync_args", "push DIR whenever a file in it is saved (Ctrl-C stops)"),
     "import": (
         _CLI + "import_confluence",
         "turn an export of another tool (Confluence HTML space export, Word .docx) into a docs folder",

@@ -21,17 +21,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from bs4 import BeautifulSoup
-from productive_docs.converter.model import Mark, Node, empty_doc, text
-from productive_docs.converter.readers.html import parse, read_parsed
-from productive_docs.converter.report import Report
+from productive_docs.converter.model import Mark, Node, text
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.assets.references import IMAGE, is_local, references, rewrite_refs
 from productive_docs.sync.confluence.assets import AssetStore
 from productive_docs.sync.confluence.export import Export, Limits, open_export
 from productive_docs.sync.confluence.links import PageLinks
-from productive_docs.sync.confluence.pages import PageMeta, read_page
+from productive_docs.sync.confluence.pages import PageMeta, read_export_page
 from productive_docs.sync.confluence.report import REPORT_NAME, ImportStats, Problem, render
 from productive_docs.sync.confluence.tree import TreeNode, assign_paths, build_tree, read_index, slug
 from productive_docs.sync.engine.frontmatter import front_matter_block
@@ -39,10 +36,9 @@ from productive_docs.sync.engine.push.options import PushOptions
 from productive_docs.sync.engine.push.run import push_folder
 from productive_docs.sync.engine.result import Outcome, SyncResult
 from productive_docs.sync.engine.state import STATE_DIR
+from productive_docs.sync.importers.pool import PagePool, Written, write_markdown
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-from productive_docs import converter
 
 #: Heading of the list of attachments a page's body does not show.
 FILES_HEADING = "Files"
@@ -67,7 +63,7 @@ class ImportResult:
 
 
 class _PageJob:
-    """The conversion of one page: read, rewrite references, add the Files list, render."""
+    """The preparation of one page's body: rewrite references, add the Files list."""
 
     def __init__(self, importer: Importer, meta: PageMeta, path: str) -> None:
         self.importer = importer
@@ -82,13 +78,9 @@ class _PageJob:
         self.names = {_local_path(a.path): a.name for a in meta.attachments}
         self.names.update({name: attachment.name for name, attachment in self.attachments if name})
 
-    def run(self, doc: Node, order: int | None) -> str:
-        report = Report(self.path)
-        doc = rewrite_refs(doc, self.new_refs(doc))
-        doc = self.with_files_list(doc)
-        body = converter.write(doc, "md", report=report)
-        self.importer.stats.lowered.update(report.counts())
-        return front_matter(self.meta, order) + body
+    def prepare(self, doc: Node) -> Node:
+        """The body to write: references rewritten (files copied), unused attachments listed."""
+        return self.with_files_list(rewrite_refs(doc, self.new_refs(doc)))
 
     def new_refs(self, doc: Node) -> dict[str, str]:
         """Old -> new href of every reference to a page or a file of the export; the rest reported or kept."""
@@ -191,18 +183,20 @@ def _progress(enabled: bool, total: int) -> Iterator[Any]:
 class Importer:
     """One import run: the export, its pages and tree, the output paths and the shared counters."""
 
-    def __init__(self, export: Export, out_dir: Path) -> None:
+    def __init__(self, export: Export, out_dir: Path, pool: PagePool) -> None:
         self.started = time.perf_counter()
         self.export = export
         self.out_dir = out_dir
+        self.pool = pool
         self.stats = ImportStats(str(export.source))
         self.pages: dict[str, PageMeta] = {}
         #: Each page's body as a tree (or why it could not be read), kept until its paths are known.
-        self.bodies: dict[str, Node | Exception] = {}
-        for file in export.pages():
-            soup = parse(export.read_text(file))
-            meta = self.pages[file] = read_page(file, soup)
-            self.bodies[file] = self._read_body(file, soup) if meta.has_body else empty_doc()
+        self.bodies: dict[str, Node | str] = {}
+        texts = ((file, export.read_text(file)) for file in export.pages())
+        for page in pool.map(read_export_page, list(texts)):
+            meta = self.pages[page.meta.file] = page.meta
+            self.bodies[meta.file] = page.body if page.body is not None else page.error or ""
+            self.stats.lowered.update(page.lowered)
             meta.breadcrumbs = [found for crumb in meta.breadcrumbs if (found := export.find(crumb))]
         index_roots = read_index(export.read_text("index.html"))
         for node in (node for root in index_roots for node in root.walk()):
@@ -213,16 +207,6 @@ class Importer:
         ids = {meta.page_id: file for file, meta in self.pages.items() if meta.page_id}
         self.links = PageLinks(self.paths, ids, export.find)
         self.assets = AssetStore(export, out_dir)
-
-    def _read_body(self, file: str, soup: BeautifulSoup) -> Node | Exception:
-        """The body of a page from the document its metadata came from (each page is parsed once)."""
-        report = Report(file)
-        try:
-            doc = read_parsed(soup, report, cleanup=True).doc
-        except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
-            return exc
-        self.stats.lowered.update(report.counts())
-        return doc
 
     def _titles_from_index(self, roots: list[TreeNode]) -> None:
         """The index states titles without the ``Space : `` prefix of the page heading; prefer it."""
@@ -250,9 +234,12 @@ class Importer:
             for root in [self.home, *self.others] for node in root.walk() if node.from_breadcrumbs
         ]
         self._mark_started()
+        prepared = [self._prepare(file) for file in files]  # in order: asset file names depend on it
+        written = self.pool.map(write_markdown, [body for body in prepared if isinstance(body, Node)])
         with _progress(progress, len(files)) as advance:
-            for file in files:
-                self._import_page(file, order.get(file))
+            for file, body in zip(files, prepared, strict=True):
+                self._write_page(file, order.get(file), next(written) if isinstance(body, Node) else
+                                 Written(None, body))
                 advance(self.pages[file].title)
         self.stats.pages = len(files)
         self.stats.assets = self.assets.counts
@@ -297,18 +284,24 @@ class Importer:
     def _write_manifest(self, files: list[str]) -> None:
         write_manifest(self.out_dir, str(self.export.source), files)
 
-    def _import_page(self, file: str, order: int | None) -> None:
-        path = self.paths[file]
-        job = _PageJob(self, self.pages[file], path)
+    def _prepare(self, file: str) -> Node | str:
+        """A page's body ready to be written, or why it cannot be (``Type: message``)."""
+        body = self.bodies.pop(file)
+        if isinstance(body, str):
+            return body
         try:
-            body = self.bodies.pop(file)
-            if isinstance(body, Exception):
-                raise body
-            content = job.run(body, order)
+            return _PageJob(self, self.pages[file], self.paths[file]).prepare(body)
         except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
-            self.stats.failed_pages.append(Problem(path, file, f"{type(exc).__name__}: {exc}"))
-            content = front_matter(self.pages[file], order)
-        write_atomic(self.out_dir / path, content)
+            return f"{type(exc).__name__}: {exc}"
+
+    def _write_page(self, file: str, order: int | None, written: Written) -> None:
+        """Front matter and Markdown; a page that failed keeps its front matter and is reported."""
+        path, front = self.paths[file], front_matter(self.pages[file], order)
+        if written.text is None:
+            self.stats.failed_pages.append(Problem(path, file, written.error or "not written"))
+        else:
+            self.stats.lowered.update(written.lowered)
+        write_atomic(self.out_dir / path, front + (written.text or ""))
 
 
 def write_manifest(out_dir: Path, source: str, files: list[str]) -> None:
@@ -318,16 +311,18 @@ def write_manifest(out_dir: Path, source: str, files: list[str]) -> None:
 
 
 def import_export(export_path: Path, out_dir: Path, *, progress: bool | None = None,
-                  limits: Limits | None = None) -> ImportResult:
+                  limits: Limits | None = None, jobs: int | None = None) -> ImportResult:
     """Import the export at ``export_path`` (folder or zip) into ``out_dir``.
 
     The export is opened and checked first, so a refused zip writes nothing. ``progress`` defaults to
-    showing a bar when stderr is a terminal.
+    showing a bar when stderr is a terminal. Pages are read in ``jobs`` processes (default: one per core;
+    ``sync.importers.pool``), with the same output as in one.
     """
     export = open_export(Path(export_path), limits)
     try:
-        importer = Importer(export, Path(out_dir))
-        return importer.run(progress=sys.stderr.isatty() if progress is None else progress)
+        with PagePool(len(export.pages()), jobs) as pool:
+            importer = Importer(export, Path(out_dir), pool)
+            return importer.run(progress=sys.stderr.isatty() if progress is None else progress)
     finally:
         export.close()
 

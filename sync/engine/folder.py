@@ -79,11 +79,14 @@ class LocalPage:
     site: sites.Site | None = None
 
     def load(self) -> None:
-        """Parse a file skipped thanks to its fingerprint (nothing to do otherwise)."""
+        """Parse a file skipped thanks to its fingerprint (nothing to do otherwise). The title stays the one
+        the scan gave it: the file did not change, and a site's navigation may have titled it since."""
         if self.unparsed is not None:
             path, self.unparsed = self.unparsed, None
             if self.source is not None:
+                title = self.title
                 _apply_parsed(self, path)
+                self.title = title
 
     @property
     def is_folder(self) -> bool:

@@ -31,6 +31,8 @@ class Action(StrEnum):
     APPEND = "append"
     RENAME = "rename"
     MOVE = "move"
+    #: Moved to the end of its siblings to carry out a change of their order (``push.reorder``).
+    REORDER = "reorder"
     UNCHANGED = "unchanged"
     CONFLICT = "conflict"
     ORPHAN = "orphan"
@@ -52,7 +54,8 @@ class Action(StrEnum):
 DONE = {
     Action.CREATE: OutcomeAction.CREATED, Action.UPDATE: OutcomeAction.UPDATED,
     Action.APPEND: OutcomeAction.APPENDED, Action.RENAME: OutcomeAction.RENAMED,
-    Action.MOVE: OutcomeAction.MOVED, Action.DELETE: OutcomeAction.DELETED,
+    Action.MOVE: OutcomeAction.MOVED, Action.REORDER: OutcomeAction.REORDERED,
+    Action.DELETE: OutcomeAction.DELETED,
 }
 
 
@@ -91,11 +94,13 @@ class Step:
     #: The remote version moved: compare the remote body with the last-synced one before writing.
     check_remote: bool = False
     notes: list[str] = field(default_factory=list)
+    #: Moved to the end of its siblings, in turn with them, to carry out a change of order (``push.reorder``).
+    reorder: bool = False
 
     @property
     def writes(self) -> bool:
         body = self.action in (Action.CREATE, Action.UPDATE, Action.APPEND, Action.DELETE)
-        return body or self.rename or self.move
+        return body or self.rename or self.move or self.reorder
 
 
 def decide(key: str, local: LocalVersion | None, saved: PageState | None, remote: RemotePage | None, *,

@@ -161,7 +161,10 @@ class Pull:
             self.state.pages[moved_path(key, rekeyed)] = saved
         parents = {page.id: page.parent_page_id for page in pages}
         for saved in entries.values():
-            saved.parent, saved.fingerprint = parents.get(saved.id, saved.parent), None
+            parent = parents.get(saved.id, saved.parent)
+            if parent != saved.parent:  # its place among the old siblings says nothing about the new ones
+                saved.parent, saved.place = parent, None
+            saved.fingerprint = None
         return True
 
     def _refused(self, page: Page, path: str) -> str | None:
@@ -324,7 +327,8 @@ class Pull:
                 hash=prepared.version.hash if prepared else None,
                 blocks=prepared.version.blocks if prepared else 0,
                 remote_hash=remote_hash(page.body), version=page.version_number,
-                created=bool(old and old.created), assets=self.assets.get(key) or None)
+                created=bool(old and old.created), assets=self.assets.get(key) or None,
+                place=old.place if old and old.parent == page.parent_page_id else None)
             if prepared is not None and local is not None and saved.assets:
                 prepared = plan_page_assets(prepared, local, self.folder, saved, options=self._options())[0]
                 saved.hash, saved.blocks = prepared.version.hash, prepared.version.blocks

@@ -72,6 +72,10 @@ class PageState(_Watched):
     #: Its front matter order, and the pages its links pointed at (key -> id), to trust the fingerprint.
     order: float | None = None
     links: dict[str, str] | None = None
+    #: Its place among its siblings as this tool last left them (smaller first; None: not known). The
+    #: API's ``position`` reads back null, so this record is the only sibling order there is
+    #: (``sync.api.order_inferred``, ``sync.engine.push.reorder``).
+    place: float | None = None
     #: Normal-form hash of a body write sent and not answered yet: if Productive holds it on the next run,
     #: the write landed and its answer was lost (ours, not a colleague's change).
     sending: str | None = None

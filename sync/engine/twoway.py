@@ -34,7 +34,8 @@ from productive_docs.sync.engine.state import PageState, State
 #: Outcomes of a push after which the page's body is what was sent.
 BODY_SENT = frozenset({OutcomeAction.CREATED, OutcomeAction.UPDATED, OutcomeAction.APPENDED})
 #: Outcomes of a push after which the page is in step (its base is recorded or kept).
-IN_STEP = BODY_SENT | {OutcomeAction.RENAMED, OutcomeAction.MOVED, OutcomeAction.UNCHANGED}
+IN_STEP = BODY_SENT | {OutcomeAction.RENAMED, OutcomeAction.MOVED, OutcomeAction.REORDERED,
+                       OutcomeAction.UNCHANGED}
 
 
 @dataclass(slots=True)
@@ -127,7 +128,8 @@ def record_pushed(folder: Path, state_dir: Path,
 
 #: Planned actions of a ``status`` that a push would carry out.
 PUSH_ACTIONS = frozenset({OutcomeAction.CREATE, OutcomeAction.UPDATE, OutcomeAction.APPEND,
-                          OutcomeAction.RENAME, OutcomeAction.MOVE, OutcomeAction.DELETE})
+                          OutcomeAction.RENAME, OutcomeAction.MOVE, OutcomeAction.REORDER,
+                          OutcomeAction.DELETE})
 
 
 def note_pages_only_in_productive(client: Client, state: State, result: SyncResult) -> None:

@@ -170,12 +170,26 @@ def test_report_counts_add_up(imported: ImportResult) -> None:
     assert len(copied) == imported.stats.assets.copied
 
 
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file an import wrote but its report (which states the time taken) and its manifest."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
+            if p.is_file() and p.name != REPORT_NAME and ".productive-docs" not in p.parts}
+
+
 def test_zipped_export_gives_identical_output(imported: ImportResult, tmp_path: Path) -> None:
     archive = Path(shutil.make_archive(str(tmp_path / "varlab"), "zip", CORPUS.parent, CORPUS.name))
     zipped = import_export(archive, tmp_path / "docs", progress=False)
+    assert _files(zipped.out_dir) == _files(imported.out_dir)
 
-    def files(folder: Path) -> dict[str, bytes]:
-        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*")
-                if p.is_file() and p.name != REPORT_NAME and ".productive-docs" not in p.parts}
 
-    assert files(zipped.out_dir) == files(imported.out_dir)
+def _report_without_time(folder: Path) -> str:
+    return re.sub(r"imported in [0-9.]+ s", "", (folder / REPORT_NAME).read_text(encoding="utf-8"))
+
+
+def test_one_process_gives_the_output_of_the_pool(imported: ImportResult, tmp_path: Path) -> None:
+    """The default import reads pages in a pool of processes (``sync.importers.pool``); one process must
+    write the same bytes, report included."""
+    single = import_export(CORPUS, tmp_path / "docs", progress=False, jobs=1)
+    assert _files(single.out_dir) == _files(imported.out_dir)
+    assert _report_without_time(single.out_dir) == _report_without_time(imported.out_dir)
+    assert single.stats.lowered == imported.stats.lowered

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from productive_docs.sync.assets.references import IMAGE, LINK, references
 from productive_docs.sync.cli.main import main
-from productive_docs.sync.confluence import importer
+from productive_docs.sync.confluence import pages
 from productive_docs.sync.confluence.importer import MANIFEST, import_export
 from productive_docs.sync.confluence.report import REPORT_NAME
 
@@ -141,14 +141,14 @@ def test_reimport_removes_files_only_an_earlier_import_wrote(tmp_path: Path) -> 
 
 
 def test_a_failing_page_is_reported_not_fatal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    real_read = importer.read_parsed
+    real_read = pages.read_parsed
 
     def read(soup, report, **options):
         if "Rayleigh" in soup.get_text():
             raise converter.InputError("unreadable table", report.source, 7)
         return real_read(soup, report, **options)
 
-    monkeypatch.setattr(importer, "read_parsed", read)
+    monkeypatch.setattr(pages, "read_parsed", read)
     result = import_export(FIXTURE, tmp_path / "docs", progress=False)
     assert result.exit_code == 1 and result.stats.pages == 6
     assert [(p.page, p.ref) for p in result.stats.failed_pages] == [("faq-notes.md", "300.html")]

@@ -39,6 +39,8 @@ class RunContext:
     #: First push onto an existing doc (``--doc``): its pages are matched to files by title.
     mapping: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: Parent id -> the last sibling place given out (``push.reorder.next_place``), filled on first use.
+    last_places: dict[str | None, float] | None = None
     #: Set when a worker failed fatally: the others stop before their next page.
     stopping: threading.Event = field(default_factory=threading.Event)
 

@@ -1,11 +1,12 @@
 """``push``: make a Productive doc mirror a docs folder with the fewest writes, never losing an edit.
 
 One run: scan the folder, load the state, list the doc's tree once (one request per 200 pages, no bodies),
-plan every page, then write. Pages are created parents first and siblings in their order (the API has no
-reorder call, so a page added later lands after its siblings). Each write is followed by a state save, so a
-killed run resumes without duplicates; a page created in a run whose response was lost is found again by
-parent, title, age and body, never a page someone else made (the doc itself by project and title). Links to
-pages created later in the same run are filled in by a second pass once every page has an id.
+plan every page, then write. Pages are created parents first and siblings in their order; a page added
+later lands after its siblings, and a change of order is carried out by moves (``reorder``). Each write is
+followed by a state save, so a killed run resumes without duplicates; a page created in a run whose response
+was lost is found again by parent, title, age and body, never a page someone else made (the doc itself by
+project, title, age and body). Links to pages created later in the same run are filled in by a second pass
+once every page has an id.
 
 The parts, each with its own module: the options (``options``), what the run knows (``context``), the
 planner that decides without a request that changes anything (``planning``), the executor (``writes``),
@@ -28,6 +29,7 @@ from productive_docs.sync.engine.folder import LocalTree, scan
 from productive_docs.sync.engine.identity import open_state, server_identity
 from productive_docs.sync.engine.lock import FolderLock
 from productive_docs.sync.engine.plan import Action, RemotePage, Step
+from productive_docs.sync.engine.push import reorder
 from productive_docs.sync.engine.push.conflicts import Conflicts
 from productive_docs.sync.engine.push.context import RunContext
 from productive_docs.sync.engine.push.options import PushOptions
@@ -36,6 +38,7 @@ from productive_docs.sync.engine.push.reporter import Reporter
 from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.push.writes import Executor
 from productive_docs.sync.engine.result import Outcome, OutcomeAction, SyncResult
+from productive_docs.sync.engine.sites import mkdocs
 from productive_docs.sync.engine.state import PageState, State, default_path
 
 LIST_FIELDS = ["title", "parent_page_id", "root_page_id", "version_number"]
@@ -58,8 +61,11 @@ class Push:
         self.options = options
         self.on_outcome = on_outcome
         self.on_start = on_start
-        self.state_path = Path(options.state_path) if options.state_path else default_path(self.folder)
         self.result = SyncResult(dry_run=options.dry_run)
+        self.folder, note = mkdocs.synced_folder(self.folder, options.site, options.state_path)
+        if note:
+            self.result.notes.append(note)
+        self.state_path = Path(options.state_path) if options.state_path else default_path(self.folder)
         self.reporter: Reporter | None = None
 
     def run(self) -> SyncResult:
@@ -83,6 +89,7 @@ class Push:
         state, mapping = self._load_state()
         key = options_key({"via": str(options.via), "links": state.options["link_template"]})
         site = sites.detect(self.folder, options.site)
+        self.result.notes.extend(site.notes)
         tree = scan(self.folder, remembered(state.pages), fingerprint_salt(key), site)
         ctx = RunContext(self.folder, self.client, options, state, self.state_path, self.result, tree, key,
                          mapping=mapping)
@@ -94,6 +101,7 @@ class Push:
         self._list_remote(ctx)
         ctx.ids = {key: page.id for key, page in state.pages.items()}
         work, orphans = planner.plan()
+        reorder.show(reorder.planned(ctx, work), work, dry_run=options.dry_run)
         if options.dry_run:
             self._show_plan(work, orphans, conflicts, reporter)
         else:

@@ -27,6 +27,7 @@ from productive_docs.sync.engine.folder import LocalPage, fingerprint
 from productive_docs.sync.engine.frontmatter import set_page_id
 from productive_docs.sync.engine.page_assets import upload_page_assets
 from productive_docs.sync.engine.plan import Action, RemotePage, Step, decide
+from productive_docs.sync.engine.push import reorder
 from productive_docs.sync.engine.push.conflicts import Conflicts
 from productive_docs.sync.engine.push.context import RunContext
 from productive_docs.sync.engine.push.options import Prune
@@ -51,9 +52,12 @@ class Executor:
         self.reporter = reporter
 
     def execute(self, work: dict[str, Work], orphans: list[Step]) -> None:
-        """Every step, then the pages that waited for new ids, then the housekeeping and the orphans."""
+        """Every step, then the pages that waited for new ids, the siblings' order, the housekeeping and the
+        orphans."""
+        before = {key: (saved.parent, saved.place) for key, saved in self.ctx.state.pages.items()}
         self._write_all(work)
         self._second_pass(work)
+        reorder.carry_out(self.ctx, reorder.done(self.ctx, before), work, self.reporter)
         self._remember(work)
         if self.ctx.options.write_ids:
             self._write_ids(work)
@@ -70,18 +74,23 @@ class Executor:
         record_pushed(ctx.folder, ctx.state_path.parent, pushed, fingerprint_salt(ctx.options_key))
 
     def _write_all(self, work: dict[str, Work]) -> None:
-        """Level by level (parents exist before children); in a level, each folder's new pages are created in
-        order by one worker, while other folders and the other writes run in parallel."""
+        """Level by level (parents exist before children); in a level, each folder's new pages are created,
+        and pages moved into it or reordered in it are moved, in order by one worker (each lands last: the
+        order they arrive in is the folder's order), while other folders and the other writes run in
+        parallel."""
         levels: dict[int, list[Work]] = {}
-        for item in work.values():
-            depth = 0 if item.page.key == "" else item.page.key.rstrip("/").count("/") + 1
+        # depth in the tree, not in the file names: a site's navigation may put a page under another folder
+        depths: dict[str, int] = {}
+        for key, item in work.items():  # parents come first
+            parent = item.page.parent
+            depth = depths[key] = 0 if parent is None else depths.get(parent, 0) + 1
             levels.setdefault(depth, []).append(item)
         with ThreadPoolExecutor(max(1, self.ctx.options.jobs)) as pool:
             for depth in sorted(levels):
                 groups: dict[str | None, list[Work]] = {}
                 batches = []
                 for item in levels[depth]:
-                    if item.step.action is Action.CREATE:
+                    if item.step.action is Action.CREATE or item.step.move or item.step.reorder:
                         groups.setdefault(item.page.parent, []).append(item)
                     else:
                         batches.append([item])
@@ -145,11 +154,11 @@ class Executor:
             step.action = Action.UPDATE
             step.rename = item.page.title != saved.title
         done: list[OutcomeAction] = []
-        if step.move:
+        if step.move or step.reorder:
             assert parent_id is not None, "a page whose parent has no id is skipped (_run_item)"
             ctx.client.move(saved.id, parent_id)
-            ctx.save(page.key, parent=parent_id)
-            done.append(Action.MOVE.done)
+            ctx.save(page.key, parent=parent_id, place=reorder.next_place(ctx, parent_id))
+            done.append(Action.MOVE.done if step.move else Action.REORDER.done)
         if step.rename:
             ctx.client.rename(saved.id, page.title)
             ctx.save(page.key, title=page.title)
@@ -158,7 +167,8 @@ class Executor:
             if self._write_body(item, append=step.action is Action.APPEND):
                 done.insert(0, step.action.done)
             else:
-                step.action = Action.RENAME if step.rename else Action.MOVE if step.move else Action.UNCHANGED
+                step.action = (Action.RENAME if step.rename else Action.MOVE if step.move
+                               else Action.REORDER if step.reorder else Action.UNCHANGED)
         if len(done) > 1:
             step.notes.extend(str(word) for word in done[1:])
         return done[0] if done else OutcomeAction.UNCHANGED
@@ -211,7 +221,8 @@ class Executor:
             ctx.ids[page.key] = created.id
             # a body sent with the create is recorded in the same save
             record = {"version": created.version_number} if later else self._body_record(item, created)
-            ctx.state.pages[page.key] = PageState(created.id, parent_id, page.title, created=True, **record)
+            ctx.state.pages[page.key] = PageState(created.id, parent_id, page.title, created=True,
+                                                  place=reorder.next_place(ctx, parent_id), **record)
             ctx.state.save()
         if later and not item.waiting:
             self._record_body(item, ctx.client.replace_body_with_html(created.id, body.text))

@@ -49,6 +49,8 @@ class Site:
     parents: dict[str, str] = field(default_factory=dict)
     #: Things the site's configuration holds that could not be followed, one line each.
     problems: list[str] = field(default_factory=list)
+    #: What a run says about the site once (snippets read from a site root above the synced folder).
+    notes: list[str] = field(default_factory=list)
     #: Extra page suffixes -> reader format (``.mdx`` for Docusaurus).
     suffixes: dict[str, str] = field(default_factory=dict)
     #: Files of the folder that configure the site rather than being pages (``SUMMARY.md``).

@@ -9,7 +9,6 @@ import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from productive_docs.converter.readers.markdown_options import MarkdownOptions
 from productive_docs.sync.engine.sites import NavEntry, Site
 
@@ -27,6 +26,8 @@ def present(folder: Path) -> bool:
 
 
 def build(folder: Path, files: frozenset[str] = frozenset()) -> Site:
+    import yaml  # only for a Docusaurus folder, not to look for one
+
     site = Site("docusaurus", MarkdownOptions("docusaurus"), suffixes={".mdx": "md"})
     for count, path in enumerate(sorted(p for name in CATEGORY_FILES for p in folder.rglob(name))):
         if count >= MAX_CATEGORIES:
@@ -56,6 +57,8 @@ _OBJECT = re.compile(r"(?:const\s+\w+(?:\s*:\s*[\w.]+)?\s*=|module\.exports\s*=|
 
 def _sidebars(path: Path, site: Site) -> None:
     """The order of a ``sidebars.js`` that is a plain object literal (read as YAML flow style)."""
+    import yaml
+
     text = _COMMENTS.sub("", path.read_text(encoding="utf-8", errors="replace"))
     match = _OBJECT.search(text)
     try:

@@ -7,38 +7,48 @@
 from __future__ import annotations
 
 import posixpath
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
 from productive_docs.converter.readers.markdown_options import MarkdownOptions
 from productive_docs.sync.engine.sites import NavEntry, Site
+from productive_docs.sync.engine.state import default_path
+
+if TYPE_CHECKING:
+    import yaml
 
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml")
 #: At most this many nav entries and ``.pages`` files are followed (a bound on bad configuration).
 MAX_ENTRIES = 10_000
 
 
-class _TolerantLoader(yaml.SafeLoader):
-    """Safe loading where an unknown tag yields its plain value."""
+@cache
+def _tolerant_loader() -> type[yaml.SafeLoader]:
+    """Safe loading where an unknown tag yields its plain value (built on first use: PyYAML is imported
+    when a folder has a ``mkdocs.yml``, not to look for one)."""
+    import yaml
 
+    class TolerantLoader(yaml.SafeLoader):
+        pass
 
-def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
-    if isinstance(node, yaml.MappingNode):
-        return loader.construct_mapping(node)
-    if isinstance(node, yaml.SequenceNode):
-        return loader.construct_sequence(node)
-    assert isinstance(node, yaml.ScalarNode)
-    return loader.construct_scalar(node)
+    def any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            return loader.construct_mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            return loader.construct_sequence(node)
+        assert isinstance(node, yaml.ScalarNode)
+        return loader.construct_scalar(node)
 
-
-_TolerantLoader.add_multi_constructor("", _any_tag)
-_TolerantLoader.add_multi_constructor("!", _any_tag)
-_TolerantLoader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
+    for prefix in ("", "!", "tag:yaml.org,2002:python/"):
+        TolerantLoader.add_multi_constructor(prefix, any_tag)
+    return TolerantLoader
 
 
 def load_yaml(path: Path) -> Any:
-    return yaml.load(path.read_text(encoding="utf-8"), Loader=_TolerantLoader)
+    import yaml
+
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=_tolerant_loader())
 
 
 def config_path(folder: Path) -> Path | None:
@@ -52,6 +62,38 @@ def config_path(folder: Path) -> Path | None:
 
 def present(folder: Path) -> bool:
     return config_path(folder) is not None
+
+
+def docs_folder(folder: Path) -> Path | None:
+    """The ``docs_dir`` to sync instead of ``folder`` when ``folder`` is a MkDocs project root (its
+    ``mkdocs.yml`` in it, its ``docs_dir`` a folder inside it): the site is made of that folder's files
+    only, a ``README.md`` or ``CHANGELOG.md`` beside ``mkdocs.yml`` is not a page. None otherwise."""
+    path = next((folder / name for name in CONFIG_NAMES if (folder / name).is_file()), None)
+    if path is None:
+        return None
+    try:
+        config = load_yaml(path)
+    except (yaml.YAMLError, OSError, UnicodeDecodeError):
+        config = None
+    docs_dir = config.get("docs_dir") if isinstance(config, dict) else None
+    docs = (folder / str(docs_dir or "docs")).resolve()
+    inside = docs != folder.resolve() and docs.is_relative_to(folder.resolve())
+    return docs if inside and docs.is_dir() else None
+
+
+def synced_folder(folder: Path, site: str = "auto",
+                  state_path: Path | None = None) -> tuple[Path, str | None]:
+    """The folder a push, ``status`` or ``watch`` of ``folder`` syncs, and a note saying why when it is
+    not ``folder``: at a MkDocs project root, its ``docs_dir`` (as ``push docs`` would, state included). A
+    root already synced as a whole (its own state) goes on that way, said so."""
+    docs = docs_folder(folder) if site in ("auto", "mkdocs") else None
+    if docs is None:
+        return folder, None
+    shown = docs.relative_to(folder.resolve()).as_posix()
+    if state_path is None and default_path(folder).exists():
+        return folder, (f"{folder} holds mkdocs.yml but was synced as a whole before: its files outside "
+                        f"{shown}/ stay pages (push {folder / shown} for the site alone)")
+    return folder / shown, f"MkDocs project: its docs_dir {shown}/ is synced, as the site sees it"
 
 
 def _extensions(config: dict[str, Any]) -> dict[str, Any]:
@@ -69,6 +111,8 @@ def _extensions(config: dict[str, Any]) -> dict[str, Any]:
 
 
 def build(folder: Path, files: frozenset[str] = frozenset()) -> Site:
+    import yaml
+
     site = Site("mkdocs")
     path = config_path(folder)
     if path is None:
@@ -93,6 +137,11 @@ def build(folder: Path, files: frozenset[str] = frozenset()) -> Site:
         "mkdocs", snippet_root=root, snippet_bases=(*[(root / str(b)) for b in bases], docs),
         auto_append=tuple(str(a) for a in append if isinstance(a, str)),
         features=frozenset(extensions) if extensions else None)
+    if root.resolve() != folder.resolve() and ("pymdownx.snippets" in extensions or not extensions):
+        name = folder.resolve().name
+        site.notes.append(f"snippets (--8<--) may be read from {root.resolve()}, the MkDocs site root above "
+                          f"{name}/ (inside it only, never a hidden file; --site plain reads nothing outside "
+                          f"{name}/)")
     nav = config.get("nav")
     if nav is not None:
         _walk_nav(nav, "", site, prefix, [0])
@@ -167,6 +216,8 @@ def _common_folder(keys: list[str]) -> str | None:
 
 def _pages_files(docs: Path, prefix: str, site: Site) -> None:
     """awesome-pages: ``.pages`` gives a folder its ``title`` and its children's order (``nav``, ``...``)."""
+    import yaml
+
     for count, path in enumerate(sorted(docs.rglob(".pages"))):
         if count >= MAX_ENTRIES:
             return
