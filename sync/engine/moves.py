@@ -67,9 +67,9 @@ def move_files(folder: Path, moves: Mapping[str, str]) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(folder / source.rstrip("/"), target)
         done[old] = new
-    for path in sorted(folder.rglob("*.md")):
+    for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder).as_posix()
-        if relative.startswith(".productive-docs/"):
+        if path.suffix.lower() not in (".md", ".markdown") or relative.startswith(".productive-docs/"):
             continue
         text = path.read_bytes().decode("utf-8", errors="surrogateescape")
         changed = relink(text, _inverse(relative, done), done)
