@@ -69,7 +69,8 @@ def move_files(folder: Path, moves: Mapping[str, str]) -> None:
         done[old] = new
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder).as_posix()
-        if path.suffix.lower() not in (".md", ".markdown") or relative.startswith(".productive-docs/"):
+        if (not path.is_file() or path.suffix.lower() not in (".md", ".markdown")
+                or relative.startswith(".productive-docs/")):
             continue
         text = path.read_bytes().decode("utf-8", errors="surrogateescape")
         changed = relink(text, _inverse(relative, done), done)
