@@ -69,7 +69,7 @@ def move_files(folder: Path, moves: Mapping[str, str]) -> None:
         done[old] = new
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder).as_posix()
-        if (not path.is_file() or path.suffix.lower() not in (".md", ".markdown")
+        if (path.is_symlink() or not path.is_file() or path.suffix.lower() not in (".md", ".markdown")
                 or relative.startswith(".productive-docs/")):
             continue
         text = path.read_bytes().decode("utf-8", errors="surrogateescape")
