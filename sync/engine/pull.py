@@ -141,8 +141,10 @@ class Pull:
             local, saved = before.get(old), self.state.pages[old]
             here = self.state.pages.get(_parent_folder(old))  # the page of the folder the file is in now
             moved_here = here is not None and here.id not in (saved.parent, page.parent_page_id)
+            inside = self.folder.resolve()
             if (local is None or moved_here or (self.folder / path).exists()
-                    or (self.folder / key.rstrip("/")).exists()):
+                    or (self.folder / key.rstrip("/")).exists()
+                    or not (self.folder / path).parent.resolve().is_relative_to(inside)):
                 self.held.add(key)
                 note = (f"{MOVED_IN_PRODUCTIVE} to {key}, and its file is not at {old} any more or that "
                         "place is taken (moved here too?); nothing moved")
