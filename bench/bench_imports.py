@@ -2,7 +2,11 @@
 
 - confluence: the ``confluence-varlab`` HTML space export (405 pages), when it is beside the project;
 - confluence-storage: md2conf's storage-format pages (``fixtures/confluence-storage/md2conf``);
-- docx: mammoth's test documents (``fixtures/docx/mammoth``).
+- docx: mammoth's test documents (``fixtures/docx/mammoth``);
+- notion: the Obsidian Importer's "Markdown & CSV" export (``fixtures/notion/markdown-csv-export.zip``, 279
+  pages in a zip of zips);
+- confluence-xml: XWiki's Confluence 4.3.2 site export (``fixtures/confluence-xml/confluence-4.3.2.zip``);
+- gdocs: none real at hand; left out.
 
 Each kind runs in a child process of its own, so its peak resident memory (``ru_maxrss``) is its own (the
 Confluence import's pool workers included: the largest of the processes). The Confluence import runs twice,
@@ -29,13 +33,17 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / ".." / "shared" / "corpora" / "confluence-varlab"
 STORAGE = ROOT / "fixtures" / "confluence-storage" / "md2conf"
 DOCX = ROOT / "fixtures" / "docx" / "mammoth"
-KINDS = ("confluence", "confluence-storage", "docx")
+NOTION = ROOT / "fixtures" / "notion" / "markdown-csv-export.zip"
+CONFLUENCE_XML = ROOT / "fixtures" / "confluence-xml" / "confluence-4.3.2.zip"
+KINDS = ("confluence", "confluence-storage", "docx", "notion", "confluence-xml")
 
 
 def _measure(kind: str, jobs: int | None) -> dict[str, float | int | str]:
     """Run one kind in this process: pages, seconds."""
     from productive_docs.sync.confluence.importer import import_export
+    from productive_docs.sync.importers.confluence_xml import import_confluence_xml
     from productive_docs.sync.importers.docx import import_docx
+    from productive_docs.sync.importers.notion import import_notion
     from productive_docs.sync.importers.storage import import_storage
 
     started, cpu = time.perf_counter(), _cpu()
@@ -45,6 +53,11 @@ def _measure(kind: str, jobs: int | None) -> dict[str, float | int | str]:
                 return {"kind": kind, "skipped": "confluence-varlab corpus not beside the project"}
             pages = import_export(CORPUS, Path(out) / "docs", progress=False, jobs=jobs).stats.pages
             source = CORPUS.name
+        elif kind in ("notion", "confluence-xml"):
+            source_path = NOTION if kind == "notion" else CONFLUENCE_XML
+            importer = import_notion if kind == "notion" else import_confluence_xml
+            pages = importer(source_path, Path(out) / "docs").stats.pages
+            source = source_path.relative_to(ROOT).as_posix()
         elif kind == "docx":
             pages = import_docx(DOCX, Path(out) / "docs").stats.pages
             source = "fixtures/docx/mammoth"

@@ -5,7 +5,25 @@ as nothing, so the Markdown looks as it should everywhere. Two kinds:
 
 - ``<!-- attrs {...} -->`` after a paragraph or heading: its attrs (``textAlign``) and, under ``"images"``,
   one object per image in it (``{"width": 760}``, ``null`` for an image without extras);
-- ``<!-- table {...} -->`` after a table, below.
+- ``<!-- table {...} -->`` after a table, below;
+- ``<!-- paragraph {...} -->`` on its own: a paragraph without text (``"br"``: how many line breaks it
+  holds, and its attrs), which Markdown has no form for. A paragraph with text but line breaks at its
+  edges is written without them and ``"br": [leading, trailing]`` in its ``attrs`` line.
+
+Columns (a layout GFM has no form for) are their blocks between three comments, so every Markdown viewer
+shows the blocks one after another and the reader rebuilds the layout:
+
+    <!-- columns {"count":2,"widths":"1fr 2fr"} -->
+
+    Left
+
+    <!-- column -->
+
+    Right
+
+    <!-- /columns -->
+
+The opening comment holds the columns' attrs; ``<!-- column -->`` starts the next column.
 
 A GFM table holds one paragraph of inline content per cell, a header row and one alignment per column.
 Everything else a table of the tree may carry is written by the ``md`` writer in a comment right after
@@ -27,7 +45,8 @@ reader puts it back on the table just read:
 | ``cells`` | ``"row,column"`` -> that cell's own attrs (``null`` removes a column's), ``"type"`` when a |
 |           | cell is a header cell outside row 1 (or a body cell in it), ``"align"`` when it is not its |
 |           | column's, ``"p"``: which of the cell's ``<br>`` (counted from 0) end a paragraph, ``"pa"``: |
-|           | its paragraphs' attrs (alignment), ``"empty"``: the cell has no paragraph at all           |
+|           | its paragraphs' attrs (alignment), ``"empty"``: the cell has no paragraph at all;         |
+|           | ``"colspan"`` / ``"rowspan"``: a merged cell, whose covered cells are empty in the table   |
 """
 
 from __future__ import annotations
@@ -41,14 +60,42 @@ from productive_docs.converter.model import Node
 
 PREFIX = "<!-- "
 SUFFIX = " -->"
-PATTERN = re.compile(r"<!-- (table|attrs) (\{.*\}) -->\s*", re.DOTALL)
+PATTERN = re.compile(r"<!-- (table|attrs|paragraph) (\{.*\}) -->\s*", re.DOTALL)
 KINDS = {"table": frozenset({"table"}), "attrs": frozenset({"paragraph", "heading"})}
-#: Cell attrs a pipe table expresses itself (spans make the table HTML).
+#: The kind of comment that stands for a paragraph of its own (not a line about the block before it).
+PARAGRAPH = "paragraph"
+#: Most line breaks a paragraph comment or an edge count may ask for (a bound on hand-edited files).
+MAX_BREAKS = 1000
+#: Cell attrs a pipe table expresses itself, or the writer adds to a cell's entry itself (spans).
 GFM_CELL_ATTRS = frozenset({"colspan", "rowspan", inferred.ALIGN_ATTR})
 #: Keys of a cell's entry that are not cell attrs (a cell attr of such a name makes the table HTML).
 META_KEYS = frozenset({"type", "p", "pa", "empty"})
 #: Longest comment read (a bound on what a hand-edited file can make the reader parse).
 MAX_LENGTH = 1_000_000
+
+
+COLUMNS_OPEN = "columns"
+COLUMN_BREAK = "<!-- column -->"
+COLUMNS_CLOSE = "<!-- /columns -->"
+_COLUMNS = re.compile(r"<!-- columns( \{.*\})? -->\s*", re.DOTALL)
+
+
+def columns_comment(html: str) -> tuple[str, dict[str, Any]] | None:
+    """``("open", attrs)``, ``("column", {})`` or ``("close", {})`` for the comments that delimit columns,
+    ``None`` for any other HTML (or an opening comment whose attrs are not a JSON object)."""
+    text = html.rstrip()
+    if text == COLUMN_BREAK:
+        return "column", {}
+    if text == COLUMNS_CLOSE:
+        return "close", {}
+    match = _COLUMNS.fullmatch(html) if len(html) <= MAX_LENGTH else None
+    if match is None:
+        return None
+    try:
+        attrs = json.loads(match.group(1)) if match.group(1) else {}
+    except ValueError:
+        return None
+    return ("open", attrs) if isinstance(attrs, dict) else None
 
 
 def comment(kind: str, meta: dict[str, Any]) -> str:
@@ -78,7 +125,24 @@ def apply(block: Node, kind: str, meta: dict[str, Any]) -> str | None:
     return _apply_table(block, meta) if kind == "table" else _apply_block(block, meta)
 
 
+def paragraph(meta: dict[str, Any]) -> Node | None:
+    """The paragraph a ``<!-- paragraph {...} -->`` comment stands for; ``None`` when malformed."""
+    count = meta.pop("br", 0)
+    if not isinstance(count, int) or not 0 <= count <= MAX_BREAKS:
+        return None
+    return Node("paragraph", meta, [Node("br") for _ in range(count)])
+
+
 def _apply_block(block: Node, meta: dict[str, Any]) -> str | None:
+    edges = meta.pop("br", None)
+    if edges is not None:
+        if (
+            not isinstance(edges, list) or len(edges) != 2
+            or not all(isinstance(n, int) and 0 <= n <= MAX_BREAKS for n in edges)
+        ):
+            return "the attribute line is malformed"
+        block.content[:0] = [Node("br") for _ in range(edges[0])]
+        block.content += [Node("br") for _ in range(edges[1])]
     images = [node for node in block.content if node.type == "image"]
     extras = meta.pop("images", None) or [None] * len(images)
     if not isinstance(extras, list) or len(extras) != len(images):
@@ -100,9 +164,14 @@ def _apply_table(table: Node, meta: dict[str, Any]) -> str | None:
     if not isinstance(columns, list) or len(columns) != size[1] or not isinstance(cells, dict):
         return "the attribute line is malformed"
     head, head_column = meta.get("head") is not False, meta.get("headcol") is True
+    covered: set[tuple[int, int]] = set()
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):
             own = cells.get(f"{r},{c}") or {}
+            if (r, c) in covered:
+                if own or any(paragraph.content for paragraph in cell.content):
+                    return "a cell that a merged cell covers is not empty"
+                continue
             if not isinstance(own, dict) or not isinstance(columns[c], dict):
                 return "the attribute line is malformed"
             attrs = {**cell.attrs, **columns[c], **own}
@@ -121,6 +190,14 @@ def _apply_table(table: Node, meta: dict[str, Any]) -> str | None:
                 paragraphs,
                 line=cell.line,
             )
+            spans = [attrs.get("rowspan") or 1, attrs.get("colspan") or 1]
+            if not all(isinstance(span, int) and span >= 1 for span in spans):
+                return "the attribute line is malformed"
+            if r + spans[0] > len(rows) or c + spans[1] > size[1]:
+                return "the merged cells no longer fit the table"
+            covered |= {(r + dr, c + dc) for dr in range(spans[0]) for dc in range(spans[1]) if dr or dc}
+    for r, row in enumerate(rows):
+        row[:] = [cell for c, cell in enumerate(row) if (r, c) not in covered]
     return None
 
 

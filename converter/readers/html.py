@@ -7,7 +7,8 @@ recursion: each element's handler (``TAG_RULES`` in ``html_rules``, or Confluenc
 what to undo when the element ends. The builder keeps the document valid whatever the nesting.
 
 Lowered (each reported with its source line): headings keep levels 4-6 (the Productive writers lower them);
-definition lists become paragraphs with the term in bold; ``sup``/``sub``/``mark`` become plain text;
+definition lists become paragraphs with the term in bold; an empty link (``<a href="X"></a>``) shows its
+address, as an autolink; ``sup``/``sub``/``mark`` become plain text;
 blocks inside table cells become paragraphs of the cell (``html_builder``); unknown elements keep their
 content; ``script``/``style``/``iframe``/forms/``on*``/script URLs are removed (``html_sanitize``).
 """

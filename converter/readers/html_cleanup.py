@@ -12,6 +12,8 @@ space their text with empty paragraphs and stray spaces that a person keeping th
 | a list without items (an empty item gets an empty paragraph)    | dropped                          |
 | a URL in plain text (``https://``, ``mailto:``, ``ftp://``)     | a link to itself (an autolink)   |
 | a link address with characters a URL may not hold (``…``, space) | percent-encoded (the same URL)  |
+| a style that is the default: black text, ``font-weight`` 400/normal, a transparent background, | dropped |
+| and in headings Google Docs' heading greys (``#434343``, ``#666666``)                   |                 |
 
 Code is left as it is (its spaces are content). Fragments (Productive's own HTML, raw HTML inside Markdown,
 the server's bodies) are read as they are written, so json -> html -> json stays the identity.
@@ -41,7 +43,17 @@ _WHAT = {
     "list": ("lists without items", "dropped"),
     "url": ("plain-text URLs", "links (as Markdown shows them)"),
     "href": ("link addresses with characters URLs may not hold", "percent-encoded"),
+    "style": ("styles that are the default (black, weight 400, heading grey)", "dropped"),
 }
+#: ``styles`` mark values that say what the text looks like anyway, per key; colours are compared lower-cased
+#: without spaces.
+_DEFAULT_STYLES = {
+    "color": frozenset({"#000000", "#000", "black", "rgb(0,0,0)", "windowtext", "inherit", "initial"}),
+    "fontWeight": frozenset({"400", "normal", "inherit", "initial"}),
+    "backgroundColor": frozenset({"transparent", "inherit", "initial", "rgba(0,0,0,0)"}),
+}
+#: Google Docs' default heading colours (Heading 3, Heading 4 to 6 and Subtitle): no style in a heading.
+_HEADING_GREYS = frozenset({"#434343", "#666666", "rgb(67,67,67)", "rgb(102,102,102)"})
 _ITEMS = frozenset({"li", inferred.CHECKLIST_ITEM})
 
 
@@ -57,7 +69,8 @@ def clean(doc: Node, report: Report) -> None:
     while pending:  # no recursion: imported pages nest deeply
         node = pending.pop()
         if node.type in _TEXTBLOCKS:
-            node.content = _trim_edges(_marks_off_edges(_linked_urls(node.content, counts), counts), counts)
+            content = _without_default_styles(node.content, node.type == "heading", counts)
+            node.content = _trim_edges(_marks_off_edges(_linked_urls(content, counts), counts), counts)
             continue
         empty_lists = sum(1 for child in node.content if child.type in LIST_BLOCKS and not child.content)
         if empty_lists:
@@ -97,6 +110,32 @@ def _linked_urls(content: list[Node], counts: Counter[str]) -> list[Node]:
         if start < len(text):
             out.append(Node("text", text=text[start:], marks=node.marks, line=node.line) if start else node)
     return out
+
+
+def _without_default_styles(content: list[Node], heading: bool, counts: Counter[str]) -> list[Node]:
+    """Drop ``styles`` values that are the default look (``_DEFAULT_STYLES``), and a mark left empty."""
+    for node in content:
+        if not any(mark.type == "styles" for mark in node.marks):
+            continue
+        marks = []
+        for mark in node.marks:
+            if mark.type == "styles":
+                kept = {key: val for key, val in mark.attrs.items() if not _is_default(key, val, heading)}
+                if len(kept) < len(mark.attrs):
+                    counts["style"] += 1
+                    mark = Mark("styles", kept)
+                if not kept:
+                    continue
+            marks.append(mark)
+        node.marks = marks
+    return content
+
+
+def _is_default(key: str, value: object, heading: bool) -> bool:
+    if not isinstance(value, str):
+        return False
+    value = value.replace(" ", "").lower()
+    return value in _DEFAULT_STYLES.get(key, ()) or (heading and key == "color" and value in _HEADING_GREYS)
 
 
 def _is_spacer(node: Node) -> bool:

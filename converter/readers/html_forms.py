@@ -55,6 +55,14 @@ SPAN_KINDS: tuple[tuple[str, str], ...] = (
 #: The mention shorthand the HTML endpoints accept in text: ``@[user:12345:John Doe]`` (spec §2.4).
 MENTION_SHORTHAND = re.compile(r"@\[([A-Za-z_]+):([^:\]\s]+):([^\]]+)\]")
 
+
+def shorthand_as_text(html: str) -> str:
+    """Escaped text in which a literal ``@[type:id:label]`` is split by an empty span, so that the HTML
+    reader (and Productive, spec §2.4) keeps it as text instead of making it a mention."""
+    if "@[" not in html:
+        return html
+    return MENTION_SHORTHAND.sub(lambda match: "@<span></span>" + match.group(0)[1:], html)
+
 #: CSS of a table cell -> cell attr.
 CELL_CSS = {"text-align": inferred.ALIGN_ATTR, "background-color": "background"}
 

@@ -28,9 +28,18 @@ def _simple_mark(name: str) -> Handler:
 
 def _link(r: Reader, el: Tag) -> bool:
     href = r.safe_url(el, "href")
-    if href is not None:
-        title = el.get("title")
-        r.mark(Mark("link", {"href": href, "title": title if isinstance(title, str) else None}))
+    if href is None:
+        return True
+    title = el.get("title")
+    link = Mark("link", {"href": href, "title": title if isinstance(title, str) else None})
+    if el.get_text() or el.find(("img", "br")) is not None:
+        r.mark(link)
+        return True
+    # An empty link (``<a href="X"></a>``) shows nothing, but its address is content: kept as an autolink.
+    r.lowered("empty link", "a link showing its address")
+    r.builder.push_mark(link)
+    r.builder.add_text(href)
+    r.builder.pop_mark(link)
     return True
 
 

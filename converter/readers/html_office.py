@@ -10,6 +10,9 @@ the parsed tree, so the generic rules then read the meaning:
   link's own colour and underline go too);
 - Google Docs' ``<b style="font-weight:normal" id="docs-internal-guid-...">`` wrapper is not bold (the
   generic ``<b>`` rule honours ``font-weight: normal``);
+- a span in a monospace font (``Courier New``, ``Roboto Mono`` ...) becomes ``<code>``;
+- Google Docs' "download as HTML" export first gets its class styles inlined and its flat lists nested
+  (``html_gdocs``), then reads like the clipboard;
 - Word's ``MsoListParagraph`` paragraphs (``mso-list: l0 level2``) become nested ``<ol>``/``<ul>`` items, the
   list marker span (``mso-list: Ignore``) goes; ``<o:p>`` wrappers and paragraphs holding only
   non-breaking spaces (Word's spacing) go, and so does the clipboard's ``Apple-interchange-newline``.
@@ -20,6 +23,7 @@ from __future__ import annotations
 import re
 
 from bs4 import BeautifulSoup, NavigableString, Tag
+from productive_docs.converter.readers import html_gdocs
 from productive_docs.converter.readers.html_forms import css_declarations, css_text
 
 _WORD_MARKERS = ("urn:schemas-microsoft-com:office", "class=Mso", 'class="Mso', "mso-list")
@@ -28,17 +32,26 @@ _ORDERED_MARKER = re.compile(r"^[(\[]?([0-9]+|[a-zA-Z]|[ivxlcdmIVXLCDM]+)[.)\]]$
 _DEFAULT_COLOURS = frozenset({"#000000", "#000", "black", "rgb(0,0,0)", "windowtext", "auto", "inherit"})
 _NO_BACKGROUND = frozenset({"transparent", "#ffffff", "#fff", "white", "rgb(255,255,255)", "inherit",
                             "initial"})
+_MONOSPACE = re.compile(r"mono|courier|consolas|menlo|monaco|inconsolata|source code|fira code", re.I)
 _BOLD = frozenset({"bold", "bolder", "600", "700", "800", "900"})
 
 
 def is_office(source: str) -> bool:
     """True for HTML written by Google Docs or Word (their markup needs ``prepare``)."""
-    return "docs-internal-guid" in source or any(marker in source for marker in _WORD_MARKERS)
+    return (
+        "docs-internal-guid" in source
+        or any(marker in source for marker in _WORD_MARKERS)
+        or html_gdocs.is_export(source)
+    )
 
 
 def prepare(soup: BeautifulSoup, root: Tag) -> None:
     """Rewrite Google Docs / Word markup under ``root`` (part of ``soup``, which makes the new tags) in place
     (see the module docstring)."""
+    if root.find("style") is not None or soup.find("style") is not None:
+        numbered = html_gdocs.inline_classes(root, soup)
+        html_gdocs.nest_lists(root, numbered)
+        html_gdocs.unwrap_redirects(root)
     _word_lists(root, soup)
     for span in root.find_all("span", style=True):
         _clean_span(span, soup)
@@ -57,7 +70,7 @@ def _clean_span(span: Tag, soup: BeautifulSoup) -> None:
     if "mso-list" in css and css["mso-list"].lower() == "ignore":
         return
     kept: dict[str, str] = {}
-    in_link = span.find_parent("a") is not None
+    in_link = span.find_parent("a") is not None or _wraps_one_link(span)
     color = css.get("color", "").replace(" ", "").lower()
     if color and color not in _DEFAULT_COLOURS and not in_link:
         kept["color"] = css["color"]
@@ -73,9 +86,17 @@ def _clean_span(span: Tag, soup: BeautifulSoup) -> None:
         del span["style"]
     if css.get("font-weight", "").lower() in _BOLD:
         span.wrap(soup.new_tag("b"))
+    if _MONOSPACE.search(css.get("font-family", "")) and span.find_parent("code") is None:
+        span.wrap(soup.new_tag("code"))
     vertical = css.get("vertical-align", "")
     if vertical in ("super", "sub"):
         span.wrap(soup.new_tag("sup" if vertical == "super" else "sub"))
+
+
+def _wraps_one_link(span: Tag) -> bool:
+    """A span around one link and nothing else (Google Docs' export styles the link from outside)."""
+    children = [child for child in span.contents if isinstance(child, Tag) or str(child).strip()]
+    return len(children) == 1 and isinstance(children[0], Tag) and children[0].name == "a"
 
 
 def _is_list_paragraph(el: object) -> bool:

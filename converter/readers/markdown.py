@@ -39,6 +39,13 @@ def _render_mention(self: Any, tokens: list[Token], idx: int, options: Any, env:
     )
 
 
+def _render_text(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
+    """Text of an inline run handed to the HTML reader: an escaped ``@\\[user:1:x\\]`` stays text."""
+    from productive_docs.converter.readers.html_forms import shorthand_as_text  # runs with the HTML reader
+
+    return shorthand_as_text(escape(tokens[idx].content, quote=False))
+
+
 def _render_footnote_ref(self: Any, tokens: list[Token], idx: int, options: Any, env: Any) -> str:
     return f"[{tokens[idx].meta['id'] + 1}]"
 
@@ -167,6 +174,7 @@ def parser(
     if dialect != "plain":
         _dialect(md, dialect, features)
     md.add_render_rule("mention", _render_mention)
+    md.add_render_rule("text", _render_text)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
     md.add_render_rule("math_inline", _render_math_inline)
     md.add_render_rule("math_inline_double", _render_math_inline)

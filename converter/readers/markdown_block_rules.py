@@ -123,9 +123,21 @@ def _skip(b: Builder, tokens: list[Token], i: int) -> int:
 
 
 def _html_block(b: Builder, tokens: list[Token], i: int) -> int:
+    html = tokens[i].content
+    columns = attribute_line.columns_comment(html) if html.startswith("<!-- ") else None
+    if columns is not None:
+        _columns_comment(b, tokens, i, *columns)
+        return i + 1
     siblings = b.top.content
-    attributes = attribute_line.parse(tokens[i].content) if siblings else None
-    if attributes is not None:  # what Markdown cannot say about the block before it
+    attributes = attribute_line.parse(html)
+    if attributes is not None and attributes[0] == attribute_line.PARAGRAPH:
+        paragraph = attribute_line.paragraph(attributes[1])
+        if paragraph is None:
+            b.lowered("paragraph comment (malformed)", "ignored")
+        else:
+            b.add(paragraph)
+        return i + 1
+    if attributes is not None and siblings:  # what Markdown cannot say about the block before it
         problem = attribute_line.apply(siblings[-1], *attributes)
         if problem is not None:
             b.lowered(f"attribute line ({problem})", "ignored")
@@ -136,6 +148,43 @@ def _html_block(b: Builder, tokens: list[Token], i: int) -> int:
     for node in html_reader.parse_blocks(tokens[i].content, b.report, b.line):
         b.add(node)
     return i + 1
+
+
+def _columns_comment(b: Builder, tokens: list[Token], i: int, kind: str, attrs: dict) -> None:
+    """``<!-- columns {...} -->`` / ``<!-- column -->`` / ``<!-- /columns -->`` (``attribute_line``): open the
+    layout, start the next column, close it. A comment that does not pair up at its nesting level (a
+    hand-edited file) is reported and ignored."""
+    in_column = len(b.stack) > 2 and b.top.type == inferred.COLUMN and b.stack[-2].type == inferred.COLUMNS
+    if kind == "open" and _closes(tokens, i):
+        b.open(Node(inferred.COLUMNS, attrs))
+        b.open(Node(inferred.COLUMN))
+    elif kind != "open" and in_column:
+        b.close()
+        if kind == "column":
+            b.open(Node(inferred.COLUMN))
+        else:
+            b.close()
+    else:
+        b.lowered(f"columns comment {tokens[i].content.strip()[:40]!r} that does not pair up", "ignored")
+
+
+def _closes(tokens: list[Token], i: int) -> bool:
+    """Whether the columns opened at ``tokens[i]`` are closed at the same nesting level, before it ends."""
+    level, depth = tokens[i].level, 0
+    for token in tokens[i + 1 :]:
+        if token.level < level:
+            return False
+        if token.type != "html_block" or token.level != level or not token.content.startswith("<!-- "):
+            continue
+        found = attribute_line.columns_comment(token.content)
+        kind = found[0] if found else None
+        if kind == "open":
+            depth += 1
+        elif kind == "close":
+            if not depth:
+                return True
+            depth -= 1
+    return False
 
 
 def _inline(b: Builder, tokens: list[Token], i: int) -> int:

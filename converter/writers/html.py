@@ -28,9 +28,9 @@ from productive_docs.converter.readers.html_forms import (
     CELL_CSS,
     COLUMNS_CSS,
     HTML_ATTRS,
-    MENTION_SHORTHAND,
     colwidth_text,
     css_text,
+    shorthand_as_text,
 )
 from productive_docs.converter.readers.html_sanitize import unsafe_css, unsafe_url
 from productive_docs.converter.report import Report
@@ -242,9 +242,7 @@ def _text(node: Node, report: Report) -> str:
     """Escaped text; literal ``@[type:id:label]`` is split by an empty span so it stays text (spec §2.4)."""
     text = node.text or ""
     html = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    if "@[" in html:
-        html = MENTION_SHORTHAND.sub(lambda match: "@<span></span>" + match.group(0)[1:], html)
-    return html
+    return shorthand_as_text(html)
 
 
 def _br(node: Node, report: Report) -> str:

@@ -13,15 +13,19 @@ same normal form:
 | table of inline cells (widths, colours, header cells | pipe table (breaks and paragraphs as ``<br>``),   |
 | anywhere, no header row, several paragraphs)         | attribute line ``<!-- table {...} -->`` after it  |
 | link whose text is its URL                           | autolink ``<https://...>``                        |
-| columns; empty paragraph or one with a br at an edge | block HTML                                        |
+| columns                                              | their blocks between ``<!-- columns {...} -->``,  |
+|                                                      | ``<!-- column -->`` and ``<!-- /columns -->``     |
+| paragraph without text                               | ``<!-- paragraph {"br": n} -->``                   |
+| paragraph with line breaks at its edges              | without them; ``"br": [lead, trail]`` in attrs line |
 | table GFM cannot hold (spans, ragged rows; reported) | block HTML                                        |
 | em / strong / strike no delimiter can open and close | ``<em>`` / ``<strong>`` / ``<del>``               |
 
 Attribute lines: ``converter.attribute_line``; tables: ``markdown_table``.
 
 ``write_productive`` first lowers what the Markdown endpoints cannot take (``markdown_lowering``), then
-writes plain GFM with two-space hard breaks (spec §2.4) and no HTML. ``needs_html`` says whether that
-lowering changes anything, i.e. whether a push must go through the HTML endpoints.
+writes plain GFM with two-space hard breaks (spec §2.4) and no HTML. ``write_productive_if_lossless``
+gives that Markdown only when its lowering and writing lose nothing (else a push goes through the HTML
+endpoints); ``needs_html`` is that test alone.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from productive_docs.converter.writers import html as html_writer
 from productive_docs.converter.writers.markdown_inline import InlineContext, write_inline
 from productive_docs.converter.writers.markdown_lowering import lower_for_markdown
 from productive_docs.converter.writers.markdown_table import html_reason, write_table
+from productive_docs.converter.writers.markdown_wrap import wrap
 
 BULLET_LISTS = frozenset({"ul", inferred.CHECKLIST})
 
@@ -49,6 +54,10 @@ class Writer:
 
     inline: InlineContext
     alternate: bool = False
+    #: Wrap paragraphs at this many columns (``markdown_wrap``); ``None``: one line per paragraph.
+    wrap: int | None = None
+    #: Columns the enclosing list items and quotes take before each line (subtracted from ``wrap``).
+    indent: int = 0
 
     @property
     def report(self) -> Report:
@@ -62,25 +71,48 @@ class Writer:
 BlockWriter = Callable[[Node, Writer], str]
 
 
-def write_gfm(doc: Node, report: Report) -> str:
-    """Local Markdown (GFM plus the forms above) for ``doc``; reads back to the same normal form."""
+def write_gfm(doc: Node, report: Report, wrap: int | None = None) -> str:
+    """Local Markdown (GFM plus the forms above) for ``doc``; reads back to the same normal form.
+    ``wrap``: break paragraphs into lines of at most that many columns where that changes nothing."""
     content = list(doc.content)
     while content and content[-1].type == "paragraph" and not content[-1].content:
         content.pop()  # Productive ends most bodies with an empty paragraph; the normal form ignores it
-    return _document(content, Writer(InlineContext(report)))
+    return _document(content, Writer(InlineContext(report), wrap=wrap))
 
 
 def write_productive(doc: Node, report: Report) -> str:
     """Markdown for Productive's ``*_markdown`` endpoints; HTML-only constructs lowered and reported."""
     lowered = lower_for_markdown(lower_for_productive(doc, report), report)
-    return _document(lowered.content, Writer(InlineContext(report, allow_html=False, hard_break="  \n")))
+    return _productive_document(lowered, report)
+
+
+def write_productive_if_lossless(doc: Node, report: Report) -> str | None:
+    """``write_productive``, or None (``report`` untouched) when the Markdown endpoints would lose something
+    that the HTML endpoints keep: when the Markdown lowering or writer reports anything. What
+    ``lower_for_productive`` reports does not count: the HTML endpoints lose it too.
+
+    One render decides and, when Markdown will do, is the payload; a lowering that reports stops before the
+    document is written."""
+    scratch = Report(report.source)
+    lowered = lower_for_productive(doc, scratch)
+    shared = len(scratch.entries)
+    lowered = lower_for_markdown(lowered, scratch)
+    if len(scratch.entries) > shared:
+        return None
+    text = _productive_document(lowered, scratch)
+    if len(scratch.entries) > shared:
+        return None
+    report.entries.extend(scratch.entries)
+    return text
 
 
 def needs_html(doc: Node) -> bool:
     """True when ``productive-md`` would lose something that the HTML endpoints keep."""
-    scratch = Report()
-    _document(lower_for_markdown(doc, scratch).content, Writer(InlineContext(scratch, allow_html=False)))
-    return bool(scratch)
+    return write_productive_if_lossless(doc, Report()) is None
+
+
+def _productive_document(lowered: Node, report: Report) -> str:
+    return _document(lowered.content, Writer(InlineContext(report, allow_html=False, hard_break="  \n")))
 
 
 def _document(blocks: list[Node], w: Writer) -> str:
@@ -135,8 +167,21 @@ def _inline(nodes: list[Node], w: Writer, collapsible: re.Pattern[str] = _COLLAP
 def _paragraph(node: Node, w: Writer) -> str:
     content = node.content
     if w.allow_html and (not content or content[0].type == "br" or content[-1].type == "br"):
-        return _html_block(node, w)
+        return _edge_breaks(node, w) or _html_block(node, w)
     return _textblock(node, w, "") or _html_block(node, w)
+
+
+def _edge_breaks(node: Node, w: Writer) -> str | None:
+    """A paragraph without text as a ``<!-- paragraph {...} -->`` comment; one with line breaks at its
+    edges written without them, the counts in its attribute line (Markdown has no form for either)."""
+    content = node.content
+    lead = next((index for index, child in enumerate(content) if child.type != "br"), len(content))
+    if lead == len(content):
+        attrs = {key: value for key, value in node.attrs.items() if key != "id" and value not in (None, "")}
+        return attribute_line.comment(attribute_line.PARAGRAPH, {**attrs, "br": lead} if lead else attrs)
+    trail = next(index for index, child in enumerate(reversed(content)) if child.type != "br")
+    inner = Node("paragraph", node.attrs, content[lead : len(content) - trail], line=node.line)
+    return _textblock(inner, w, "", {"br": [lead, trail]})
 
 
 def _heading(node: Node, w: Writer) -> str:
@@ -146,14 +191,17 @@ def _heading(node: Node, w: Writer) -> str:
     return _textblock(node, w, "#" * level) or _html_block(node, w)
 
 
-def _textblock(node: Node, w: Writer, hashes: str) -> str | None:
+def _textblock(node: Node, w: Writer, hashes: str, extra: dict | None = None) -> str | None:
     """A paragraph (``hashes`` empty) or ATX heading, then the attribute line of what Markdown cannot say
-    (alignment, image widths); ``None`` when it must be HTML."""
+    (alignment, image widths, ``extra``); ``None`` when it must be HTML."""
     meta = {
         key: value
         for key, value in node.attrs.items()
         if key not in ("id", "level") and value not in (None, "", [], {})
     }
+    if "br" in meta:
+        return None  # an attr of that name would be read as edge breaks
+    meta.update(extra or {})
     if not w.allow_html:
         meta = {}  # ``lower_for_markdown`` dropped (and reported) them
     elif "images" in meta:
@@ -166,6 +214,8 @@ def _textblock(node: Node, w: Writer, hashes: str) -> str | None:
         w.inline.images = None
     if text is None:
         return None
+    if w.wrap and not hashes:
+        text = wrap(text, w.wrap - w.indent)
     if hashes:
         backslashes = len(text[:-1]) - len(text[:-1].rstrip("\\"))
         if text.endswith("#") and backslashes % 2 == 0:  # an unescaped final "#" would close the heading
@@ -180,13 +230,39 @@ def _quote(text: str) -> str:
     return "\n".join("> " + line if line else ">" for line in text.split("\n"))
 
 
+def _indented(nodes: list[Node], w: Writer, columns: int) -> str:
+    """Blocks that will be indented by ``columns`` (a quote's ``> ``, a list item's marker)."""
+    w.indent += columns
+    try:
+        return _blocks(nodes, w)
+    finally:
+        w.indent -= columns
+
+
 def _blockquote(node: Node, w: Writer) -> str:
-    return _quote(_blocks(node.content, w)) if node.content else ">"
+    return _quote(_indented(node.content, w, 2)) if node.content else ">"
+
+
+def _columns(node: Node, w: Writer) -> str:
+    """Columns as their blocks between the comments of ``attribute_line`` (read back as the layout)."""
+    if not w.allow_html:
+        return _html_block(node, w)
+    w.report.add("columns", "their blocks between columns comments (shown one after another)", node.line)
+    attrs = {key: value for key, value in node.attrs.items() if value not in (None, "", [], {})}
+    parts = [attribute_line.comment(attribute_line.COLUMNS_OPEN, attrs)]
+    for index, column in enumerate(node.content):
+        if index:
+            parts.append(attribute_line.COLUMN_BREAK)
+        body = _blocks(column.content, w)
+        if body:
+            parts.append(body)
+    parts.append(attribute_line.COLUMNS_CLOSE)
+    return "\n\n".join(parts)
 
 
 def _banner(node: Node, w: Writer) -> str:
     alert = ALERT_FOR_BANNER.get(str(node.attrs.get(inferred.BANNER_TYPE_ATTR) or "info"), "NOTE")
-    body = _blocks(node.content, w)
+    body = _indented(node.content, w, 2)
     return _quote(f"[!{alert}]\n{body}" if body else f"[!{alert}]")
 
 
@@ -214,7 +290,7 @@ def _item(marker: str, body: str, checkbox: str = "") -> str:
     return "\n".join([first, *(indent + line if line else "" for line in lines[1:])])
 
 
-def _item_body(item: Node, w: Writer) -> str:
+def _item_body(item: Node, w: Writer, marker: str) -> str:
     content = item.content
     if (
         len(content) == 1
@@ -223,7 +299,7 @@ def _item_body(item: Node, w: Writer) -> str:
         and not content[0].attrs
     ):
         return ""  # the reader gives an empty item an empty paragraph back
-    return _blocks(content, w)
+    return _indented(content, w, len(marker))
 
 
 def _list(node: Node, w: Writer) -> str:
@@ -239,7 +315,7 @@ def _list(node: Node, w: Writer) -> str:
             marker = "* " if alternate else "- "
             if node.type == inferred.CHECKLIST:
                 checkbox = "[x] " if item.attrs.get(inferred.CHECKED_ATTR) else "[ ] "
-        items.append(_item(marker, _item_body(item, w), checkbox))
+        items.append(_item(marker, _item_body(item, w, marker), checkbox))
     loose = any(len(item.content) > 1 for item in node.content)
     return ("\n\n" if loose else "\n").join(items)
 
@@ -271,6 +347,7 @@ BLOCK_WRITERS: dict[str, BlockWriter] = {
     "heading": _heading,
     "blockquote": _blockquote,
     inferred.BANNER: _banner,
+    inferred.COLUMNS: _columns,
     "codeblock": _codeblock,
     "divider": _divider,
     "ul": _list,

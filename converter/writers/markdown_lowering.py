@@ -16,6 +16,7 @@ Runs after ``converter.lowering.lower_for_productive``; every change is one repo
 | line break at a paragraph's start/end       | dropped                                               |
 | line break in a heading or table cell       | a space                                               |
 | codeblock marks                             | dropped                                               |
+| table without cells                        | dropped                                               |
 | table: header cells outside row 1, body cells in row 1 | row 1 becomes the header row, the rest body rows |
 | table: spans, alignment, background, widths | dropped (spans padded with empty cells)               |
 | table cell with several paragraphs          | one paragraph, joined by a space                      |
@@ -110,6 +111,9 @@ def _codeblock(node: Node, report: Report) -> list[Node]:
 def _table(node: Node, report: Report) -> list[Node]:
     rows = [row.content for row in node.content]
     width = max((sum(_span(cell, "colspan") for cell in row) for row in rows), default=0)
+    if width == 0:
+        report.add("table without cells", "dropped", node.line)
+        return []
     out_rows = []
     for index, row in enumerate(rows):
         cell_type = CELL_TYPES[0] if index == 0 else CELL_TYPES[1]

@@ -5,8 +5,10 @@ into the attribute line of ``converter.attribute_line``: column widths, colours,
 row 1, an alignment that differs from the column's, which ``<br>`` ended a paragraph, paragraph alignment. A
 table without a header row is written with its first row as the header (``"head": false``).
 
-Only what a pipe table cannot hold at all is left to HTML (the caller writes it and reports ``reason``):
-merged cells, rows of different lengths, an empty table or row, attrs on the table.
+Merged cells are the pipe table's grid with the cells they cover left empty, and their ``colspan`` /
+``rowspan`` in the attribute line (the reader drops the covered cells again). Only what a pipe table
+cannot hold at all is left to HTML (the caller writes it and reports ``reason``): merged cells that do not
+make a rectangle, rows of different lengths, an empty table or row, attrs on the table.
 """
 
 from __future__ import annotations
@@ -31,15 +33,41 @@ def html_reason(node: Node) -> str | None:
         return "table attributes"
     for row in rows:
         for cell in row.content:
-            if int(cell.attrs.get("colspan") or 1) > 1 or int(cell.attrs.get("rowspan") or 1) > 1:
-                return "merged cells"
             if attribute_line.META_KEYS & cell.attrs.keys():
                 return "cell attributes named like the attribute line's keys"
             if any(paragraph.type != "paragraph" for paragraph in cell.content):
                 return "block content in a cell"
-    if len({len(row.content) for row in rows}) > 1:
-        return "rows of different lengths"
+    if grid([row.content for row in rows]) is None:
+        return "rows of different lengths (merged cells counted)"
     return None
+
+
+def _span(cell: Node, key: str) -> int:
+    value = cell.attrs.get(key)
+    return value if isinstance(value, int) and value > 1 else 1
+
+
+def grid(rows: list[list[Node]]) -> list[list[Node | None]] | None:
+    """The rows as a rectangle of positions: each cell where HTML places it, ``None`` where a merged cell
+    covers the position; ``None`` when the cells do not fill a rectangle exactly."""
+    placed: dict[tuple[int, int], Node | None] = {}
+    for r, row in enumerate(rows):
+        c = 0
+        for cell in row:
+            while (r, c) in placed:
+                c += 1
+            rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
+            if r + rowspan > len(rows):
+                return None
+            for position in ((r + dr, c + dc) for dr in range(rowspan) for dc in range(colspan)):
+                if position in placed:
+                    return None
+                placed[position] = cell if position == (r, c) else None
+            c += colspan
+    width = max((c for _, c in placed), default=-1) + 1
+    if len(placed) != width * len(rows):
+        return None
+    return [[placed[(r, c)] for c in range(width)] for r in range(len(rows))]
 
 
 def _present(attrs: dict[str, Any], skip: frozenset[str]) -> dict[str, Any]:
@@ -51,9 +79,10 @@ def _present(attrs: dict[str, Any], skip: frozenset[str]) -> dict[str, Any]:
 
 
 def _own_attrs(cell: Node, expected: str, breaks: list[int]) -> dict[str, Any]:
-    """What the attribute line keeps of one cell: attrs GFM cannot say, its type when unexpected, its
-    paragraphs' attrs, which breaks end a paragraph, and that it has no paragraph at all."""
+    """What the attribute line keeps of one cell: attrs GFM cannot say (spans too), its type when
+    unexpected, its paragraphs' attrs, which breaks end a paragraph, and that it has no paragraph."""
     own = _present(cell.attrs, attribute_line.GFM_CELL_ATTRS)
+    own |= {key: _span(cell, key) for key in ("colspan", "rowspan") if _span(cell, key) > 1}
     if cell.type != expected:
         own["type"] = cell.type
     paragraph_attrs = [_present(paragraph.attrs, frozenset({"id"})) for paragraph in cell.content]
@@ -73,6 +102,8 @@ def _column_align(cells: list[Node]) -> str | None:
 
 
 def _shared(dicts: list[dict[str, Any]]) -> dict[str, Any]:
+    if not dicts:
+        return {}
     first, *rest = dicts
     return {
         key: value
@@ -84,17 +115,24 @@ def _shared(dicts: list[dict[str, Any]]) -> dict[str, Any]:
 def write_table(node: Node, inline: Callable[[list[Node]], str | None]) -> str | None:
     """The pipe table (and attribute line) for ``node``; ``None`` when a cell's inline content cannot be
     written in a table (``inline`` returned ``None`` for it)."""
-    rows = [row.content for row in node.content]
+    rows = grid([row.content for row in node.content])
+    if rows is None:
+        return None
     width = len(rows[0])
-    head = all(cell.type == "table_header" for cell in rows[0])
-    head_column = len(rows) > 1 and all(row[0].type == "table_header" for row in rows[1:])
-    aligns = [_column_align([row[c] for row in rows]) for c in range(width)]
+    head = all(cell.type == "table_header" for cell in rows[0] if cell is not None)
+    first_column = [row[0].type if row[0] is not None else None for row in rows[1:]]
+    head_column = bool(first_column) and all(kind == "table_header" for kind in first_column)
+    aligns = [_column_align([cell for row in rows if (cell := row[c]) is not None]) for c in range(width)]
     texts: list[list[str]] = []
     own: list[list[dict[str, Any]]] = []
     for r, row in enumerate(rows):
         texts.append([])
         own.append([])
         for c, cell in enumerate(row):
+            if cell is None:  # covered by a merged cell: an empty cell the reader drops again
+                texts[-1].append("")
+                own[-1].append({})
+                continue
             content, breaks = _joined(cell.content)
             text = inline(content)
             if text is None:
@@ -104,7 +142,8 @@ def write_table(node: Node, inline: Callable[[list[Node]], str | None]) -> str |
             own[-1].append(_own_attrs(cell, expected, breaks))
             if (cell.attrs.get(inferred.ALIGN_ATTR) or None) != aligns[c]:
                 own[-1][-1][inferred.ALIGN_ATTR] = cell.attrs.get(inferred.ALIGN_ATTR) or None
-    columns = [_shared([own[r][c] for r in range(len(rows))]) for c in range(width)]
+    columns = [_shared([own[r][c] for r in range(len(rows)) if rows[r][c] is not None]) for c in range(width)]
+
     cells = {
         f"{r},{c}": extra
         for r in range(len(rows))

@@ -17,6 +17,7 @@ from urllib.parse import quote, unquote, urlsplit
 
 from productive_docs.converter.model import Node
 from productive_docs.sync.api import attachments_inferred as guess
+from productive_docs.sync.api.attachments import Attachment
 from productive_docs.sync.api.errors import ApiError
 from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.assets.naming import download_name as safe_name
@@ -92,7 +93,7 @@ def fetch_assets(
     taken: dict[str, str] = {}
     new_refs: dict[str, str] = {}
     failed: set[str] = set()
-    known = {record.get("url"): (digest, record.get("name")) for digest, record in (records or {}).items()}
+    known = {record.url: (digest, record.name) for digest, record in (records or {}).items()}
     outside = folder.exists() and not folder.resolve().is_relative_to(page_file.parent.resolve())
     for ref in references(doc):
         url = ref.target
@@ -121,7 +122,8 @@ def fetch_assets(
         done.append(path.name)
         new_refs[url] = f"{assets_dir}/{quote(path.name)}"
         if records is not None:
-            records[digest] = {**records.get(digest, {}), "url": url, "name": path.name, "page_id": page_id}
+            old = records.get(digest)
+            records[digest] = Attachment(url, path.name, page_id, old.id if old is not None else None)
     return rewrite_refs(doc, new_refs), report
 
 

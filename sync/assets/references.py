@@ -18,11 +18,11 @@ from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node
+from productive_docs.sync.api.attachments import Attachment
 
 #: Default size limit of one asset (issue 7); ``find_assets(max_size=...)`` changes it.
 DEFAULT_MAX_SIZE = 25 * 1024 * 1024
@@ -33,9 +33,9 @@ FALLBACK_CONTENT_TYPE = "application/octet-stream"
 PAGE_SUFFIXES = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html"}
 
 IMAGE, FILE, LINK = "image", "file", "link"
-#: A page's assets by content hash, kept in the sync state: {"id": attachment id, "url": ..., "name": ...,
-#: "page_id": ...}. Written by push (``sync.uploads``) and pull (``sync.downloads``).
-Records = MutableMapping[str, dict[str, Any]]
+#: A page's attachments by content hash, kept in the sync state. Written by push (``sync.assets.upload``) and
+#: pull (``sync.assets.download``).
+Records = MutableMapping[str, Attachment]
 #: node type -> the attr holding its reference.
 REF_ATTRS = {"image": "src", inferred.FILE: inferred.FILE_ATTRS["url"]}
 

@@ -24,6 +24,7 @@ from typing import Any
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Node
 from productive_docs.sync.api import attachments_inferred as guess
+from productive_docs.sync.api.attachments import Attachment
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.api.errors import ApiError, NetworkError, ServerError
 from productive_docs.sync.assets.references import (
@@ -43,8 +44,8 @@ def _attributes(answer: dict[str, Any] | None) -> tuple[str, dict[str, Any]]:
     return str(data.get("id")), dict(data.get("attributes") or {})
 
 
-def upload(client: Client, asset: Asset, page_id: str) -> dict[str, Any]:
-    """Upload one asset as an attachment of ``page_id``; its record (id, embed URL, name).
+def upload(client: Client, asset: Asset, page_id: str) -> Attachment:
+    """Upload one asset as an attachment of ``page_id``.
 
     Raises ``ApiError`` subclasses; a storage failure is a ``ServerError`` or ``NetworkError``.
     """
@@ -80,7 +81,7 @@ def upload(client: Client, asset: Asset, page_id: str) -> dict[str, Any]:
         payload={"data": {"type": "attachments", "id": attachment_id, "attributes": {"temp_url": location}}},
     )
     url = guess.embed_url(_attributes(patched)[1]) or location
-    return {"id": attachment_id, "url": url, "name": asset.name, "page_id": str(page_id)}
+    return Attachment(url, asset.name, str(page_id), attachment_id)
 
 
 def _as_file_nodes(doc: Node, uploaded_files: dict[str, Asset]) -> Node:
@@ -132,7 +133,7 @@ def plan_assets(
     doc: Node,
     page_file: Path,
     page_id: str | None,
-    records: Mapping[str, dict[str, Any]],
+    records: Mapping[str, Attachment],
     *,
     root: Path | None = None,
     max_size: int = DEFAULT_MAX_SIZE,
@@ -150,15 +151,15 @@ def plan_assets(
     used: set[str] = set()
     for ref, asset in scan.assets.items():
         record = records.get(asset.sha256)
-        if record is None or record.get("page_id") not in (None, str(page_id)):
+        if record is None or record.page_id not in (None, str(page_id)):
             uploads[ref] = asset
             report.pending.append(asset.name)
             continue
         report.reused.append(asset.name)
         used.add(asset.sha256)
-        new_refs[ref] = record["url"]
+        new_refs[ref] = record.url
         if asset.kind == FILE:
-            uploaded_files[record["url"]] = asset
+            uploaded_files[record.url] = asset
     doc = _as_file_nodes(rewrite_refs(doc, new_refs), uploaded_files)
     return AssetPlan(doc, None if page_id is None else str(page_id), uploads, used, report)
 
@@ -176,7 +177,7 @@ def upload_planned(plan: AssetPlan, client: Client, records: Records) -> tuple[N
     used = set(plan.used)
     for ref, asset in plan.uploads.items():
         record = records.get(asset.sha256)
-        if record is not None and record.get("page_id") == plan.page_id:
+        if record is not None and record.page_id == plan.page_id:
             report.reused.append(asset.name)  # the same bytes under two references: uploaded once
         else:
             try:
@@ -188,9 +189,9 @@ def upload_planned(plan: AssetPlan, client: Client, records: Records) -> tuple[N
             records[asset.sha256] = record
             report.transferred.append(asset.name)
         used.add(asset.sha256)
-        new_refs[ref] = record["url"]
+        new_refs[ref] = record.url
         if asset.kind == FILE:
-            uploaded_files[record["url"]] = asset
+            uploaded_files[record.url] = asset
     for stale in [digest for digest in records if digest not in used]:
         del records[stale]
     return _as_file_nodes(rewrite_refs(plan.doc, new_refs), uploaded_files), report

@@ -19,9 +19,10 @@ from productive_docs.sync.api.client import Client
 from productive_docs.sync.api.config import resolve_settings
 from productive_docs.sync.cli.output import Printer
 from productive_docs.sync.engine.identity import server_identity
+from productive_docs.sync.engine.lock import FolderLock
 from productive_docs.sync.engine.push.options import Prune, PushOptions, Via
 from productive_docs.sync.engine.result import SyncResult
-from productive_docs.sync.engine.state import STATE_DIR, default_path, load
+from productive_docs.sync.engine.state import STATE_DIR, default_path
 
 
 @dataclass(slots=True)
@@ -56,7 +57,7 @@ def connect(args: argparse.Namespace, printer: Printer) -> Iterator[Connection]:
 
 
 def _printer(args: argparse.Namespace) -> Printer:
-    return Printer(args.output, verbose=args.verbose, root=args.dir)
+    return Printer(args.output, verbose=args.verbose, root=args.dir, color=getattr(args, "color", "auto"))
 
 
 @contextmanager
@@ -135,6 +136,29 @@ def check_pull_target(folder: Path, state_path: Path, *, project: bool) -> None:
     raise UsageError(f"{folder}: not empty and not synced with a doc; pull into a new or empty folder")
 
 
+@contextmanager
+def status_lock(args: argparse.Namespace, printer: Printer, *, held: bool = True) -> Iterator[None]:
+    """``status`` reads the state, the files and Productive as of one moment: it holds the folder's lock
+    (``sync.engine.lock``) while it reads, waiting for a running push, pull or watch push to finish, so it
+    never reports a run half-way (pages created but not yet recorded would show as made in Productive).
+    A folder never synced (no state folder) or one it may not write (a read-only checkout) is read
+    without the lock. ``held`` False: no lock (a push takes its own)."""
+    state_dir = _state_path(args).parent
+    if not held or not state_dir.is_dir():
+        yield
+        return
+    try:
+        lock = FolderLock(state_dir, "status", shown=args.dir).acquire()
+    except OSError as exc:
+        printer.note(f"{state_dir}: lock not taken ({exc.strerror or exc}); reading without it")
+        yield
+        return
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def _finish(printer: Printer, result: SyncResult) -> int:
     printer.finish(result)
     return result.exit_code
@@ -169,18 +193,16 @@ def _push_or_status(args: argparse.Namespace, options: OptionsFrom, *, writes: b
     """``push`` (``writes``: not a dry run) or ``status``, which also lists pages created in Productive and,
     with ``--exit-code``, answers in its exit code (``sync.engine.twoway.status_exit_code``)."""
     from productive_docs.sync.engine.push.run import push_folder
-    from productive_docs.sync.engine.twoway import note_pages_only_in_productive, status_exit_code
+    from productive_docs.sync.engine.twoway import status_exit_code
 
     printer = _synced_printer(args)
     with reported(printer):
         check_folder(args.dir)
         if writes:
             check_state_folder(_state_path(args))
-        with connect(args, printer) as connection:
+        with connect(args, printer) as connection, status_lock(args, printer, held=status):
             result = push_folder(args.dir, connection.client, options(args, connection),
                                  on_outcome=printer.outcome, on_start=printer.start)
-            if status:
-                note_pages_only_in_productive(connection.client, load(_state_path(args)), result)
     if status and args.exit_code:
         printer.finish(result)
         return status_exit_code(result)

@@ -1,7 +1,7 @@
 """``productive-docs convert``: one file (or stdin) from one format to another.
 
     productive-docs convert INPUT|- [-o OUTPUT|-] [--from md|html|json|confluence-storage]
-                            [--to md|productive-md|html|json] [--report]
+                            [--to md|productive-md|html|json] [--report] [--wrap N]
 
 Formats are guessed from the file suffixes (``converter.SUFFIXES``) unless given. The conversion report
 goes to stderr: every entry with ``--report``, otherwise a one-line count. Exit codes: 0 done, 2 usage
@@ -43,6 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--to", dest="to_fmt", choices=list(WRITERS), help="output format (default: by suffix)"
     )
     parser.add_argument("--report", action="store_true", help="print every lowering to stderr")
+    parser.add_argument("--wrap", type=int, metavar="N",
+                        help="md output: wrap paragraphs at N columns (where that changes nothing)")
     parser.add_argument("--site", choices=SITE_CHOICES, default="auto",
                         help="the site generator a Markdown file is written for (default: auto, detected "
                         "from the folders holding it)")
@@ -124,11 +126,20 @@ def run(args: argparse.Namespace) -> int:
     """Convert ``args.input`` to ``args.output``; the report goes to stderr."""
     from_fmt = _guess(args.input, args.from_fmt, "--from")
     to_fmt = _guess(args.output, args.to_fmt, "--to")
+    wrap = getattr(args, "wrap", None)
+    if wrap is not None and (to_fmt != "md" or wrap < 1):
+        raise UsageError("--wrap takes a positive number of columns and applies to --to md only")
     _check_output(args.output)
     report = Report("<stdin>" if args.input == STDIO else args.input)
     options = _reader_options(args.input, args.site) if from_fmt == "md" else None
     document = read(_read_text(args.input), from_fmt, report=report, options=options)
-    output = _front_matter(document.metadata, to_fmt, report) + write(document.doc, to_fmt, report=report)
+    if wrap:
+        from productive_docs.converter.writers.markdown import write_gfm  # the md writer's own option
+
+        body = write_gfm(document.doc, report, wrap)
+    else:
+        body = write(document.doc, to_fmt, report=report)
+    output = _front_matter(document.metadata, to_fmt, report) + body
     output = output.rstrip("\n") + "\n" if output else output  # a text file ends with one newline
     if args.output == STDIO:
         sys.stdout.write(output)

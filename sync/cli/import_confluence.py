@@ -1,7 +1,8 @@
 """``productive-docs import SOURCE [-o OUT_DIR] [--from KIND] [--push]``: an export of another tool (a
-Confluence HTML space export, Word documents) to a docs folder, and optionally on to Productive through the
-sync engine (same connection and output as ``push``). ``import-confluence EXPORT`` is the same command
-with ``--from confluence``. Every kind writes the same ``IMPORT-REPORT.md``."""
+Confluence HTML or XML export, Confluence storage-format pages, Word documents, Google Docs, Notion) to a
+docs folder, and optionally on to Productive through the sync engine (same connection and output as
+``push``). ``import-confluence EXPORT`` is the same command with ``--from confluence``. Every kind writes
+the same ``IMPORT-REPORT.md``."""
 
 from __future__ import annotations
 
@@ -56,6 +57,18 @@ def _importer(kind: str) -> Callable[..., ImportResult]:
         from productive_docs.sync.importers.docx import import_docx
 
         return import_docx
+    if kind == "confluence-xml":
+        from productive_docs.sync.importers.confluence_xml import import_confluence_xml
+
+        return import_confluence_xml
+    if kind == "gdocs":
+        from productive_docs.sync.importers.gdocs import import_gdocs
+
+        return import_gdocs
+    if kind == "notion":
+        from productive_docs.sync.importers.notion import import_notion
+
+        return import_notion
     if kind == "confluence-storage":
         from productive_docs.sync.importers.storage import import_storage
 
@@ -137,7 +150,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "becomes folders, links between pages become relative links, images and attachments are copied to "
         "assets/ folders, and IMPORT-REPORT.md lists what needs a look. Without --from the kind is detected.",
     )
-    generic.add_argument("export", metavar="SOURCE", help="export folder or .zip, .docx or folder of them")
+    generic.add_argument("export", metavar="SOURCE",
+                         help="export folder or .zip (Confluence HTML or XML, Notion, Google Docs, "
+                         "Takeout), .docx or folder of them")
     generic.add_argument("--from", dest="kind", choices=KINDS, help="the kind of export (default: detected)")
     _add_arguments(generic)
     alias = subparsers.add_parser(

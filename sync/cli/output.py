@@ -22,17 +22,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from productive_docs.sync.engine.result import Outcome, SyncResult
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+from productive_docs.sync.progress import ProgressBar
 
 MODES = ("text", "json", "github")
+COLORS = ("auto", "always", "never")
+#: ANSI colours of diff lines by their first character (hunk headers cyan, other lines bold).
+_DIFF_COLOURS = {"+": "32", "-": "31"}
 #: Runs with at least this many pages get a progress bar (on a terminal).
 PROGRESS_FROM = 20
 _WHERE = re.compile(r"^(?P<file>[^:\n]+?):(?P<line>\d+):")
@@ -80,16 +75,18 @@ class Printer:
     """Receives outcomes as they happen and the result at the end."""
 
     def __init__(self, mode: str = "text", *, verbose: bool = False, out: TextIO | None = None,
-                 err: TextIO | None = None, root: Path | None = None) -> None:
+                 err: TextIO | None = None, root: Path | None = None, color: str = "auto") -> None:
         self.mode, self.verbose = mode, verbose
         #: The synced folder as given on the command line: annotations name files relative to the
         #: working directory (the repository root in CI), not to the folder.
         self.root = root
         self.out = out or sys.stdout
         self.err = err or sys.stderr
-        self.progress: Progress | None = None
-        self.task: Any = None
+        self.progress: ProgressBar | None = None
         self.lock = threading.Lock()
+        #: Diff lines in colour: ``always``, or ``auto`` on a terminal unless ``NO_COLOR`` is set.
+        self.color = color == "always" or (color == "auto" and not os.environ.get("NO_COLOR")
+                                           and self.out.isatty())
 
     # --- progress ------------------------------------------------------------------------------------------
 
@@ -97,12 +94,7 @@ class Printer:
         """Show a progress bar when stderr is a terminal and the run is long."""
         if self.mode == "json" or total < PROGRESS_FROM or not self.err.isatty():
             return
-        console = Console(file=self.err)
-        # the remaining time matters on long runs: under the rate limits a large first push takes minutes
-        self.progress = Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                                 TimeRemainingColumn(), console=console, transient=True)
-        self.task = self.progress.add_task(what, total=total)
-        self.progress.start()
+        self.progress = ProgressBar(what, total, self.err)
 
     def note(self, message: str) -> None:
         """A run-level message (embedded server, state set aside ...): always on stderr."""
@@ -112,7 +104,7 @@ class Printer:
 
     def outcome(self, outcome: Outcome) -> None:
         if self.progress is not None:
-            self.progress.advance(self.task)
+            self.progress.advance(outcome.display)
         if self.mode == "json":
             return
         self._line(self.format(outcome), self.out)
@@ -134,8 +126,16 @@ class Printer:
             extra += lowered
         elif lowered and outcome.action not in ("unchanged", "skipped"):
             extra.append(f"{len(lowered)} construct(s) lowered; --verbose lists them")
-        lines = [line, *(f"{'':<{_WIDTH}}   {text}" for text in extra + outcome.diff)]
-        return "\n".join(printable(text) for text in lines)
+        lines = [printable(text) for text in [line, *extra]]
+        lines += [self._diff_line(printable(text)) for text in outcome.diff]
+        return "\n".join(lines[:1] + [f"{'':<{_WIDTH}}   {text}" for text in lines[1:]])
+
+    def _diff_line(self, text: str) -> str:
+        """A ``--diff`` line, coloured as git colours them when colour is on (other lines bold)."""
+        if not self.color:
+            return text
+        colour = "36" if text.startswith("@@") else _DIFF_COLOURS.get(text[:1], "1")
+        return f"\x1b[{colour}m{text}\x1b[0m"
 
     def _annotate(self, outcome: Outcome) -> None:
         level = {"failed": "error", "conflict": "warning"}.get(outcome.action)
@@ -201,7 +201,7 @@ class Printer:
         text = text.encode("utf-8", "backslashreplace").decode("utf-8")
         with self.lock:
             if self.progress is not None:
-                self.progress.console.print(text, markup=False, highlight=False, soft_wrap=True)
+                self.progress.print(text)
             else:
                 print(text, file=stream, flush=True)
 

@@ -16,9 +16,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "push": (_CLI + "sync_args", "make the Productive doc mirror DIR with the fewest writes"),
     "pull": (_CLI + "sync_args", "write a Productive doc's pages as Markdown files into DIR"),
     "watch": (_CLI + "sync_args", "push DIR whenever a file in it is saved (Ctrl-C stops)"),
+    "resolve": (_CLI + "resolve", "finish a conflict left in a file: keep --ours or take --theirs side"),
     "import": (
         _CLI + "import_confluence",
-        "turn an export of another tool (Confluence HTML space export, Word .docx) into a docs folder",
+        "turn an export of another tool (Confluence, Notion, Google Docs, Word .docx) into a docs folder",
     ),
     "import-confluence": (
         _CLI + "import_confluence",

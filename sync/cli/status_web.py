@@ -17,7 +17,7 @@ from productive_docs.converter.lowering import lower_for_productive
 from productive_docs.converter.model import to_json
 from productive_docs.converter.report import Report
 from productive_docs.sync.api.client import Client
-from productive_docs.sync.cli.commands import check_folder, connect, reported, status_options
+from productive_docs.sync.cli.commands import check_folder, connect, reported, status_lock, status_options
 from productive_docs.sync.cli.output import Printer
 from productive_docs.sync.cli.preview import open_in_browser
 from productive_docs.sync.engine.folder import scan
@@ -65,7 +65,7 @@ def run_web(args: argparse.Namespace, stop: threading.Event | None = None) -> in
     printer = _Collecting(args.output, verbose=args.verbose, root=args.dir)
     with reported(printer):
         check_folder(args.dir)
-        with connect(args, printer) as connection:
+        with connect(args, printer) as connection, status_lock(args, printer):
             result = push_folder(args.dir, connection.client, status_options(args, connection),
                                  on_outcome=printer.outcome, on_start=printer.start)
             found = comparisons(args.dir, printer.pending, connection.client)

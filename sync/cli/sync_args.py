@@ -14,8 +14,9 @@ from pathlib import Path
 
 from productive_docs.sync.cli.registry import summary
 
-#: ``sync.cli.output.MODES``.
+#: ``sync.cli.output.MODES`` and ``COLORS``.
 OUTPUT_MODES = ("text", "json", "github")
+COLOR_CHOICES = ("auto", "always", "never")
 #: ``sync.engine.push.options.Via`` and ``Prune`` values.
 VIA_CHOICES = ("auto", "markdown", "html")
 PRUNE_CHOICES = ("report", "delete")
@@ -115,7 +116,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     status = subparsers.add_parser("status", help=summary("status"))
     status.add_argument("dir", type=Path, metavar="DIR")
     _target(status)
-    status.add_argument("--diff", action="store_true", help="show a short diff for changed pages")
+    status.add_argument("--diff", action="store_true",
+                        help="show what changed on each side since the last sync, block by block")
+    status.add_argument("--color", choices=COLOR_CHOICES, default="auto",
+                        help="colour the diff: auto (on a terminal, unless NO_COLOR is set), always, never")
     status.add_argument("--web", action="store_true",
                         help="show each pending page side by side (local file, Productive) in the browser")
     status.add_argument("--no-open", action="store_true", help="with --web: print the URL, open no browser")

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import io
+import os
 import posixpath
 import re
 import zipfile
@@ -25,6 +27,8 @@ from productive_docs.converter.errors import InputError
 from productive_docs.sync import limits as bounds
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
+_NOT_HTML = "no index.html: not a Confluence HTML space export"
+_XML_HINT = "; it is a Confluence XML export (entities.xml): use `productive-docs import`, which reads it"
 _UTF8_FLAG = 0x800
 
 
@@ -111,16 +115,27 @@ class FolderExport(Export):
         super().__init__(root, names)
 
     def read_bytes(self, name: str) -> bytes:
-        return (self.source / name).read_bytes()
+        """The file's bytes; a file over ``MAX_ZIP_ENTRY_BYTES`` (the bound on one file of a zipped
+        export) is refused before it is read."""
+        with (self.source / name).open("rb") as stream:
+            size = os.fstat(stream.fileno()).st_size
+            bound = bounds.MAX_ZIP_ENTRY_BYTES
+            if size > bound:
+                raise InputError(f"{name} has {size:,} bytes, over the limit of {bound:,} "
+                                 "(MAX_ZIP_ENTRY_BYTES)", str(self.source))
+            return stream.read()
 
 
 class ZipExport(Export):
     """A zipped export, validated entry by entry when opened."""
 
-    def __init__(self, path: Path, limits: Limits | None = None) -> None:
+    def __init__(self, path: Path, limits: Limits | None = None, *, find_root: bool = True,
+                 data: bytes | None = None) -> None:
+        """``find_root``: names are relative to the folder of ``index.html`` (else to the zip's top);
+        ``data``: the zip's bytes when it is an entry of another zip (``path`` names it in messages)."""
         self.limits = limits or Limits()
         try:
-            self._zip = zipfile.ZipFile(path)
+            self._zip = zipfile.ZipFile(io.BytesIO(data) if data is not None else path)
         except (zipfile.BadZipFile, OSError) as exc:
             raise InputError(f"not a readable zip file ({exc})", str(path)) from None
         try:
@@ -128,7 +143,8 @@ class ZipExport(Export):
         except InputError:
             self._zip.close()
             raise
-        prefix = _root_prefix([n for n, info in members.items() if not info.is_dir()], str(path))
+        files = [n for n, info in members.items() if not info.is_dir()]
+        prefix = _root_prefix(files, str(path)) if find_root else ""
         self._members = {n[len(prefix):]: info for n, info in members.items() if n.startswith(prefix)}
         super().__init__(path, [n for n, info in self._members.items() if not info.is_dir()])
 
@@ -200,7 +216,8 @@ def _root_prefix(names: list[str], source: str) -> str:
     """The folder inside the zip that holds ``index.html`` (exports usually wrap everything in one)."""
     candidates = [n for n in names if posixpath.basename(n) == "index.html"]
     if not candidates:
-        raise InputError("no index.html: not a Confluence HTML space export", source)
+        raise InputError(_NOT_HTML + (_XML_HINT if any(n.endswith("entities.xml") for n in names) else ""),
+                         source)
     return min(candidates, key=lambda n: n.count("/"))[: -len("index.html")]
 
 
@@ -214,5 +231,6 @@ def open_export(path: Path, limits: Limits | None = None) -> Export:
         return FolderExport(path)
     inner = sorted(p.parent for p in path.glob("*/index.html"))
     if not inner:
-        raise InputError("no index.html: not a Confluence HTML space export", str(path))
+        hint = _XML_HINT if (path / "entities.xml").is_file() else ""
+        raise InputError(_NOT_HTML + hint, str(path))
     return FolderExport(inner[0])

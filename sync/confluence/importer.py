@@ -14,9 +14,8 @@ import posixpath
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -31,14 +30,14 @@ from productive_docs.sync.confluence.links import PageLinks
 from productive_docs.sync.confluence.pages import PageMeta, read_export_page
 from productive_docs.sync.confluence.report import REPORT_NAME, ImportStats, Problem, render
 from productive_docs.sync.confluence.tree import TreeNode, assign_paths, build_tree, read_index, slug
+from productive_docs.sync.engine.folder import Held
 from productive_docs.sync.engine.frontmatter import front_matter_block
 from productive_docs.sync.engine.push.options import PushOptions
 from productive_docs.sync.engine.push.run import push_folder
 from productive_docs.sync.engine.result import Outcome, SyncResult
 from productive_docs.sync.engine.state import STATE_DIR
 from productive_docs.sync.importers.pool import PagePool, Written, write_markdown
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from productive_docs.sync.progress import progress as show_progress
 
 #: Heading of the list of attachments a page's body does not show.
 FILES_HEADING = "Files"
@@ -55,6 +54,9 @@ class ImportResult:
     out_dir: Path
     paths: dict[str, str]
     stats: ImportStats
+    #: File path -> the page file as written with the document it was written from (``folder.Held``):
+    #: ``--push`` pushes those without parsing the files again.
+    held: dict[str, Held] = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -167,19 +169,6 @@ def front_matter(meta: PageMeta, order: int | None) -> str:
     return front_matter_block({key: value for key, value in fields.items() if value is not None}) + "\n"
 
 
-@contextmanager
-def _progress(enabled: bool, total: int) -> Iterator[Any]:
-    """A rich progress bar on stderr when it is a terminal; a no-op advance otherwise."""
-    if not enabled:
-        yield lambda _title: None
-        return
-    columns = (TextColumn("importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-               TextColumn("{task.description}"))
-    with Progress(*columns, console=Console(stderr=True), transient=True) as progress:
-        task = progress.add_task("", total=total)
-        yield lambda title: progress.update(task, advance=1, description=title[:40])
-
-
 class Importer:
     """One import run: the export, its pages and tree, the output paths and the shared counters."""
 
@@ -189,6 +178,7 @@ class Importer:
         self.out_dir = out_dir
         self.pool = pool
         self.stats = ImportStats(str(export.source))
+        self.held: dict[str, Held] = {}
         self.pages: dict[str, PageMeta] = {}
         #: Each page's body as a tree (or why it could not be read), kept until its paths are known.
         self.bodies: dict[str, Node | str] = {}
@@ -233,56 +223,23 @@ class Importer:
             Problem(self.paths[node.file], node.file, (self.pages[node.file].breadcrumbs or ["(home)"])[-1])
             for root in [self.home, *self.others] for node in root.walk() if node.from_breadcrumbs
         ]
-        self._mark_started()
+        mark_started(self.out_dir, str(self.export.source))
         prepared = [self._prepare(file) for file in files]  # in order: asset file names depend on it
         written = self.pool.map(write_markdown, [body for body in prepared if isinstance(body, Node)])
-        with _progress(progress, len(files)) as advance:
+        with show_progress("importing", len(files), sys.stderr, enabled=progress) as advance:
             for file, body in zip(files, prepared, strict=True):
-                self._write_page(file, order.get(file), next(written) if isinstance(body, Node) else
-                                 Written(None, body))
+                page = next(written) if isinstance(body, Node) else Written(None, body)
+                self._write_page(file, order.get(file), page)
+                if isinstance(body, Node):
+                    self._hold(file, order.get(file), page, body)
                 advance(self.pages[file].title)
         self.stats.pages = len(files)
         self.stats.assets = self.assets.counts
-        self.stats.stale_removed = self._replace_manifest([*self.paths.values(), *self.assets.written])
+        self.stats.stale_removed = replace_manifest(self.out_dir, str(self.export.source),
+                                                    [*self.paths.values(), *self.assets.written])
         self.stats.seconds = time.perf_counter() - self.started
         write_atomic(self.out_dir / REPORT_NAME, render(self.stats))
-        return ImportResult(self.out_dir, self.paths, self.stats)
-
-    def _mark_started(self) -> None:
-        """Write an empty manifest before the first page unless an earlier import left one: a folder that
-        an interrupted import half filled is still recognised as an import's (``import-confluence`` refuses
-        other non-empty folders), and an earlier manifest keeps its list for ``_replace_manifest``."""
-        manifest = self.out_dir / STATE_DIR / MANIFEST
-        if not manifest.exists():
-            self._write_manifest([])
-
-    def _replace_manifest(self, written: list[str]) -> list[str]:
-        """Record the files this import wrote; remove those an earlier import wrote and this one did not.
-
-        A page renamed in Confluence gets a new file name; without this its old file would stay and be
-        pushed as a second page. Only files listed by the earlier import (inside the folder) are touched.
-        """
-        manifest = self.out_dir / STATE_DIR / MANIFEST
-        try:
-            before = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
-        except (OSError, ValueError, AttributeError):
-            before = []
-        root = self.out_dir.resolve()
-        stale = []
-        for name in sorted(set(before) - set(written)):
-            path = (self.out_dir / str(name)).resolve()
-            if root in path.parents and path.is_file():
-                path.unlink()
-                stale.append(str(name))
-                for folder in path.parents:
-                    if folder == root or any(folder.iterdir()):
-                        break
-                    folder.rmdir()
-        self._write_manifest(sorted(written))
-        return stale
-
-    def _write_manifest(self, files: list[str]) -> None:
-        write_manifest(self.out_dir, str(self.export.source), files)
+        return ImportResult(self.out_dir, self.paths, self.stats, self.held)
 
     def _prepare(self, file: str) -> Node | str:
         """A page's body ready to be written, or why it cannot be (``Type: message``)."""
@@ -302,6 +259,50 @@ class Importer:
         else:
             self.stats.lowered.update(written.lowered)
         write_atomic(self.out_dir / path, front + (written.text or ""))
+
+    def _hold(self, file: str, order: int | None, written: Written, doc: Node) -> None:
+        """A page written from ``doc`` with nothing lowered reads back to it: a push takes it as it is
+        (``folder.Held``) instead of parsing the file again."""
+        title = (self.pages[file].title or "").strip()
+        if written.text is not None and not written.lowered and title:
+            text = front_matter(self.pages[file], order) + written.text
+            self.held[self.paths[file]] = Held(text, doc, title, None if order is None else float(order))
+
+
+def mark_started(out_dir: Path, source: str) -> None:
+    """Write an empty manifest before the first page unless an earlier import left one: a folder that
+    an interrupted import half filled is still recognised as an import's (``import`` refuses other
+    non-empty folders), and an earlier manifest keeps its list for ``replace_manifest``."""
+    if not (out_dir / STATE_DIR / MANIFEST).exists():
+        write_manifest(out_dir, source, [])
+
+
+def replace_manifest(out_dir: Path, source: str, written: list[str]) -> list[str]:
+    """Record the files this import wrote; remove those an earlier import wrote and this one did not.
+
+    A page renamed or deleted in the source gets a new file name or none; without this its old file would
+    stay and be pushed as a page of its own. Only files listed by the earlier import (inside the folder)
+    are touched, and folders they leave empty. Every kind of import does this, so a re-import of any
+    source drops the same way what the source no longer has.
+    """
+    manifest = out_dir / STATE_DIR / MANIFEST
+    try:
+        before = json.loads(manifest.read_text(encoding="utf-8")).get("files", [])
+    except (OSError, ValueError, AttributeError):
+        before = []
+    root = out_dir.resolve()
+    stale = []
+    for name in sorted(set(before) - set(written)):
+        path = (out_dir / str(name)).resolve()
+        if root in path.parents and path.is_file():
+            path.unlink()
+            stale.append(str(name))
+            for folder in path.parents:
+                if folder == root or any(folder.iterdir()):
+                    break
+                folder.rmdir()
+    write_manifest(out_dir, source, sorted(written))
+    return stale
 
 
 def write_manifest(out_dir: Path, source: str, files: list[str]) -> None:
@@ -352,9 +353,9 @@ def import_and_push(export_path: Path, out_dir: Path | None, client: Client,
     options = replace(options or PushOptions(), **changes)
     if out_dir is not None:
         imported = importer(export_path, out_dir, progress=progress)
-        return imported, push_folder(out_dir, client, options, on_outcome=on_outcome)
+        return imported, push_folder(out_dir, client, options, on_outcome=on_outcome, held=imported.held)
     if options.state_path is None:
         options = replace(options, state_path=push_state_path(export_path))
     with tempfile.TemporaryDirectory(prefix="confluence-import-") as temp:
         imported = importer(export_path, Path(temp), progress=progress)
-        return imported, push_folder(Path(temp), client, options, on_outcome=on_outcome)
+        return imported, push_folder(Path(temp), client, options, on_outcome=on_outcome, held=imported.held)

@@ -39,6 +39,8 @@ BLOB_DIR = "base"
 FORMAT = 1
 #: Largest blob read back (decompressed), so a corrupt or hostile blob cannot exhaust memory.
 MAX_BLOB = 64 * 1024 * 1024
+#: Record fields written only when set (a conflict still to resolve), so other records keep their lines.
+_ONLY_WHEN_SET = frozenset({"theirs", "theirs_version"})
 GITIGNORE = ("# productive-docs: commit state.json, base.json and base/; these are per run\n"
              "lock\n*.tmp\nstate.journal\n")
 
@@ -115,6 +117,10 @@ class BaseRecord:
     body: str
     #: Hash of the local file's text as written or read: the blob holding it (None: no local file yet).
     source: str | None = None
+    #: A conflict left in the file: Productive's body then (blob hash, normal form) and its version, which
+    #: ``resolve`` makes the new base (the user has seen it), so that a later merge does not conflict again.
+    theirs: str | None = None
+    theirs_version: int | None = None
 
 
 class BaseStore:
@@ -147,13 +153,27 @@ class BaseStore:
         self.records[str(page_id)] = entry
         return entry
 
+    def hold_theirs(self, page_id: str, version: int | None, body: Node) -> None:
+        """Keep the remote body a conflict was found against (for ``resolve``); nothing without a base."""
+        entry = self.records.get(str(page_id))
+        if entry is not None:
+            entry.theirs, entry.theirs_version = self.blobs.put(canonical_body(body)), version
+
     def forget(self, page_id: str) -> None:
         self.records.pop(str(page_id), None)
 
     def body(self, page_id: str) -> dict[str, Any] | None:
         """The base body (normal form JSON) of a page; None when there is no usable base."""
         entry = self.records.get(str(page_id))
-        data = self.blobs.get(entry.body) if entry else None
+        return self._json(entry.body) if entry else None
+
+    def theirs(self, page_id: str) -> dict[str, Any] | None:
+        """The remote body of a conflict still to resolve (``hold_theirs``); None when there is none."""
+        entry = self.records.get(str(page_id))
+        return self._json(entry.theirs) if entry and entry.theirs else None
+
+    def _json(self, digest: str) -> dict[str, Any] | None:
+        data = self.blobs.get(digest)
         try:
             return json.loads(data) if data is not None else None
         except ValueError:
@@ -167,14 +187,17 @@ class BaseStore:
 
     def save(self) -> None:
         """Write ``base.json`` atomically and drop blobs no record refers to."""
-        pages = {page_id: asdict(entry) for page_id, entry in sorted(self.records.items())}
+        pages = {page_id: {key: value for key, value in asdict(entry).items()
+                           if value is not None or key not in _ONLY_WHEN_SET}
+                 for page_id, entry in sorted(self.records.items())}
         ensure_gitignore(self.dir)
         write_atomic(self.file, json.dumps({"format": FORMAT, "pages": pages}, indent=1, sort_keys=True,
                                            ensure_ascii=False) + "\n")
         self.blobs.collect_garbage(self.referenced())
 
     def referenced(self) -> set[str]:
-        return {digest for entry in self.records.values() for digest in (entry.body, entry.source) if digest}
+        return {digest for entry in self.records.values()
+                for digest in (entry.body, entry.source, entry.theirs) if digest}
 
 
 def ensure_gitignore(state_dir: Path) -> None:

@@ -6,7 +6,9 @@ same key, so lowering is never a change; block ids and other noise the normal fo
 
 On the local side each node also knows its **source group**: the lines of the file it came from. The file is
 parsed with the Markdown reader's own parser; every top-level token (``map`` = its line range) starts a
-region, and a node belongs to the region holding its source line. A group is one or more regions and the
+region (columns, written between comments, are one region from their opening comment to their closing one;
+an attribute line belongs to the region of the block before it), and a node belongs to the region holding
+its source line. A group is one or more regions and the
 nodes read from them (a definition list gives two nodes from one region; footnote definitions, read at the
 end, pull the regions between into one group so that groups stay in document order). A group's text is:
 
@@ -29,6 +31,7 @@ from dataclasses import dataclass, field
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_core import block as block_tokens
 from markdown_it.rules_core import normalize as normalize_source
+from productive_docs.converter import attribute_line
 from productive_docs.converter.lowering import lower_for_productive
 from productive_docs.converter.model import Node, normalize
 from productive_docs.converter.readers.markdown import extensions, parser
@@ -99,6 +102,7 @@ def _regions(text: str, lines: list[str]) -> tuple[list[tuple[int, int]], int]:
     tokens = state.tokens
     regions: list[tuple[int, int]] = []
     body_start = 0
+    columns = 0  # open columns comments: their blocks up to the closing comment are one region, one node
     for token in tokens:
         if token.level != 0 or token.map is None or token.nesting < 0:
             continue
@@ -106,6 +110,15 @@ def _regions(text: str, lines: list[str]) -> tuple[list[tuple[int, int]], int]:
             body_start = token.map[1]
             continue
         start, end = token.map
+        inside = columns
+        if token.type == "html_block" and token.content.startswith("<!-- "):
+            kind = (attribute_line.columns_comment(token.content) or ("",))[0]
+            columns += (kind == "open") - (kind == "close" and columns > 0)
+            line = attribute_line.parse(token.content)
+            inside = inside or (line is not None and line[0] in attribute_line.KINDS)  # of the block before
+        if inside and regions:
+            regions[-1] = (regions[-1][0], max(regions[-1][1], min(end, len(lines))))
+            continue
         if regions and start < regions[-1][1]:
             start = regions[-1][1]
         if end > start:

@@ -15,7 +15,7 @@ from typing import Any
 
 from productive_docs.converter.model import Node, doc_hash, from_json, normalize
 from productive_docs.converter.report import Report
-from productive_docs.converter.writers.markdown import needs_html
+from productive_docs.converter.writers.markdown import write_productive_if_lossless
 from productive_docs.sync import limits
 from productive_docs.sync.engine import links
 from productive_docs.sync.engine.folder import LocalPage, Remembered
@@ -84,9 +84,16 @@ EMPTY_BODY = {False: " ", True: "<p></p>"}
 
 
 def payload(doc: Node, via: str, report: Report) -> Payload:
-    """Markdown unless the document needs HTML (``via="auto"``) or HTML is asked for."""
-    use_html = via == "html" or (via == "auto" and needs_html(doc))
-    text = converter.write(doc, "html" if use_html else "productive-md", report=report)
+    """Markdown unless the document needs HTML (``via="auto"``) or HTML is asked for. Under ``auto`` the
+    Markdown rendered to decide is the one sent: a body is rendered once (twice only when HTML wins)."""
+    text: str | None = None
+    if via == "auto":
+        text = write_productive_if_lossless(doc, report)
+    elif via != "html":
+        text = converter.write(doc, "productive-md", report=report)
+    use_html = text is None
+    if text is None:
+        text = converter.write(doc, "html", report=report)
     return Payload(use_html, text if text.strip() else EMPTY_BODY[use_html])
 
 

@@ -8,7 +8,8 @@ with an ``error`` naming the file and line, so the rest of the tree still syncs.
 
 Parsing is most of a no-op push's work, so a file whose bytes hash to the ``fingerprint`` remembered from
 the last sync is not parsed: its title and order are taken from memory and its document is read only if
-something asks for it (``LocalPage.load``).
+something asks for it (``LocalPage.load``). A file that the caller has just written from a document it
+still holds (``Held``: a pull, an import) is not parsed either when its bytes are what was written.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import hashlib
 import os
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,11 @@ class LocalPage:
                 _apply_parsed(self, path)
                 self.title = title
 
+    def reread(self, path: Path) -> None:
+        """Parse the file again after it changed under the run (a merge wrote it), title included."""
+        self.unparsed = None
+        _apply_parsed(self, path)
+
     @property
     def is_folder(self) -> bool:
         return self.key == "" or self.key.endswith("/")
@@ -103,6 +109,17 @@ class Remembered:
     """What the last sync learned from a file: enough to skip parsing it when its bytes did not change."""
 
     fingerprint: str
+    title: str
+    order: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """A file as its writer left it, with what the scan would read from it: its document (the writer's
+    local Markdown is lossless, so a write that reported no lowering reads back to it), title and order."""
+
+    text: str
+    doc: Node
     title: str
     order: float | None = None
 
@@ -164,14 +181,22 @@ def _decode(data: bytes, source: str) -> str:
         raise InputError("invalid UTF-8", source, line) from None
 
 
+def title_heading(blocks: Sequence[Node]) -> int | None:
+    """The index of the block giving a page without a front-matter title its title: the first level-1
+    heading with some text (None: there is none)."""
+    for index, block in enumerate(blocks):
+        if block.type == "heading" and block.attrs.get("level", 1) == 1 and plain_text(block).strip():
+            return index
+    return None
+
+
 def _take_title(doc: Node) -> tuple[str | None, Node]:
     """The first level-1 heading's text and the body without it."""
-    for index, block in enumerate(doc.content):
-        if block.type == "heading" and block.attrs.get("level", 1) == 1:
-            title = plain_text(block).strip()
-            if title:
-                return title, Node("doc", dict(doc.attrs), doc.content[:index] + doc.content[index + 1 :])
-    return None, doc
+    index = title_heading(doc.content)
+    if index is None:
+        return None, doc
+    title = plain_text(doc.content[index]).strip()
+    return title, Node("doc", dict(doc.attrs), doc.content[:index] + doc.content[index + 1 :])
 
 
 @dataclass(slots=True)
@@ -256,9 +281,12 @@ def read_ignore(root: Path) -> pathspec.GitIgnoreSpec:
 class _Scanner:
     """Walks the folder once, depth first, building pages in creation order."""
 
-    def __init__(self, root: Path, remembered: Mapping[str, Remembered], salt: str, site: sites.Site) -> None:
+    def __init__(self, root: Path, remembered: Mapping[str, Remembered], salt: str, site: sites.Site,
+                 held: Mapping[str, Held]) -> None:
         self.root = root
         self.remembered = remembered
+        #: A site's dialect may read a file otherwise than the plain reader its writer wrote it for.
+        self.held = held if site.plain else {}
         self.site, self.suffixes = site, {**PAGE_SUFFIXES, **site.suffixes}
         self.salt = (salt + site.salt).encode("utf-8")
         self.ignore = read_ignore(root)
@@ -406,8 +434,28 @@ class _Scanner:
             if known.order is not None:
                 page.sort_key = (known.order, page.sort_key[1])
             return
+        if self.take_held(page, data):
+            return
         if not _apply_parsed(page, path, data):
             self.tree.skipped[page.source or page.key] = "productive: false"
+
+
+    def take_held(self, page: LocalPage, data: bytes) -> bool:
+        """Title, order and document from what the file's writer holds, when its bytes are what it wrote
+        and a parse would not refuse it (conflict markers, a document over the limits)."""
+        held = self.held.get(page.source or page.key)
+        if held is None or not held.title or held.text.encode("utf-8") != data:
+            return False
+        if limits.over_limits(held.doc):
+            return False
+        from productive_docs.sync.engine.merge import first_marker  # as in ``_parse``
+
+        if first_marker(held.text) is not None:
+            return False
+        page.title, page.order, page.doc = held.title, held.order, held.doc
+        if held.order is not None:
+            page.sort_key = (held.order, page.sort_key[1])
+        return True
 
 
 def _utf8(name: str) -> bool:
@@ -449,15 +497,16 @@ def fingerprint(salt: bytes, data: bytes) -> str:
 
 
 def scan(folder: Path, remembered: Mapping[str, Remembered] | None = None, salt: str = "",
-         site: sites.Site | str = "auto") -> LocalTree:
+         site: sites.Site | str = "auto", held: Mapping[str, Held] | None = None) -> LocalTree:
     """The page tree of ``folder`` (parents before children, siblings in order). ``remembered``: page key ->
     what the last sync saw; ``salt`` goes into fingerprints (options that change the document sent);
-    ``site``: the site it is written for, or a ``sites.SITES`` choice to detect it by."""
+    ``site``: the site it is written for, or a ``sites.SITES`` choice to detect it by; ``held``: file path
+    -> what its writer holds (used in a plain folder only)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise ProductiveDocsError(f"{folder}: not a folder")
     site = sites.detect(folder, site) if isinstance(site, str) else site
-    scanner = _Scanner(folder, remembered or {}, salt, site)
+    scanner = _Scanner(folder, remembered or {}, salt, site, held or {})
     scanner.scan_folder(folder, "", None)
     arrange(scanner.tree, site)
     return _in_creation_order(scanner.tree)

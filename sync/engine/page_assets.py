@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
+from productive_docs.sync.api.attachments import Attachment
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.assets.references import DEFAULT_MAX_SIZE, rewrite_refs
 from productive_docs.sync.assets.upload import AssetPlan, plan_assets, upload_planned
@@ -61,7 +61,7 @@ def upload_page_assets(assets: PlannedAssets, page: LocalPage, saved: PageState,
                        options: str) -> Prepared:
     """Make the planned uploads (the page exists: ``saved``) and return the prepared document pointing at
     them; ``saved.assets`` keeps the records the document uses."""
-    records: dict[str, dict[str, Any]] = dict(saved.assets or {})
+    records: dict[str, Attachment] = dict(saved.assets or {})
     doc, report = upload_planned(assets.plan, client, records)
     saved.assets = records or None
     return _with(assets.base, AssetPlan(doc, saved.id, {}, set(), report), page, options)

@@ -16,12 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from productive_docs.converter.errors import UsageError
 from productive_docs.converter.model import Node, from_json
 from productive_docs.converter.report import Report
 from productive_docs.sync import limits
+from productive_docs.sync.api.attachments import Attachment
 from productive_docs.sync.api.client import Client, Page
 from productive_docs.sync.assets.download import fetch_assets
 from productive_docs.sync.assets.files import write_atomic
@@ -29,7 +29,7 @@ from productive_docs.sync.assets.naming import page_stem
 from productive_docs.sync.engine import links
 from productive_docs.sync.engine.base import BaseStore
 from productive_docs.sync.engine.documents import options_key, prepare, remote_hash
-from productive_docs.sync.engine.folder import LocalPage, remote_copy_name, scan
+from productive_docs.sync.engine.folder import Held, LocalPage, LocalTree, remote_copy_name, scan
 from productive_docs.sync.engine.frontmatter import markdown_file
 from productive_docs.sync.engine.identity import open_state, server_identity
 from productive_docs.sync.engine.lock import FolderLock
@@ -42,6 +42,17 @@ from productive_docs.sync.engine.twoway import FileMerge, merge_file
 
 #: The name of pulled files' stems (kept for callers of ``pull.safe_name``).
 safe_name = page_stem
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A file as this pull left it: its text and, when it reads back to it, the document it was made of."""
+
+    text: str
+    #: None when the file would not read back to it (see ``Pull._hold``).
+    doc: Node | None = None
+    #: The title its front matter gives (stripped, as the scan reads it).
+    title: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +81,16 @@ class Pull:
         #: Pages whose file was left alone because the page did not change since the last sync.
         self.kept: set[str] = set()
         #: Page key -> asset records of the attachments downloaded for it (``sync.downloads``).
-        self.assets: dict[str, dict[str, dict[str, Any]]] = {}
+        self.assets: dict[str, dict[str, Attachment]] = {}
         #: Pages whose file was merged and now holds local changes the next push sends.
         self.to_push: set[str] = set()
         #: Pages not written: moved in Productive while their files moved here too (a conflict).
-        self.held: set[str] = set()
+        self.unmoved: set[str] = set()
+        #: Page key -> what its file holds now, as this pull wrote it (or found it already written), and the
+        #: document it was written from: ``_record`` takes those instead of reading and parsing the file.
+        self.held: dict[str, Written] = {}
+        #: Page id -> its remote body as a document (for the merge base, ``_record_base``).
+        self.bodies: dict[str, Node] = {}
 
     def run(self) -> SyncResult:
         """One pull, holding the folder's lock (``sync.engine.lock``) throughout."""
@@ -107,7 +123,7 @@ class Pull:
         for page in pages:
             key, path = files[page.id]
             written[key] = (page, path)
-            if key in self.held:
+            if key in self.unmoved:
                 continue
             refused = self._refused(page, path)
             if refused:
@@ -119,10 +135,13 @@ class Pull:
                 self._report(Outcome(key, self.shown_under + key, OutcomeAction.UNCHANGED, page.id,
                                      page.title))
                 continue
-            doc = links.to_relative(from_json(page.body or {"type": "doc"}), path, paths, template)
-            doc = self._fetch_assets(doc, key, path, page)
+            body = self.bodies[page.id] = from_json(page.body or {"type": "doc"})
+            doc = self._fetch_assets(links.to_relative(body, path, paths, template), key, path, page)
             merged = self._merge(key, path, page, doc)
-            self._write(key, path, page, markdown_file(page.title, doc, Report(path)), before, merged)
+            report = Report(path)
+            text = markdown_file(page.title, doc, report)
+            # a file whose writing lowered nothing reads back to ``doc`` (the local Markdown is lossless)
+            self._write(key, path, page, text, before, merged, None if report else doc)
         self._record(written)
 
     def _follow_moves(self, pages: list[Page], files: dict[str, tuple[str, str]],
@@ -145,7 +164,7 @@ class Pull:
             if (local is None or moved_here or (self.folder / path).exists()
                     or (self.folder / key.rstrip("/")).exists()
                     or not (self.folder / path).parent.resolve().is_relative_to(inside)):
-                self.held.add(key)
+                self.unmoved.add(key)
                 note = (f"{MOVED_IN_PRODUCTIVE} to {key}, and its file is not at {old} any more or that "
                         "place is taken (moved here too?); nothing moved")
                 self._report(Outcome(key, self.shown_under + path, OutcomeAction.CONFLICT, page.id,
@@ -236,7 +255,9 @@ class Pull:
         return merge_file(current, page, doc, self.bases)
 
     def _write(self, key: str, path: str, page: Page, text: str, before: dict[str, LocalPage],
-               merged: FileMerge | None = None) -> None:
+               merged: FileMerge | None = None, doc: Node | None = None) -> None:
+        """Write ``text``, the file made of ``doc`` (None: it does not read back to one we hold), unless
+        the file changed on its side; a merge writes the merged text instead."""
         target = self.folder / path
         saved = self.state.pages.get(key)
         outcome = Outcome(key, self.shown_under + path, OutcomeAction.CREATED, page.id, page.title)
@@ -247,6 +268,8 @@ class Pull:
             self.kept.add(key)
         elif merged is not None:
             self._write_merged(key, target, merged, outcome)
+            if merged.marked and page.body is not None:
+                self.bases.hold_theirs(page.id, page.version_number, from_json(page.body))
             return
         elif target.exists() and target.suffix.lower() not in (".md", ".markdown"):
             remote = target.with_name(remote_copy_name(target.name))
@@ -256,6 +279,7 @@ class Pull:
         elif target.exists():
             if target.read_text(encoding="utf-8", errors="replace") == text:
                 outcome.action = OutcomeAction.UNCHANGED
+                self._hold(key, text, doc, page)
             elif saved is None or before.get(key) is None or not self._unchanged_locally(key, before):
                 remote = target.with_name(remote_copy_name(target.name))
                 write_atomic(remote, text)
@@ -265,7 +289,14 @@ class Pull:
                 outcome.action = OutcomeAction.UPDATED
         if outcome.action in (OutcomeAction.CREATED, OutcomeAction.UPDATED):
             write_atomic(target, text)
+            self._hold(key, text, doc, page)
         self._report(outcome)
+
+    def _hold(self, key: str, text: str, doc: Node | None, page: Page) -> None:
+        """Keep what the file of ``key`` now holds for ``_record``. Without a title the scan would take one
+        from the file's name: that file is read again."""
+        title = page.title.strip()
+        self.held[key] = Written(text, doc if title else None, title)
 
     def _write_merged(self, key: str, target: Path, merged: FileMerge, outcome: Outcome) -> None:
         """A three-way merge's file: only what changed is rewritten; conflicts are marked in it."""
@@ -275,6 +306,7 @@ class Pull:
             outcome.action = OutcomeAction.UPDATED
         else:
             outcome.action = OutcomeAction.UNCHANGED
+        self.held[key] = Written(merged.text)
         if merged.conflicts:
             outcome.action = OutcomeAction.CONFLICT
         elif merged.push_needed:
@@ -308,22 +340,26 @@ class Pull:
         unsettled = (OutcomeAction.CONFLICT, OutcomeAction.SKIPPED)
         conflicts = {o.key for o in self.result.outcomes if o.action in unsettled}
         failed = {o.key for o in self.result.outcomes if o.action == OutcomeAction.FAILED}
-        tree = scan(self.folder)
+        tree = self._scan(written)
         ids = {key: page.id for key, (page, _) in written.items()}
         for key, (page, path) in written.items():
             old = self.state.pages.get(key)
-            if key in failed or key in self.held:
+            if key in failed or key in self.unmoved:
                 continue
             if key in conflicts and old is not None:
                 old.seen = page.version_number
                 continue
             local = tree.pages.get(key)
+            if key in self.kept and old is not None:
+                if page.id in self.bases.records or local is None:
+                    continue
+                prepared = prepare(local, tree.pages, ids, template=self.state.options["link_template"],
+                                   org_id=self.client.org_id, options=self._options())
+                if prepared and prepared.version.hash == old.hash:
+                    self._record_base(key, page, path)  # in step on both sides: a base for the next merge
+                continue
             prepared = prepare(local, tree.pages, ids, template=self.state.options["link_template"],
                                org_id=self.client.org_id, options=self._options()) if local else None
-            if key in self.kept and old is not None:
-                if page.id not in self.bases.records and prepared and prepared.version.hash == old.hash:
-                    self._record_base(page, path)  # in step on both sides: a base for the next merge
-                continue
             saved = self.state.pages[key] = PageState(
                 page.id, page.parent_page_id, page.title,
                 hash=prepared.version.hash if prepared else None,
@@ -337,7 +373,7 @@ class Pull:
             if key in self.to_push:
                 saved.hash = None  # the merged file holds local edits: the next push sends them
             else:
-                self._record_base(page, path)
+                self._record_base(key, page, path)
         pulled = {page.id for page, _ in written.values()}
         for key in [k for k, saved in self.state.pages.items() if saved.id not in pulled]:
             del self.state.pages[key]
@@ -346,11 +382,19 @@ class Pull:
         self.bases.save()
         self.state.compact()
 
-    def _record_base(self, page: Page, path: str) -> None:
+    def _scan(self, written: dict[str, tuple[Page, str]]) -> LocalTree:
+        """The folder as push reads it; the files this pull wrote from a document it holds are not parsed
+        again (``folder.Held``)."""
+        held = {path: Held(file.text, file.doc, file.title) for key, (_, path) in written.items()
+                if (file := self.held.get(key)) is not None and file.doc is not None}
+        return scan(self.folder, held=held)
+
+    def _record_base(self, key: str, page: Page, path: str) -> None:
         """What both sides now agree on: the remote page and the file as it is after this pull."""
         try:
-            source = (self.folder / path).read_bytes().decode("utf-8")
-            body = from_json(page.body or {"type": "doc"})
+            held = self.held.get(key)
+            source = held.text if held is not None else (self.folder / path).read_bytes().decode("utf-8")
+            body = self.bodies.get(page.id) or from_json(page.body or {"type": "doc"})
         except (OSError, UnicodeDecodeError, ValueError):
             self.bases.forget(page.id)
             return

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, cast
 
 from productive_docs.converter.errors import ProductiveDocsError
+from productive_docs.sync.api.attachments import Attachment
 from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.engine.journal import append, journal_path, open_journal, replay
 
@@ -63,7 +64,7 @@ class PageState(_Watched):
     #: True when this tool created the page (only those are ever deleted by ``--prune delete``).
     created: bool = False
     #: Attachments uploaded or downloaded for this page, by content hash (``sync.assets.Records``).
-    assets: dict[str, dict[str, Any]] | None = None
+    assets: dict[str, Attachment] | None = None
     #: The remote version last written to ``NAME.remote.md`` in a conflict: once that file is deleted
     #: (merged), a push may overwrite this version.
     seen: int | None = None
@@ -271,7 +272,18 @@ _DEFAULTS = {f.name: f.default for f in fields(PageState)}
 def _compact(page: PageState) -> dict[str, Any]:
     """A page entry without default values, to keep the file small. Read with ``getattr`` rather than
     ``asdict``, whose deep copies made saving a 1,000-page state (after every write) twice as slow."""
-    return {name: value for name, default in _DEFAULTS.items() if (value := getattr(page, name)) != default}
+    entry = {name: value for name, default in _DEFAULTS.items() if (value := getattr(page, name)) != default}
+    if "assets" in entry:
+        entry["assets"] = {digest: record.to_json() for digest, record in entry["assets"].items()}
+    return entry
+
+
+def _page(entry: dict[str, Any]) -> PageState:
+    """A page entry as ``_compact`` wrote it."""
+    assets = entry.get("assets")
+    if assets is not None:
+        entry = {**entry, "assets": {digest: Attachment.from_json(one) for digest, one in assets.items()}}
+    return PageState(**entry)
 
 
 def _pending(entry: PendingCreate) -> dict[str, Any]:
@@ -354,10 +366,10 @@ def load(path: Path) -> State:
                         table.pop(key, None)
                     else:
                         table[key] = value
-        pages = {key: PageState(**entry) for key, entry in tables["pages"].items()}
+        pages = {key: _page(entry) for key, entry in tables["pages"].items()}
         pending = {key: PendingCreate(entry) if isinstance(entry, str) else PendingCreate(**entry)
                    for key, entry in tables["pending"].items()}
-    except (OSError, ValueError, TypeError, AttributeError, RecursionError) as exc:
+    except (OSError, ValueError, TypeError, AttributeError, KeyError, RecursionError) as exc:
         message = (f"{path}: unreadable sync state ({exc}); restore it from version control, or move it "
                    "away to sync the folder from scratch")
         raise ProductiveDocsError(message) from None

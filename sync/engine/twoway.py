@@ -6,9 +6,10 @@ the file's place, edits on both sides merge, and different edits to one block ar
 markers in the file itself. The title is decided three ways as well: a title changed only in Productive
 goes into the front matter; a title changed only locally stays (the next push renames the page).
 
-It answers None when it cannot merge safely (no base yet, a file without a front-matter title, whose first
-heading would be the title, a file or a body that cannot be read): the caller then does what pull did
-before, and records a base for next time.
+A file whose title is its first heading is merged with that heading as a block of its own (``merge_file``).
+It answers None when it cannot merge safely (no base yet, a file or a body that cannot be read, a file with
+neither a front-matter title nor a title heading): the caller then does what pull did before, and records a
+base for next time.
 """
 
 from __future__ import annotations
@@ -19,15 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from productive_docs.converter.errors import ProductiveDocsError
-from productive_docs.converter.model import Node, from_json
-from productive_docs.sync.api.client import Client, Page
+from productive_docs.converter.model import Node, from_json, text
+from productive_docs.sync.api.client import Page
 from productive_docs.sync.api.recovery import normal_hash, sent_hash
 from productive_docs.sync.engine.base import BaseStore
-from productive_docs.sync.engine.blocks import body_blocks, split_local
-from productive_docs.sync.engine.folder import LocalPage, fingerprint
+from productive_docs.sync.engine.blocks import LocalDoc, body_blocks, split_local
+from productive_docs.sync.engine.folder import LocalPage, fingerprint, title_heading
 from productive_docs.sync.engine.frontmatter import set_front_matter_key
-from productive_docs.sync.engine.merge import default_render, first_marker, merge
-from productive_docs.sync.engine.plan import CHANGED_IN_PRODUCTIVE, MOVED_IN_PRODUCTIVE
+from productive_docs.sync.engine.merge import Keep, Local, Piece, Remote, default_render, first_marker, merge
+from productive_docs.sync.engine.plan import CHANGED_IN_PRODUCTIVE, MOVED_IN_PRODUCTIVE, RemotePage
 from productive_docs.sync.engine.result import EXIT_CONFLICT, OutcomeAction, SyncResult
 from productive_docs.sync.engine.state import PageState, State
 
@@ -47,13 +48,25 @@ class FileMerge:
     #: The file now holds local changes Productive does not have (the next push sends them).
     push_needed: bool
     notes: list[str] = field(default_factory=list)
+    #: Without a conflict: for each top-level block of the merged body, the remote node when the block is
+    #: Productive's (nobody changed it, or only Productive did), else None. A push sends those nodes, not
+    #: the file's re-read blocks, so what the file cannot hold stays (``with_remote_blocks``).
+    remote_blocks: list[Node | None] | None = None
+    #: Conflict markers were written by this merge: the remote body is held for ``resolve``
+    #: (``BaseStore.hold_theirs``).
+    marked: bool = False
 
 
 def merge_file(current: str, page: Page, shown: Node, bases: BaseStore | None) -> FileMerge | None:
     """Merge ``page`` into the file text ``current``; ``shown`` is the page body as the file shows it (links
     relative, images downloaded), one top-level node for each of the body's. ``bases`` None: the two sides
     have no common base (a page taken over with ``push --adopt``), so every block they hold differently is
-    a conflict: neither side is lost."""
+    a conflict: neither side is lost.
+
+    A file whose title is its first level-1 heading (no ``title:`` in front matter) is merged with that
+    heading as one more block: base and Productive get a heading holding their title at its place, so a
+    title changed on one side is taken (the heading rewritten, or a rename pushed), and changed differently
+    on both is a conflict marked around the heading."""
     if (line := first_marker(current)) is not None:  # an earlier conflict is not resolved yet: left as it is
         return FileMerge(current, 1, False, [f"conflict markers from line {line} still to resolve"])
     base_title, base_source = page.title, None
@@ -72,29 +85,89 @@ def merge_file(current: str, page: Page, shown: Node, bases: BaseStore | None) -
         remote, base = from_json(page.body), from_json(base_body)
     except (ProductiveDocsError, ValueError):
         return None
-    if "title" not in local.metadata:
-        return None
     shown_for = dict(zip(map(id, body_blocks(remote)), body_blocks(shown), strict=False))
     if len(shown_for) != len(body_blocks(shown)):
         return None
+    titled = None
+    if "title" not in local.metadata:
+        titled = _TitleBlock.of(local, base_local) if base_local is not None else None
+        if titled is None:
+            return None
+        base, remote = titled.insert(base, base_title), titled.insert(remote, page.title)
 
     def render(nodes: Sequence[Node]) -> str:
         return default_render([shown_for.get(id(node), node) for node in nodes])
 
     result = merge(base, local, remote, base_local=base_local, render=render)
-    merged = FileMerge(result.text, result.conflicts, result.push_needed)
+    merged = FileMerge(result.text, result.conflicts, result.push_needed, marked=result.conflicts > 0)
+    if result.tree is not None:
+        merged.remote_blocks = [node if isinstance(piece, Keep | Remote) else None
+                                for piece, node in zip(result.pieces, result.tree.content, strict=True)
+                                if titled is None or not titled.holds(piece)]
     if result.conflicts:
         merged.notes.append(f"changed here and in Productive: conflict markers from line "
                             f"{first_marker(result.text)} (keep what you want, then push)")
-    local_title = str(local.metadata["title"]).strip()
-    if page.title != base_title and local_title == base_title:
-        merged.text = set_front_matter_key(merged.text, "title", page.title)
-    elif page.title not in (base_title, local_title) and local_title != base_title:
+    if titled is None:
+        _merge_title(merged, str(local.metadata["title"]).strip(), base_title, page.title)
+    return merged
+
+
+@dataclass(frozen=True, slots=True)
+class _TitleBlock:
+    """Where the title heading of a file without a front-matter title stands: in the file (``local``) and
+    in base and Productive's bodies, which do not hold it (``at``, the place it had in the base file)."""
+
+    local: int
+    at: int
+
+    @staticmethod
+    def of(local: LocalDoc, base_local: LocalDoc) -> _TitleBlock | None:
+        """The title block of a file without a front-matter title (None: no merge; the file has no title
+        heading, or its title moved between front matter and a heading since the base)."""
+        local_at, base_at = title_heading(local.nodes), title_heading(base_local.nodes)
+        if local_at is None or base_at is None or "title" in base_local.metadata:
+            return None
+        return _TitleBlock(local_at, base_at)
+
+    def insert(self, doc: Node, title: str) -> Node:
+        blocks = body_blocks(doc)
+        at = min(self.at, len(blocks))
+        return Node(doc.type, dict(doc.attrs), [*blocks[:at], _heading(title), *blocks[at:]])
+
+    def holds(self, piece: Piece) -> bool:
+        """Whether a piece of the merge is the title heading (a push sends it as the title, not the body)."""
+        if isinstance(piece, Keep | Local):
+            return piece.local == self.local
+        return isinstance(piece, Remote) and piece.remote == self.at
+
+
+def _heading(title: str) -> Node:
+    return Node("heading", {"level": 1}, [text(title)] if title else [])
+
+
+def _merge_title(merged: FileMerge, local_title: str, base_title: str, remote_title: str) -> None:
+    """A front-matter title decided three ways: Productive's change is written into the front matter, a
+    local change is pushed, different changes on both sides are a conflict."""
+    if remote_title != base_title and local_title == base_title:
+        merged.text = set_front_matter_key(merged.text, "title", remote_title)
+    elif remote_title not in (base_title, local_title) and local_title != base_title:
         merged.conflicts += 1
-        merged.notes.append(f"title changed here ({local_title!r}) and in Productive ({page.title!r})")
+        merged.notes.append(f"title changed here ({local_title!r}) and in Productive ({remote_title!r})")
     elif local_title != base_title:
         merged.push_needed = True
-    return merged
+
+
+def with_remote_blocks(doc: Node, remote_blocks: Sequence[Node | None]) -> Node:
+    """The body a push sends after a merge: ``doc`` (the merged file as read and prepared) with each block
+    that is Productive's replaced by the remote node, so attributes the file cannot hold (block ids, widths
+    the base file never had) stay. ``doc`` itself when the blocks do not line up one for one."""
+    blocks = body_blocks(doc)
+    if len(blocks) != len(remote_blocks):
+        return doc
+    pairs = list(zip(blocks, remote_blocks, strict=True))
+    if any(remote is not None and remote.type != block.type for block, remote in pairs):
+        return doc
+    return Node(doc.type, dict(doc.attrs), [remote or block for block, remote in pairs])
 
 
 def record_pushed(folder: Path, state_dir: Path,
@@ -132,14 +205,11 @@ PUSH_ACTIONS = frozenset({OutcomeAction.CREATE, OutcomeAction.UPDATE, OutcomeAct
                           OutcomeAction.DELETE})
 
 
-def note_pages_only_in_productive(client: Client, state: State, result: SyncResult) -> None:
-    """Add to ``result`` a note for each page of the doc that no state entry knows: made in Productive since
-    the last sync (a pull brings it)."""
-    if state.doc_id is None:
-        return
+def note_pages_only_in_productive(listed: Iterable[RemotePage], state: State, result: SyncResult) -> None:
+    """Add to ``result`` a note for each page of the doc's listing that no state entry knows: made in
+    Productive since the last sync (a pull brings it)."""
     known = set(state.by_id())
-    pages = client.list_pages(filters={"root_page_id": state.doc_id}, fields=["title", "parent_page_id"])
-    for page in sorted((p for p in pages if p.id not in known), key=lambda p: (len(p.id), p.id)):
+    for page in sorted((p for p in listed if p.id not in known), key=lambda p: (len(p.id), p.id)):
         result.notes.append(f"page {page.id} ({page.title!r}) created in Productive (pull to get it)")
 
 

@@ -1,1 +1,2 @@
-"""Importers of other tools' documents (Word) into a docs folder, with the Confluence importer's report."""
+"""Importers of other tools' exports (Word, Confluence storage format and XML, Notion, Google Docs) into a
+docs folder, with the Confluence importer's report."""

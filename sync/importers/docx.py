@@ -10,12 +10,15 @@ not map (unknown styles) and what Word keeps outside the text (comments, tracked
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import mammoth
+from bs4 import BeautifulSoup
+from productive_docs.converter.model import Node
 from productive_docs.converter.readers.html import parse, read_parsed
 from productive_docs.converter.report import Report
 from productive_docs.sync.assets.files import write_atomic
@@ -37,6 +40,10 @@ _SUFFIXES = {"image/png": ".png", "image/jpeg": ".jpg", "image/gif": ".gif", "im
 _WORD_ONLY = {"<w:ins ": "tracked insertion (kept as text)", "<w:del ": "tracked deletion (left out)",
               "<w:commentReference ": "Word comment (left out)"}
 _STYLE_NAME = re.compile(r"(Unrecognised \w+ style): .*")
+#: mammoth's ids of a note reference, of a note, and the href of a note's link back to its reference.
+_NOTE_REF = re.compile(r"^(?:foot|end)note-ref-\d+$")
+_NOTE = re.compile(r"^(?:foot|end)note-\d+$")
+_NOTE_BACK = re.compile(r"^#(?:foot|end)note-ref-\d+$")
 
 
 def documents(source: Path) -> list[Path]:
@@ -48,13 +55,15 @@ def documents(source: Path) -> list[Path]:
     return found[:MAX_DOCUMENTS]
 
 
-class _Images:
-    """Images of the documents, each stored once under ``assets/`` by content."""
+class Images:
+    """Images of the documents, each stored once under ``assets/`` by content. ``prefix`` is put before
+    the ``assets/...`` path a page gets (``../`` for a page one folder down)."""
 
     def __init__(self, out_dir: Path, stats: ImportStats) -> None:
         self.out_dir = out_dir
         self.stats = stats
         self.by_hash: dict[str, str] = {}
+        self.prefix = ""
 
     def save(self, image: Any) -> dict[str, str]:
         with image.open() as stream:
@@ -66,18 +75,18 @@ class _Images:
         self.stats.images += 1
         if digest in self.by_hash:
             self.stats.assets.deduplicated += 1
-            return {"src": self.by_hash[digest], "alt": image.alt_text or ""}
+            return {"src": self.prefix + self.by_hash[digest], "alt": image.alt_text or ""}
         name = f"{ASSETS}/{digest[:16]}{_SUFFIXES.get(image.content_type, '.bin')}"
         write_atomic(self.out_dir / name, data)
         self.stats.assets.copied += 1
         self.stats.assets.bytes_written += len(data)
         self.by_hash[digest] = name
-        return {"src": name, "alt": image.alt_text or ""}
+        return {"src": self.prefix + name, "alt": image.alt_text or ""}
 
 
-def _word_only_counts(path: Path) -> dict[str, int]:
+def _word_only_counts(document: Path | IO[bytes]) -> dict[str, int]:
     """Counts of the Word constructs the HTML drops (comments, tracked changes), from the document part."""
-    with zipfile.ZipFile(path) as archive:
+    with zipfile.ZipFile(document) as archive:
         info = archive.getinfo("word/document.xml")
         if info.file_size > MAX_PART_BYTES:
             raise ValueError(f"document text of {info.file_size:,} bytes is over the bound")
@@ -85,15 +94,47 @@ def _word_only_counts(path: Path) -> dict[str, int]:
     return {what: xml.count(marker) for marker, what in _WORD_ONLY.items() if marker in xml}
 
 
-def _page(path: Path, out_path: str, images: _Images, stats: ImportStats) -> str:
-    report = Report(out_path)
-    with path.open("rb") as stream:
+def notes_as_text(soup: BeautifulSoup, report: Report) -> None:
+    """Footnotes and endnotes in the tree's footnote form (the Markdown reader's): each reference the
+    text ``[n]``, the notes a final ordered list after a bold "Footnotes" paragraph, without mammoth's
+    ``#footnote-n`` anchors and ``↑`` back links, which pointed at ids no page keeps."""
+    for ref in soup.find_all("a", id=_NOTE_REF):
+        report.add("Word footnote reference", "text [n]")
+        holder = ref.parent if ref.parent is not None and ref.parent.name == "sup" else ref
+        holder.replace_with(ref.get_text())
+    notes = soup.find_all("li", id=_NOTE)
+    for back in soup.find_all("a", href=_NOTE_BACK):
+        back.decompose()
+    lists = {id(note.parent): note.parent for note in notes if note.parent is not None}
+    for notes_list in lists.values():
+        report.add("Word footnotes", "a final 'Footnotes' ordered list")
+        heading = soup.new_tag("p")
+        strong = soup.new_tag("strong")
+        strong.string = "Footnotes"
+        heading.append(strong)
+        notes_list.insert_before(heading)
+    for note in notes:
+        del note["id"]
+
+
+def word_doc(document: Path | bytes, report: Report, images: Images, stats: ImportStats) -> Node:
+    """The tree of one Word document (a file, or its bytes from an export); its images saved by
+    ``images``; what mammoth and the HTML leave out counted in ``stats``."""
+    stream = io.BytesIO(document) if isinstance(document, bytes) else document.open("rb")
+    with stream:
         result = mammoth.convert_to_html(stream, convert_image=mammoth.images.img_element(images.save))
+        stream.seek(0)
+        stats.lowered.update(_word_only_counts(stream))
     for message in result.messages:
         stats.lowered["Word: " + _STYLE_NAME.sub(r"\1", message.message)] += 1
-    stats.lowered.update(_word_only_counts(path))
-    doc = read_parsed(parse(result.value), report, cleanup=True).doc
-    body = converter.write(doc, "md", report=report)
+    soup = parse(result.value)
+    notes_as_text(soup, report)
+    return read_parsed(soup, report, cleanup=True).doc
+
+
+def _page(path: Path, out_path: str, images: Images, stats: ImportStats) -> str:
+    report = Report(out_path)
+    body = converter.write(word_doc(path, report, images, stats), "md", report=report)
     stats.lowered.update(report.counts())
     return front_matter(path) + body
 
@@ -102,7 +143,7 @@ def import_docx(source: Path, out_dir: Path, *, progress: bool | None = None) ->
     """Import a ``.docx`` file or a folder of them into ``out_dir``: one page per document."""
     source, out_dir = Path(source), Path(out_dir)
     stats = ImportStats(str(source), kind="Word")
-    images = _Images(out_dir, stats)
+    images = Images(out_dir, stats)
     paths = page_paths(documents(source), "document")
     return import_pages(source, out_dir, stats, paths,
                         lambda file, out_path: _page(file, out_path, images, stats),

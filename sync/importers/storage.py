@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import posixpath
+from collections.abc import Callable
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -35,13 +36,15 @@ def storage_pages(source: Path) -> list[Path]:
     return sorted(p for p in source.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES)[:MAX_PAGES]
 
 
-def _link_pages(soup: BeautifulSoup, paths_by_title: dict[str, str]) -> int:
-    """Turn ``ac:link``s to pages of the folder into links to their Markdown files; how many."""
+def link_pages(soup: BeautifulSoup, target_of: Callable[[str, str | None], str | None]) -> int:
+    """Turn ``ac:link``s to pages of the import into links to their Markdown files (``target_of``: a page
+    title and the space key the link states, if any -> the href to its file, or None); how many."""
     linked = 0
     for link in soup.find_all("ac:link"):
         page = link.find("ri:page", recursive=False)
         title = str(page.get("ri:content-title") or "") if page is not None else ""
-        target = paths_by_title.get(title)
+        space = str(page.get("ri:space-key") or "") or None if page is not None else None
+        target = target_of(title, space)
         if target is None:
             continue
         body = link.find(["ac:link-body", "ac:plain-text-link-body"], recursive=False)
@@ -86,7 +89,7 @@ def _page(path: Path, out_path: str, paths_by_title: dict[str, str], files: _Fil
     stats = files.stats
     report = Report(out_path)
     soup = parse(path.read_text(encoding="utf-8"))
-    stats.links_rewritten += _link_pages(soup, paths_by_title)
+    stats.links_rewritten += link_pages(soup, lambda title, _space: paths_by_title.get(title))
     doc = read_parsed(soup, report, confluence=True).doc
     new: dict[str, str] = {}
     seen: set[str] = set()

@@ -113,10 +113,10 @@ def test_files_need_the_token_and_can_be_refused(
     local_server: LocalServer, client: Client, page_id: str
 ) -> None:
     record = upload(client, Asset("a.png", "image", "a.png", "image/png", 3, "h", inline=b"png"), page_id)
-    assert requests.get(record["url"], timeout=10).status_code == 403
+    assert requests.get(record.url, timeout=10).status_code == 403
     local_server.attachments.refuse_downloads = True
     with pytest.raises(PermissionDenied) as caught:
-        client.get_file(record["url"], token_param=guess.DOWNLOAD_TOKEN_PARAM)
+        client.get_file(record.url, token_param=guess.DOWNLOAD_TOKEN_PARAM)
     assert local_server.token not in str(caught.value)
 
 

@@ -23,7 +23,7 @@ def test_the_storage_post_is_counted_by_the_transport_and_carries_no_token(
     monkeypatch.setattr(requests.Session, "send", spy)
     writes = client.stats.writes
     record = upload(client, Asset("a.png", "image", "a.png", "image/png", 3, "h", inline=b"png"), page_id)
-    assert "/attachments/files/" in record["url"]
+    assert "/attachments/files/" in record.url
     assert client.stats.by_endpoint["storage"] == 1
     assert client.stats.writes - writes == 2, "create, PATCH temp_url: the storage POST is no API write"
     storage = [request for request in sent if "/storage" in str(request.url)]

@@ -42,6 +42,19 @@ def test_convert_runs_without_the_sync_dependencies(tmp_path: Path) -> None:
     assert result.stdout.strip() == "<h1>Title</h1><p>Some <em>text</em>.</p>"
 
 
+def test_convert_of_a_plain_file_loads_no_yaml_and_no_sync_state(tmp_path: Path) -> None:
+    """What a one-line ``convert`` must not pay for (``bench/bench_startup.py``): PyYAML, the sync state,
+    the dialect rules, the mdit-py-plugins its text does not use."""
+    (tmp_path / "page.md").write_text("# Title\n\nSome *text*.\n", encoding="utf-8")
+    heavy = ("yaml", "productive_docs.sync.engine.state",
+             "productive_docs.converter.readers.markdown_dialect_rules", "mdit_py_plugins.footnote",
+             "mdit_py_plugins.dollarmath")
+    result = _run_without(OTHER_COMMANDS_DEPENDENCIES + heavy, "convert", "page.md", "--to", "html",
+                          cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "<h1>Title</h1><p>Some <em>text</em>.</p>"
+
+
 def test_version_is_the_installed_metadata(tmp_path: Path) -> None:
     from importlib.metadata import version
 

@@ -93,3 +93,27 @@ def test_invalid_input_names_file_and_line(tmp_path: Path, capsys: pytest.Captur
     assert main(["convert", str(bad), "-o", str(out)]) == 1
     assert capsys.readouterr().err.startswith(f"productive-docs: error: {bad}:2: invalid JSON")
     assert out.read_text(encoding="utf-8") == "old"  # a failed run leaves the old output
+
+
+def test_wrap_breaks_paragraphs_at_n_columns_and_reads_back_the_same(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "long.md"
+    words = " ".join(f"word{n}" for n in range(40))
+    text = f"# {words}\n\n{words} [a link](https://x.org/a) `code span here` end\n"
+    source.write_text(text, encoding="utf-8")
+    assert main(["convert", str(source), "--to", "md", "--wrap", "30"]) == 0
+    out = capsys.readouterr().out
+    heading, paragraph = out.split("\n\n")
+    assert heading == f"# {words}"
+    assert all(len(line) <= 30 for line in paragraph.splitlines())
+    assert "`code span here`" in out and "](https://x.org/a)" in out
+    unwrapped = tmp_path / "one.md"
+    unwrapped.write_text(out, encoding="utf-8")
+    assert main(["convert", str(unwrapped), "--to", "md"]) == 0
+    assert capsys.readouterr().out == source.read_text(encoding="utf-8")
+
+
+def test_wrap_applies_to_md_output_only(sample: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["convert", str(sample), "--to", "html", "--wrap", "40"]) == 2
+    assert "--wrap" in capsys.readouterr().err

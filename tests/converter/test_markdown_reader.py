@@ -74,6 +74,13 @@ def test_mention_shorthand() -> None:
     }
 
 
+@pytest.mark.parametrize("source", ["@\\[user:1:x\\] <u>u</u>\n", "<u>u</u> and @\\[user:1:x\\] & <b>\n"])
+def test_escaped_mention_shorthand_stays_text_in_a_paragraph_with_inline_html(source: str) -> None:
+    content = _blocks(source)[0]["content"]
+    assert all(node["type"] == "text" for node in content)
+    assert "@[user:1:x]" in "".join(node["text"] for node in content)
+
+
 def test_footnotes_are_lowered_and_reported_with_lines() -> None:
     doc, report = _read("Text[^a].\n\n[^a]: The note.\n")
     assert doc["content"][0]["content"] == [_text("Text[1].")]

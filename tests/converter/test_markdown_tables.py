@@ -37,11 +37,35 @@ def test_a_paragraph_break_in_markdown_input_stays_a_pipe_table() -> None:
     assert write(read(md, "md").doc, "md") == md
 
 
-def test_merged_cells_are_an_html_table_and_reported() -> None:
-    table = Node("table", content=[Node("table_row", content=[cell("table_header", t("a"), colspan=2)])])
+def test_merged_cells_are_a_pipe_table_with_the_covered_cells_empty() -> None:
+    table = Node("table", content=[
+        Node("table_row", content=[cell("table_header", t("a"), colspan=2), cell("table_header", t("b"))]),
+        Node("table_row", content=[cell("table_cell", t("c"), rowspan=2), cell("table_cell", t("d")),
+                                   cell("table_cell", t("e"))]),
+        Node("table_row", content=[cell("table_cell", t("f"), colspan=2)]),
+    ])
+    report = Report()
+    md = write(Node("doc", content=[table]), "md", report=report)
+    assert md == (
+        "| a |  | b |\n| --- | --- | --- |\n| c | d | e |\n|  | f |  |\n\n"
+        '<!-- table {"size":[3,3],"cells":{"0,0":{"colspan":2},"1,0":{"rowspan":2},'
+        '"2,1":{"colspan":2}}} -->\n'
+    )
+    assert not report
+    assert normalize(read(md, "md").doc) == normalize(Node("doc", content=[table]))
+    edited = md.replace("|  | f |  |", "| typed | f |  |")
+    back_report = Report()
+    read(edited, "md", report=back_report)
+    assert "a cell that a merged cell covers is not empty" in str(back_report)
+
+
+def test_merged_cells_that_do_not_make_a_rectangle_are_an_html_table_and_reported() -> None:
+    table = Node("table", content=[Node("table_row", content=[cell("table_header", t("a"), rowspan=2)])])
     report = Report()
     assert write(Node("doc", content=[table]), "md", report=report).startswith("<table>")
-    assert [entry.what for entry in report.entries] == ["table with merged cells"]
+    assert [entry.what for entry in report.entries] == [
+        "table with rows of different lengths (merged cells counted)"
+    ]
 
 
 def test_alignment_and_image_width_go_into_an_attribute_line() -> None:

@@ -119,12 +119,46 @@ def test_productive_markdown_uses_two_space_breaks_and_gfm_tables() -> None:
     assert report.counts() == {"table_cell in table row 1": 1, "table cell colspan": 1}
 
 
-def test_columns_and_spanned_tables_are_small_html_in_local_markdown() -> None:
+def test_columns_are_their_blocks_between_comments_in_local_markdown() -> None:
     columns = Node(
         "columns",
-        {"count": 2},
-        [Node("column", {}, [_para(text("L"))]), Node("column", {}, [_para(text("R"))])],
+        {"count": 2, "widths": "1fr 2fr"},
+        [Node("column", {}, [_para(text("L")), Node("ul", {}, [Node("li", {}, [_para(text("x"))])])]),
+         Node("column", {}, [_para(text("R"))])],
     )
     out = _gfm(columns)
-    assert out.startswith("<div data-columns")
+    assert out == (
+        '<!-- columns {"count":2,"widths":"1fr 2fr"} -->\n\nL\n\n- x\n\n<!-- column -->\n\nR\n\n'
+        "<!-- /columns -->\n"
+    )
     assert normalize(read(out, "md").doc) == normalize(_doc(columns))
+    nested = _doc(Node("blockquote", {}, [columns]), _para(text("after")))
+    assert normalize(read(_gfm(nested), "md").doc) == normalize(nested)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "<!-- columns -->\n\nA\n",  # never closed
+        "> <!-- columns -->\n>\n> A\n\n<!-- /columns -->\n",  # closed outside the quote it opened in
+        "A\n\n<!-- column -->\n\nB\n\n<!-- /columns -->\n",  # no opening
+    ],
+)
+def test_columns_comments_that_do_not_pair_up_are_reported_and_ignored(source: str) -> None:
+    report = Report()
+    doc = read(source, "md", report=report).doc
+    assert "columns" not in str(normalize(doc))
+    assert any("does not pair up" in entry.what for entry in report.entries)
+
+
+def test_wrap_never_breaks_code_links_or_before_a_block_marker() -> None:
+    words = "alpha beta gamma delta epsilon"
+    source = f"{words} `a b c d e f` [x y](https://x.org/a \"t u v\") - 1. # > {words}\\\nafter\n"
+    doc = read(source, "md").doc
+    out = write_gfm(doc, Report(), wrap=12)  # narrower than MIN_WIDTH: wrapped at 20
+    assert "`a b c d e f`" in out and '](https://x.org/a "t u v")' in out
+    assert not any(line.startswith(("-", "1.", "#", ">")) for line in out.splitlines())
+    assert "\\\nafter" in out  # the hard break stays
+    assert normalize(read(out, "md").doc) == normalize(doc)
+    nested = read("- > " + words * 3 + "\n", "md").doc
+    assert all(len(line) <= 40 for line in write_gfm(nested, Report(), wrap=40).splitlines())

@@ -8,10 +8,11 @@ cannot store them), so that round trip is compared with the lowered tree.
 from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from productive_docs.converter import Report, read, write
 from productive_docs.converter.lowering import lower_for_productive
 from productive_docs.converter.model import Node, check, normalize
-from productive_docs.converter.writers.markdown import needs_html
+from productive_docs.converter.writers.markdown import needs_html, write_gfm
 from strategies import documents
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -42,3 +43,12 @@ def test_productive_markdown_reads_back_as_what_the_report_left(doc: Node) -> No
     assert not any(entry.what.startswith("raw") for entry in back_report.entries), out
     if not needs_html(doc):
         assert normalize(back) == normalize(lower_for_productive(doc, Report()))
+
+
+@SETTINGS
+@given(documents, st.integers(min_value=1, max_value=60))
+def test_wrapped_md_reads_back_unchanged(doc: Node, width: int) -> None:
+    """``--wrap N`` changes line breaks only: md -> json -> md (wrapped) -> json is the identity."""
+    plain = write(doc, "md")
+    wrapped = write_gfm(read(plain, "md").doc, Report(), wrap=width)
+    assert normalize(read(wrapped, "md").doc) == normalize(read(plain, "md").doc) == normalize(doc)

@@ -141,3 +141,13 @@ def test_a_nav_title_holds_when_an_unchanged_file_is_read_again(tmp_path, fast_c
     assert fast_client.get_page(first.doc_id).title == "Introduction"
     again = push_folder(root, fast_client)
     assert again.requests["writes"] == 0, [(o.display, str(o.action)) for o in again.outcomes]
+
+
+def test_a_root_whose_mkdocs_yml_is_not_yaml_syncs_the_default_docs_dir(tmp_path) -> None:
+    """Bad YAML reads as no settings: MkDocs' default ``docs`` (PyYAML is imported where the file is
+    read; this was a NameError)."""
+    from productive_docs.sync.engine.sites.mkdocs import docs_folder
+
+    (tmp_path / "mkdocs.yml").write_text("nav: [unclosed\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    assert docs_folder(tmp_path) == (tmp_path / "docs").resolve()

@@ -30,6 +30,7 @@ def test_a_conflict_in_a_subfolder_is_reported_once_and_not_pushed_again(hostile
         page_id = json.loads(state)["pages"]["sub/b.md"]["id"]
         client.replace_body_with_markdown(page_id, "Changed in Productive.")
         (root / "sub" / "b.md").write_text("# B\n\nChanged here.\n", encoding="utf-8")
+        (root / ".productive-docs" / "base.json").unlink()  # no base: the ``.remote.md`` way (else markers)
         pushes = []
 
         def counted(*args, **kwargs):

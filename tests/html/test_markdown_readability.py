@@ -53,11 +53,11 @@ def corpus(name: str) -> Path:
         if not CONFLUENCE.is_dir():
             pytest.skip(f"the shared Confluence export is absent ({CONFLUENCE})")
         return CONFLUENCE
-    return FIXTURES
+    return THIRD_PARTY if name == "third-party" else FIXTURES
 
 
 def mark_edge_spaces(doc: Node) -> list[str]:
-    """Runs of a mark (code aside) whose text starts or ends with a space, in every text block."""
+    """Runs of a mark (code text aside) whose text starts or ends with a space, in every text block."""
     found = []
     pending = [doc]
     while pending:
@@ -67,9 +67,9 @@ def mark_edge_spaces(doc: Node) -> list[str]:
             continue
         content = node.content
         for index, child in enumerate(content):
+            if any(mark.type == "code" for mark in child.marks):
+                continue  # a space in code is content, and a mark around the code holds all of it
             for mark in child.marks:
-                if mark.type == "code":
-                    continue
                 starts = index == 0 or mark not in content[index - 1].marks
                 ends = index + 1 == len(content) or mark not in content[index + 1].marks
                 text = child.text or ""
@@ -78,13 +78,8 @@ def mark_edge_spaces(doc: Node) -> list[str]:
     return found
 
 
-CORPORA = ["confluence", "fixtures"]
-#: Pages that do not read back yet, and why (not the writer's doing).
-KNOWN = {
-    "marks.html": "the Markdown reader hands a paragraph with inline HTML to the HTML reader, which turns "
-    "the "
-    "escaped literal @\\[type:id:label\\] into a mention (reader side, issue 15)",
-}
+CORPORA = ["confluence", "fixtures", "third-party"]
+THIRD_PARTY = ROOT / "fixtures" / "html-third-party"
 
 
 @pytest.mark.corpus
@@ -119,8 +114,7 @@ def test_no_escaped_urls_nbsp_at_edges_or_spaces_inside_marks(name: str) -> None
 def test_every_page_reads_back_and_every_html_table_is_reported(name: str) -> None:
     parser = bench().PARSER
     for page, doc, markdown, report in converted(corpus(name)):
-        if page not in KNOWN:
-            assert normalize(read(markdown, "md").doc) == normalize(doc), page
+        assert normalize(read(markdown, "md").doc) == normalize(doc), page
         blocks = [token.content for token in parser.parse(markdown) if token.type == "html_block"]
         tables = sum(1 for block in blocks if block.startswith("<table"))
         reported = sum(1 for entry in report.entries if entry.became == "HTML table")

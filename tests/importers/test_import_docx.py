@@ -107,8 +107,7 @@ def test_kind_is_detected(tmp_path: Path) -> None:
     assert detect(Path(archive)) == "confluence"
     (tmp_path / "xml").mkdir()
     (tmp_path / "xml" / "entities.xml").write_text("<hibernate-generic/>")
-    with pytest.raises(UsageError, match="Confluence XML space export"):
-        detect(tmp_path / "xml")
+    assert detect(tmp_path / "xml") == "confluence-xml"
     with pytest.raises(UsageError, match="cannot tell"):
         detect(FIXTURES / "confluence-storage")
 
@@ -125,3 +124,12 @@ def test_import_command_and_its_confluence_alias(tmp_path: Path, capsys: pytest.
     (tmp_path / "mine" / "notes.md").write_text("mine")
     assert main(["import", str(MAMMOTH), "-o", str(tmp_path / "mine")]) == 2
     assert "not empty" in capsys.readouterr().err
+
+
+def test_footnotes_are_kept_in_the_trees_footnote_form_with_no_dangling_anchor(mammoth_set) -> None:
+    page = (mammoth_set.out_dir / "footnotes.md").read_text(encoding="utf-8")
+    assert "#footnote" not in page and "↑" not in page, "no link to an anchor no page keeps"
+    assert "Ouch\\[1\\].\\[2\\]" in page
+    assert "**Footnotes**\n\n1. A tachyon walks into a bar.\n2. Fin.\n" in page
+    report = (mammoth_set.out_dir / REPORT_NAME).read_text(encoding="utf-8")
+    assert "| Word footnote reference | 2 |" in report and "| Word footnotes | 1 |" in report

@@ -50,7 +50,8 @@ def logged_lines(log: Path) -> int:
 
 
 def pushed_then_edited_on_both_sides(make_tree, api: Client) -> tuple[Path, str]:
-    """A pushed folder whose ``faq.md`` was then edited in Productive and, locally, given a new image."""
+    """A pushed folder whose ``faq.md`` was then edited in Productive and, locally, given a new image and
+    another edit of the same paragraph (a conflict: files titled by their heading merge block by block)."""
     root = make_tree({"index.md": "# Doc\n\nHome.\n", "faq.md": "# FAQ\n\nQuestions.\n"})
     first = push_folder(root, api, project_id="1")
     assert first.exit_code == 0, first.outcomes
@@ -58,7 +59,7 @@ def pushed_then_edited_on_both_sides(make_tree, api: Client) -> tuple[Path, str]
     assert faq_id is not None
     api.replace_body_with_markdown(faq_id, "Edited in the browser.")
     (root / "shot.png").write_bytes(PNG)
-    (root / "faq.md").write_text("# FAQ\n\nQuestions.\n\n![shot](shot.png)\n", encoding="utf-8")
+    (root / "faq.md").write_text("# FAQ\n\nQuestions, mine.\n\n![shot](shot.png)\n", encoding="utf-8")
     return root, faq_id
 
 
@@ -78,7 +79,7 @@ def test_the_image_is_uploaded_once_the_conflict_is_resolved(make_tree, api: Cli
                                                               logged: tuple[LocalServer, Path]) -> None:
     root, faq_id = pushed_then_edited_on_both_sides(make_tree, api)
     assert push_folder(root, api).exit_code == 3
-    (root / "faq.remote.md").unlink()
+    (root / "faq.md").write_text("# FAQ\n\nEdited in the browser.\n\n![shot](shot.png)\n", encoding="utf-8")
     merged = push_folder(root, api)
     assert [o.action for o in merged.outcomes if o.key == "faq.md"] == ["updated"]
     assert "/attachments/files/" in json.dumps(api.get_page(faq_id).body)

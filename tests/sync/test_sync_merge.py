@@ -261,3 +261,43 @@ def test_different_edits_to_one_block_conflict_with_both_versions_between_marker
     for n, kind in enumerate(kinds):
         if n != target:
             assert result.text.count(block(kind, n) + "\n") == 1
+
+
+COLUMNS = """# T
+
+<!-- columns {"count":2} -->
+
+Left
+
+<!-- column -->
+
+Right
+
+<!-- /columns -->
+
+Last.
+"""
+
+
+@pytest.mark.parametrize(
+    ("remote", "expected"),
+    [
+        (COLUMNS.replace("Right", "Right, edited"), COLUMNS.replace("Right", "Right, edited")),
+        ("# T\n\nLast.\n", "# T\n\nLast.\n"),  # the columns deleted in Productive
+    ],
+)
+def test_columns_between_comments_merge_as_one_block(remote: str, expected: str) -> None:
+    """Columns are one node read from several Markdown blocks: replaced or dropped whole, never leaving
+    their old blocks behind."""
+    result = merged(COLUMNS, COLUMNS.replace("Last.", "Last, edited locally."), remote)
+    assert result.conflicts == 0
+    assert result.text == expected.replace("Last.", "Last, edited locally.")
+
+
+def test_an_attribute_line_is_replaced_with_its_block_not_left_behind() -> None:
+    line = '<!-- table {"size":[1,2],"columns":[{"background":"#ff0000"},{}]} -->'
+    base = f"# T\n\n| a | b |\n| --- | --- |\n\n{line}\n\nLast.\n"
+    remote = base.replace("#ff0000", "#00ff00")
+    result = merged(base, base.replace("Last.", "Last, edited locally."), remote)
+    assert result.conflicts == 0
+    assert result.text == remote.replace("Last.", "Last, edited locally.")

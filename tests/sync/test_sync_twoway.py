@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from productive_docs.converter import write
 from productive_docs.converter.model import from_json
 from productive_docs.sync.engine.pull import pull_doc
@@ -266,58 +262,6 @@ def test_a_state_restored_from_git_does_not_duplicate_pages(make_tree, fast_clie
     assert result.exit_code == 3 and later.action == "conflict" and "not created twice" in later.notes[0]
     pages = fast_client.list_pages(filters={"root_page_id": first.doc_id}, fields=["title"])
     assert sorted(p.title for p in pages) == ["Later", "Onboarding"]
-
-
-PARAGRAPHS = 6
-
-
-def page_text(number: int, words: dict[int, str]) -> str:
-    parts = [f"Page {number} paragraph {k} says {words.get(k, 'base')}\nover two lines."
-             for k in range(PARAGRAPHS)]
-    return f"---\ntitle: Page {number}\nowner: team-{number}\n---\n\n" + "\n\n".join(parts) + "\n"
-
-
-@pytest.mark.slow
-@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                HealthCheck.too_slow])
-@given(st.data())
-def test_random_edits_on_a_tree_merge_through_the_server(make_tree, fast_client, data):
-    """Must hold 1 on a 20-page tree: local and remote edits to different paragraphs merge with zero
-    conflicts, both edits reach both sides; the same paragraph edited differently conflicts with both in the
-    file between markers; nothing is lost."""
-    pages = 20
-    root = make_tree({f"p{n:02}.md": page_text(n, {}) for n in range(pages)})
-    shutil.rmtree(root / ".productive-docs", ignore_errors=True)
-    doc_id = push_folder(root, fast_client, project_id="1").doc_id
-    ids = {p.title: p.id for p in fast_client.list_pages(filters={"root_page_id": doc_id}, fields=["title"])}
-    expected_conflicts, edited = set(), {}
-    for n in range(pages):
-        local_k = data.draw(st.sampled_from([None, *range(PARAGRAPHS)]))
-        remote_k = data.draw(st.sampled_from([None, *range(PARAGRAPHS)]))
-        edited[n] = [word for k, word in ((local_k, f"LOCAL{n}"), (remote_k, f"REMOTE{n}")) if k is not None]
-        if local_k is not None:
-            (root / f"p{n:02}.md").write_text(page_text(n, {local_k: f"LOCAL{n}"}), encoding="utf-8")
-        if remote_k is not None:
-            edit_remotely(fast_client, ids[f"Page {n}"], f"paragraph {remote_k} says base",
-                          f"paragraph {remote_k} says REMOTE{n}")
-        if local_k is not None and local_k == remote_k:
-            expected_conflicts.add(f"p{n:02}.md")
-    result = pull_doc(fast_client, doc_id, root)
-    conflicts = {o.display for o in result.outcomes if o.action == "conflict"}
-    assert conflicts == expected_conflicts
-    for n in range(pages):
-        path = root / f"p{n:02}.md"
-        text = path.read_text(encoding="utf-8")
-        assert f"owner: team-{n}" in text and all(word in text for word in edited[n])  # nothing lost
-        if path.name in conflicts:
-            assert text.index("<<<<<<< local") < text.index(f"LOCAL{n}") < text.index(f"REMOTE{n}")
-            path.write_text(text.split("<<<<<<< local")[0] + f"Resolved {n}.\n", encoding="utf-8")
-    assert push_folder(root, fast_client).exit_code == 0
-    for n in range(pages):
-        text = (root / f"p{n:02}.md").read_text(encoding="utf-8")
-        body = str(fast_client.get_page(ids[f"Page {n}"]).body)
-        for word in (f"LOCAL{n}", f"REMOTE{n}", f"Resolved {n}"):
-            assert (word in text) == (word in body), (n, word)
 
 
 def test_status_counts_a_mergeable_page_as_pending_not_as_a_conflict(env, make_tree, fast_client):

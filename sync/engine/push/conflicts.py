@@ -3,8 +3,8 @@
 A page changed in Productive since the last sync is not overwritten: it is merged into the file on the base
 of the last sync (``sync.engine.twoway``; same-block edits are marked in the file); without a base its remote
 version is written next to the file as ``NAME.remote.md`` to merge; with ``--force`` it is overwritten and
-its remote version backed up under ``.productive-docs/backups``. ``--diff`` shows the difference as local
-Markdown.
+its remote version backed up under ``.productive-docs/backups``. ``--diff`` shows what changed on each side
+since the last sync, block by block (``sync.engine.blockdiff``).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import json
 import time
 from pathlib import Path
 
+from productive_docs.converter.errors import ProductiveDocsError
 from productive_docs.converter.model import Node, from_json
 from productive_docs.converter.report import Report
 from productive_docs.sync import limits
@@ -22,6 +23,7 @@ from productive_docs.sync.api.recovery import normal_hash
 from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.engine import links
 from productive_docs.sync.engine.base import BaseStore
+from productive_docs.sync.engine.blockdiff import page_diff
 from productive_docs.sync.engine.documents import remote_hash
 from productive_docs.sync.engine.folder import remote_copy_name
 from productive_docs.sync.engine.frontmatter import markdown_file
@@ -84,6 +86,17 @@ class Conflicts:
             return
         write_atomic(self.ctx.folder / str(item.page.source), merged.text.encode("utf-8"))
         item.step.notes.extend(merged.notes)
+        if merged.marked:
+            self.hold_theirs(item)
+
+    def hold_theirs(self, item: Work) -> None:
+        """Conflict markers were written: keep the remote body they were made from, for ``resolve``."""
+        remote = item.remote_page
+        assert remote is not None and remote.body is not None
+        with self.ctx.lock:  # other pages' workers may hold theirs at the same time
+            bases = BaseStore(self.ctx.state_path.parent)
+            bases.hold_theirs(remote.id, remote.version_number, from_json(remote.body))
+            bases.save()
 
     def write_remote_copy(self, item: Work) -> None:
         """``NAME.remote.md`` next to the file: the remote version, for the user to merge."""
@@ -113,11 +126,21 @@ class Conflicts:
         item.step.notes.append(f"remote version saved to {STATE_DIR}/backups/{target.name} (--force)")
 
     def diff(self, item: Work) -> list[str]:
-        """Productive's version against the local file, both as local Markdown (at most ``DIFF_LINES``)."""
+        """What changed on each side since the last sync, block by block (``sync.engine.blockdiff``); for a
+        file that is not Markdown, Productive's version against it as local Markdown (``DIFF_LINES``)."""
         saved = self.ctx.state.pages[item.page.key]
         remote = item.remote_page or self.ctx.client.get_page(saved.id)
-        item.page.load()
         source = item.page.source or self.ctx.file_of(item.page.key)
+        if source.lower().endswith(".md") and not limits.over_limits(remote.body or {}):
+            try:
+                text = (self.ctx.folder / source).read_bytes().decode("utf-8")
+                bases = BaseStore(self.ctx.state_path.parent)
+                body = from_json(remote.body or {"type": "doc"})
+                return page_diff(text, body, self._as_local(remote, source), bases.body(saved.id),
+                                 bases.source(saved.id))
+            except (OSError, UnicodeDecodeError, ProductiveDocsError, ValueError):
+                pass  # not readable as blocks: the whole-file diff below
+        item.page.load()
         before = converter.write(self._as_local(remote, source), "md").splitlines()
         after = converter.write(item.page.doc or Node("doc"), "md").splitlines()
         lines = list(difflib.unified_diff(before, after, "productive", source, lineterm="", n=1))

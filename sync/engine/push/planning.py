@@ -82,9 +82,9 @@ class Planner:
         known = dict(ctx.ids)
         self.follow_moved_files(work)
         self.adopt_found_pages(work)
-        ids_changed = ctx.ids != known
+        changed = {key for key in known.keys() | ctx.ids.keys() if known.get(key) != ctx.ids.get(key)}
         for item in work.values():
-            if ids_changed:
+            if changed and self.depends_on(item, changed):
                 self.prepare(item)
             item.step = self.decide(item)
         orphans = [orphan(key, saved, ctx.remote.get(saved.id), remote_known=ctx.remote_known and key != "")
@@ -114,6 +114,14 @@ class Planner:
             item.problems, item.targets = prepared.problems, prepared.targets
             if item.assets is not None and item.assets.plan.uploads and saved is not None:
                 item.version = planned_version(item.assets, ctx.options_key)
+
+    @staticmethod
+    def depends_on(item: Work, changed: set[str]) -> bool:
+        """Whether ``item``'s prepared document may change with the ids of the ``changed`` keys: its own
+        (a page taken over gets a state entry, which its assets are planned against), the doc's (every link
+        names it) or those of the pages it links to."""
+        linked = item.targets.keys() | item.waiting
+        return item.page.key in changed or "" in changed or bool(changed & linked)
 
     def full(self, item: Work) -> LocalVersion:
         """The page's document itself (parsed now if its fingerprint spared it so far)."""

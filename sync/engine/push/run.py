@@ -15,7 +15,7 @@ remote changes (``conflicts``) and the lines (``reporter``). ``status`` and ``--
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -25,10 +25,10 @@ from productive_docs.sync.api import errors
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.engine import links, sites
 from productive_docs.sync.engine.documents import fingerprint_salt, options_key, remembered, remote_hash
-from productive_docs.sync.engine.folder import LocalTree, scan
+from productive_docs.sync.engine.folder import Held, LocalTree, scan
 from productive_docs.sync.engine.identity import open_state, server_identity
 from productive_docs.sync.engine.lock import FolderLock
-from productive_docs.sync.engine.plan import Action, RemotePage, Step
+from productive_docs.sync.engine.plan import CHANGED_IN_PRODUCTIVE, Action, RemotePage, Step
 from productive_docs.sync.engine.push import reorder
 from productive_docs.sync.engine.push.conflicts import Conflicts
 from productive_docs.sync.engine.push.context import RunContext
@@ -40,6 +40,7 @@ from productive_docs.sync.engine.push.writes import Executor
 from productive_docs.sync.engine.result import Outcome, OutcomeAction, SyncResult
 from productive_docs.sync.engine.sites import mkdocs
 from productive_docs.sync.engine.state import PageState, State, default_path
+from productive_docs.sync.engine.twoway import note_pages_only_in_productive
 
 LIST_FIELDS = ["title", "parent_page_id", "root_page_id", "version_number"]
 
@@ -55,8 +56,11 @@ class Push:
 
     def __init__(self, folder: Path, client: Client, options: PushOptions, *,
                  on_outcome: Callable[[Outcome], None] | None = None,
-                 on_start: Callable[[int], None] | None = None) -> None:
+                 on_start: Callable[[int], None] | None = None,
+                 held: Mapping[str, Held] | None = None) -> None:
         self.folder = Path(folder)
+        #: Files just written by the caller with the documents it holds (an import): not parsed again.
+        self.held = held
         self.client = client
         self.options = options
         self.on_outcome = on_outcome
@@ -90,7 +94,7 @@ class Push:
         key = options_key({"via": str(options.via), "links": state.options["link_template"]})
         site = sites.detect(self.folder, options.site)
         self.result.notes.extend(site.notes)
-        tree = scan(self.folder, remembered(state.pages), fingerprint_salt(key), site)
+        tree = scan(self.folder, remembered(state.pages), fingerprint_salt(key), site, self.held)
         ctx = RunContext(self.folder, self.client, options, state, self.state_path, self.result, tree, key,
                          mapping=mapping)
         reporter = self.reporter = Reporter(self.result, state, tree.pages, self.on_outcome)
@@ -104,6 +108,7 @@ class Push:
         reorder.show(reorder.planned(ctx, work), work, dry_run=options.dry_run)
         if options.dry_run:
             self._show_plan(work, orphans, conflicts, reporter)
+            note_pages_only_in_productive(ctx.remote.values(), state, self.result)  # the listing made above
         else:
             Executor(ctx, planner, conflicts, reporter).execute(work, orphans)
             state.compact()
@@ -173,7 +178,9 @@ class Push:
                 if clean:
                     item.step.notes.append("would merge with the changes made in Productive")
             outcome = reporter.outcome(item, item.step.action.planned)
-            if self.options.diff and item.step.action in (Action.UPDATE, Action.APPEND, Action.CONFLICT):
+            changed_there = any(CHANGED_IN_PRODUCTIVE in note for note in item.step.notes)
+            if self.options.diff and item.page.key in conflicts.ctx.state.pages and (
+                    changed_there or item.step.action in (Action.UPDATE, Action.APPEND, Action.CONFLICT)):
                 outcome.diff = conflicts.diff(item)
             reporter.report(outcome)
         for step in orphans:
@@ -182,11 +189,13 @@ class Push:
 
 def push_folder(folder: Path, client: Client, options: PushOptions | None = None, *,
                 on_outcome: Callable[[Outcome], None] | None = None,
-                on_start: Callable[[int], None] | None = None, **changes: Any) -> SyncResult:
+                on_start: Callable[[int], None] | None = None, held: Mapping[str, Held] | None = None,
+                **changes: Any) -> SyncResult:
     """Push ``folder`` to its doc (see the module docstring). ``changes`` are ``PushOptions`` fields set on
-    ``options`` (a shorthand for scripts and tests: ``push_folder(root, client, project_id="1")``)."""
+    ``options`` (a shorthand for scripts and tests: ``push_folder(root, client, project_id="1")``); ``held``:
+    files the caller has just written with their documents (``folder.Held``), taken without parsing."""
     options = replace(options or PushOptions(), **changes)
-    return Push(folder, client, options, on_outcome=on_outcome, on_start=on_start).run()
+    return Push(folder, client, options, on_outcome=on_outcome, on_start=on_start, held=held).run()
 
 
 __all__ = ["ConflictError", "LocalTree", "Push", "PushOptions", "push_folder"]

@@ -31,3 +31,8 @@ class Work:
     answered: dict[str, Any] | None = None
     #: Its assets as planned; uploads still to make are made by the executor, only if the write goes ahead.
     assets: PlannedAssets | None = None
+    #: After a merge with Productive's changes: the remote node of each block that is Productive's (None:
+    #: the file's), for the body sent (``twoway.with_remote_blocks``).
+    remote_blocks: list[Node | None] | None = None
+    #: The body last sent (the base of the next merge).
+    sent: Node | None = None

@@ -36,7 +36,7 @@ from productive_docs.sync.engine.push.reporter import Reporter
 from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.result import OutcomeAction
 from productive_docs.sync.engine.state import PageState, PendingCreate
-from productive_docs.sync.engine.twoway import BODY_SENT, record_pushed
+from productive_docs.sync.engine.twoway import BODY_SENT, record_pushed, with_remote_blocks
 
 #: Errors after which no other request can succeed either: stop the run (the state is saved).
 FATAL = (errors.AuthenticationError, errors.PermissionDenied, errors.NetworkError, errors.RateLimited)
@@ -187,12 +187,14 @@ class Executor:
         write_atomic(path, merged.text.encode("utf-8"))
         if merged.conflicts:
             ctx.save(item.page.key, seen=remote.version_number)
+            if merged.marked:
+                self.conflicts.hold_theirs(item)
             return False
         item.page.fingerprint = fingerprint(fingerprint_salt(ctx.options_key).encode(), path.read_bytes())
-        item.page.unparsed = path
-        item.page.load()
+        item.page.reread(path)  # the merge may have changed its title too (a title heading)
         item.doc = None
         self.planner.prepare(item)
+        item.remote_blocks = merged.remote_blocks
         ctx.save(item.page.key, version=remote.version_number, remote_hash=remote_hash(remote.body),
                  title=remote.title)
         item.step.notes.append("merged with the changes made in Productive")
@@ -250,10 +252,13 @@ class Executor:
         assert item.doc is not None and item.version is not None
         if item.version.hash == saved.hash:
             return False
-        doc = appended_part(item.doc, saved.blocks) if append else item.doc
+        doc = item.sent = item.doc
+        if item.remote_blocks is not None and not append:
+            doc = item.sent = with_remote_blocks(item.doc, item.remote_blocks)
+        doc = appended_part(doc, saved.blocks) if append else doc
         body = payload(doc, ctx.options.via, item.page.report)
         # what the page will hold, recorded first: a kill before the answer is then settled on the rerun
-        ctx.save(item.page.key, sending=sent_hash(item.doc))
+        ctx.save(item.page.key, sending=sent_hash(item.sent))
         if append:
             send = ctx.client.append_html if body.html else ctx.client.append_markdown
         else:
@@ -303,6 +308,9 @@ class Executor:
                 remote = self._checked_remote(item)
                 if remote is None:
                     continue
+                # what this write adds is links to new pages, which the file's text does not show as an
+                # edit: its blocks are sent, not Productive's (``with_remote_blocks`` would keep old links)
+                item.remote_blocks = None
                 as_listed = RemotePage(saved.id, saved.title, saved.parent, saved.version)
                 step = decide(item.page.key, item.version, saved, as_listed, remote_known=True,
                               parent_id=saved.parent, title=saved.title)
@@ -337,11 +345,15 @@ class Executor:
         return None
 
     def _remember(self, work: dict[str, Work]) -> None:
-        """Fingerprint every page that is now fully in step, so the next run need not parse it."""
+        """Fingerprint every page that is now fully in step, so the next run need not parse it. A page with
+        problems (a missing image, a broken link) is not: each push and ``status`` lists them until fixed."""
         unsettled = (OutcomeAction.FAILED, OutcomeAction.CONFLICT, OutcomeAction.SKIPPED)
         for item in work.values():
             saved = self.ctx.state.pages.get(item.page.key)
             outcome = item.outcome.action if item.outcome else OutcomeAction.FAILED
+            if saved is not None and item.problems:
+                saved.fingerprint = None
+                continue
             if (saved is None or item.version is None or item.page.fingerprint is None or item.waiting
                     or outcome in unsettled or saved.hash != item.version.hash
                     or saved.title != item.page.title):
@@ -418,8 +430,8 @@ def stored(item: Work) -> Node | None:
         try:
             return from_json(item.answered)
         except ValueError:
-            return item.doc
-    return item.doc
+            pass
+    return item.sent or item.doc
 
 
 def agreed(item: Work) -> OutcomeAction:

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any
 
 from productive_docs.converter.readers.markdown_options import MarkdownOptions
 from productive_docs.sync.engine.sites import NavEntry, Site
-from productive_docs.sync.engine.state import default_path
 
 if TYPE_CHECKING:
     import yaml
@@ -71,6 +70,8 @@ def docs_folder(folder: Path) -> Path | None:
     path = next((folder / name for name in CONFIG_NAMES if (folder / name).is_file()), None)
     if path is None:
         return None
+    import yaml
+
     try:
         config = load_yaml(path)
     except (yaml.YAMLError, OSError, UnicodeDecodeError):
@@ -89,6 +90,8 @@ def synced_folder(folder: Path, site: str = "auto",
     docs = docs_folder(folder) if site in ("auto", "mkdocs") else None
     if docs is None:
         return folder, None
+    from productive_docs.sync.engine.state import default_path  # not for detecting a site (``convert``)
+
     shown = docs.relative_to(folder.resolve()).as_posix()
     if state_path is None and default_path(folder).exists():
         return folder, (f"{folder} holds mkdocs.yml but was synced as a whole before: its files outside "
