@@ -8,7 +8,7 @@ looks for the page or content the failed request may have written (``sync.recove
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urlsplit
@@ -17,7 +17,7 @@ from productive_docs.converter.errors import UsageError
 from productive_docs.sync.api import errors
 from productive_docs.sync.api.config import default_config_path, resolve_settings
 from productive_docs.sync.api.pages import Page, api_id
-from productive_docs.sync.api.recovery import append_landed, find_created
+from productive_docs.sync.api.recovery import append_landed, find_created, markdown_hash
 from productive_docs.sync.api.transport import ClientStats, Transport, token_allowed
 
 #: The largest page size the API serves (spec §4.6); lists always ask for it.
@@ -119,9 +119,11 @@ class Client:
         project_id: str | int | None = None,
         parent_page_id: str | int | None = None,
         root_page_id: str | int | None = None,
+        claimed: Collection[str] = (),
     ) -> Page:
         """Create a doc (``project_id`` or nothing) or a subpage (``parent_page_id``; the root is looked up
-        when not given). Never creates twice: see ``sync.recovery.find_created``."""
+        when not given). Never creates twice, and never takes a page of the ``claimed`` ids (the caller's,
+        such as a sync state's) or another's page for its own: see ``sync.api.recovery.find_created``."""
         if parent_page_id is not None and project_id is not None:
             raise errors.ValidationError(
                 "project_id is accepted on root pages only (page_project_root_page_only)",
@@ -145,9 +147,8 @@ class Client:
             "pages/create_with_markdown",
             "create_with_markdown",
             payload={"data": {"type": "pages", "attributes": attributes}},
-            recover=lambda: find_created(
-                self, title, project_id, api_id(parent_page_id), started, self._created
-            ),
+            recover=lambda: find_created(self, title, project_id, api_id(parent_page_id), started,
+                                         {*self._created, *claimed}, markdown_hash(markdown)),
         )
         page = Page.from_resource(document["data"])
         self._created.add(page.id)

@@ -168,7 +168,7 @@ def push_options(args: argparse.Namespace, connection: Connection) -> PushOption
     """The options of ``push``, ``watch`` and ``import-confluence --push``, built once from the arguments."""
     return PushOptions(
         project_id=args.project, doc_id=args.doc, force=args.force, prune=Prune(args.prune),
-        via=Via(args.via),
+        via=Via(args.via), adopt=getattr(args, "adopt", False),
         dry_run=args.dry_run, state_path=args.state, link_template=args.link_template, jobs=args.jobs,
         server=connection.server, fresh_if_doc_missing=connection.embedded,
         max_asset_size=int(args.max_asset_mb * 1024 * 1024), write_ids=args.write_ids,

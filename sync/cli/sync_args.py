@@ -96,6 +96,10 @@ def _push_flags(parser: argparse.ArgumentParser) -> None:
     _target(parser)
     parser.add_argument("--force", action="store_true",
                         help="overwrite pages changed in Productive (backed up first), recreate deleted ones")
+    parser.add_argument("--adopt", action="store_true",
+                        help="take over a page Productive has in a new file's place, with its title, that "
+                        "the sync state does not know (an older state): same body, silently; a different "
+                        "body, with conflict markers in the file")
     parser.add_argument("--prune", choices=PRUNE_CHOICES, default="report",
                         help="pages whose files are gone: report them (default) or delete those this tool "
                         "created")

@@ -7,7 +7,8 @@ would do, and so the rules read in one place:
 - the body's hash differs from the last-synced one: **append** when the old document is a prefix of the new
   one and the page did not change remotely, else **update** (a replace);
 - the title changed locally since the last sync (and not in Productive): **rename**; changed in both
-  places differently: **conflict**; the parent page differs: **move**;
+  places differently: **conflict**; the parent likewise: **move** when the file moved, nothing when the
+  page moved in Productive (pull moves the file), **conflict** when both moved to different places;
 - a body write on a page whose remote ``version_number`` moved needs a look at the remote body first
   (``check_remote``): if it differs from what we last wrote, the push reports a **conflict** instead.
 """
@@ -60,6 +61,7 @@ DONE = {
 
 #: The words of every note saying that a pull would bring something (``status --exit-code`` counts them).
 CHANGED_IN_PRODUCTIVE = "changed in Productive"
+MOVED_IN_PRODUCTIVE = "moved in Productive"
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +128,8 @@ def decide(key: str, local: LocalVersion | None, saved: PageState | None, remote
     elif moved_remotely:
         step.notes.append(f"{CHANGED_IN_PRODUCTIVE} since the last sync (pull to get it)")
     step.rename = _rename(step, title, saved.title, remote.title if remote else saved.title, force)
-    current_parent = remote.parent if remote else saved.parent
-    step.move = key != "" and (parent_id is None or parent_id != current_parent)
+    step.move = key != "" and _move(step, parent_id, saved.parent, remote.parent if remote else saved.parent,
+                                    force)
     if step.action is Action.UNCHANGED and (step.rename or step.move):
         step.action = Action.RENAME if step.rename else Action.MOVE
     return step
@@ -145,6 +147,22 @@ def _rename(step: Step, local: str, base: str, remote: str, force: bool) -> bool
     if remote != base and not force:
         step.action = Action.CONFLICT
         step.notes.append(f"title changed here ({local!r}) and in Productive ({remote!r})")
+        return False
+    return True
+
+
+def _move(step: Step, local: str | None, base: str | None, remote: str | None, force: bool) -> bool:
+    """Three-way parent, like the title: moved locally only (or the parent is still to be created): move;
+    moved in Productive only: keep it there (pull moves the file); moved on both sides to different
+    places: a conflict (``--force``: ours)."""
+    if local is not None and local == remote:
+        return False
+    if local is not None and local == base:
+        step.notes.append(f"{MOVED_IN_PRODUCTIVE} (pull to move the file)")
+        return False
+    if remote != base and not force:
+        step.action = Action.CONFLICT
+        step.notes.append("moved here and in Productive to different places; nothing moved")
         return False
     return True
 

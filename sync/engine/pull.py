@@ -33,7 +33,9 @@ from productive_docs.sync.engine.folder import Held, LocalPage, LocalTree, remot
 from productive_docs.sync.engine.frontmatter import markdown_file
 from productive_docs.sync.engine.identity import open_state, server_identity
 from productive_docs.sync.engine.lock import FolderLock
+from productive_docs.sync.engine.moves import move_files, moved_path
 from productive_docs.sync.engine.page_assets import plan_page_assets
+from productive_docs.sync.engine.plan import MOVED_IN_PRODUCTIVE
 from productive_docs.sync.engine.result import Outcome, OutcomeAction, SyncResult
 from productive_docs.sync.engine.state import PageState, default_path
 from productive_docs.sync.engine.twoway import FileMerge, merge_file
@@ -82,6 +84,8 @@ class Pull:
         self.assets: dict[str, dict[str, Attachment]] = {}
         #: Pages whose file was merged and now holds local changes the next push sends.
         self.to_push: set[str] = set()
+        #: Pages not written: moved in Productive while their files moved here too (a conflict).
+        self.unmoved: set[str] = set()
         #: Page key -> what its file holds now, as this pull wrote it (or found it already written), and the
         #: document it was written from: ``_record`` takes those instead of reading and parsing the file.
         self.held: dict[str, Written] = {}
@@ -112,11 +116,15 @@ class Pull:
         before = dict(scan(self.folder).pages) if self.folder.exists() else {}
         self.bases = BaseStore(self.state_path.parent)
         files = self._place(pages, before)
+        if self._follow_moves(pages, files, before):
+            before = dict(scan(self.folder).pages)
         paths = {page_id: path for page_id, (_, path) in files.items()}
         written: dict[str, tuple[Page, str]] = {}
         for page in pages:
             key, path = files[page.id]
             written[key] = (page, path)
+            if key in self.unmoved:
+                continue
             refused = self._refused(page, path)
             if refused:
                 self._report(Outcome(key, self.shown_under + path, OutcomeAction.FAILED, page.id, page.title,
@@ -135,6 +143,50 @@ class Pull:
             # a file whose writing lowered nothing reads back to ``doc`` (the local Markdown is lossless)
             self._write(key, path, page, text, before, merged, None if report else doc)
         self._record(written)
+
+    def _follow_moves(self, pages: list[Page], files: dict[str, tuple[str, str]],
+                      before: dict[str, LocalPage]) -> bool:
+        """Pages moved in Productive: their files move to the new places (``sync.engine.moves``) and their
+        state entries with them. A file that is not where the state has it (moved or removed here too) is
+        a conflict: nothing moved, nothing written for that page. True when a file moved."""
+        known = self.state.by_id()
+        moves: dict[str, str] = {}
+        rekeyed: dict[str, str] = {}
+        for page in pages:
+            key, path = files[page.id]
+            old = known.get(page.id)
+            if old is None or old == key:
+                continue
+            local, saved = before.get(old), self.state.pages[old]
+            here = self.state.pages.get(_parent_folder(old))  # the page of the folder the file is in now
+            moved_here = here is not None and here.id not in (saved.parent, page.parent_page_id)
+            inside = self.folder.resolve()
+            if (local is None or moved_here or (self.folder / path).exists()
+                    or (self.folder / key.rstrip("/")).exists()
+                    or not (self.folder / path).parent.resolve().is_relative_to(inside)):
+                self.unmoved.add(key)
+                note = (f"{MOVED_IN_PRODUCTIVE} to {key}, and its file is not at {old} any more or that "
+                        "place is taken (moved here too?); nothing moved")
+                self._report(Outcome(key, self.shown_under + path, OutcomeAction.CONFLICT, page.id,
+                                     page.title, notes=[note]))
+                continue
+            moves[old if old.endswith("/") else str(local.source)] = key if key.endswith("/") else path
+            rekeyed[old] = key
+            self.result.notes.append(f"{self.shown_under}{old} moved to {key} ({MOVED_IN_PRODUCTIVE})")
+        if not moves:
+            return False
+        move_files(self.folder, moves)
+        entries = {key: self.state.pages.pop(key) for key in list(self.state.pages)
+                   if moved_path(key, rekeyed) != key}
+        for key, saved in entries.items():
+            self.state.pages[moved_path(key, rekeyed)] = saved
+        parents = {page.id: page.parent_page_id for page in pages}
+        for saved in entries.values():
+            parent = parents.get(saved.id, saved.parent)
+            if parent != saved.parent:  # its place among the old siblings says nothing about the new ones
+                saved.parent, saved.place = parent, None
+            saved.fingerprint = None
+        return True
 
     def _refused(self, page: Page, path: str) -> str | None:
         """Why a page is not written: a body too deep or too big to convert (``sync.limits``), or a file
@@ -166,10 +218,12 @@ class Pull:
             for page in ordered:
                 is_folder = bool(children.get(page.id))
                 old = known.get(page.id)
-                if old and old.endswith("/") == is_folder and _parent_folder(old) == folder:
-                    key = old
-                    name = old.rstrip("/").rsplit("/", 1)[-1]
-                    names.add((name if is_folder else Path(name).stem).lower())
+                name = old.rstrip("/").rsplit("/", 1)[-1] if old else ""
+                stem = (name if is_folder else Path(name).stem).lower()
+                if old and old.endswith("/") == is_folder and (_parent_folder(old) == folder
+                                                               or stem not in names):
+                    key = f"{folder}{name}/" if is_folder else f"{folder}{name}"  # moved: its name kept
+                    names.add(stem)
                 else:
                     stem = page_stem(page.title, names)
                     key = f"{folder}{stem}/" if is_folder else f"{folder}{stem}.md"
@@ -290,7 +344,7 @@ class Pull:
         ids = {key: page.id for key, (page, _) in written.items()}
         for key, (page, path) in written.items():
             old = self.state.pages.get(key)
-            if key in failed:
+            if key in failed or key in self.unmoved:
                 continue
             if key in conflicts and old is not None:
                 old.seen = page.version_number

@@ -77,6 +77,9 @@ class PageState(_Watched):
     #: API's ``position`` reads back null, so this record is the only sibling order there is
     #: (``sync.api.order_inferred``, ``sync.engine.push.reorder``).
     place: float | None = None
+    #: Normal-form hash of a body write sent and not answered yet: if Productive holds it on the next run,
+    #: the write landed and its answer was lost (ours, not a colleague's change).
+    sending: str | None = None
 
     def __new__(cls, *args: Any, **kwargs: Any) -> PageState:
         entry = object.__new__(cls)

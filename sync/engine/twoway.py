@@ -17,18 +17,18 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from productive_docs.converter.errors import ProductiveDocsError
-from productive_docs.converter.lowering import lower_for_productive
-from productive_docs.converter.model import Node, doc_hash, from_json, text
-from productive_docs.converter.report import Report
+from productive_docs.converter.model import Node, from_json, text
 from productive_docs.sync.api.client import Page
+from productive_docs.sync.api.recovery import normal_hash, sent_hash
 from productive_docs.sync.engine.base import BaseStore
 from productive_docs.sync.engine.blocks import LocalDoc, body_blocks, split_local
 from productive_docs.sync.engine.folder import LocalPage, fingerprint, title_heading
 from productive_docs.sync.engine.frontmatter import set_front_matter_key
 from productive_docs.sync.engine.merge import Keep, Local, Piece, Remote, default_render, first_marker, merge
-from productive_docs.sync.engine.plan import CHANGED_IN_PRODUCTIVE, RemotePage
+from productive_docs.sync.engine.plan import CHANGED_IN_PRODUCTIVE, MOVED_IN_PRODUCTIVE, RemotePage
 from productive_docs.sync.engine.result import EXIT_CONFLICT, OutcomeAction, SyncResult
 from productive_docs.sync.engine.state import PageState, State
 
@@ -57,9 +57,11 @@ class FileMerge:
     marked: bool = False
 
 
-def merge_file(current: str, page: Page, shown: Node, bases: BaseStore) -> FileMerge | None:
+def merge_file(current: str, page: Page, shown: Node, bases: BaseStore | None) -> FileMerge | None:
     """Merge ``page`` into the file text ``current``; ``shown`` is the page body as the file shows it (links
-    relative, images downloaded), one top-level node for each of the body's.
+    relative, images downloaded), one top-level node for each of the body's. ``bases`` None: the two sides
+    have no common base (a page taken over with ``push --adopt``), so every block they hold differently is
+    a conflict: neither side is lost.
 
     A file whose title is its first level-1 heading (no ``title:`` in front matter) is merged with that
     heading as one more block: base and Productive get a heading holding their title at its place, so a
@@ -67,12 +69,19 @@ def merge_file(current: str, page: Page, shown: Node, bases: BaseStore) -> FileM
     on both is a conflict marked around the heading."""
     if (line := first_marker(current)) is not None:  # an earlier conflict is not resolved yet: left as it is
         return FileMerge(current, 1, False, [f"conflict markers from line {line} still to resolve"])
-    record = bases.records.get(page.id)
-    base_body, base_source = bases.body(page.id), bases.source(page.id)
-    if record is None or base_body is None or base_source is None or page.body is None:
+    base_title, base_source = page.title, None
+    base_body: dict[str, Any] | None = {"type": "doc", "content": []}
+    if bases is not None:
+        record = bases.records.get(page.id)
+        base_body, base_source = bases.body(page.id), bases.source(page.id)
+        if record is None or base_body is None or base_source is None:
+            return None
+        base_title = record.title
+    if page.body is None or base_body is None:
         return None
     try:
-        local, base_local = split_local(current), split_local(base_source)
+        local = split_local(current)
+        base_local = split_local(base_source) if base_source is not None else None
         remote, base = from_json(page.body), from_json(base_body)
     except (ProductiveDocsError, ValueError):
         return None
@@ -81,10 +90,10 @@ def merge_file(current: str, page: Page, shown: Node, bases: BaseStore) -> FileM
         return None
     titled = None
     if "title" not in local.metadata:
-        titled = _TitleBlock.of(local, base_local)
+        titled = _TitleBlock.of(local, base_local) if base_local is not None else None
         if titled is None:
             return None
-        base, remote = titled.insert(base, record.title), titled.insert(remote, page.title)
+        base, remote = titled.insert(base, base_title), titled.insert(remote, page.title)
 
     def render(nodes: Sequence[Node]) -> str:
         return default_render([shown_for.get(id(node), node) for node in nodes])
@@ -99,7 +108,7 @@ def merge_file(current: str, page: Page, shown: Node, bases: BaseStore) -> FileM
         merged.notes.append(f"changed here and in Productive: conflict markers from line "
                             f"{first_marker(result.text)} (keep what you want, then push)")
     if titled is None:
-        _merge_title(merged, str(local.metadata["title"]).strip(), record.title, page.title)
+        _merge_title(merged, str(local.metadata["title"]).strip(), base_title, page.title)
     return merged
 
 
@@ -164,9 +173,10 @@ def with_remote_blocks(doc: Node, remote_blocks: Sequence[Node | None]) -> Node:
 def record_pushed(folder: Path, state_dir: Path,
                   pushed: Iterable[tuple[LocalPage, Node | None, PageState | None, OutcomeAction]],
                   salt: str) -> None:
-    """After a push, the base of each page now in step: the document sent and the file it was read from.
-    ``pushed`` holds (page, document sent, its state entry, outcome word). A file changed since it was read
-    (its fingerprint differs) gets no new base: its new edits were not sent, so they are no agreement."""
+    """After a push, the base of each page now in step: the body as Productive answered the write and the
+    file it was read from. ``pushed`` holds (page, body stored, its state entry, outcome word). A file
+    changed since it was read (its fingerprint differs) gets no new base: its new edits were not sent, so
+    they are no agreement."""
     bases = BaseStore(state_dir)
     for page, doc, saved, outcome in pushed:
         if saved is None or outcome not in IN_STEP:
@@ -206,12 +216,7 @@ def note_pages_only_in_productive(listed: Iterable[RemotePage], state: State, re
 def holds_document(body: dict | None, doc: Node) -> bool:
     """Whether a remote body is ``doc`` as Productive stores it (lowered; normal forms equal): a write whose
     answer was lost is then settled instead of being reported as a conflict on every later push."""
-    if body is None:
-        return False
-    try:
-        return doc_hash(from_json(body)) == doc_hash(lower_for_productive(doc, Report()))
-    except ValueError:
-        return False
+    return body is not None and normal_hash(body) == sent_hash(doc)
 
 
 def status_exit_code(result: SyncResult) -> int:
@@ -221,5 +226,6 @@ def status_exit_code(result: SyncResult) -> int:
     if OutcomeAction.CONFLICT in actions:
         return EXIT_CONFLICT
     notes = [note for outcome in result.outcomes for note in outcome.notes] + result.notes
-    pull = any(CHANGED_IN_PRODUCTIVE in note or "created in Productive" in note for note in notes)
+    pull = any(CHANGED_IN_PRODUCTIVE in note or MOVED_IN_PRODUCTIVE in note or "created in Productive" in note
+               for note in notes)
     return 1 if pull or actions & (PUSH_ACTIONS | {OutcomeAction.FAILED}) else 0

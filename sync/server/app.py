@@ -6,7 +6,9 @@ a JSON:API 500 without a traceback, and the store's transactions keep the databa
 
 Fault injection (``fail_rate``): a failing request answers 502 with an HTML body, as docs-realtime does.
 Reads fail before doing anything. Writes fail half the time *before* the write and half the time *after*
-it was committed, so a client cannot tell from the 502 whether its write landed and must check.
+it was committed, so a client cannot tell from the 502 whether its write landed and must check. Tests that
+need one exact failure set ``before`` / ``after``: called with each routed request before its handler and
+after it (committed), an answer they return (``bad_gateway()``) replaces the handler's.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import random
 import socket
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -83,6 +86,9 @@ class LocalServer:
         self.latency = latency_ms / 1000
         self.max_body_bytes = max_body_bytes
         self.random = random.Random(seed)
+        #: Test hooks (see the module docstring): a Response returned replaces the handler's answer.
+        self.before: Callable[[Request], Response | None] | None = None
+        self.after: Callable[[Request, Response], Response | None] | None = None
         self._log_path = Path(access_log) if access_log else None
         self._log_lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
@@ -192,12 +198,16 @@ class LocalServer:
     def _run(self, request: Request, handler: Any, args: tuple[str, ...]) -> Response:
         failure = self.random.random() < self.fail_rate
         if failure and (request.method == "GET" or self.random.random() < 0.5):
-            return _bad_gateway()
+            return bad_gateway()
+        if self.before is not None and (answer := self.before(request)) is not None:
+            return answer
         try:
             response = handler(request, *args)
         except StoreError as error:
             raise store_problem(error) from None
-        return _bad_gateway() if failure else response
+        if self.after is not None and (answer := self.after(request, response)) is not None:
+            return answer
+        return bad_gateway() if failure else response
 
     def _authenticate(self, headers: dict[str, str]) -> None:
         token = headers.get("x-auth-token", "")
@@ -267,7 +277,7 @@ def _parse_json(raw: bytes) -> Any:
         raise Problem(400, f"malformed JSON body: {exc}", code="invalid_json") from None
 
 
-def _bad_gateway() -> Response:
+def bad_gateway() -> Response:
     return Response(502, html=BAD_GATEWAY_HTML)
 
 

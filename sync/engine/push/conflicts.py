@@ -19,6 +19,7 @@ from productive_docs.converter.model import Node, from_json
 from productive_docs.converter.report import Report
 from productive_docs.sync import limits
 from productive_docs.sync.api.client import Page
+from productive_docs.sync.api.recovery import normal_hash
 from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.engine import links
 from productive_docs.sync.engine.base import BaseStore
@@ -53,24 +54,40 @@ class Conflicts:
         if item.doc is not None and holds_document(remote.body, item.doc):
             item.step.notes.append("Productive already holds this version (the answer to our write was lost)")
             return True
+        if saved.sending is not None and normal_hash(remote.body) == saved.sending:
+            item.step.notes.append("Productive holds what an interrupted push sent (its answer was lost)")
+            return True
         if remote.version_number == saved.seen and not self._remote_copy(item).exists():
             item.step.notes.append("remote changes merged (its .remote.md is gone)")
             return True
         item.step.notes.append("changed in Productive since the last sync")
         return False
 
-    def merged_file(self, item: Work) -> FileMerge | None:
-        """The file merged with the remote page on the base of the last sync, computed without writing
-        anything (None: no base, or not a Markdown file). The executor writes it (``Executor.merge_remote``);
-        ``status`` shows whether it would conflict."""
+    def merged_file(self, item: Work, *, on_base: bool = True) -> FileMerge | None:
+        """The file merged with the remote page on the base of the last sync (``on_base`` False: on no base
+        at all), computed without writing anything (None: no base, or not a Markdown file). The executor
+        writes it (``Executor.merge_remote``); ``status`` shows whether it would conflict."""
         remote, source = item.remote_page, item.page.source
         if remote is None or source is None or not source.lower().endswith(".md"):
             return None
         if limits.over_limits(remote.body or {}):  # not converted: ``write_remote_copy`` says why
             return None
         current = (self.ctx.folder / source).read_bytes().decode("utf-8", errors="replace")
-        bases = BaseStore(self.ctx.state_path.parent)
+        bases = BaseStore(self.ctx.state_path.parent) if on_base else None
         return merge_file(current, remote, self._as_local(remote, source), bases)
+
+    def mark_adopted(self, item: Work) -> None:
+        """A page taken over with ``--adopt`` whose body differs from the file's: both versions go into the
+        file between conflict markers (no base: neither side is taken for the other); a file that cannot
+        hold markers gets ``NAME.remote.md``. Nothing is written to Productive."""
+        merged = self.merged_file(item, on_base=False)
+        if merged is None:
+            self.write_remote_copy(item)
+            return
+        write_atomic(self.ctx.folder / str(item.page.source), merged.text.encode("utf-8"))
+        item.step.notes.extend(merged.notes)
+        if merged.marked:
+            self.hold_theirs(item)
 
     def hold_theirs(self, item: Work) -> None:
         """Conflict markers were written: keep the remote body they were made from, for ``resolve``."""

@@ -36,6 +36,9 @@ class PushOptions:
     project_id: str | None = None
     doc_id: str | None = None
     force: bool = False
+    #: A page of Productive in a new file's place, with its title, that no state entry claims (a state
+    #: restored from an older commit) is taken over after a body check instead of being reported.
+    adopt: bool = False
     prune: Prune = Prune.REPORT
     via: Via = Via.AUTO
     #: Plan only (``status``, ``--dry-run``): no request that changes anything, no file written.

@@ -2,39 +2,38 @@
 page, decided, without a request that changes anything (``status`` and ``--dry-run`` are this plan shown).
 
 A page is matched to a file by the state, by a ``productive_page_id`` in front matter, by the file it was
-moved from, or, for a create whose answer was lost, by its place and title (``adopt_found_pages``).
+moved from, or, for a create whose answer was lost, by its place, title, age and body
+(``adopt_found_pages``).
 """
 
 from __future__ import annotations
 
-from productive_docs.sync.api.client import Client
-from productive_docs.sync.api.recovery import created_since
-from productive_docs.sync.engine.documents import prepare
+from functools import cache
+
+from productive_docs.sync.api.recovery import (
+    CLOCK_SKEW,
+    created_since,
+    markdown_hash,
+    normal_hash,
+    sent_hash,
+    timestamp,
+)
+from productive_docs.sync.engine.documents import prepare, remote_hash
 from productive_docs.sync.engine.folder import PAGE_ID_KEY, LocalPage
 from productive_docs.sync.engine.page_assets import plan_page_assets, planned_version
 from productive_docs.sync.engine.plan import Action, LocalVersion, RemotePage, Step, decide, orphan
 from productive_docs.sync.engine.push.context import RunContext
 from productive_docs.sync.engine.push.work import Work
-from productive_docs.sync.engine.result import SyncResult
-from productive_docs.sync.engine.state import PageState, State
+from productive_docs.sync.engine.state import PageState, PendingCreate
+
+#: Sent on create when the body goes through HTML right after (``markdown`` is required, spec §4.4).
+PLACEHOLDER = "…"
 
 
-def adopt_pending_doc(state: State, client: Client, result: SyncResult) -> None:
-    """The doc of a first push that died before learning its id is found again and taken over: the oldest
-    doc of the project with the pending title created since the create was sent, and not one of the docs
-    with that title that existed just before it. A doc made by people before is never taken over (a create
-    recorded by an older version, without that list, is not recovered)."""
-    pending = state.pending.get("")
-    if state.doc_id or pending is None or pending.at is None or pending.existing is None:
-        return
-    found = created_since(client, pending.title, state.project_id, None, pending.at,
-                          exclude=set(pending.existing) | set(state.by_id()))
-    if not found:
-        return
-    doc = client.get_page(found[0].id)
-    state.pages[""] = PageState(doc.id, None, doc.title, version=doc.version_number, created=True)
-    state.pending.pop("", None)
-    result.notes.append(f"doc {doc.id} ({doc.title}), created by an interrupted push, taken over")
+@cache
+def placeholder_hash() -> str:
+    """The normal form of a page created with ``PLACEHOLDER`` (its body follows in a second write)."""
+    return markdown_hash(PLACEHOLDER)
 
 
 class Planner:
@@ -45,6 +44,34 @@ class Planner:
         #: New pages whose place and title a page no state entry claims already has (see ``decide``): a
         #: state restored from an older commit must not create them twice.
         self.clashes: dict[str, RemotePage] = {}
+        #: Pages taken over with ``--adopt`` whose remote body differs from the file's (a conflict).
+        self.unmerged: set[str] = set()
+
+    def adopt_pending_doc(self) -> None:
+        """The doc of a first push that died before learning its id is found again and taken over: the
+        oldest doc of the project with the pending title created since the create was sent, not one of the
+        docs with that title that existed just before it, and holding what the create sent (the index
+        file's body, or the placeholder of a body sent next). A doc made by people is never taken over (a
+        create recorded by an older version, without that list, is not recovered)."""
+        ctx = self.ctx
+        state, client = ctx.state, ctx.client
+        pending = state.pending.get("")
+        if state.doc_id or pending is None or pending.at is None or pending.existing is None:
+            return
+        found = created_since(client, pending.title, state.project_id, None, pending.at,
+                              exclude=set(pending.existing) | set(state.by_id()))
+        root = ctx.tree.pages.get("")
+        sent = {placeholder_hash(), self.sent(Work(root, Step("", Action.CREATE))) if root else None}
+        for candidate in found:
+            doc = client.get_page(candidate.id)
+            body = normal_hash(doc.body)
+            if body is not None and body in sent:
+                state.pages[""] = PageState(doc.id, None, doc.title, version=doc.version_number,
+                                            created=True)
+                state.pending.pop("", None)
+                ctx.result.notes.append(f"doc {doc.id} ({doc.title}), created by an interrupted push, "
+                                        "taken over")
+                return
 
     def plan(self) -> tuple[dict[str, Work], list[Step]]:
         """Every page's step, and the steps of pages whose files are gone."""
@@ -142,13 +169,19 @@ class Planner:
             ours = pending is not None and pending.title == item.page.title
             if key in state.pages or parent_id is None:
                 continue
+            place = (parent_id, item.page.title)
             if not (ours or ctx.mapping):
-                if (parent_id, item.page.title) in free:
-                    self.clashes[key] = free[(parent_id, item.page.title)]
+                if place in free and ctx.options.adopt:
+                    taken = free.pop(place)
+                    self.adopt(item, taken, parent_id)
+                    claimed.add(taken.id)
+                elif place in free:
+                    self.clashes[key] = free[place]
                 continue
-            found = free.pop((parent_id, item.page.title), None)
+            found = self.pending_page(item, pending, claimed) if ours else free.get(place)
             if found is None:
                 continue
+            free.pop(place, None)
             state.pages[key] = PageState(found.id, parent_id, found.title, version=found.version,
                                          created=ours)
             ids[key] = found.id
@@ -156,11 +189,61 @@ class Planner:
             item.step.notes.append("found in Productive, taken over")
             state.pending.pop(key, None)
 
+    def adopt(self, item: Work, found: RemotePage, parent_id: str) -> None:
+        """``--adopt``: the page found in the file's place becomes the file's. Productive holding the file's
+        body already, it is in step; else both sides have changed with no base between them: a conflict
+        (``Conflicts.mark_adopted``), never an overwrite."""
+        ctx = self.ctx
+        remote = item.remote_page = ctx.client.get_page(found.id)
+        saved = PageState(found.id, parent_id, remote.title, version=remote.version_number,
+                          remote_hash=remote_hash(remote.body))
+        body = normal_hash(remote.body)
+        if body is not None and body == self.sent(item) and item.version is not None:
+            saved.hash, saved.blocks = item.version.hash, item.version.blocks
+            item.answered = remote.body
+            item.step.notes.append(f"page {found.id} found in Productive with this body: taken over "
+                                   "(--adopt)")
+        else:
+            self.unmerged.add(item.page.key)
+        ctx.state.pages[item.page.key] = saved
+        ctx.ids[item.page.key] = found.id
+
+    def pending_page(self, item: Work, pending: PendingCreate | None, claimed: set[str]) -> RemotePage | None:
+        """The page a create of a killed run made (``pending``): claimed by no entry, with the file's parent
+        and title, made after the create was sent, and holding what a create sends (the file's body, or
+        the placeholder of a body sent next); a colleague's page of that title is never taken for it."""
+        assert pending is not None
+        ctx = self.ctx
+        parent_id = ctx.ids.get(item.page.parent) if item.page.parent is not None else None
+        listed = sorted((page for page in ctx.remote.values() if page.id not in claimed
+                         and page.parent == parent_id and page.title == item.page.title),
+                        key=lambda page: (len(page.id), page.id))
+        for page in reversed(listed):
+            found = ctx.client.get_page(page.id)
+            made = timestamp(found.raw.get("created_at"))
+            if pending.at is not None and made < pending.at - CLOCK_SKEW:
+                continue
+            body = normal_hash(found.body)
+            if body is not None and body in (placeholder_hash(), self.sent(item)):
+                return page
+        return None
+
+    def sent(self, item: Work) -> str | None:
+        """The normal form of the file's body as a create sends it (None: the file cannot be read)."""
+        if item.doc is None:
+            item.page.load()
+            self.prepare(item)
+        return None if item.doc is None else sent_hash(item.doc)
+
     def decide(self, item: Work) -> Step:
         ctx = self.ctx
         page, key = item.page, item.page.key
         if page.error:
             return Step(key, Action.FAILED)
+        if key in self.unmerged:
+            return Step(key, Action.CONFLICT, notes=[
+                f"page {ctx.ids[key]} found in Productive with another body: taken over (--adopt); both "
+                "versions are in the file between conflict markers (keep what you want, then push)"])
         if key in self.clashes and key not in ctx.state.pages:
             clash = self.clashes[key]
             return Step(key, Action.CONFLICT, notes=[
@@ -172,6 +255,13 @@ class Planner:
         parent_id = ctx.ids.get(page.parent) if page.parent is not None else None
         # A doc mapped with --doc keeps its own title and body unless the folder has an index file.
         title = page.title if manage_body or saved is None else saved.title
+        if saved is not None and remote is not None:
+            # both sides agree (a rename or move whose answer was lost): that is the new base, or a later
+            # change on one side would look like a change on both
+            if parent_id is not None and parent_id == remote.parent != saved.parent:
+                saved.parent = parent_id
+            if title == remote.title != saved.title:
+                saved.title = title
         step = decide(key, item.version, saved, remote, remote_known=ctx.remote_known and key != "",
                       parent_id=parent_id, title=title, manage_body=manage_body, force=ctx.options.force)
         step.notes[:0] = item.step.notes

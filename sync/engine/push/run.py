@@ -5,8 +5,9 @@ plan every page, then write. Pages are created parents first and siblings in the
 later lands after its siblings, and a change of order is carried out by moves (``reorder``). New pages are
 created after the pages they link to (``order``), so most are created whole in one write. Each write is
 followed by a state save, so a killed run resumes without duplicates; a page created in a run whose response
-was lost is found again by parent and title (the doc itself by project and title). Links a page could not
-have at its create (a link cycle) are filled in by a second pass once every page has an id.
+was lost is found again by parent, title, age and body, never a page someone else made (the doc itself by
+project, title, age and body). Links a page could not have at its create (a link cycle) are filled in by a
+second pass once every page has an id.
 
 The parts, each with its own module: the options (``options``), what the run knows (``context``), the
 planner that decides without a request that changes anything (``planning``), the executor (``writes``),
@@ -34,7 +35,7 @@ from productive_docs.sync.engine.push import reorder
 from productive_docs.sync.engine.push.conflicts import Conflicts
 from productive_docs.sync.engine.push.context import RunContext
 from productive_docs.sync.engine.push.options import PushOptions
-from productive_docs.sync.engine.push.planning import Planner, adopt_pending_doc
+from productive_docs.sync.engine.push.planning import Planner
 from productive_docs.sync.engine.push.reporter import Reporter
 from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.push.writes import Executor
@@ -98,7 +99,6 @@ class Push:
     def _run(self) -> None:
         options = self.options
         state, mapping = self._load_state()
-        adopt_pending_doc(state, self.client, self.result)
         key = options_key({"via": str(options.via), "links": state.options["link_template"]})
         site = sites.detect(self.folder, options.site)
         self.result.notes.extend(site.notes)
@@ -112,11 +112,12 @@ class Push:
         reporter = self.reporter = Reporter(self.result, state, tree.pages, self.on_outcome)
         if self.on_start:
             self.on_start(len(tree.pages) + len(tree.skipped))
+        planner, conflicts = Planner(ctx), Conflicts(ctx)
+        planner.adopt_pending_doc()
         lean = not options.list_remote and state.doc_id is not None and not state.pending
         if not lean:
             self._list_remote(ctx)
         ctx.ids = {key: page.id for key, page in state.pages.items()}
-        planner, conflicts = Planner(ctx), Conflicts(ctx)
         work, orphans = planner.plan()
         if lean and not self._read_written(ctx, planner, work, orphans):
             self._list_remote(ctx)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from productive_docs.converter.model import Node
 from productive_docs.sync.api.client import Page
@@ -26,6 +27,8 @@ class Work:
     outcome: Outcome | None = None
     #: The page as fetched for a conflict check.
     remote_page: Page | None = None
+    #: The body as the server answered this run's last write of it: the base records what Productive holds.
+    answered: dict[str, Any] | None = None
     #: Its assets as planned; uploads still to make are made by the executor, only if the write goes ahead.
     assets: PlannedAssets | None = None
     #: After a merge with Productive's changes: the remote node of each block that is Productive's (None:

@@ -13,9 +13,10 @@ import time
 from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from typing import Any
 
+from productive_docs.converter.model import Node, from_json
 from productive_docs.sync.api import errors
 from productive_docs.sync.api.client import Page
-from productive_docs.sync.api.recovery import titled
+from productive_docs.sync.api.recovery import sent_hash, titled
 from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.engine.documents import (
     appended_part,
@@ -33,17 +34,15 @@ from productive_docs.sync.engine.push.conflicts import Conflicts
 from productive_docs.sync.engine.push.context import RunContext
 from productive_docs.sync.engine.push.options import Prune
 from productive_docs.sync.engine.push.order import write_order
-from productive_docs.sync.engine.push.planning import Planner
+from productive_docs.sync.engine.push.planning import PLACEHOLDER, Planner
 from productive_docs.sync.engine.push.reporter import Reporter
 from productive_docs.sync.engine.push.work import Work
 from productive_docs.sync.engine.result import OutcomeAction
 from productive_docs.sync.engine.state import PageState, PendingCreate
-from productive_docs.sync.engine.twoway import record_pushed, with_remote_blocks
+from productive_docs.sync.engine.twoway import BODY_SENT, record_pushed, with_remote_blocks
 
 #: Errors after which no other request can succeed either: stop the run (the state is saved).
 FATAL = (errors.AuthenticationError, errors.PermissionDenied, errors.NetworkError, errors.RateLimited)
-#: Sent on create when the body goes through HTML right after (``markdown`` is required, spec §4.4).
-PLACEHOLDER = "…"
 
 
 class Executor:
@@ -75,8 +74,8 @@ class Executor:
         """The base of every page now in step (``sync.engine.twoway.record_pushed``): what the next merge
         compares both sides with."""
         ctx = self.ctx
-        pushed = [(item.page, item.sent or item.doc, ctx.state.pages.get(item.page.key),
-                   item.outcome.action if item.outcome else OutcomeAction.FAILED) for item in work.values()]
+        pushed = [(item.page, stored(item), ctx.state.pages.get(item.page.key), agreed(item))
+                  for item in work.values()]
         record_pushed(ctx.folder, ctx.state_path.parent, pushed, fingerprint_salt(ctx.options_key))
 
     def _write_all(self, work: dict[str, Work]) -> None:
@@ -131,6 +130,8 @@ class Executor:
     def _run_item(self, item: Work) -> None:
         step, page, report = item.step, item.page, self.reporter
         if self._nothing_to_write(item):
+            if page.key in self.planner.unmerged:
+                self.conflicts.mark_adopted(item)
             report.item(item, report.outcome(item, step.action.planned))
             return
         parent_id = self.ctx.ids.get(page.parent) if page.parent is not None else None
@@ -224,12 +225,16 @@ class Executor:
         # A body that links to pages not created yet, or that needs HTML, is written after the create.
         later = bool(item.waiting) or body.html
         markdown = PLACEHOLDER if later else body.text
-        self._record_pending(page)
+        existing = self._record_pending(page)
+        # a lost answer is never settled with a page that was there before the run or that a page claims
+        with ctx.lock:
+            claimed = {*ctx.ids.values(), *ctx.remote, *existing}
         if page.key == "":
-            created = ctx.client.create_with_markdown(page.title, markdown, project_id=ctx.state.project_id)
+            created = ctx.client.create_with_markdown(page.title, markdown, project_id=ctx.state.project_id,
+                                                      claimed=claimed)
         else:
             created = ctx.client.create_with_markdown(page.title, markdown, parent_page_id=parent_id,
-                                                      root_page_id=ctx.ids[""])
+                                                      root_page_id=ctx.ids[""], claimed=claimed)
         with ctx.lock:
             ctx.state.pending.pop(page.key, None)
             ctx.ids[page.key] = created.id
@@ -250,9 +255,10 @@ class Executor:
         self.planner.prepare(item)
         return True
 
-    def _record_pending(self, page: LocalPage) -> None:
+    def _record_pending(self, page: LocalPage) -> list[str]:
         """Save the create about to be sent. A doc's also lists the project's docs that have its title
-        already: a rerun after a crash never takes one of those over (``planning.adopt_pending_doc``)."""
+        already (and returns them): a rerun after a crash never takes one of those over
+        (``planning.adopt_pending_doc``)."""
         ctx = self.ctx
         existing = None
         if page.key == "":
@@ -260,6 +266,7 @@ class Executor:
         with ctx.lock:
             ctx.state.pending[page.key] = PendingCreate(page.title, time.time(), existing)
             ctx.state.save()
+        return existing or []
 
     def _write_body(self, item: Work, *, append: bool) -> bool:
         """Upload the page's planned assets, then send its body; False when, the uploads having failed, the
@@ -276,6 +283,8 @@ class Executor:
             doc = item.sent = with_remote_blocks(item.doc, item.remote_blocks)
         doc = appended_part(doc, saved.blocks) if append else doc
         body = payload(doc, ctx.options.via, item.page.report)
+        # what the page will hold, recorded first: a kill before the answer is then settled on the rerun
+        ctx.save(item.page.key, sending=sent_hash(item.sent))
         if append:
             send = ctx.client.append_html if body.html else ctx.client.append_markdown
         else:
@@ -300,14 +309,19 @@ class Executor:
     def _body_record(self, item: Work, page: Page) -> dict[str, Any]:
         """The state fields a body write changes: what was sent, and the page as the server returned it."""
         assert item.version is not None
+        item.answered = page.body
         return {"hash": item.version.hash, "blocks": item.version.blocks,
-                "remote_hash": remote_hash(page.body), "version": page.version_number}
+                "remote_hash": remote_hash(page.body), "version": page.version_number, "sending": None}
 
     def _second_pass(self, work: dict[str, Work]) -> None:
-        """Pages written while a page they link to had no id yet are written again with the full links."""
+        """Pages written while a page they link to had no id yet are written again with the full links. A
+        page the first pass stopped (failed, conflict, skipped) is not; one it did not write is checked for
+        remote changes first, like any write (``_checked_remote``)."""
         ctx, report = self.ctx, self.reporter
+        stopped = (OutcomeAction.FAILED, OutcomeAction.CONFLICT, OutcomeAction.SKIPPED)
         pending = [item for item in work.values() if item.page.key in ctx.state.pages
                    and item.step.action not in (Action.CONFLICT, Action.FAILED)
+                   and (item.outcome is None or item.outcome.action not in stopped)
                    and self.planner.manages_body(item.page)
                    and (any(key in ctx.ids for key in item.waiting)
                         or ctx.state.pages[item.page.key].hash is None)]
@@ -317,7 +331,14 @@ class Executor:
             if item.version is None or item.version.hash == saved.hash:
                 continue
             try:
-                written = self._write_body(item, append=self._body_step(item).action is Action.APPEND)
+                remote = self._checked_remote(item)
+                if remote is None:
+                    continue
+                # what this write adds is links to new pages, which the file's text does not show as an
+                # edit: its blocks are sent, not Productive's (``with_remote_blocks`` would keep old links)
+                item.remote_blocks = None
+                append = self._body_step(item).action is Action.APPEND and remote is Action.UNCHANGED
+                written = self._write_body(item, append=append)
             except FATAL:
                 raise
             except errors.ApiError as exc:
@@ -336,6 +357,25 @@ class Executor:
         as_listed = RemotePage(saved.id, saved.title, saved.parent, saved.version)
         return decide(item.page.key, item.version, saved, as_listed, remote_known=True,
                       parent_id=saved.parent, title=saved.title)
+
+    def _checked_remote(self, item: Work) -> Action | None:
+        """The remote side of a page the second pass is about to write: ``UNCHANGED`` when Productive holds
+        our last write (this run wrote the page, or its version did not move), ``UPDATE`` when its changes
+        were merged into the file (a whole write follows), None when they conflict (reported, not written)."""
+        saved, outcome = self.ctx.state.pages[item.page.key], item.outcome
+        if outcome is not None and outcome.action in BODY_SENT:
+            return Action.UNCHANGED
+        listed = self.ctx.remote.get(saved.id)
+        if listed is None or listed.version == saved.version or self.conflicts.remote_unchanged(item):
+            return Action.UNCHANGED
+        merged = self.merge_remote(item)
+        if merged:
+            return Action.UPDATE
+        if merged is None:
+            self.conflicts.write_remote_copy(item)
+        item.step.action = Action.CONFLICT
+        self.reporter.replace(item, self.reporter.outcome(item, OutcomeAction.CONFLICT))
+        return None
 
     def _remember(self, work: dict[str, Work]) -> None:
         """Fingerprint every page that is now fully in step, so the next run need not parse it. A page with
@@ -414,3 +454,21 @@ class Executor:
                 continue
             deletable[step.key] = saved.id
         return deletable
+
+
+def stored(item: Work) -> Node | None:
+    """The page's body as Productive answered our last write of it (the document sent when the answer held
+    no body)."""
+    if item.answered is not None:
+        try:
+            return from_json(item.answered)
+        except ValueError:
+            pass
+    return item.sent or item.doc
+
+
+def agreed(item: Work) -> OutcomeAction:
+    """The word of a page's line for its base (``record_pushed``): a page taken over with the file's body
+    (``--adopt``) has a body both sides agree on, as if it had been sent."""
+    action = item.outcome.action if item.outcome else OutcomeAction.FAILED
+    return OutcomeAction.UPDATED if action is OutcomeAction.UNCHANGED and item.answered else action
