@@ -9,13 +9,17 @@ with a house icon) becomes the root ``index.md``; every other page becomes ``<sl
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from bs4 import Tag
 from productive_docs.converter.readers.html import parse
 from productive_docs.sync.assets.naming import WINDOWS_RESERVED
 from productive_docs.sync.assets.naming import import_slug as slug
 from productive_docs.sync.confluence.pages import PageMeta
+
+N = TypeVar("N")
 
 #: Stems a page may not take: the folder page, the asset folders, the report beside the pages, and the above.
 RESERVED_STEMS = frozenset({"index", "assets", "import-report"}) | WINDOWS_RESERVED
@@ -104,20 +108,27 @@ def unique_stem(wanted: str, taken: set[str]) -> str:
     return stem
 
 
+def place_in_folders(nodes: Sequence[N], folder: str, paths: dict[str, str], key: Callable[[N], str],
+                     page_id: Callable[[N], str | None], children: Callable[[N], Sequence[N]],
+                     title: Callable[[N], str]) -> None:
+    """Each node's output path into ``paths`` (its key -> path), and its subpages' below it: a node with
+    subpages is ``<slug>/index.md``, the others ``<slug>.md``; names unique per folder, a title with no
+    slug named after the page id. The one naming of an imported tree, whatever the export."""
+    taken: set[str] = set()
+    for node in nodes:
+        stem = unique_stem(slug(title(node)) or f"page-{page_id(node) or len(paths)}", taken)
+        below = children(node)
+        if below:
+            paths[key(node)] = f"{folder}{stem}/index.md"
+            place_in_folders(below, f"{folder}{stem}/", paths, key, page_id, children, title)
+        else:
+            paths[key(node)] = f"{folder}{stem}.md"
+
+
 def assign_paths(home: TreeNode, others: list[TreeNode], pages: dict[str, PageMeta]) -> dict[str, str]:
     """Export file name -> output path (``/``-separated, relative to the output folder)."""
     paths = {home.file: "index.md"}
-
-    def assign(children: list[TreeNode], folder: str) -> None:
-        taken: set[str] = set()
-        for child in children:
-            page = pages[child.file]
-            stem = unique_stem(slug(child.title) or f"page-{page.page_id or len(paths)}", taken)
-            if child.children:
-                paths[child.file] = f"{folder}{stem}/index.md"
-                assign(child.children, f"{folder}{stem}/")
-            else:
-                paths[child.file] = f"{folder}{stem}.md"
-
-    assign(home.children + others, "")
+    place_in_folders(home.children + others, "", paths, key=lambda node: node.file,
+                     page_id=lambda node: pages[node.file].page_id, children=lambda node: node.children,
+                     title=lambda node: node.title)
     return paths

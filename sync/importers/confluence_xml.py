@@ -46,7 +46,7 @@ from productive_docs.sync.confluence.importer import (
     mark_started,
 )
 from productive_docs.sync.confluence.report import ImportStats, Problem
-from productive_docs.sync.confluence.tree import slug, unique_stem
+from productive_docs.sync.confluence.tree import place_in_folders, slug
 from productive_docs.sync.engine.frontmatter import front_matter_block
 from productive_docs.sync.importers.pages import finish
 from productive_docs.sync.importers.sources import open_tree
@@ -214,15 +214,6 @@ class XmlImport:
         def order(pages: list[XmlPage]) -> list[XmlPage]:
             return sorted(pages, key=lambda page: (page.position, page.title.lower(), page.id))
 
-        def assign(pages: list[XmlPage], folder: str, taken: set[str]) -> None:
-            for page in order(pages):
-                stem = unique_stem(slug(page.title) or f"page-{page.id}", taken)
-                if page.children:
-                    paths[page.id] = f"{folder}{stem}/index.md"
-                    assign(page.children, f"{folder}{stem}/", set())
-                else:
-                    paths[page.id] = f"{folder}{stem}.md"
-
         several = len(roots) > 1
         for space, top in sorted(roots.items(), key=lambda item: self.spaces.get(item[0], item[0])):
             folder = f"{slug(self.spaces.get(space, space)) or 'space'}/" if several else ""
@@ -230,7 +221,9 @@ class XmlImport:
             if home is not None and home in top:
                 paths[home.id] = f"{folder}index.md"
                 top = [page for page in top if page is not home] + home.children
-            assign(top, folder, set())
+            place_in_folders(order(top), folder, paths, key=lambda page: page.id,
+                             page_id=lambda page: page.id, children=lambda page: order(page.children),
+                             title=lambda page: page.title)
         groups = [*roots.values(), *(page.children for page in self.pages.values())]
         self.order = {page.id: number for siblings in groups
                       for number, page in enumerate(order(siblings), 1)}

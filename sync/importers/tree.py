@@ -29,7 +29,7 @@ from productive_docs.sync.confluence.assets import AssetStore
 from productive_docs.sync.confluence.export import Export
 from productive_docs.sync.confluence.importer import ImportResult, mark_started
 from productive_docs.sync.confluence.report import ImportStats, Problem
-from productive_docs.sync.confluence.tree import slug, unique_stem
+from productive_docs.sync.confluence.tree import place_in_folders
 from productive_docs.sync.engine.frontmatter import front_matter_block
 from productive_docs.sync.importers.pages import finish
 
@@ -59,22 +59,12 @@ def assign_paths(roots: list[Item]) -> dict[str, str]:
     """Item key -> output path. A lone top page is the folder's ``index.md``; an item with subpages is
     ``<slug>/index.md``; the others ``<slug>.md``."""
     paths: dict[str, str] = {}
-
-    def assign(items: list[Item], folder: str) -> None:
-        taken: set[str] = set()
-        for item in items:
-            stem = unique_stem(slug(item.title) or f"page-{item.page_id or len(paths)}", taken)
-            if item.children:
-                paths[item.key] = f"{folder}{stem}/index.md"
-                assign(item.children, f"{folder}{stem}/")
-            else:
-                paths[item.key] = f"{folder}{stem}.md"
-
+    top = roots
     if len(roots) == 1 and roots[0].file is not None:
         paths[roots[0].key] = "index.md"
-        assign(roots[0].children, "")
-    else:
-        assign(roots, "")
+        top = roots[0].children
+    place_in_folders(top, "", paths, key=lambda item: item.key, page_id=lambda item: item.page_id,
+                     children=lambda item: item.children, title=lambda item: item.title)
     return paths
 
 
