@@ -6,7 +6,8 @@ Each document is a page titled by its ``<title>`` (else its file name); Drive fo
 page goes through the HTML reader as a whole page (its ``<style>`` classes are the reader's to read);
 before that, links Google wraps in ``https://www.google.com/url?q=...`` are unwrapped, and footnote and
 comment markers (``#ftnt1``, ``#cmnt1``: anchors to ids no page keeps) become their text, so the notes read
-``[1] ...`` at the end as in the document. Images are copied once per ``assets/`` folder. Word documents
+``[1] ...`` at the end as in the document; links to a heading of the page point at its Markdown anchor, links
+to a bookmark become their text. Images are copied once per ``assets/`` folder. Word documents
 of a Takeout go through the Word importer's conversion (mammoth), their images into ``assets/``.
 """
 
@@ -21,6 +22,7 @@ from productive_docs.converter.model import Node
 from productive_docs.converter.report import Report
 from productive_docs.sync.confluence.export import Export
 from productive_docs.sync.confluence.importer import ImportResult
+from productive_docs.sync.importers.anchors import anchors_to_headings
 from productive_docs.sync.importers.docx import Images, word_doc
 from productive_docs.sync.importers.sources import open_tree
 from productive_docs.sync.importers.tree import Item, TreeImport
@@ -80,6 +82,7 @@ class GoogleDocsImport(TreeImport):
             item.title = title
         unwrap_google_links(soup, report)
         notes_as_text(soup, report)
+        anchors_to_headings(soup, report, "Google Docs")
         return converter.read(str(soup), "html", report=report).doc
 
     def other_files(self) -> list[str]:

@@ -33,6 +33,7 @@ from productive_docs.converter.report import Report
 from productive_docs.sync import limits
 from productive_docs.sync.confluence.export import Export
 from productive_docs.sync.confluence.importer import ImportResult
+from productive_docs.sync.importers.anchors import anchors_to_headings
 from productive_docs.sync.importers.sources import open_tree
 from productive_docs.sync.importers.tree import Item, TreeImport
 
@@ -41,8 +42,6 @@ from productive_docs import converter
 #: ``Title 0123...`` (the id Notion appends to every page, database and folder name).
 _ID = re.compile(r"^(?P<title>.*?)\s*(?P<id>[0-9a-f]{32})(?P<all>_all)?$")
 _URL_ID = re.compile(r"([0-9a-f]{32})$")
-_NOT_ANCHOR = re.compile(r"[^\w\- ]")
-_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 #: A toggle heading is a ``<summary>`` in bold at a heading's size (Notion's heading 1, 2, 3).
 _TOGGLE_HEADING = re.compile(r"font-weight:\s*600;\s*font-size:\s*(1\.875|1\.5|1\.25)em")
 _TOGGLE_LEVELS = {"1.875": 1, "1.5": 2, "1.25": 3}
@@ -70,27 +69,6 @@ def _replace(soup: BeautifulSoup, old: Tag, name: str, attrs: dict[str, str],
         new.append(part)
     old.replace_with(new)
     return new
-
-
-def gfm_anchor(heading: str) -> str:
-    """The anchor GitHub-flavoured Markdown renderers give a heading: lower case, punctuation dropped,
-    spaces as hyphens."""
-    return _NOT_ANCHOR.sub("", heading.strip().lower()).replace(" ", "-")
-
-
-def _anchors_to_headings(soup: BeautifulSoup, report: Report) -> None:
-    """Links to a block of the page (``#<block id>``, a table of contents): to a heading, the heading's
-    Markdown anchor; to another block, the link text (Markdown keeps no block ids)."""
-    headings = {" ".join(h.get_text(" ").split()): h for h in soup.find_all(_HEADINGS)}
-    for link in soup.select('a[href^="#"]'):
-        target = soup.find(id=str(link["href"])[1:])
-        if target is None:  # a toggle heading's id is not in the page: found by its text
-            target = headings.get(" ".join(link.get_text(" ").split()))
-        if target is not None and target.name in _HEADINGS:
-            link["href"] = "#" + gfm_anchor(target.get_text(" "))
-        elif target is not None:
-            report.add("Notion link to a block", "its text (Markdown keeps no block ids)")
-            link.unwrap()
 
 
 def prepare_html(soup: BeautifulSoup, report: Report) -> str | None:
@@ -139,7 +117,7 @@ def prepare_html(soup: BeautifulSoup, report: Report) -> str | None:
             size = _TOGGLE_HEADING.search(str(summary.get("style") or ""))
             summary.name = f"h{_TOGGLE_LEVELS[size.group(1)]}" if size else "p"
             del summary["style"]
-    _anchors_to_headings(soup, report)
+    anchors_to_headings(soup, report, "Notion")
     for header in soup.select("header"):
         if not header.get_text(strip=True) and header.find("img") is None:
             header.decompose()

@@ -1,14 +1,17 @@
-"""``productive-docs import`` of Google Docs exports. No real Google Docs HTML export with a licence was
-found: these tests build the two documented layouts ("Web page (.html, zipped)": ``<Title>.html`` beside
-``images/``; a Takeout of Drive) from self-made pages in Google Docs' markup."""
+"""``productive-docs import`` of Google Docs exports. The two documented layouts ("Web page (.html, zipped)":
+``<Title>.html`` beside ``images/``; a Takeout of Drive) are built here around self-made pages in Google
+Docs' markup, and around the real exports in ``fixtures/html-third-party/google-docs-export`` (made by the
+google-docs-to-markdown project, BSD-3-Clause)."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from bs4 import BeautifulSoup
 from productive_docs.converter.errors import InputError
 from productive_docs.sync.cli.main import main
 from productive_docs.sync.importers.detect import detect
@@ -90,3 +93,39 @@ def test_takeout_word_documents_in_a_folder_link_their_images(tmp_path: Path, ma
     assert images and all(src.startswith("../assets/") and (out / "team" / src).is_file() for src in images)
     assert not result.stats.missing_files
     assert result.stats.assets.copied == len(list((out / "assets").iterdir()))
+
+
+REAL_EXPORTS = Path(__file__).resolve().parents[2] / "fixtures" / "html-third-party" / "google-docs-export"
+
+
+@pytest.mark.parametrize("export", sorted(REAL_EXPORTS.glob("*.html")), ids=lambda path: path.stem)
+def test_real_exports_import_with_every_word(export: Path, tmp_path: Path, make_zip: MakeZip) -> None:
+    source = tmp_path / f"{export.stem}.zip"
+    source.write_bytes(make_zip({export.name: export.read_bytes()}))
+    assert detect(source) == "gdocs"
+    out = tmp_path / "docs"
+    result = import_gdocs(source, out)
+    assert not result.stats.failed_pages
+    text = " ".join(path.read_text(encoding="utf-8") for path in out.rglob("*.md")
+                    if path.name != "IMPORT-REPORT.md")
+    soup = BeautifulSoup(export.read_text(encoding="utf-8"), "html.parser")
+    for tag in soup(["style", "script", "title"]):
+        tag.decompose()
+    have = Counter(re.findall(r"\w+", text.lower()))
+    missing = [word for word in re.findall(r"\w+", soup.get_text(" ").lower()) if not have[word]]
+    assert missing == []
+    assert "#h." not in text and "google.com/url" not in text
+
+
+def test_links_to_headings_and_bookmarks_point_at_markdown_anchors(tmp_path: Path, make_zip: MakeZip) -> None:
+    """Google Docs links to a heading by its id (``#h.…``) and to a bookmark (``#id.…``): Markdown keeps the
+    headings' anchors only, a repeated heading's numbered as GitHub numbers them."""
+    export = REAL_EXPORTS / "internal-links.html"
+    source = tmp_path / "links.zip"
+    source.write_bytes(make_zip({export.name: export.read_bytes()}))
+    import_gdocs(source, tmp_path / "docs")
+    page = (tmp_path / "docs" / "index.md").read_text(encoding="utf-8")
+    assert re.findall(r"\]\((#[^)]*)\)", page) == [
+        "#first-he-ading", "#second-heading", "#second-heading-1", "#first-he-ading", "#second-heading-1"]
+    report = (tmp_path / "docs" / "IMPORT-REPORT.md").read_text(encoding="utf-8")
+    assert "| Google Docs link to a block | 2 |" in report

@@ -14,8 +14,9 @@ import pytest
 from bs4 import BeautifulSoup
 from productive_docs.converter.errors import InputError
 from productive_docs.sync.cli.main import main
+from productive_docs.sync.importers.anchors import gfm_anchor
 from productive_docs.sync.importers.detect import detect
-from productive_docs.sync.importers.notion import gfm_anchor, import_notion
+from productive_docs.sync.importers.notion import import_notion
 from productive_docs.sync.importers.sources import open_tree
 
 from productive_docs import converter
