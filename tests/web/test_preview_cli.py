@@ -84,7 +84,9 @@ def running_preview(folder: Path, **options: object) -> Iterator[str]:
         deadline = time.monotonic() + WAIT
         while "Preview of" not in out.getvalue() and time.monotonic() < deadline:
             time.sleep(0.05)
-        yield URL.match(out.getvalue().splitlines()[-1])["url"]
+        # the watcher may print after the URL line (a note of its first push): the URL line is looked for
+        found = next(match for line in out.getvalue().splitlines() if (match := URL.match(line)))
+        yield found["url"]
     finally:
         stop.set()
         runner.join(WAIT)
