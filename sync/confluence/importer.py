@@ -15,7 +15,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -23,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 from productive_docs.converter.model import Mark, Node, text
 from productive_docs.sync.api.client import Client
 from productive_docs.sync.assets.files import write_atomic
-from productive_docs.sync.assets.references import IMAGE, is_local, references, rewrite_refs
+from productive_docs.sync.assets.references import IMAGE, Ref, is_local
 from productive_docs.sync.confluence.assets import AssetStore
 from productive_docs.sync.confluence.export import Export, Limits, open_export
 from productive_docs.sync.confluence.links import PageLinks
@@ -36,7 +38,7 @@ from productive_docs.sync.engine.push.options import PushOptions
 from productive_docs.sync.engine.push.run import push_folder
 from productive_docs.sync.engine.result import Outcome, SyncResult
 from productive_docs.sync.engine.state import STATE_DIR
-from productive_docs.sync.importers.pool import PagePool, Written, write_markdown
+from productive_docs.sync.importers.pool import PageDone, PageJob, PagePool, PageRead, finish_page, unpack
 from productive_docs.sync.progress import progress as show_progress
 
 #: Heading of the list of attachments a page's body does not show.
@@ -65,7 +67,8 @@ class ImportResult:
 
 
 class _PageJob:
-    """The preparation of one page's body: rewrite references, add the Files list."""
+    """The preparation of one page's body in the parent, in page order: where its references go (files
+    copied), and the Files list of the attachments it does not use. The worker applies both to the tree."""
 
     def __init__(self, importer: Importer, meta: PageMeta, path: str) -> None:
         self.importer = importer
@@ -80,14 +83,15 @@ class _PageJob:
         self.names = {_local_path(a.path): a.name for a in meta.attachments}
         self.names.update({name: attachment.name for name, attachment in self.attachments if name})
 
-    def prepare(self, doc: Node) -> Node:
-        """The body to write: references rewritten (files copied), unused attachments listed."""
-        return self.with_files_list(rewrite_refs(doc, self.new_refs(doc)))
+    def prepare(self, refs: list[Ref]) -> tuple[dict[str, str], list[Node]]:
+        """The new hrefs of the body's references (files copied), and the blocks listing the attachments
+        it does not use."""
+        return self.new_refs(refs), self.files_list()
 
-    def new_refs(self, doc: Node) -> dict[str, str]:
+    def new_refs(self, refs: list[Ref]) -> dict[str, str]:
         """Old -> new href of every reference to a page or a file of the export; the rest reported or kept."""
         stats, new, seen = self.importer.stats, {}, set()
-        for ref in references(doc):
+        for ref in refs:
             if ref.target in seen:
                 continue
             seen.add(ref.target)
@@ -132,7 +136,8 @@ class _PageJob:
                     return f"{posixpath.splitext(shown)[0]}-preview"
         return posixpath.basename(name)
 
-    def with_files_list(self, doc: Node) -> Node:
+    def files_list(self) -> list[Node]:
+        """A ``Files`` heading and list of the attachments the body does not use (none: no blocks)."""
         items = []
         for name, attachment in self.attachments:
             if name in self.used or _local_path(attachment.path) in self.referenced:
@@ -147,9 +152,8 @@ class _PageJob:
                 line = [text(attachment.name, [Mark("link", {"href": href})])]
             items.append(Node("li", content=[Node("paragraph", content=line)]))
         if not items:
-            return doc
-        heading = Node("heading", {"level": 2}, [text(FILES_HEADING)])
-        return Node(doc.type, dict(doc.attrs), [*doc.content, heading, Node("ul", content=items)])
+            return []
+        return [Node("heading", {"level": 2}, [text(FILES_HEADING)]), Node("ul", content=items)]
 
 
 def _local_path(ref: str) -> str:
@@ -172,21 +176,23 @@ def front_matter(meta: PageMeta, order: int | None) -> str:
 class Importer:
     """One import run: the export, its pages and tree, the output paths and the shared counters."""
 
-    def __init__(self, export: Export, out_dir: Path, pool: PagePool) -> None:
+    def __init__(self, export: Export, out_dir: Path, pool: PagePool, *, hold: bool = False) -> None:
         self.started = time.perf_counter()
         self.export = export
         self.out_dir = out_dir
         self.pool = pool
+        self.hold = hold
         self.stats = ImportStats(str(export.source))
         self.held: dict[str, Held] = {}
         self.pages: dict[str, PageMeta] = {}
-        #: Each page's body as a tree (or why it could not be read), kept until its paths are known.
-        self.bodies: dict[str, Node | str] = {}
+        #: Each page as read (its packed tree and references, or why it could not be read), kept until its
+        #: paths are known.
+        self.bodies: dict[str, PageRead] = {}
         texts = ((file, export.read_text(file)) for file in export.pages())
-        for page in pool.map(read_export_page, list(texts)):
+        for page in pool.map(read_export_page, texts):
             meta = self.pages[page.meta.file] = page.meta
-            self.bodies[meta.file] = page.body if page.body is not None else page.error or ""
-            self.stats.lowered.update(page.lowered)
+            self.bodies[meta.file] = page.body
+            self.stats.lowered.update(page.body.lowered)
             meta.breadcrumbs = [found for crumb in meta.breadcrumbs if (found := export.find(crumb))]
         index_roots = read_index(export.read_text("index.html"))
         for node in (node for root in index_roots for node in root.walk()):
@@ -224,14 +230,12 @@ class Importer:
             for root in [self.home, *self.others] for node in root.walk() if node.from_breadcrumbs
         ]
         mark_started(self.out_dir, str(self.export.source))
-        prepared = [self._prepare(file) for file in files]  # in order: asset file names depend on it
-        written = self.pool.map(write_markdown, [body for body in prepared if isinstance(body, Node)])
+        # A generator: pages are prepared in order (asset file names depend on it) while workers finish
+        # the pages before them.
+        jobs = (self._job(file, order.get(file)) for file in files)
         with show_progress("importing", len(files), sys.stderr, enabled=progress) as advance:
-            for file, body in zip(files, prepared, strict=True):
-                page = next(written) if isinstance(body, Node) else Written(None, body)
-                self._write_page(file, order.get(file), page)
-                if isinstance(body, Node):
-                    self._hold(file, order.get(file), page, body)
+            for file, done in zip(files, self.pool.map(finish_page, jobs), strict=True):
+                self._record(file, order.get(file), done)
                 advance(self.pages[file].title)
         self.stats.pages = len(files)
         self.stats.assets = self.assets.counts
@@ -241,32 +245,33 @@ class Importer:
         write_atomic(self.out_dir / REPORT_NAME, render(self.stats))
         return ImportResult(self.out_dir, self.paths, self.stats, self.held)
 
-    def _prepare(self, file: str) -> Node | str:
-        """A page's body ready to be written, or why it cannot be (``Type: message``)."""
-        body = self.bodies.pop(file)
-        if isinstance(body, str):
-            return body
+    def _job(self, file: str, order: int | None) -> PageJob:
+        """What a worker needs to finish the page: its tree, new hrefs and Files list; or the reason why
+        the page cannot be written (then only its front matter is)."""
+        page, path = self.bodies.pop(file), self.paths[file]
+        job = PageJob(page.tree, {}, self.out_dir / path, front_matter(self.pages[file], order),
+                      hold=self.hold, error=page.error or "not written")
+        if page.tree is None:
+            return job
         try:
-            return _PageJob(self, self.pages[file], self.paths[file]).prepare(body)
+            job.refs, job.tail = _PageJob(self, self.pages[file], path).prepare(page.refs)
         except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
-            return f"{type(exc).__name__}: {exc}"
+            job.tree, job.error = None, f"{type(exc).__name__}: {exc}"
+        return job
 
-    def _write_page(self, file: str, order: int | None, written: Written) -> None:
-        """Front matter and Markdown; a page that failed keeps its front matter and is reported."""
-        path, front = self.paths[file], front_matter(self.pages[file], order)
-        if written.text is None:
-            self.stats.failed_pages.append(Problem(path, file, written.error or "not written"))
-        else:
-            self.stats.lowered.update(written.lowered)
-        write_atomic(self.out_dir / path, front + (written.text or ""))
-
-    def _hold(self, file: str, order: int | None, written: Written, doc: Node) -> None:
-        """A page written from ``doc`` with nothing lowered reads back to it: a push takes it as it is
-        (``folder.Held``) instead of parsing the file again."""
+    def _record(self, file: str, order: int | None, done: PageDone) -> None:
+        """Count what writing the page did; a page that failed (its file has its front matter only) is
+        reported. A held page (written with nothing lowered, so it reads back to its tree) is kept with its
+        tree: a push takes it as it is (``folder.Held``) instead of parsing the file again."""
+        if done.error is not None:
+            self.stats.failed_pages.append(Problem(self.paths[file], file, done.error))
+            return
+        self.stats.lowered.update(done.lowered)
         title = (self.pages[file].title or "").strip()
-        if written.text is not None and not written.lowered and title:
-            text = front_matter(self.pages[file], order) + written.text
-            self.held[self.paths[file]] = Held(text, doc, title, None if order is None else float(order))
+        if done.text is not None and done.tree is not None and not done.lowered and title:
+            text = front_matter(self.pages[file], order) + done.text
+            self.held[self.paths[file]] = Held(text, unpack(done.tree), title,
+                                               None if order is None else float(order))
 
 
 def mark_started(out_dir: Path, source: str) -> None:
@@ -312,20 +317,18 @@ def write_manifest(out_dir: Path, source: str, files: list[str]) -> None:
 
 
 def import_export(export_path: Path, out_dir: Path, *, progress: bool | None = None,
-                  limits: Limits | None = None, jobs: int | None = None) -> ImportResult:
+                  limits: Limits | None = None, jobs: int | None = None, hold: bool = False) -> ImportResult:
     """Import the export at ``export_path`` (folder or zip) into ``out_dir``.
 
     The export is opened and checked first, so a refused zip writes nothing. ``progress`` defaults to
     showing a bar when stderr is a terminal. Pages are read in ``jobs`` processes (default: one per core;
-    ``sync.importers.pool``), with the same output as in one.
+    ``sync.importers.pool``), with the same output as in one. ``hold``: keep each page written with its
+    tree (``ImportResult.held``) for a push that follows; that costs rebuilding every tree here.
     """
-    export = open_export(Path(export_path), limits)
-    try:
-        with PagePool(len(export.pages()), jobs) as pool:
-            importer = Importer(export, Path(out_dir), pool)
-            return importer.run(progress=sys.stderr.isatty() if progress is None else progress)
-    finally:
-        export.close()
+    with closing(open_export(Path(export_path), limits)) as export, \
+            PagePool(len(export.pages()), jobs) as pool:
+        importer = Importer(export, Path(out_dir), pool, hold=hold)
+        return importer.run(progress=sys.stderr.isatty() if progress is None else progress)
 
 
 def push_state_path(export_path: Path) -> Path:
@@ -349,7 +352,8 @@ def import_and_push(export_path: Path, out_dir: Path | None, client: Client,
     ``PushOptions`` fields set on ``options`` (as ``push_folder``'s). Without ``out_dir`` the import goes to a
     temporary folder and the sync state, unless given, to ``push_state_path``.
     """
-    importer = importer or import_export
+    if importer is None or importer is import_export:  # the one import that holds its pages' trees
+        importer = partial(import_export, hold=True)
     options = replace(options or PushOptions(), **changes)
     if out_dir is not None:
         imported = importer(export_path, out_dir, progress=progress)

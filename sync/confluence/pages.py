@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from urllib.parse import unquote
 
 from bs4 import BeautifulSoup, Tag
-from productive_docs.converter.model import Node, empty_doc
+from productive_docs.converter.model import empty_doc
 from productive_docs.converter.readers.html import parse, read_parsed
-from productive_docs.converter.report import Report
+from productive_docs.sync.importers.pool import PageRead, pack, read_tree
 
 _PAGE_ID = re.compile(r"(?:^|_)(\d+)\.html$")
 _DATE = re.compile(r"\bon\s+([A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})\s*$")
@@ -104,30 +104,21 @@ def read_page(file_name: str, page: str | BeautifulSoup) -> PageMeta:
 
 @dataclass(slots=True)
 class ReadPage:
-    """One page of the export read: its metadata, and its body or why the body could not be read."""
+    """One page of the export read: its metadata, and its body (or why the body could not be read)."""
 
     meta: PageMeta
-    body: Node | None
-    #: ``Type: message`` of the error that stopped the body's reading (then ``body`` is None).
-    error: str | None = None
-    #: How often the body's reading lowered each construct.
-    lowered: dict[str, int] = field(default_factory=dict)
+    body: PageRead
 
 
 def read_export_page(page: tuple[str, str]) -> ReadPage:
     """A page (``(file name, HTML)``) parsed once, for its metadata and its body.
 
     Pages are read independently of each other, in worker processes for a big export
-    (``sync.importers.pool``): hence one picklable argument and result, and the error as text.
+    (``sync.importers.pool``): hence one picklable argument and result, the tree packed, the error as text.
     """
     file, html = page
     soup = parse(html)
     meta = read_page(file, soup)
     if not meta.has_body:
-        return ReadPage(meta, empty_doc())
-    report = Report(file)
-    try:
-        doc = read_parsed(soup, report, cleanup=True).doc
-    except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
-        return ReadPage(meta, None, f"{type(exc).__name__}: {exc}")
-    return ReadPage(meta, doc, lowered=dict(report.counts()))
+        return ReadPage(meta, PageRead(pack(empty_doc())))
+    return ReadPage(meta, read_tree(lambda report: read_parsed(soup, report, cleanup=True).doc, file))

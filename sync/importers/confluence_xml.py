@@ -27,6 +27,7 @@ import re
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,8 +37,7 @@ from productive_docs.converter.model import Mark, Node, text
 from productive_docs.converter.readers.html import parse, read_parsed
 from productive_docs.converter.report import Report
 from productive_docs.sync import limits
-from productive_docs.sync.assets.files import write_atomic
-from productive_docs.sync.assets.references import IMAGE, is_local, references, rewrite_refs
+from productive_docs.sync.assets.references import IMAGE, Ref, is_local
 from productive_docs.sync.confluence.assets import AssetStore
 from productive_docs.sync.confluence.export import Export
 from productive_docs.sync.confluence.importer import (
@@ -49,10 +49,9 @@ from productive_docs.sync.confluence.report import ImportStats, Problem
 from productive_docs.sync.confluence.tree import place_in_folders, slug
 from productive_docs.sync.engine.frontmatter import front_matter_block
 from productive_docs.sync.importers.pages import finish
+from productive_docs.sync.importers.pool import PageJob, PagePool, PageRead, finish_page, read_tree
 from productive_docs.sync.importers.sources import open_tree
 from productive_docs.sync.importers.storage import link_pages
-
-from productive_docs import converter
 
 ENTITIES = "entities.xml"
 _DTD = re.compile(rb"<!(?:DOCTYPE|ENTITY)", re.IGNORECASE)
@@ -134,6 +133,55 @@ def _body(body: Entity | None) -> tuple[str, str]:
     value = body.values.get("body", "").replace("]] >", "]]>")
     stated = body.values.get("bodyType", "").strip()
     return value, stated or (STORAGE_BODY if value.lstrip().startswith("<") or not value.strip() else "0")
+
+
+@dataclass(frozen=True, slots=True)
+class XmlLinks:
+    """What reading a page needs to turn storage-format links to pages into links to Markdown files: page
+    ids by (space key, title) and output paths by page id (the pool's context, sent to a worker once)."""
+
+    by_title: dict[tuple[str, str], str]
+    paths: dict[str, str]
+
+    def href(self, path: str, space_key: str, title: str, key: str | None) -> str | None:
+        """The relative link from the page at ``path`` to the page a storage-format link names (in the
+        page's own space when the link states none)."""
+        target = self.by_title.get((key or space_key, title))
+        if target is None:
+            return None
+        return posixpath.relpath(self.paths[target], posixpath.dirname(path) or ".")
+
+
+@dataclass(frozen=True, slots=True)
+class XmlSource:
+    """One page as a worker reads it: its output path, its space's key and its body."""
+
+    path: str
+    space_key: str
+    body: str
+    body_type: str
+
+
+def read_xml_page(links: XmlLinks, source: XmlSource) -> PageRead:
+    """The page's tree, its links to pages already pointing at their files (``PageRead.links`` of them)."""
+    linked: list[int] = []
+    read = read_tree(lambda report: _xml_doc(links, source, report, linked), source.path)
+    read.links = sum(linked)
+    return read
+
+
+def _xml_doc(links: XmlLinks, source: XmlSource, report: Report, linked: list[int]) -> Node:
+    if source.body_type != STORAGE_BODY:
+        report.add("Confluence wiki markup body", "code block (convert it by hand)")
+        return Node("doc", content=[Node("codeblock", {"language": "confluence"}, [text(source.body)])]
+                    if source.body.strip() else [Node("paragraph")])
+    soup = parse(source.body)
+    for macro in soup.find_all("ac:macro"):  # Confluence 4.0-4.2's name of a structured macro
+        macro.name = "ac:structured-macro"
+    for default in soup.find_all("ac:default-parameter"):
+        default.name, default["ac:name"] = "ac:parameter", ""
+    linked.append(link_pages(soup, lambda title, key: links.href(source.path, source.space_key, title, key)))
+    return read_parsed(soup, report, confluence=True, cleanup=True).doc
 
 
 class XmlImport:
@@ -229,32 +277,11 @@ class XmlImport:
                       for number, page in enumerate(order(siblings), 1)}
         return paths
 
-    def _href(self, page: XmlPage, title: str, space_key: str | None) -> str | None:
-        """The relative link from ``page`` to the page a storage-format link names (its own space when
-        the link states none)."""
-        target = self.by_title.get((space_key or self.spaces.get(page.space, page.space), title))
-        if target is None:
-            return None
-        return posixpath.relpath(self.paths[target], posixpath.dirname(self.paths[page.id]) or ".")
-
-    def _doc(self, page: XmlPage, report: Report) -> Node:
-        if page.body_type != STORAGE_BODY:
-            report.add("Confluence wiki markup body", "code block (convert it by hand)")
-            return Node("doc", content=[Node("codeblock", {"language": "confluence"}, [text(page.body)])]
-                        if page.body.strip() else [Node("paragraph")])
-        soup = parse(page.body)
-        for macro in soup.find_all("ac:macro"):  # Confluence 4.0-4.2's name of a structured macro
-            macro.name = "ac:structured-macro"
-        for default in soup.find_all("ac:default-parameter"):
-            default.name, default["ac:name"] = "ac:parameter", ""
-        self.stats.links_rewritten += link_pages(soup, lambda title, key: self._href(page, title, key))
-        return read_parsed(soup, report, confluence=True, cleanup=True).doc
-
-    def _files(self, doc: Node, page: XmlPage, path: str) -> Node:
-        """References to the page's attachments -> copies in ``assets/``; unused attachments listed."""
+    def _files(self, refs: list[Ref], page: XmlPage, path: str) -> tuple[dict[str, str], list[Node]]:
+        """References to the page's attachments -> copies in ``assets/``; a list of the unused ones."""
         by_name = dict(page.attachments)
         new: dict[str, str] = {}
-        for ref in references(doc):
+        for ref in refs:
             if ref.target in new or not is_local(ref.target) or ref.target.split("#")[0].endswith(".md"):
                 continue
             name = by_name.get(ref.target, "")
@@ -266,7 +293,6 @@ class XmlImport:
                 self.stats.images += 1
             else:
                 self.stats.attachment_links += 1
-        doc = rewrite_refs(doc, new)
         items = []
         for title, name in page.attachments:
             if title in new:
@@ -279,40 +305,58 @@ class XmlImport:
                 line = [text(title, [Mark("link", {"href": self.assets.place(name, title, path)})])]
             items.append(Node("li", content=[Node("paragraph", content=line)]))
         if not items:
-            return doc
-        heading = Node("heading", {"level": 2}, [text(FILES_HEADING)])
-        return Node(doc.type, dict(doc.attrs), [*doc.content, heading, Node("ul", content=items)])
+            return new, []
+        return new, [Node("heading", {"level": 2}, [text(FILES_HEADING)]), Node("ul", content=items)]
 
-    def page(self, page: XmlPage, path: str) -> str:
-        report = Report(path)
-        try:
-            body = converter.write(self._files(self._doc(page, report), page, path), "md", report=report)
-        except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
-            self.stats.failed_pages.append(Problem(path, page.id, f"{type(exc).__name__}: {exc}"))
-            body = ""
-        self.stats.lowered.update(report.counts())
+    def _source(self, page_id: str) -> XmlSource:
+        page = self.pages[page_id]
+        space_key = self.spaces.get(page.space, page.space)
+        return XmlSource(self.paths[page_id], space_key, page.body, page.body_type)
+
+    def _job(self, page_id: str, read: PageRead) -> PageJob:
+        """What a worker needs to finish the page (its files copied here, in page order), or why it cannot
+        be written (front matter only)."""
+        page, path = self.pages[page_id], self.paths[page_id]
+        self.stats.links_rewritten += read.links
+        self.stats.lowered.update(read.lowered)
         fields: dict[str, Any] = {
             "title": page.title, "confluence_page_id": page.id,
             "created_by": (page.values.get("creatorName") or "").strip() or None,
             "last_modified": (page.values.get("lastModificationDate") or "").strip() or None,
             "order": self.order.get(page.id),
         }
-        return front_matter_block({k: v for k, v in fields.items() if v is not None}) + "\n" + body
+        front = front_matter_block({k: v for k, v in fields.items() if v is not None}) + "\n"
+        job = PageJob(read.tree, {}, self.out_dir / path, front, error=read.error or "not written")
+        if read.tree is not None:
+            try:
+                job.refs, job.tail = self._files(read.refs, page, path)
+            except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
+                job.tree, job.error = None, f"{type(exc).__name__}: {exc}"
+        return job
 
-    def run(self) -> ImportResult:
+    def run(self, jobs: int | None = None) -> ImportResult:
+        """Import every page, read and finished in a pool of ``jobs`` processes (default: one per core,
+        ``sync.importers.pool``), with the output of one process."""
         started = time.perf_counter()
         mark_started(self.out_dir, str(self.export.source))
-        for page_id, path in self.paths.items():
-            write_atomic(self.out_dir / path, self.page(self.pages[page_id], path))
+        ids = list(self.paths)
+        links = XmlLinks(self.by_title, self.paths)
+        with PagePool(len(ids), jobs, context=links) as pool:
+            reads = list(pool.map_in_context(read_xml_page, [self._source(page_id) for page_id in ids]))
+            work = (self._job(page_id, read) for page_id, read in zip(ids, reads, strict=True))
+            finished = pool.map(finish_page, work)
+            for page_id, done in zip(ids, finished, strict=True):
+                if done.error is not None:
+                    self.stats.failed_pages.append(Problem(self.paths[page_id], page_id, done.error))
+                self.stats.lowered.update(done.lowered)
         homes = [self.pages[h].title for h in self.homes.values() if h in self.pages]
         self.stats.home = homes[0] if len(homes) == 1 else ""
         return finish(self.out_dir, self.stats, dict(self.paths), self.assets.written, started)
 
 
-def import_confluence_xml(source: Path, out_dir: Path, *, progress: bool | None = None) -> ImportResult:
-    """Import a Confluence XML space or site export (zip or folder) into ``out_dir``."""
-    export = open_tree(Path(source))
-    try:
-        return XmlImport(export, Path(out_dir)).run()
-    finally:
-        export.close()
+def import_confluence_xml(source: Path, out_dir: Path, *, progress: bool | None = None,
+                          jobs: int | None = None) -> ImportResult:
+    """Import a Confluence XML space or site export (zip or folder) into ``out_dir``; pages are read in
+    ``jobs`` processes (default: one per core), with the output of one."""
+    with closing(open_tree(Path(source))) as export:
+        return XmlImport(export, Path(out_dir)).run(jobs)

@@ -14,6 +14,7 @@ of a Takeout go through the Word importer's conversion (mammoth), their images i
 from __future__ import annotations
 
 import re
+from contextlib import closing
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -91,8 +92,5 @@ class GoogleDocsImport(TreeImport):
 
 def import_gdocs(source: Path, out_dir: Path, *, progress: bool | None = None) -> ImportResult:
     """Import Google Docs exports (zip, folder, or a Takeout) into ``out_dir``."""
-    export = open_tree(Path(source), within=DRIVE)
-    try:
+    with closing(open_tree(Path(source), within=DRIVE)) as export:
         return GoogleDocsImport(export, Path(out_dir)).run()
-    finally:
-        export.close()

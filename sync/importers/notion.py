@@ -22,18 +22,21 @@ import csv
 import io
 import posixpath
 import re
+from contextlib import closing
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
 from bs4 import BeautifulSoup, PageElement, Tag
-from productive_docs.converter.model import Node
+from productive_docs.converter.model import Node, empty_doc
 from productive_docs.converter.readers.html import parse, read_parsed
 from productive_docs.converter.report import Report
 from productive_docs.sync import limits
 from productive_docs.sync.confluence.export import Export
 from productive_docs.sync.confluence.importer import ImportResult
 from productive_docs.sync.importers.anchors import anchors_to_headings
+from productive_docs.sync.importers.pool import PageRead, pack, read_tree
 from productive_docs.sync.importers.sources import open_tree
 from productive_docs.sync.importers.tree import Item, TreeImport
 
@@ -158,6 +161,49 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
+@dataclass(frozen=True, slots=True)
+class NotionSource:
+    """A Notion page as a worker reads it: its export file name and text; a database's rows (title, link)."""
+
+    file: str
+    text: str
+    rows: list[tuple[str, str]] | None = None
+
+
+def read_notion_page(source: NotionSource | None) -> PageRead:
+    """A Notion page's tree (an empty page for a folder with no page file of its own), and the title the
+    page states (its first ``# `` line in Markdown, its ``<title>`` in HTML)."""
+    if source is None:
+        return PageRead(pack(empty_doc()))
+    title: list[str] = []
+    read = read_tree(lambda report: _notion_doc(source, report, title), source.file)
+    read.title = title[0] if title else None
+    return read
+
+
+def _notion_doc(source: NotionSource, report: Report, title: list[str]) -> Node:
+    """A page's tree; the title the page states, if any, is appended to ``title``."""
+    text = source.text
+    if source.rows is not None:
+        table, unmatched = _csv_table(text, source.rows)
+        report.add("Notion database", "a table of its rows, row pages as subpages")
+        for _ in range(unmatched):
+            report.add("Notion database row page not matched to a row", "listed below the table")
+        return read_parsed(parse(table), report).doc
+    if source.file.lower().endswith(".html"):
+        soup = parse(text)
+        stated = prepare_html(soup, report)
+        if stated:
+            title.append(stated)
+        return read_parsed(soup, report, cleanup=True).doc
+    lines = text.lstrip("\ufeff").split("\n", 1)
+    if lines[0].startswith("# "):
+        if lines[0][2:].strip():
+            title.append(lines[0][2:].strip())
+        text = lines[1] if len(lines) > 1 else ""
+    return converter.read(text, "md", report=report).doc
+
+
 class NotionImport(TreeImport):
     """One import of a Notion export."""
 
@@ -182,30 +228,19 @@ class NotionImport(TreeImport):
     def front(self, item: Item) -> dict[str, Any]:
         return {"notion_id": item.page_id}
 
-    def body(self, item: Item, report: Report) -> Node:
-        assert item.file is not None
+    def source(self, item: Item) -> NotionSource | None:
+        """The page file's text, and for a database the titles and links of its row pages."""
+        if item.file is None:
+            return None
         if item.database:
             data = self.export.read_bytes(item.file).decode("utf-8-sig", errors="replace")
             folder = posixpath.dirname(item.file)
             rows = [(" ".join(child.title.split()), quote(posixpath.relpath(child.file, folder)))
                     for child in item.children if child.file]
-            table, unmatched = _csv_table(data, rows)
-            report.add("Notion database", "a table of its rows, row pages as subpages")
-            for _ in range(unmatched):
-                report.add("Notion database row page not matched to a row", "listed below the table")
-            return read_parsed(parse(table), report).doc
-        text = self.export.read_text(item.file)
-        if item.file.lower().endswith(".html"):
-            soup = parse(text)
-            title = prepare_html(soup, report)
-            if title:
-                item.title = title
-            return read_parsed(soup, report, cleanup=True).doc
-        lines = text.lstrip("\ufeff").split("\n", 1)
-        if lines[0].startswith("# "):
-            item.title = lines[0][2:].strip() or item.title
-            text = lines[1] if len(lines) > 1 else ""
-        return converter.read(text, "md", report=report).doc
+            return NotionSource(item.file, data, rows)
+        return NotionSource(item.file, self.export.read_text(item.file))
+
+    reader = staticmethod(read_notion_page)
 
     def page_target(self, href: str, item: Item, name: str | None) -> tuple[bool, str | None]:
         """By the Notion id: of a notion.so URL, or of a link whose file the export names differently."""
@@ -224,10 +259,9 @@ class NotionImport(TreeImport):
 
 
 
-def import_notion(source: Path, out_dir: Path, *, progress: bool | None = None) -> ImportResult:
-    """Import a Notion export (zip, zip of zips, or folder) into ``out_dir``."""
-    export = open_tree(Path(source))
-    try:
-        return NotionImport(export, Path(out_dir)).run()
-    finally:
-        export.close()
+def import_notion(source: Path, out_dir: Path, *, progress: bool | None = None,
+                  jobs: int | None = None) -> ImportResult:
+    """Import a Notion export (zip, zip of zips, or folder) into ``out_dir``; pages are read in ``jobs``
+    processes (default: one per core), with the output of one."""
+    with closing(open_tree(Path(source))) as export:
+        return NotionImport(export, Path(out_dir)).run(jobs)

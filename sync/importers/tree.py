@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import posixpath
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 from productive_docs.converter.errors import InputError
-from productive_docs.converter.model import Node
+from productive_docs.converter.model import Node, empty_doc
 from productive_docs.converter.report import Report
 from productive_docs.sync import limits
-from productive_docs.sync.assets.files import write_atomic
-from productive_docs.sync.assets.references import IMAGE, is_local, references, rewrite_refs
+from productive_docs.sync.assets.references import IMAGE, Ref, is_local
 from productive_docs.sync.confluence.assets import AssetStore
 from productive_docs.sync.confluence.export import Export
 from productive_docs.sync.confluence.importer import ImportResult, mark_started
@@ -32,8 +32,7 @@ from productive_docs.sync.confluence.report import ImportStats, Problem
 from productive_docs.sync.confluence.tree import place_in_folders
 from productive_docs.sync.engine.frontmatter import front_matter_block
 from productive_docs.sync.importers.pages import finish
-
-from productive_docs import converter
+from productive_docs.sync.importers.pool import PageDone, PageJob, PagePool, PageRead, finish_page, read_tree
 
 
 @dataclass(slots=True)
@@ -113,8 +112,13 @@ class TreeImport:
         return False
 
     def body(self, item: Item, report: Report) -> Node:
-        """The page's tree (``item.title`` may be corrected from the page itself)."""
+        """The page's tree (``item.title`` may be corrected from the page itself), read in this process
+        (when ``reader`` is None)."""
         raise NotImplementedError
+
+    #: A module-level function reading a page from its ``source`` in a worker process, for importers whose
+    #: pages are read independently of each other (``body`` is then not used).
+    reader: Callable[[Any], PageRead] | None = None
 
     def page_target(self, href: str, item: Item, name: str | None) -> tuple[bool, str | None]:
         """(is a link to a page, the item key it names or None) for a link the export's names do not
@@ -172,10 +176,10 @@ class TreeImport:
                 return True, self.by_file[name]
         return self.page_target(href, item, name)
 
-    def new_refs(self, doc: Node, item: Item, path: str) -> dict[str, str]:
+    def new_refs(self, refs: list[Ref], item: Item, path: str) -> dict[str, str]:
         """Old -> new href of every link to a page or a file of the export; the rest reported or kept."""
         new: dict[str, str] = {}
-        for ref in references(doc):
+        for ref in refs:
             if not ref.target or ref.target in new or ref.target in self.placed or ref.target[0] == "#":
                 continue
             is_page, key = self.target(ref.target, item)
@@ -203,19 +207,39 @@ class TreeImport:
                 self.stats.attachment_links += 1
         return new
 
-    def page(self, item: Item, path: str) -> str:
-        """The page file: front matter and Markdown (front matter only when the page failed, reported)."""
-        report = Report(path)
-        try:
-            doc = self.body(item, report) if item.file else Node("doc", content=[Node("paragraph")])
-            body = converter.write(rewrite_refs(doc, self.new_refs(doc, item, path)), "md", report=report)
-        except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
-            problem = Problem(path, item.file or item.key, f"{type(exc).__name__}: {exc}")
-            self.stats.failed_pages.append(problem)
-            body = ""
-        self.stats.lowered.update(report.counts())
+    def read_here(self, item: Item, path: str) -> PageRead:
+        """The page read in this process (importers that do not read in workers: ``reader`` is None)."""
+        if not item.file:
+            return PageRead(empty_doc())
+        return read_tree(lambda report: self.body(item, report), path)
+
+    def source(self, item: Item) -> Any:
+        """What ``reader`` needs to read the page in a worker (picklable; read from the export here)."""
+        raise NotImplementedError
+
+    def _job(self, key: str, page: PageRead) -> PageJob:
+        """What a worker needs to finish the page (its references resolved here, in page order: asset
+        names and the order of subpages depend on it), or why it cannot be written (front matter only)."""
+        item, path = self.items[key], self.paths[key]
+        self.stats.lowered.update(page.lowered)
+        if page.title:
+            item.title = page.title
+        job = PageJob(page.tree, {}, self.out_dir / path, "", error=page.error or "not written")
+        if page.tree is not None:
+            try:
+                job.refs = self.new_refs(page.refs, item, path)
+            except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
+                job.tree, job.error = None, f"{type(exc).__name__}: {exc}"
         fields = {"title": item.title, **self.front(item), "order": self.order(item)}
-        return front_matter_block({k: v for k, v in fields.items() if v}) + "\n" + body
+        job.front = front_matter_block({k: v for k, v in fields.items() if v}) + "\n"
+        return job
+
+    def _record(self, key: str, done: PageDone) -> None:
+        """Count what writing the page lowered; report a page that failed."""
+        if done.error is not None:
+            item = self.items[key]
+            self.stats.failed_pages.append(Problem(self.paths[key], item.file or item.key, done.error))
+        self.stats.lowered.update(done.lowered)
 
     def order(self, item: Item) -> int | None:
         """The page's place among its siblings (1-based): the order its parent's body links to them (a
@@ -229,11 +253,23 @@ class TreeImport:
         ordered = linked + [sibling.key for sibling in siblings if sibling.key not in linked]
         return ordered.index(item.key) + 1
 
-    def run(self) -> ImportResult:
+    def run(self, jobs: int | None = None) -> ImportResult:
+        """Import every page. With a ``reader``, pages are read in a pool of ``jobs`` processes (default:
+        one per core, ``sync.importers.pool``) and finished there too, with the output of one process."""
         started = time.perf_counter()
         mark_started(self.out_dir, str(self.export.source))
-        for key, path in self.paths.items():
-            write_atomic(self.out_dir / path, self.page(self.items[key], path))
+        keys = list(self.paths)
+        reader = self.reader
+        with PagePool(len(keys) if reader is not None else 0, jobs) as pool:
+            if reader is not None:
+                sources = [self.source(self.items[key]) for key in keys]
+                reads = list(pool.map(reader, sources))
+            else:  # read each page just before it is finished, as its reading may use what came before
+                reads = (self.read_here(self.items[key], self.paths[key]) for key in keys)
+            pages = zip(keys, reads, strict=True)
+            finished = pool.map(finish_page, (self._job(key, page) for key, page in pages))
+            for key, done in zip(keys, finished, strict=True):
+                self._record(key, done)
         self.stats.home = self.roots[0].title if len(self.roots) == 1 else ""
         paths = {self.items[key].file or key: path for key, path in self.paths.items()}
         return finish(self.out_dir, self.stats, paths, [*self.assets.written, *self.other_files()], started)

@@ -169,3 +169,25 @@ def test_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (tmp_path / "out" / "index.md").is_file()
     assert main(["import-confluence", str(FIXTURE), "-o", str(FIXTURE / "inside")]) == 2
     assert not (FIXTURE / "inside").exists()
+
+
+def test_each_page_is_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One HTML parse per page (its metadata and its body come from the same tree), and one of the index:
+    every module the import parses with is watched, in one process so the counts are this process's."""
+    from productive_docs.converter.readers import html
+    from productive_docs.sync.confluence import tree
+
+    parsed: list[str] = []
+    real_parse = html.parse
+
+    def counting(markup, *args, **kwargs):
+        parsed.append(markup if isinstance(markup, str) else "")
+        return real_parse(markup, *args, **kwargs)
+
+    for module in (html, pages, tree):
+        monkeypatch.setattr(module, "parse", counting)
+    result = import_export(FIXTURE, tmp_path / "docs", progress=False, jobs=1)
+    page_files = sorted(p for p in FIXTURE.glob("*.html") if p.name != "index.html")
+    assert result.stats.pages == len(page_files) > 1
+    assert len(parsed) == len(page_files) + 1
+    assert sorted(parsed) == sorted(p.read_text(encoding="utf-8") for p in FIXTURE.glob("*.html"))

@@ -29,7 +29,7 @@ def _pages(tree: LocalTree) -> dict[str, Any]:
 
 
 def _same_tree(export: Path, out: Path) -> int:
-    imported = import_export(export, out, progress=False)
+    imported = import_export(export, out, progress=False, hold=True)
     assert _pages(scan(out, held=imported.held)) == _pages(scan(out))
     return len(imported.held)
 

@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import pickle
+import re
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from productive_docs.converter import read
+from productive_docs.sync.confluence.importer import ImportResult
 from productive_docs.sync.importers import pool
+from productive_docs.sync.importers.confluence_xml import import_confluence_xml
+from productive_docs.sync.importers.notion import import_notion
 from productive_docs.sync.importers.pool import MIN_PAGES, map_pages
 
 
@@ -41,3 +47,57 @@ def test_a_tree_survives_the_trip_to_a_worker() -> None:
     back = pickle.loads(pickle.dumps(doc))
     assert back == doc and back.content[0].line == 1 and back.content[0].content[0].marks == \
         doc.content[0].content[0].marks
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every file written, the report's run time left out."""
+    found = {p.relative_to(folder).as_posix(): p.read_bytes()
+             for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {name: re.sub(rb"imported in [0-9.]+ s", b"", data) for name, data in found.items()}
+
+
+@pytest.mark.parametrize(("importer", "source"), [
+    (import_notion, "notion/markdown-csv-export.zip"),
+    (import_notion, "notion/html-export-testspace.zip"),
+    (import_confluence_xml, "confluence-xml/confluence-4.3.2.zip"),
+    (import_confluence_xml, "confluence-xml/confluence-8.5.6"),
+])
+def test_a_pool_imports_the_bytes_one_process_does(importer: Callable[..., ImportResult], source: str,
+                                                     tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Notion and Confluence XML pages are read and written in worker processes (every page of these real
+    exports, however few: ``MIN_PAGES`` lowered), with the output of one process, report included."""
+    monkeypatch.setattr(pool, "MIN_PAGES", 2)
+    started: list[int] = []
+    real_start = pool.PagePool.__init__
+
+    def watched(self: pool.PagePool, pages: int, jobs: int | None = None, context: object = None) -> None:
+        real_start(self, pages, jobs, context)
+        started.append(self.parallel)
+
+    monkeypatch.setattr(pool.PagePool, "__init__", watched)
+    pooled = importer(ROOT / "fixtures" / source, tmp_path / "pooled", jobs=2)
+    single = importer(ROOT / "fixtures" / source, tmp_path / "single", jobs=1)
+    assert started == [True, False]
+    assert pooled.stats.pages == single.stats.pages > 2
+    assert _files(tmp_path / "pooled") == _files(tmp_path / "single")
+
+
+def test_a_worker_takes_back_the_tree_it_read() -> None:
+    """Trees cross processes as bytes; the worker that packed one keeps it and unpacks it without
+    unpickling, another worker (or a second unpack) rebuilds an equal tree; in one process nothing is
+    packed."""
+    doc = read("# Title\n\nSome *text*.\n", "md").doc
+    assert pool.pack(doc) is doc and pool.unpack(doc) is doc
+    pool._start_worker(None)
+    try:
+        data = pool.pack(doc, keep=True)
+        assert isinstance(data, bytes)
+        assert pool.unpack(data) is doc
+        again = pool.unpack(data)
+        assert again == doc and again is not doc
+    finally:
+        pool._in_worker = False
+        pool._trees.clear()
