@@ -8,11 +8,14 @@
 - confluence-xml: XWiki's Confluence 4.3.2 site export (``fixtures/confluence-xml/confluence-4.3.2.zip``);
 - gdocs: none real at hand; left out.
 
-Each kind runs in a child process of its own, so its peak resident memory (``ru_maxrss``) is its own (the
-Confluence import's pool workers included: the largest of the processes). The Confluence import runs twice,
-interleaved ``--rounds`` times: with its default pool over pages (one worker per core) and in a single process
-(``jobs=1``), the baseline; the ratio is of the median wall times (the pool is there to shorten the wait),
-which only an otherwise idle machine shows: the CPU time (workers included) says what the pool costs.
+Each run is a child process of its own doing the whole import (reading the export, writing every file and
+the report), so its peak resident memory (``ru_maxrss``) is its own (pool workers included: the largest of
+the processes). The kinds with a pool over pages (confluence, notion, confluence-xml) run twice, interleaved
+``--rounds`` times on the same input into fresh folders: with the default pool (one worker per core) and in
+one process (``jobs=1``), the baseline. Printed: medians with their spread (min-max), pages/s, the ratio of
+the median wall times (the pool is there to shorten the wait; only an otherwise idle machine shows it), and
+the CPU time of all processes (what the pool costs on top of one process), with the load average. An
+import of fewer than ``pool.MIN_PAGES`` pages stays in one process (the XML fixture has 7).
 
     python3 bench/bench_imports.py [--rounds N] [KIND ...]
 """
@@ -21,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
@@ -36,6 +40,8 @@ DOCX = ROOT / "fixtures" / "docx" / "mammoth"
 NOTION = ROOT / "fixtures" / "notion" / "markdown-csv-export.zip"
 CONFLUENCE_XML = ROOT / "fixtures" / "confluence-xml" / "confluence-4.3.2.zip"
 KINDS = ("confluence", "confluence-storage", "docx", "notion", "confluence-xml")
+#: The kinds whose pages are read and written in a pool of processes (``jobs``).
+POOLED = ("confluence", "notion", "confluence-xml")
 
 
 def _measure(kind: str, jobs: int | None) -> dict[str, float | int | str]:
@@ -56,7 +62,7 @@ def _measure(kind: str, jobs: int | None) -> dict[str, float | int | str]:
         elif kind in ("notion", "confluence-xml"):
             source_path = NOTION if kind == "notion" else CONFLUENCE_XML
             importer = import_notion if kind == "notion" else import_confluence_xml
-            pages = importer(source_path, Path(out) / "docs").stats.pages
+            pages = importer(source_path, Path(out) / "docs", jobs=jobs).stats.pages
             source = source_path.relative_to(ROOT).as_posix()
         elif kind == "docx":
             pages = import_docx(DOCX, Path(out) / "docs").stats.pages
@@ -64,8 +70,8 @@ def _measure(kind: str, jobs: int | None) -> dict[str, float | int | str]:
         else:
             pages = import_storage(STORAGE, Path(out) / "docs").stats.pages
             source = "fixtures/confluence-storage/md2conf"
-    seconds = time.perf_counter() - started
-    return {"kind": kind, "source": source, "pages": pages, "seconds": seconds, "cpu": _cpu() - cpu}
+        seconds, cpu = time.perf_counter() - started, _cpu() - cpu  # the clean-up of the folder left out
+    return {"kind": kind, "source": source, "pages": pages, "seconds": seconds, "cpu": cpu}
 
 
 def _cpu() -> float:
@@ -83,19 +89,24 @@ def _child(kind: str, jobs: int | None) -> dict[str, float | int | str]:
 
 def _line(label: str, results: list[dict[str, float | int | str]]) -> float:
     seconds = [float(result["seconds"]) for result in results]
+    cpus = [float(result["cpu"]) for result in results]
     median, pages = statistics.median(seconds), int(results[0]["pages"])
     peak = max(float(result["peak_mb"]) for result in results)
-    cpu = statistics.median(float(result["cpu"]) for result in results)
-    print(f"{label:34} {results[0]['source']}: {pages} pages in {median:.2f} s ({min(seconds):.2f}-"
-          f"{max(seconds):.2f}) = {pages / median:.1f} pages/s, CPU {cpu:.1f} s, peak memory {peak:.0f} MB")
+    print(f"  {label:28} {pages} pages in {median:.2f} s ({min(seconds):.2f}-{max(seconds):.2f}) = "
+          f"{pages / median:.1f} pages/s, CPU {statistics.median(cpus):.2f} s ({min(cpus):.2f}-"
+          f"{max(cpus):.2f}), peak memory {peak:.0f} MB")
     return median
+
+
+def _load() -> str:
+    return "load average " + " ".join(f"{value:.2f}" for value in os.getloadavg())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--jobs", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--rounds", type=int, default=1, help="interleaved runs of the Confluence import")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved runs of each kind (default 3)")
     parser.add_argument("kinds", nargs="*", metavar="KIND", help=", ".join(KINDS) + " (default: all)")
     args = parser.parse_args()
     if set(args.kinds) - set(KINDS):
@@ -107,22 +118,26 @@ def main() -> None:
         print(json.dumps(result))
         return
     for kind in args.kinds or KINDS:
-        if kind != "confluence":
-            result = _child(kind, None)
-            _line(kind, [result])
-            continue
+        print(f"{kind} ({_load()}):")
         pooled: list[dict[str, float | int | str]] = []
         single: list[dict[str, float | int | str]] = []
         for _ in range(args.rounds):
-            pooled.append(_child(kind, None))
-            if "skipped" in pooled[-1]:
-                print(f"{kind}: skipped ({pooled[-1]['skipped']})")
-                break
+            if kind in POOLED:
+                pooled.append(_child(kind, None))
+                if "skipped" in pooled[-1]:
+                    print(f"  skipped ({pooled[-1]['skipped']})")
+                    break
             single.append(_child(kind, 1))
-        if single:
-            baseline = _line("confluence, one process (baseline)", single)
-            median = _line("confluence, pool over pages", pooled)
-            print(f"{'':34} pool / one process: {baseline / median:.2f}x as fast")
+        if not single:
+            continue
+        print(f"  {single[0]['source']}, {args.rounds} interleaved runs, medians (min-max):")
+        baseline = _line("one process (baseline)" if pooled else "one process", single)
+        if pooled:
+            median = _line("pool over pages", pooled)
+            cpu = statistics.median(float(r["cpu"]) for r in pooled) / statistics.median(
+                float(r["cpu"]) for r in single)
+            print(f"  pool / one process: {baseline / median:.2f}x as fast (wall), {cpu:.2f}x the CPU time; "
+                  f"{_load()}")
 
 
 if __name__ == "__main__":

@@ -38,7 +38,7 @@ from productive_docs.sync.engine.push.options import PushOptions
 from productive_docs.sync.engine.push.run import push_folder
 from productive_docs.sync.engine.result import Outcome, SyncResult
 from productive_docs.sync.engine.state import STATE_DIR
-from productive_docs.sync.importers.pool import PageDone, PageJob, PagePool, PageRead, finish_page, unpack
+from productive_docs.sync.importers.pool import PageDone, PageJob, PagePool, PageRead, unpack
 from productive_docs.sync.progress import progress as show_progress
 
 #: Heading of the list of attachments a page's body does not show.
@@ -234,7 +234,7 @@ class Importer:
         # the pages before them.
         jobs = (self._job(file, order.get(file)) for file in files)
         with show_progress("importing", len(files), sys.stderr, enabled=progress) as advance:
-            for file, done in zip(files, self.pool.map(finish_page, jobs), strict=True):
+            for file, done in zip(files, self.pool.finish(jobs), strict=True):
                 self._record(file, order.get(file), done)
                 advance(self.pages[file].title)
         self.stats.pages = len(files)

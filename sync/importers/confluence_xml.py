@@ -49,7 +49,7 @@ from productive_docs.sync.confluence.report import ImportStats, Problem
 from productive_docs.sync.confluence.tree import place_in_folders, slug
 from productive_docs.sync.engine.frontmatter import front_matter_block
 from productive_docs.sync.importers.pages import finish
-from productive_docs.sync.importers.pool import PageJob, PagePool, PageRead, finish_page, read_tree
+from productive_docs.sync.importers.pool import PageJob, PagePool, PageRead, read_tree
 from productive_docs.sync.importers.sources import open_tree
 from productive_docs.sync.importers.storage import link_pages
 
@@ -344,7 +344,7 @@ class XmlImport:
         with PagePool(len(ids), jobs, context=links) as pool:
             reads = list(pool.map_in_context(read_xml_page, [self._source(page_id) for page_id in ids]))
             work = (self._job(page_id, read) for page_id, read in zip(ids, reads, strict=True))
-            finished = pool.map(finish_page, work)
+            finished = pool.finish(work)
             for page_id, done in zip(ids, finished, strict=True):
                 if done.error is not None:
                     self.stats.failed_pages.append(Problem(self.paths[page_id], page_id, done.error))

@@ -10,11 +10,11 @@ byte the same (``tests/importers/test_pool.py``, the importers' tests, and on th
 An import has two per-page steps with an ordered step of the parent between them: read every page (parse,
 metadata, the references its body makes), then, once every page's output path is known and the references
 resolved in page order (asset names depend on that order), finish each page (rewrite the references, write
-the Markdown file). A page's tree crosses the process boundary as pickled bytes (``pack``) that the parent
-keeps without unpickling them: rebuilding a tree costs about two thirds of writing it as Markdown, so the
-parent only does it for the pages it must hold (``PageDone.tree``), and a worker finishing a page it read
-itself takes back the tree it kept. What comes back from ``finish_page`` is small: counts and an error, not
-the Markdown, unless the caller holds the page. In one process nothing is pickled.
+the Markdown file). A page's tree does not cross the process boundary: the worker that read the page keeps
+it (``pack`` gives the parent a ``Kept`` handle) and ``PagePool.finish`` sends the page's second step to
+that worker; rebuilding a tree from pickled bytes would cost about two thirds of writing it as Markdown.
+What comes back from ``finish_page`` is small: counts and an error, not the Markdown, unless the caller
+holds the page (then the Markdown and the final tree, as bytes). In one process nothing is pickled.
 
 Workers are forked on Linux, after the importer's modules (converter, HTML parser) are imported by the
 parent, so they start in milliseconds with everything loaded; elsewhere (no safe ``fork``) they are
@@ -28,10 +28,12 @@ import multiprocessing
 import os
 import pickle
 import sys
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import count, islice
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,8 +44,6 @@ from productive_docs.sync.assets.references import Ref, references, rewrite_refs
 
 from productive_docs import converter
 
-#: A page's tree as ``pack`` hands it over: bytes between processes, the tree itself within one.
-Tree = bytes | Node
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 
@@ -71,48 +71,106 @@ class PagePool:
     """Worker processes for the per-page steps of one import (started once, used for every step).
 
     ``jobs`` workers (default: one per core) when there are at least ``MIN_PAGES`` pages, else none: then
-    ``map`` runs in this process. ``context``: what every page's work needs besides the page (picklable),
-    handed to each worker once, when it starts (``map_in_context``).
+    every step runs in this process. ``context``: what every page's work needs besides the page
+    (picklable), handed to each worker once, when it starts (``map_in_context``).
+
+    Each worker is an executor of one process of its own, so that a page's second step can go to the
+    worker that did its first and still holds the page's tree (``Kept``): ``map`` hands the items out in
+    chunks to whichever worker is free (at most two chunks waiting per worker); ``finish`` sends each page
+    to the worker holding its tree.
     """
 
     def __init__(self, pages: int, jobs: int | None = None, context: Any = None) -> None:
         workers = min(available_cores() if jobs is None else jobs, pages)
-        self._executor = None
         self._context = context
+        self._workers: list[ProcessPoolExecutor] = []
         if workers > 1 and pages >= MIN_PAGES:
             method = multiprocessing.get_context(start_method())
-            self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=method,
-                                                 initializer=_start_worker, initargs=(context,))
+            self._workers = [ProcessPoolExecutor(1, mp_context=method, initializer=_start_worker,
+                                                 initargs=(number, context)) for number in range(workers)]
 
     @property
     def parallel(self) -> bool:
-        """Whether ``map`` runs in worker processes."""
-        return self._executor is not None
+        """Whether the steps run in worker processes."""
+        return bool(self._workers)
 
     def __enter__(self) -> PagePool:
         return self
 
     def __exit__(self, *_: object) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(cancel_futures=True)
+        for worker in self._workers:
+            worker.shutdown(cancel_futures=True)
 
     def map(self, function: Callable[[Item], Result], items: Iterable[Item]) -> Iterator[Result]:
-        """``function(item)`` for each item, in order. ``items`` may be a generator: workers start on the
-        first items while the caller still makes the next ones."""
-        if self._executor is None:
+        """``function(item)`` for each item, in order. ``items`` may be a generator: it is read as workers
+        become free."""
+        if not self._workers:
             return map(function, items)
-        return self._executor.map(function, items, chunksize=CHUNK)
+        return self._balanced(partial(_each, function), items)
 
     def map_in_context(self, function: Callable[[Any, Item], Result],
                        items: Iterable[Item]) -> Iterator[Result]:
         """``function(context, item)`` for each item, in order (``context`` as given to the pool)."""
-        if self._executor is None:
+        if not self._workers:
             return (function(self._context, item) for item in items)
-        return self._executor.map(partial(_in_context, function), items, chunksize=CHUNK)
+        return self._balanced(partial(_each_in_context, function), items)
+
+    def finish(self, jobs: Iterable[PageJob]) -> Iterator[PageDone]:
+        """``finish_page`` of each job, in order, each in the worker holding its tree (the workers in turn
+        for trees that crossed as bytes). The jobs are all handed out before the first result is given."""
+        if not self._workers:
+            return map(finish_page, jobs)
+        return self._routed(jobs)
+
+    def _routed(self, jobs: Iterable[PageJob]) -> Iterator[PageDone]:
+        current: list[list[PageJob]] = [[] for _ in self._workers]
+        slots: list[tuple[list[PageJob], int]] = []  # each job's chunk and place in it, in order
+        submitted: dict[int, Future[list[PageDone]]] = {}  # by id() of the chunk (alive in ``slots``)
+        for turn, job in enumerate(jobs):
+            owner = job.tree.worker if isinstance(job.tree, Kept) else turn % len(self._workers)
+            chunk = current[owner]
+            slots.append((chunk, len(chunk)))
+            chunk.append(job)
+            if len(chunk) == CHUNK:
+                submitted[id(chunk)] = self._workers[owner].submit(_each, finish_page, chunk)
+                current[owner] = []
+        for owner, chunk in enumerate(current):
+            if chunk:
+                submitted[id(chunk)] = self._workers[owner].submit(_each, finish_page, chunk)
+        for chunk, place in slots:
+            yield submitted[id(chunk)].result()[place]
+
+    def _balanced(self, function: Callable[[list[Item]], list[Result]],
+                  items: Iterable[Item]) -> Iterator[Result]:
+        source = iter(items)
+        order: deque[tuple[Future[list[Result]], int]] = deque()
+        more = True
+        while True:
+            while more:
+                busy = Counter(owner for future, owner in order if not future.done())
+                free = [number for number in range(len(self._workers)) if busy[number] < 2]
+                if not free:
+                    break
+                chunk = list(islice(source, CHUNK))
+                if not chunk:
+                    more = False
+                    break
+                owner = min(free, key=lambda number: busy[number])
+                order.append((self._workers[owner].submit(function, chunk), owner))
+            if not order:
+                return
+            if order[0][0].done() or not more:
+                yield from order.popleft()[0].result()
+            else:
+                wait([future for future, _ in order if not future.done()], return_when=FIRST_COMPLETED)
 
 
-def _in_context(function: Callable[[Any, Item], Result], item: Item) -> Result:
-    return function(_context, item)
+def _each(function: Callable[[Item], Result], chunk: list[Item]) -> list[Result]:
+    return [function(item) for item in chunk]
+
+
+def _each_in_context(function: Callable[[Any, Item], Result], chunk: list[Item]) -> list[Result]:
+    return [function(_context, item) for item in chunk]
 
 
 def map_pages(function: Callable[[Item], Result], items: Sequence[Item], *,
@@ -122,41 +180,55 @@ def map_pages(function: Callable[[Item], Result], items: Sequence[Item], *,
         yield from pool.map(function, items)
 
 
-#: Set in worker processes (the pool's initializer): only there are trees packed.
-_in_worker = False
-#: In a worker, the trees it packed, by their bytes: when the same worker finishes the page it read (about
-#: one page in as many as there are workers), it takes the tree back instead of rebuilding it. Bounded.
-_trees: dict[bytes, Node] = {}
-MAX_KEPT_TREES = 2_000
+#: In a worker process, its number in the pool (set by the pool's initializer); None in the parent.
+_worker: int | None = None
+#: In a worker, the trees it kept for the second step of their pages (``Kept``), by key. Bounded: past the
+#: bound trees cross as bytes.
+_trees: dict[int, Node] = {}
+_keys = count()
+MAX_KEPT_TREES = 20_000
 #: In a worker, the pool's ``context``.
 _context: Any = None
 
 
-def _start_worker(context: Any) -> None:
-    global _in_worker, _context
-    _in_worker, _context = True, context
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """A tree a worker kept (``pack(keep=True)``): which worker holds it, and under what key."""
+
+    worker: int
+    key: int
+
+
+#: A page's tree as ``pack`` hands it over: the tree itself within one process, else a handle to the tree
+#: a worker kept, or pickled bytes.
+Tree = Node | Kept | bytes
+
+
+def _start_worker(number: int, context: Any) -> None:
+    global _worker, _context
+    _worker, _context = number, context
     _trees.clear()
 
 
 def pack(doc: Node, *, keep: bool = False) -> Tree:
-    """A tree to hand to the parent: in a worker, bytes (the parent keeps them without unpickling them);
-    in the parent (an import in one process) the tree itself. ``keep``: the worker keeps the tree too, for
-    ``unpack`` of the same bytes."""
-    if not _in_worker:
+    """A tree to hand to the parent. In the parent (an import in one process): the tree itself. In a worker:
+    with ``keep`` a ``Kept`` handle (the worker keeps the tree for the page's next step, ``PagePool.finish``
+    sends it there), else (or past the bound) pickled bytes."""
+    if _worker is None:
         return doc
-    data = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
     if keep and len(_trees) < MAX_KEPT_TREES:
-        _trees[data] = doc
-    return data
+        key = next(_keys)
+        _trees[key] = doc
+        return Kept(_worker, key)
+    return pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def unpack(tree: Tree) -> Node:
-    """The tree ``pack`` made (only ever what this import packed itself)."""
+    """The tree ``pack`` handed over (a ``Kept`` one only in the worker that kept it)."""
     if isinstance(tree, Node):
         return tree
-    kept = _trees.pop(tree, None)
-    if kept is not None:
-        return kept
+    if isinstance(tree, Kept):
+        return _trees.pop(tree.key)
     doc: Node = pickle.loads(tree)  # noqa: S301 - our own bytes, from our own worker
     return doc
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import posixpath
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,7 @@ from productive_docs.sync.confluence.report import ImportStats, Problem
 from productive_docs.sync.confluence.tree import place_in_folders
 from productive_docs.sync.engine.frontmatter import front_matter_block
 from productive_docs.sync.importers.pages import finish
-from productive_docs.sync.importers.pool import PageDone, PageJob, PagePool, PageRead, finish_page, read_tree
+from productive_docs.sync.importers.pool import PageDone, PageJob, PagePool, PageRead, read_tree
 
 
 @dataclass(slots=True)
@@ -261,13 +261,14 @@ class TreeImport:
         keys = list(self.paths)
         reader = self.reader
         with PagePool(len(keys) if reader is not None else 0, jobs) as pool:
+            reads: Iterable[PageRead]
             if reader is not None:
                 sources = [self.source(self.items[key]) for key in keys]
                 reads = list(pool.map(reader, sources))
             else:  # read each page just before it is finished, as its reading may use what came before
                 reads = (self.read_here(self.items[key], self.paths[key]) for key in keys)
             pages = zip(keys, reads, strict=True)
-            finished = pool.map(finish_page, (self._job(key, page) for key, page in pages))
+            finished = pool.finish(self._job(key, page) for key, page in pages)
             for key, done in zip(keys, finished, strict=True):
                 self._record(key, done)
         self.stats.home = self.roots[0].title if len(self.roots) == 1 else ""

@@ -15,6 +15,8 @@ from productive_docs.sync.importers.confluence_xml import import_confluence_xml
 from productive_docs.sync.importers.notion import import_notion
 from productive_docs.sync.importers.pool import MIN_PAGES, map_pages
 
+from productive_docs import converter
+
 
 def test_a_pool_gives_the_results_in_input_order() -> None:
     words = [f"page {n} " * (n % 7) for n in range(MIN_PAGES * 2)]
@@ -86,18 +88,35 @@ def test_a_pool_imports_the_bytes_one_process_does(importer: Callable[..., Impor
 
 
 def test_a_worker_takes_back_the_tree_it_read() -> None:
-    """Trees cross processes as bytes; the worker that packed one keeps it and unpacks it without
-    unpickling, another worker (or a second unpack) rebuilds an equal tree; in one process nothing is
-    packed."""
+    """In one process a tree is handed over as itself; a worker keeps the trees it read (the page's next step
+    is sent to it) and hands over a handle, or bytes past its bound or when not asked to keep it."""
     doc = read("# Title\n\nSome *text*.\n", "md").doc
     assert pool.pack(doc) is doc and pool.unpack(doc) is doc
-    pool._start_worker(None)
+    pool._start_worker(1, None)
     try:
-        data = pool.pack(doc, keep=True)
-        assert isinstance(data, bytes)
-        assert pool.unpack(data) is doc
-        again = pool.unpack(data)
-        assert again == doc and again is not doc
+        kept = pool.pack(doc, keep=True)
+        assert isinstance(kept, pool.Kept) and kept.worker == 1
+        assert pool.unpack(kept) is doc and not pool._trees
+        data = pool.pack(doc)
+        assert isinstance(data, bytes) and pool.unpack(data) == doc
     finally:
-        pool._in_worker = False
+        pool._worker = None
         pool._trees.clear()
+
+
+def test_the_second_step_goes_to_the_worker_holding_the_tree(tmp_path: Path) -> None:
+    """``finish`` sends each page to the worker that read it: every page comes back written, in order,
+    whichever worker read it (a page sent elsewhere would fail: the tree is only in its reader)."""
+    texts = [f"# Page {n}\n\n" + "Some *words*. " * (n % 9) for n in range(MIN_PAGES * 2)]
+    with pool.PagePool(len(texts), 2) as workers:
+        reads = list(workers.map(_read_markdown, texts))
+        assert {read.tree.worker for read in reads} == {0, 1}
+        jobs = (pool.PageJob(read.tree, {}, tmp_path / f"{n}.md", "---\n") for n, read in enumerate(reads))
+        done = list(workers.finish(jobs))
+    assert [d.error for d in done] == [None] * len(texts)
+    assert [(tmp_path / f"{n}.md").read_text() for n in range(len(texts))] == [
+        "---\n" + converter.write(read(text, "md").doc, "md") for text in texts]
+
+
+def _read_markdown(text: str) -> pool.PageRead:
+    return pool.read_tree(lambda report: read(text, "md", report=report).doc, "page.md")
