@@ -136,18 +136,18 @@ def test_an_interrupted_import_can_be_run_again(tmp_path: Path, monkeypatch, cap
     from productive_docs.sync.confluence import importer
 
     out = tmp_path / "docs"
-    real = importer.Importer._write_page
+    real = importer.Importer._record
     done: list[str] = []
 
-    def import_then_stop(self, file, order, written) -> None:
+    def import_then_stop(self, file, order, finished) -> None:
         if len(done) == 2:
             raise KeyboardInterrupt
         done.append(file)
-        real(self, file, order, written)
+        real(self, file, order, finished)
 
-    monkeypatch.setattr(importer.Importer, "_write_page", import_then_stop)
+    monkeypatch.setattr(importer.Importer, "_record", import_then_stop)
     assert main(["import-confluence", str(FIXTURE), "-o", str(out), "-q"]) == 130
     assert any(out.rglob("*.md")), "the first pages were written"
-    monkeypatch.setattr(importer.Importer, "_write_page", real)
+    monkeypatch.setattr(importer.Importer, "_record", real)
     capsys.readouterr()
     assert main(["import-confluence", str(FIXTURE), "-o", str(out), "-q"]) == 0
