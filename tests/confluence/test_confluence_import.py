@@ -178,14 +178,18 @@ def test_each_page_is_parsed_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     from productive_docs.sync.confluence import tree
 
     parsed: list[str] = []
-    real_parse = html.parse
 
-    def counting(markup, *args, **kwargs):
-        parsed.append(markup if isinstance(markup, str) else "")
-        return real_parse(markup, *args, **kwargs)
+    def counting(real):
+        def parse(markup, *args, **kwargs):
+            parsed.append(markup if isinstance(markup, str) else "")
+            return real(markup, *args, **kwargs)
+        return parse
 
-    for module in (html, pages, tree):
-        monkeypatch.setattr(module, "parse", counting)
+    for name in ("parse", "parse_tree"):  # a bs4 soup, or the reader's own light tree
+        if hasattr(html, name):
+            watched = counting(getattr(html, name))
+            for module in (html, pages, tree):
+                monkeypatch.setattr(module, name, watched, raising=False)
     result = import_export(FIXTURE, tmp_path / "docs", progress=False, jobs=1)
     page_files = sorted(p for p in FIXTURE.glob("*.html") if p.name != "index.html")
     assert result.stats.pages == len(page_files) > 1
