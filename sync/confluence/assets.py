@@ -3,7 +3,8 @@
 The export stores files as ``attachments/<pageId>/<attachmentId>.<ext>``; the page's attachments section
 gives their real names, which we use (made safe for every file system). Within one ``assets/`` folder a
 name is used once, and a file whose content is already there (same SHA-256) is not stored again: the page
-links to the copy that exists.
+links to the copy that exists. Names are given here, in page order; the files are written by whoever
+finishes the page that placed them (``take``), in a worker process for a big import.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import posixpath
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.assets.naming import import_asset_name as safe_name
 from productive_docs.sync.confluence.export import Export
 
@@ -57,6 +57,14 @@ class AssetStore:
         self._placed: dict[tuple[str, str], str] = {}
         #: Paths (relative to the output folder) of the files written.
         self.written: list[str] = []
+        #: Files placed but not written yet (``take``): the page's worker writes them.
+        self._pending: list[tuple[Path, bytes]] = []
+
+    def take(self) -> list[tuple[Path, bytes]]:
+        """The files placed since the last call, to write (path, content): the import hands them to the
+        worker that finishes the page (``pool.PageJob.copies``), so copying runs on every core."""
+        pending, self._pending = self._pending, []
+        return pending
 
     def place(self, export_name: str, display_name: str, page_path: str) -> str:
         """Copy ``export_name`` into the assets folder of ``page_path``; the href from that page to it."""
@@ -81,7 +89,7 @@ class AssetStore:
             name = f"{stem}-{number}.{suffix}" if dot else f"{wanted}-{number}"
         state.names.add(name.lower())
         state.by_hash[digest] = name
-        write_atomic(self.out_dir / folder / name, data)
+        self._pending.append((self.out_dir / folder / name, data))
         self.written.append(posixpath.join(folder, name))
         self.counts.copied += 1
         self.counts.bytes_written += len(data)

@@ -257,6 +257,7 @@ class Importer:
             job.refs, job.tail = _PageJob(self, self.pages[file], path).prepare(page.refs)
         except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
             job.tree, job.error = None, f"{type(exc).__name__}: {exc}"
+        job.copies = self.assets.take()
         return job
 
     def _record(self, file: str, order: int | None, done: PageDone) -> None:

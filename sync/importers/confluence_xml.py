@@ -332,6 +332,7 @@ class XmlImport:
                 job.refs, job.tail = self._files(read.refs, page, path)
             except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
                 job.tree, job.error = None, f"{type(exc).__name__}: {exc}"
+        job.copies = self.assets.take()
         return job
 
     def run(self, jobs: int | None = None) -> ImportResult:

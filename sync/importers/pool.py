@@ -273,6 +273,8 @@ class PageJob:
     #: Send the Markdown and the final tree back (``PageDone.text``, ``tree``): the caller holds the page.
     hold: bool = False
     error: str = "not written"
+    #: Files to write first (path, content): the export files this page was the first to use.
+    copies: list[tuple[Path, bytes]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -288,7 +290,10 @@ class PageDone:
 
 def finish_page(job: PageJob) -> PageDone:
     """Rewrite the references of ``job``'s tree, append its tail, write front matter and local Markdown to
-    its file (atomically). A page that cannot be converted keeps its front matter; the error is returned."""
+    its file (atomically), after the files it copies. A page that cannot be converted keeps its front
+    matter; the error is returned."""
+    for target, data in job.copies:
+        write_atomic(target, data)
     if job.tree is None:
         write_atomic(job.target, job.front)
         return PageDone(job.error)

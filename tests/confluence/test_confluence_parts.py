@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.confluence.assets import AssetStore, safe_name
 from productive_docs.sync.confluence.export import open_export
 from productive_docs.sync.confluence.links import PageLinks, page_ref, tiny_link_id
@@ -122,6 +123,10 @@ def test_assets_named_safely_stored_once_per_folder(export, tmp_path: Path) -> N
     clash = store.place("attachments/100/1001.png", "Screen.png", "guide/setup.md")
     assert (first, same_content, other_folder) == ("assets/screen.png",) * 2 + ("assets/screen-copy.png",)
     assert clash == "assets/Screen-2.png"
+    assert not any(tmp_path.rglob("*.png")), "placing names a file; the page's job writes it"
+    for target, data in store.take():
+        write_atomic(target, data)
+    assert store.take() == []
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()) == [
         "assets/screen-copy.png", "guide/assets/Screen-2.png", "guide/assets/screen.png"]
     assert (store.counts.copied, store.counts.deduplicated) == (3, 1)
