@@ -210,7 +210,7 @@ def noop(files: int, runs: int) -> None:
                     state.compact()
                     (state_dir / STAMPS_FILE).unlink(missing_ok=True)
                     (state_dir / MARK_FILE).unlink(missing_ok=True)
-                command = [name.split()[0], str(folder)]
+                command = [name.split()[0].rstrip(","), str(folder)]
                 results.clear()
                 if name.endswith("(whole process)"):
                     started, before = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -88,10 +88,20 @@ def mark_of(pages: Iterable[Page], count: int) -> Mark | None:
     return Mark(newest.isoformat(timespec="microseconds"), count) if newest is not None else None
 
 
-def changed_since(client: Listed, doc_id: str, mark: Mark, known: Mapping[str, Seen]) -> list[Page] | None:
+@dataclass(slots=True)
+class Changes:
+    """What the short way listed: the pages changed since the mark, or every page of the doc (``whole``)
+    when one answer held them all (a doc of up to 200 pages: as cheap as the short way)."""
+
+    pages: list[Page]
+    whole: bool = False
+
+
+def changed_since(client: Listed, doc_id: str, mark: Mark, known: Mapping[str, Seen]) -> Changes | None:
     """The pages of doc ``doc_id`` changed since the listing of ``mark``, when ``known`` (page id -> title,
     parent id, version, as that listing showed them) still holds for every other page; None when that cannot
-    be told: list the doc in full. Pages new since are among those returned."""
+    be told: list the doc in full. Pages new since are among those returned. Each order ends with ``id``, so
+    that pages with the same time never trade places between two answers (page-number pagination)."""
     try:
         newest = datetime.fromisoformat(mark.newest)
     except ValueError:
@@ -100,15 +110,19 @@ def changed_since(client: Listed, doc_id: str, mark: Mark, known: Mapping[str, S
     rows: dict[str, Page] = {}
     counts: set[int] = set()
     for name in SORTS:
-        for listed, meta in client.list_pages_by_request(filters={"root_page_id": doc_id}, fields=FIELDS,
-                                                         sort=f"-{name}"):
+        answers = client.list_pages_by_request(filters={"root_page_id": doc_id}, fields=FIELDS,
+                                               sort=f"-{name},id")
+        for listed, meta in answers:
+            if not rows and not counts and int(meta.get("total_pages") or 0) <= 1:
+                return Changes(listed, whole=True)
             counts.add(int(meta.get("total_count", -1)))
             times = [_time(page, name) for page in listed]
             if any(moment is None for moment in times):
                 return None
             rows.update((page.id, page) for page, moment in zip(listed, times, strict=True)
-                        if moment >= since)
-            if not listed or times[-1] < since:
+                        if moment is not None and moment >= since)
+            last = times[-1] if times else None
+            if last is None or last < since:
                 break
     new = [page_id for page_id in rows if page_id not in known]
     if counts != {mark.count + len(new)}:
@@ -118,4 +132,4 @@ def changed_since(client: Listed, doc_id: str, mark: Mark, known: Mapping[str, S
         if seen == (page.title, page.parent_page_id, page.version_number) and any(
                 (_time(page, name) or newest) > newest for name in SORTS):
             return None  # changed for a reason the listing does not show (a child added, a write of ours)
-    return list(rows.values())
+    return Changes(list(rows.values()))

@@ -48,6 +48,8 @@ class Listing:
     #: How many requests the listing took, and whether it was the short way.
     requests: int
     short: bool
+    #: The digest of the state when listed (``digest``).
+    state: str
     #: The new mark when this listing was whole and in step with the state (None: keep none).
     mark: Mark | None = None
 
@@ -56,34 +58,34 @@ def list_doc(client: Client, doc_id: str, state: State, mark_path: Path, *, shor
     """The doc's pages without bodies: the short way when the mark at ``mark_path`` still fits the state and
     ``changes_inferred`` can tell, else the whole listing."""
     known = known_pages(state)
-    before = client.stats.reads
-    mark = _read(mark_path, doc_id, digest(known)) if short_allowed else None
-    if mark is not None:
-        changed = changes_inferred.changed_since(client, doc_id, mark, known)
-        if changed is not None:
-            remote = {page_id: RemotePage(page_id, *values) for page_id, values in known.items()}
-            remote.update((page.id, RemotePage(page.id, page.title, page.parent_page_id, page.version_number))
-                          for page in changed)
-            return Listing(remote, client.stats.reads - before, short=True)
-    listed = client.list_pages(filters={"root_page_id": doc_id}, fields=LIST_FIELDS)
+    before, state_digest = client.stats.reads, digest(known)
+    mark = _read(mark_path, doc_id, state_digest) if short_allowed else None
+    changes = changes_inferred.changed_since(client, doc_id, mark, known) if mark is not None else None
+    if changes is not None and not changes.whole:
+        remote = {page_id: RemotePage(page_id, *values) for page_id, values in known.items()}
+        remote.update((page.id, RemotePage(page.id, page.title, page.parent_page_id, page.version_number))
+                      for page in changes.pages)
+        return Listing(remote, client.stats.reads - before, short=True, state=state_digest)
+    listed = (changes.pages if changes is not None
+              else client.list_pages(filters={"root_page_id": doc_id}, fields=LIST_FIELDS))
     remote = {p.id: RemotePage(p.id, p.title, p.parent_page_id, p.version_number) for p in listed}
     in_step = len(remote) == len(known) and all(
         (page.title, page.parent, page.version) == known.get(page.id) for page in remote.values())
     new_mark = changes_inferred.mark_of(listed, len(listed)) if in_step and listed else None
-    return Listing(remote, client.stats.reads - before, short=False, mark=new_mark)
+    return Listing(remote, client.stats.reads - before, short=False, state=state_digest, mark=new_mark)
 
 
-def save_mark(mark_path: Path, doc_id: str, listing: Listing, state: State) -> None:
-    """After a push: keep the new mark (with the digest of the state as it is now, after the push's writes:
-    a page written since the listing then differs from the mark's times, and the next run lists in full),
-    or drop a mark a whole listing found out of step. Nothing is written when the short way was taken."""
+def save_mark(mark_path: Path, doc_id: str, listing: Listing) -> None:
+    """After a push: keep the new mark with the digest of the state as it was listed (a push that changed
+    the state, by a write or otherwise, leaves the next run to list the doc in full and mark it anew), or
+    drop a mark a whole listing found out of step. Nothing is written when the short way was taken."""
     if listing.short:
         return
     if listing.mark is None:
         mark_path.unlink(missing_ok=True)
         return
     data = {"format": FORMAT, "doc": doc_id, "newest": listing.mark.newest, "count": listing.mark.count,
-            "state": digest(known_pages(state))}
+            "state": listing.state}
     write_atomic(mark_path, json.dumps(data, separators=(",", ":")) + "\n")
 
 

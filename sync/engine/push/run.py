@@ -136,7 +136,7 @@ class Push:
             state.compact()
             stamps.save(set(tree.pages))
             if self.listing is not None and state.doc_id is not None:
-                save_mark(self.mark_path, state.doc_id, self.listing, state)
+                save_mark(self.mark_path, state.doc_id, self.listing)
         self.result.doc_id = state.doc_id
         for source, reason in sorted(tree.skipped.items()):
             reporter.report(Outcome(source, source, OutcomeAction.SKIPPED, notes=[reason]))
