@@ -8,7 +8,6 @@ import json
 from datetime import timedelta
 
 import pytest
-
 from productive_docs.sync.api import changes_inferred
 from productive_docs.sync.api import client as client_module
 from productive_docs.sync.engine.listing_mark import MARK_FILE
