@@ -79,6 +79,9 @@ class LocalPage:
     page_id: str | None = None
     #: The site the file is written for (its Markdown dialect, its front matter keys).
     site: sites.Site | None = None
+    #: A folder without an index file whose generated list is unchanged (``unparsed``): its children, the
+    #: list built from them when loaded (10,000 links built for nothing were a tenth of a no-op push).
+    generated: list[LocalPage] | None = field(default=None, repr=False)
 
     def load(self) -> None:
         """Parse a file skipped thanks to its fingerprint (nothing to do otherwise). The title stays the one
@@ -89,6 +92,8 @@ class LocalPage:
                 title = self.title
                 _apply_parsed(self, Path(path))
                 self.title = title
+            elif self.doc is None and self.generated is not None:
+                self.doc = children_list(self.generated, self.key)
 
     def reread(self, path: Path) -> None:
         """Parse the file again after it changed under the run (a merge wrote it), title included."""
@@ -342,8 +347,11 @@ class _Scanner:
         children.sort(key=lambda c: c.sort_key)
         page.children = [child.key for child in children]
         if page.source is None:
-            page.doc = children_list(children, key)
             self.fingerprint_generated(page, children, directory)
+            if page.unparsed is None:
+                page.doc = children_list(children, key)
+            else:
+                page.generated = children
         return page
 
     def plain_folders(self) -> set[Path]:
