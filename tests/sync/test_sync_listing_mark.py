@@ -143,3 +143,15 @@ def test_a_doc_listed_in_one_answer_is_listed_whole(make_tree, fast_client, monk
     result, _, notes = _status(root, fast_client)
     assert result.requests["listing"] == 1 and status_exit_code(result) == 1
     assert any("title changed in Productive" in note for note in notes), notes
+
+
+@pytest.mark.parametrize("text", ["not json", '{"format": 1, "doc": "1", "newest": "x", "count": 8}', ""])
+def test_an_unreadable_or_foreign_mark_lists_the_whole_doc_and_a_push_marks_it_anew(synced, fast_client,
+                                                                                     text):
+    root, _ = synced
+    mark = root / ".productive-docs" / MARK_FILE
+    mark.write_text(text, encoding="utf-8")
+    assert push_folder(root, fast_client, dry_run=True).requests["listing"] == WHOLE  # status: kept as is
+    assert mark.read_text(encoding="utf-8") == text
+    assert push_folder(root, fast_client).requests["listing"] == WHOLE
+    assert push_folder(root, fast_client).requests["listing"] == SHORT
