@@ -244,14 +244,14 @@ class Element:
         return self
 
     def decompose(self) -> None:
-        """Take the element out and drop its content (iteratively: any depth)."""
+        """Take the element out and drop its content (iteratively: any depth), so that no reference cycle
+        is left for the garbage collector (only children point back at their parents)."""
         self.extract()
         todo = [self]
         while todo:
             node = todo.pop()
-            todo.extend(child for child in node.contents if type(child) is Element)
+            todo += [child for child in node.contents if type(child) is Element]
             node.contents = []
-            node.parent = None
 
 
 def _class_value_matches(value: Any, wanted: Any) -> bool:
@@ -330,19 +330,25 @@ class _TreeBuilder(HTMLParser):
             self.current.contents.append(text)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._start(tag, attrs, True)
+        element = self._element(tag, attrs)
+        if tag in VOID:
+            self.closed_void[tag] = self.closed_void.get(tag, 0) + 1
+        else:
+            self._push(element)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._start(tag, attrs, False)
+        self._push(self._element(tag, attrs))
         self._pop_to(tag)
 
-    def _start(self, tag: str, attrs: list[tuple[str, str | None]], void_closes: bool) -> None:
+    def _element(self, tag: str, attrs: list[tuple[str, str | None]]) -> Element:
+        """A new child of the current element (the text before it ended first)."""
         if self.data:
             self.end_data()
-        values: dict[str, Any] = {}
-        for key, value in attrs:
-            values[key] = "" if value is None else value
+        values: dict[str, Any] = dict(attrs)
         if values:
+            if None in values.values():
+                for key, value in attrs:  # in order: the last of duplicate attributes wins
+                    values[key] = "" if value is None else value
             own = _LIST_ATTRS_OF.get(tag)
             for key, value in values.items():
                 if key in _LIST_ATTRS or (own is not None and key in own):
@@ -350,9 +356,10 @@ class _TreeBuilder(HTMLParser):
         parent = self.current
         element = Element(tag, values, parent, self.lineno)
         parent.contents.append(element)
-        if void_closes and tag in VOID:
-            self.closed_void[tag] = self.closed_void.get(tag, 0) + 1
-            return
+        return element
+
+    def _push(self, element: Element) -> None:
+        tag = element.name
         self.stack.append(element)
         self.current = element
         self.open_count[tag] = self.open_count.get(tag, 0) + 1
