@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from html.parser import HTMLParser
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag
@@ -195,11 +195,12 @@ class Element:
         parts: list[str] = []
         for node in self.descendants:
             if type(node) in kinds:
+                text = cast(str, node)
                 if strip:
-                    node = node.strip()
-                    if not node:
+                    text = text.strip()
+                    if not text:
                         continue
-                parts.append(str(node))
+                parts.append(str(text))
         return separator.join(parts)
 
     # --- searching ----------------------------------------------------------------------------------
