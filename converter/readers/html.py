@@ -47,7 +47,7 @@ def read(source: str | dict[str, Any], report: Report) -> Document:
         raise InputError("HTML input must be text", report.source)
     with gc_paused():
         office = html_office.is_office(source)
-        tree = parse(source) if office else parse_tree(source)
+        tree = parse(source) if office else parse_tree(source, report.source)
         return read_parsed(tree, report, office=office, confluence=html_confluence.is_confluence(source),
                            cleanup=office or html_cleanup.is_page(source))
 
@@ -82,9 +82,13 @@ def read_parsed(tree: Element | BeautifulSoup, report: Report, *, office: bool =
     return Document(doc, metadata)
 
 
-def parse_tree(html: str) -> Element:
-    """The parsed tree of an HTML text, as the reader walks it (``html_tree``: fast, no bs4)."""
-    return html_tree.parse(html)
+def parse_tree(html: str, source: str | None = None, line: int = 1) -> Element:
+    """The parsed tree of an HTML text, as the reader walks it (``html_tree``: fast, no bs4); markup the
+    parser gives up on is an ``InputError`` naming the file and line (``line``: where ``html`` starts)."""
+    try:
+        return html_tree.parse(html)
+    except html_tree.MarkupRejected as exc:
+        raise InputError(f"HTML the parser cannot read ({exc})", source, line - 1 + exc.line) from None
 
 
 def parse(html: str) -> BeautifulSoup:
@@ -98,7 +102,7 @@ def parse(html: str) -> BeautifulSoup:
 def parse_blocks(html: str, report: Report, line: int | None = None) -> list[Node]:
     """Block nodes of an HTML fragment (raw HTML in Markdown, the server's ``*_html`` bodies)."""
     with gc_paused():
-        return Reader(report, line).run(parse_tree(html)).content
+        return Reader(report, line).run(parse_tree(html, report.source, line or 1)).content
 
 
 def parse_inline(html: str, report: Report, line: int | None = None) -> list[Node]:

@@ -464,6 +464,11 @@ def _entity(name: str) -> str:
 class MarkupRejected(ValueError):
     """html.parser could not parse the markup (it raises AssertionError on some malformed declarations)."""
 
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        #: The line (1-based) the parser had reached.
+        self.line = line
+
 
 def parse(html: str) -> Element:
     """The tree of an HTML text, rooted at a ``[document]`` element, as bs4's ``html.parser`` builds it."""
@@ -472,7 +477,7 @@ def parse(html: str) -> Element:
         builder.feed(html)
         builder.close()
     except AssertionError as exc:
-        raise MarkupRejected(str(exc)) from exc
+        raise MarkupRejected(str(exc), builder.lineno) from exc
     builder.end_data()
     return builder.root
 

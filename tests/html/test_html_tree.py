@@ -11,7 +11,9 @@ import pytest
 from html_testing import CONFLUENCE, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from productive_docs.converter.readers.html import parse, parse_tree
+from productive_docs.converter import Report, convert
+from productive_docs.converter.errors import InputError
+from productive_docs.converter.readers.html import parse, parse_tree, read
 from productive_docs.converter.readers.html_tree import Comment, Element, Stylesheet, from_soup
 
 FIXTURES = sorted(p for p in (ROOT / "fixtures").rglob("*.htm*") if p.is_file())
@@ -112,3 +114,11 @@ def test_api_answers_as_bs4() -> None:
     assert isinstance(ours.find("style").contents[0], Stylesheet)
     bold.decompose()
     assert ours.find("b") is None and bold.parent is None
+
+
+def test_markup_the_parser_gives_up_on_is_an_input_error_with_its_line() -> None:
+    """html.parser raises AssertionError on an unknown marked section; that was a traceback."""
+    with pytest.raises(InputError, match=r"^page.html:2: HTML the parser cannot read"):
+        read("<p>a</p>\n<![foo[x]]>", Report("page.html"))
+    with pytest.raises(InputError, match=r"^notes.md:4: HTML the parser cannot read"):
+        convert("# Notes\n\ntext\n<div><![foo[x]]></div>\n", "md", "html", report=Report("notes.md"))
