@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from productive_docs.converter import Report, write
 from productive_docs.converter.lowering import lower_for_productive
-from productive_docs.converter.model import Mark, Node, from_json, to_json
+from productive_docs.converter.model import Mark, Node, check, from_json, to_json
 from strategies import documents
 
 
@@ -42,3 +42,20 @@ def test_the_json_writer_escapes_like_json_dumps() -> None:
         Node("paragraph", content=[Node("text", text='"q" \\ é \x00 \ud83d\ude00 \u2028',
                                         marks=[Mark("link", {"href": "/a?b=\"c\""}), Mark("em")])])])
     assert write(doc, "json") == json.dumps(to_json(doc), ensure_ascii=False)
+
+
+def test_check_names_each_problem_with_its_path() -> None:
+    doc = from_json({"type": "doc", "content": [
+        {"type": "paragraph", "content": [{"type": "text", "text": "ok"}, {"type": "text", "text": ""},
+                                          {"type": "text", "text": "x", "marks": [{"type": "blink"}]}]},
+        {"type": "text", "text": "loose"},
+        {"type": "gadget"},
+    ]})
+    assert check(doc) == [
+        "doc/0:paragraph/1:text: empty text node",
+        "doc/0:paragraph/2:text: unknown mark 'blink'",
+        "doc/1:text: 'text' may not stand in 'doc'",
+        "doc/2:gadget: 'gadget' may not stand in 'doc'",
+        "doc/2:gadget: unknown node type 'gadget'",
+    ]
+    assert check(from_json({"type": "doc", "content": [{"type": "paragraph"}]})) == []
