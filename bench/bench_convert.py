@@ -114,28 +114,28 @@ def main() -> None:
         },
         args.repeat,
     )
-    timings = {name: statistics.median(values) for name, values in rounds.items()}
-    baseline, dialect = timings["baseline"], timings["dialect"]
-    md_to_html, json_to_md = timings["md_to_html"], timings["json_to_md"]
     size = sum(len(text) for text in texts) / 1e6
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"{len(texts)} inputs, {size:.2f} MB of Markdown; CPU time, median (min-max) of interleaved "
-          f"rounds; load average {load}")
-    print(f"markdown-it-py render (baseline):    {spread(rounds['baseline'])}")
-    print(f"markdown-it-py render, same dialect: {spread(rounds['dialect'])}")
-    print(f"md -> html (full pipeline):         {spread(rounds['md_to_html'])}  "
-          f"ratio {md_to_html / baseline:.2f} "
-          f"(target <= 1.2); vs same dialect {md_to_html / dialect:.2f}")
-    md_to_json = timings["md_to_json"]
-    print(f"md -> json (full pipeline):         {spread(rounds['md_to_json'])}  "
-          f"ratio {md_to_json / baseline:.2f} "
-          f"(target <= 1.2); vs same dialect {md_to_json / dialect:.2f}")
-    print(f"json -> md (write_gfm):             {spread(rounds['json_to_md'])}  "
-          f"ratio {json_to_md / baseline:.2f} "
-          f"(target < 1); vs same dialect {json_to_md / dialect:.2f}")
-    decoding = timings["json_text_to_md"]
-    print(f"json text -> md (decode, read, write): {spread(rounds['json_text_to_md'])}  "
-          f"ratio {decoding / baseline:.2f} (target <= 1); vs same dialect {decoding / dialect:.2f}")
+          f"rounds; ratios: median (min-max) of each round's ratio; load average {load}")
+    print(f"markdown-it-py render (baseline):      {spread(rounds['baseline'])}")
+    print(f"markdown-it-py render, same dialect:   {spread(rounds['dialect'])}")
+    for name, label, target in [
+        ("md_to_html", "md -> html (full pipeline)", "<= 1.2"),
+        ("md_to_json", "md -> json (full pipeline)", "<= 1.2"),
+        ("json_to_md", "json -> md (write_gfm)", "< 1"),
+        ("json_text_to_md", "json text -> md (decode, read, write)", "<= 1"),
+    ]:
+        print(f"{label + ':':38} {spread(rounds[name])}  ratio {ratio(rounds, name, 'baseline')} "
+              f"(target {target}); vs same dialect {ratio(rounds, name, 'dialect')}")
+
+
+def ratio(rounds: dict[str, list[float]], name: str, baseline: str) -> str:
+    """The ratio of ``name`` to ``baseline`` in each round (run back to back, so under the same load): their
+    median, and their spread."""
+    ratios = [ours / theirs for ours, theirs in zip(rounds[name], rounds[baseline], strict=True)]
+    return f"{statistics.median(ratios):.2f} ({min(ratios):.2f}-{max(ratios):.2f})"
+
 
 if __name__ == "__main__":
     main()

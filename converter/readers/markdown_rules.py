@@ -78,7 +78,9 @@ def build(md: MarkdownIt, tokens: list[Token], env: dict[str, Any], report: Repo
             i += 1
             continue
         following = rule(b, tokens, i)
-        while i < following:
+        tokens[i] = _SPENT
+        i += 1
+        while i < following:  # a rule that read the tokens after its own
             tokens[i] = _SPENT
             i += 1
     return b.stack[0]
