@@ -15,7 +15,8 @@ interleaved rounds over all inputs:
   pull does per page: decode the body Productive sends, read it, write Markdown).
 
 Each round is timed per chunk of inputs; besides the medians of the rounds, the sum over chunks of each
-chunk's fastest round is printed, the figure that stays put on a loaded machine.
+chunk's fastest round is printed. On a loaded machine both still move between invocations (md -> html
+1.07x to 1.36x at load 4-6): compare code versions by running them at the same time, or on an idle machine.
 
 Targets (issue 17), each judged on the baseline (markdown-it-py's own render, the one the issue names; the
 same-dialect ratio is printed beside it): md -> html and md -> json at most 1.2 x; json -> md with decoding
@@ -118,8 +119,8 @@ def main() -> None:
         args.repeat,
     )
     rounds = {name: [sum(chunks) for chunks in values] for name, values in chunked.items()}
-    #: Per run, the sum over chunks of each chunk's fastest round: what is left when the load from other
-    #: processes is taken out (on a loaded machine the round totals spread by a third).
+    #: Per run, the sum over chunks of each chunk's fastest round: less of the other processes' load than
+    #: in the round totals (which spread by a third on a loaded machine), not all of it.
     fastest = {name: sum(map(min, zip(*values, strict=True))) for name, values in chunked.items()}
     size = sum(len(text) for text in texts) / 1e6
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
@@ -136,7 +137,7 @@ def main() -> None:
     for name, label, target in targets:
         print(f"{label + ':':38} {spread(rounds[name])}  ratio {ratio(rounds, name, 'baseline')} "
               f"(target {target}); vs same dialect {ratio(rounds, name, 'dialect')}")
-    print(f"sum over chunks of {CHUNK} inputs of each chunk's fastest round (load taken out): baseline "
+    print(f"sum over chunks of {CHUNK} inputs of each chunk's fastest round (less of the load): baseline "
           f"{fastest['baseline'] * 1000:.1f} ms, same dialect {fastest['dialect'] * 1000:.1f} ms")
     for name, label, target in targets:
         best = fastest[name]
