@@ -17,19 +17,18 @@ from __future__ import annotations
 
 import argparse
 import io
-import multiprocessing
 import os
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from collections.abc import Callable
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_sync import _serve, make_tree, summary  # noqa: E402
+from bench_sync import make_tree, served, summary  # noqa: E402
 from markdown_it import MarkdownIt  # noqa: E402
 from productive_docs.sync.api.client import Client  # noqa: E402
 from productive_docs.sync.cli.main import main as cli  # noqa: E402
@@ -37,20 +36,6 @@ from productive_docs.sync.engine.push.run import push_folder  # noqa: E402
 from productive_docs.sync.engine.state import default_path, load  # noqa: E402
 
 UNLIMITED = (10**9, 1.0)
-
-
-@contextmanager
-def served() -> Iterator[tuple[str, str, str]]:
-    """An unthrottled local server in its own process: (url, token, org id)."""
-    context = multiprocessing.get_context("spawn")
-    queue, stop = context.Queue(), context.Event()
-    process = context.Process(target=_serve, args=(queue, stop), daemon=True)
-    process.start()
-    try:
-        yield queue.get(timeout=60)
-    finally:
-        stop.set()
-        process.join(timeout=30)
 
 
 def files_of(folder: Path) -> list[Path]:

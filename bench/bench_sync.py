@@ -5,8 +5,9 @@
    spent in state saves, and its CPU against a variant that saves the state once at the end (the
    save-at-end baseline). ``--with-rewrite`` adds the former way (the whole file rewritten at every save).
    Goal: under 5% of the CPU in state.
-2. No-op push and ``status`` of ``--noop-files`` files (default 10,000), and the same push with every file
-   parsed (fingerprints wiped from the state). Goal: under 2 s, no write.
+2. No-op push and ``status`` of ``--noop-files`` files (default 10,000) through the command line, in this
+   process and as whole processes, with the listing requests each made, and the same push with every file
+   parsed and the whole doc listed (fingerprints, stamps and listing mark wiped). Goal: under 2 s.
 3. ``--scale 100,1000,10000``: first push of each size to an unthrottled local server in another process,
    time per page (flat: linear) and writes per page with why any page took more than one.
 4. Initial push of ``--files`` files (default 300) under the documented limits (100 requests / 10 s): the
@@ -24,17 +25,23 @@ Goals missed are printed, never turned into an exit code: the bench exits 0 when
 from __future__ import annotations
 
 import argparse
+import io
 import multiprocessing
+import os
+import re
+import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
 
 from productive_docs.sync.api.client import Client
+from productive_docs.sync.engine.listing_mark import MARK_FILE
 from productive_docs.sync.engine.push.run import push_folder
 from productive_docs.sync.engine.stamps import SETTLED, STAMPS_FILE
 from productive_docs.sync.engine.state import State, default_path, load
@@ -79,21 +86,27 @@ def _serve(queue: Any, stop: Any) -> None:
 
 
 @contextmanager
-def server_process() -> Iterator[Client]:
-    """An unthrottled local server in its own process, and a client for it: the server's CPU is not
-    counted in this process's."""
+def served() -> Iterator[tuple[str, str, str]]:
+    """An unthrottled local server in its own process: (url, token, org id)."""
     context = multiprocessing.get_context("spawn")
     queue, stop = context.Queue(), context.Event()
     process = context.Process(target=_serve, args=(queue, stop), daemon=True)
     process.start()
-    url, token, org_id = queue.get(timeout=60)
-    client = Client(url, token, org_id, rate_limit=UNLIMITED, org_rate_limit=UNLIMITED)
     try:
-        yield client
+        url, token, org_id = queue.get(timeout=60)
+        yield url, token, str(org_id)
     finally:
-        client.close()
         stop.set()
         process.join(timeout=30)
+
+
+@contextmanager
+def server_process() -> Iterator[Client]:
+    """An unthrottled local server in its own process, and a client for it: the server's CPU is not
+    counted in this process's."""
+    with served() as (url, token, org_id), Client(url, token, org_id, rate_limit=UNLIMITED,
+                                                   org_rate_limit=UNLIMITED) as client:
+        yield client
 
 
 class StateMeter:
@@ -155,34 +168,77 @@ def state_cost(files: int, runs: int, with_rewrite: bool) -> None:
 
 
 def noop(files: int, runs: int) -> None:
-    """A no-op push as it runs normally (unchanged files are neither read, ``sync.engine.stamps``, nor
-    parsed, ``sync.engine.folder``), ``status`` (the same plan, dry run) and the push with fingerprints and
-    stamps wiped (every file read and parsed: the baseline). The server runs in another process: the CPU
-    figure is the client's alone, the wall time includes the server's listing."""
-    timings: dict[str, list[float]] = {"push": [], "status": [], "push, every file parsed": []}
-    cpu: dict[str, list[float]] = {name: [] for name in timings}
-    writes = 0
-    with tempfile.TemporaryDirectory() as temp, server_process() as client:
+    """A no-op ``push`` and ``status`` as the user runs them: through the command line entry point in this
+    process (``sync.cli.main``: its GC thresholds, the folder lock, the printed lines), and each in a whole
+    process of its own (start-up included). Unchanged files are neither read (``sync.engine.stamps``) nor
+    parsed, and the doc is listed the short way (``sync.engine.listing_mark``) once a push found it in step.
+    The baseline, interleaved with them: the same push with fingerprints and stamps wiped and the listing
+    mark removed (every file read and parsed, the whole doc listed). The server runs in another process: the
+    CPU figure is the client's alone, the wall time includes the server's listing."""
+    from productive_docs.sync.cli.main import main as cli
+    from productive_docs.sync.engine.push import run
+
+    names = ("push", "status", "push (whole process)", "status (whole process)", "push, every file parsed")
+    timings: dict[str, list[float]] = {name: [] for name in names}
+    cpu: dict[str, list[float]] = {name: [] for name in names}
+    listing: dict[str, set[int]] = {name: set() for name in names}
+    results: list[Any] = []
+    real_push = run.push_folder
+
+    def recorded(*args: Any, **kwargs: Any) -> Any:
+        results.append(real_push(*args, **kwargs))
+        return results[-1]
+
+    run.push_folder = recorded  # type: ignore[assignment]
+    codes: set[int] = set()
+    with tempfile.TemporaryDirectory() as temp, served() as (url, token, org_id):
+        environment = {"PRODUCTIVE_API_URL": url, "PRODUCTIVE_API_TOKEN": token, "PRODUCTIVE_ORG_ID": org_id,
+                       "XDG_CONFIG_HOME": str(Path(temp) / "config")}
+        os.environ.update(environment)
         folder = make_tree(Path(temp) / "docs", files)
-        push_folder(folder, client, project_id="1")
-        time.sleep(SETTLED)  # stamps are noted only for files left alone that long
-        push_folder(folder, client)
+        with Client(url, token, org_id, rate_limit=UNLIMITED, org_rate_limit=UNLIMITED) as client:
+            push_folder(folder, client, project_id="1")
+            time.sleep(SETTLED)  # stamps are noted only for files left alone that long
+            push_folder(folder, client)  # the whole listing, in step: the listing mark is kept
+        state_dir = default_path(folder).parent
         for _ in range(runs):
-            for name in timings:
+            for name in names:
                 if name == "push, every file parsed":
                     state = load(default_path(folder))
                     for saved in state.pages.values():
                         saved.fingerprint = None
                     state.compact()
-                    (default_path(folder).parent / STAMPS_FILE).unlink(missing_ok=True)
+                    (state_dir / STAMPS_FILE).unlink(missing_ok=True)
+                    (state_dir / MARK_FILE).unlink(missing_ok=True)
+                command = [name.split()[0].rstrip(","), str(folder)]
+                results.clear()
+                if name.endswith("(whole process)"):
+                    started, before = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
+                    done = subprocess.run([sys.executable, "-m", "productive_docs", *command],
+                                          capture_output=True, text=True, check=False)
+                    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    timings[name].append(time.monotonic() - started)
+                    cpu[name].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+                    codes.add(done.returncode)
+                    reads = re.search(r"(\d+) reads?\b", done.stdout)  # summary line: on a no-op, the listing
+                    listing[name].add(int(reads[1]) if reads else -1)
+                    continue
                 started, cpu_started = time.monotonic(), time.process_time()
-                result = push_folder(folder, client, dry_run=name == "status")
+                with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+                    codes.add(cli(command))
                 timings[name].append(time.monotonic() - started)
                 cpu[name].append(time.process_time() - cpu_started)
-                writes += result.requests["writes"]
-    print(f"no-op push and status of {files} files (goal: under 2 s, no write; {writes} writes):")
+                listing[name].add(results[-1].requests.get("listing", -1) if results else -1)
+    run.push_folder = real_push  # type: ignore[assignment]
+    load_average = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"no-op push and status of {files} files (goal: under 2 s; exit codes {sorted(codes)}; "
+          f"load average now {load_average}):")
     for name, values in timings.items():
-        print(f"  {name:24} {summary(values)}; client CPU {summary(cpu[name])}")
+        print(f"  {name:24} {summary(values)}; client CPU {summary(cpu[name])}; "
+              f"listing requests {sorted(listing[name])}")
+    base = statistics.median(timings["push, every file parsed"])
+    print(f"  ratio to the push parsing every file: push {statistics.median(timings['push']) / base:.2f}x, "
+          f"status {statistics.median(timings['status']) / base:.2f}x")
 
 
 def scale(sizes: list[int], runs: int) -> None:

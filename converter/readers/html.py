@@ -1,8 +1,10 @@
 """HTML reader: Productive HTML, Confluence pages, Google Docs, Word and plain web pages into the tree.
 
-beautifulsoup4 parses (``html.parser``: pure Python, gives source lines for the report, handles 10,000
-nested levels; see ``bench/bench_html.py`` for the measurement). The parsed tree is then walked without
-recursion: each element's handler (``TAG_RULES`` in ``html_rules``, or Confluence's class rules in
+``html_tree`` parses (the standard library's ``HTMLParser`` into light elements, the tree bs4's
+``html.parser`` builds: source lines for the report, any depth; see ``bench/bench_html.py`` for the
+measurement). Word and Google Docs pages are cleaned up with beautifulsoup4 first (``html_office``) and
+then turned into the same tree. The parsed tree is then walked without recursion: each element's handler
+(``TAG_RULES`` in ``html_rules``, or Confluence's class rules in
 ``html_confluence``) asks the ``Builder`` to open blocks, push marks or add inline nodes, and registers
 what to undo when the element ends. The builder keeps the document valid whatever the nesting.
 
@@ -17,22 +19,23 @@ elements keep their content; ``script``/``style``/``iframe``/forms/``on*``/scrip
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from bs4 import BeautifulSoup, NavigableString, Tag
 from productive_docs.converter import Document, inferred
 from productive_docs.converter.errors import InputError
 from productive_docs.converter.model import Mark, Node
-from productive_docs.converter.readers import html_cleanup, html_confluence, html_office
+from productive_docs.converter.readers import html_cleanup, html_confluence, html_office, html_tree
 from productive_docs.converter.readers.gc_pause import gc_paused
 from productive_docs.converter.readers.html_builder import TEXTBLOCKS, Builder, Frame
 from productive_docs.converter.readers.html_forms import MENTION_SHORTHAND, css_declarations
 from productive_docs.converter.readers.html_rules import TAG_RULES, unknown_element
 from productive_docs.converter.readers.html_sanitize import event_handlers, unsafe_css, unsafe_url
+from productive_docs.converter.readers.html_tree import Element
 from productive_docs.converter.report import Report
 
-#: The bs4 tree builder (see the module docstring for why).
-PARSER = "html.parser"
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
+
 #: bs4 turns whitespace-only strings into one space outside these tags; "[document]" (its root) keeps them
 #: everywhere, because the reader applies the browser's rules itself (they depend on CSS ``white-space``).
 _KEEP_WHITESPACE = frozenset({"[document]", "pre", "textarea"})
@@ -43,31 +46,35 @@ def read(source: str | dict[str, Any], report: Report) -> Document:
     if not isinstance(source, str):
         raise InputError("HTML input must be text", report.source)
     with gc_paused():
-        soup = parse(source)
         office = html_office.is_office(source)
-        return read_parsed(soup, report, office=office, confluence=html_confluence.is_confluence(source),
+        tree = parse(source) if office else parse_tree(source, report.source)
+        return read_parsed(tree, report, office=office, confluence=html_confluence.is_confluence(source),
                            cleanup=office or html_cleanup.is_page(source))
 
 
-def read_parsed(soup: BeautifulSoup, report: Report, *, office: bool = False,
+def read_parsed(tree: Element | BeautifulSoup, report: Report, *, office: bool = False,
                 confluence: bool = False, cleanup: bool = False) -> Document:
-    """Read a page ``parse`` made (the Confluence importer parses each page once for its metadata and body).
+    """Read a page ``parse_tree`` made (the Confluence importer parses each page once for its metadata and
+    body), or one ``parse`` made and an importer or the Word/Google Docs clean-up (``office``) rewrote.
 
     A page with a ``#main-content`` element (a Confluence export, whatever its template) contributes that
     element only, and is read with Confluence's class rules. ``cleanup`` tidies what editors' whole pages
-    carry (``html_cleanup``: spacer paragraphs, edge breaks). The soup is emptied afterwards.
+    carry (``html_cleanup``: spacer paragraphs, edge breaks). The tree is emptied afterwards.
     """
     metadata: dict[str, Any] = {}
-    title = html_confluence.page_title(soup)
-    if title:
-        metadata["title"] = title
     with gc_paused():
-        main = soup.find(id="main-content")
-        root: Tag = main if main is not None else soup
-        if office:
-            html_office.prepare(soup, root)
+        if not isinstance(tree, Element):
+            main_soup = tree.find(id="main-content")
+            if office:
+                html_office.prepare(tree, main_soup if main_soup is not None else tree)
+            tree = html_tree.from_soup(tree)
+        title = html_confluence.page_title(tree)
+        if title:
+            metadata["title"] = title
+        main = tree.find(id="main-content")
+        root = main if main is not None else tree
         doc = Reader(report, confluence=confluence or main is not None, page=cleanup).run(root)
-        soup.decompose()
+        tree.decompose()
         if cleanup:
             html_cleanup.clean(doc, report)
     if not doc.content:
@@ -75,15 +82,27 @@ def read_parsed(soup: BeautifulSoup, report: Report, *, office: bool = False,
     return Document(doc, metadata)
 
 
+def parse_tree(html: str, source: str | None = None, line: int = 1) -> Element:
+    """The parsed tree of an HTML text, as the reader walks it (``html_tree``: fast, no bs4); markup the
+    parser gives up on is an ``InputError`` naming the file and line (``line``: where ``html`` starts)."""
+    try:
+        return html_tree.parse(html)
+    except html_tree.MarkupRejected as exc:
+        raise InputError(f"HTML the parser cannot read ({exc})", source, line - 1 + exc.line) from None
+
+
 def parse(html: str) -> BeautifulSoup:
-    """The parsed tree of an HTML text, as every reader of this module expects it."""
-    return BeautifulSoup(html, PARSER, preserve_whitespace_tags=_KEEP_WHITESPACE)
+    """The same tree as beautifulsoup4's, for the clean-ups and importers that rewrite it with bs4 before
+    ``read_parsed``."""
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(html, "html.parser", preserve_whitespace_tags=_KEEP_WHITESPACE)
 
 
 def parse_blocks(html: str, report: Report, line: int | None = None) -> list[Node]:
     """Block nodes of an HTML fragment (raw HTML in Markdown, the server's ``*_html`` bodies)."""
     with gc_paused():
-        return Reader(report, line).run(parse(html)).content
+        return Reader(report, line).run(parse_tree(html, report.source, line or 1)).content
 
 
 def parse_inline(html: str, report: Report, line: int | None = None) -> list[Node]:
@@ -128,7 +147,7 @@ class Reader:
 
     # --- walking --------------------------------------------------------------------------------------
 
-    def run(self, root: Tag) -> Node:
+    def run(self, root: Element) -> Node:
         """Walk ``root`` iteratively (no recursion, so any depth works) and return the doc node."""
         builder = self.builder
         exits = self.exits
@@ -136,12 +155,12 @@ class Reader:
         while todo:
             item = todo.pop()
             kind = type(item)
-            if kind is NavigableString:
+            if kind is str:
                 self.text(item)
             elif kind is int:
                 while len(exits) > item:
                     exits.pop()()
-            elif kind is Tag:
+            elif kind is Element:
                 mark = len(exits)
                 if item.sourceline is not None:
                     builder.line = item.sourceline + self.line_offset
@@ -155,7 +174,7 @@ class Reader:
             builder.close(builder.frames[1])
         return builder.root
 
-    def enter(self, el: Tag) -> bool:
+    def enter(self, el: Element) -> bool:
         """Handle an element: its event handlers are reported, a class rule wins over the tag rule."""
         if el.attrs:
             for name in event_handlers(el.attrs):
@@ -168,7 +187,7 @@ class Reader:
                         return rule(self, el)
         return TAG_RULES.get(el.name, unknown_element)(self, el)
 
-    def by_tag(self, el: Tag) -> bool:
+    def by_tag(self, el: Element) -> bool:
         """Handle ``el`` by its tag rule (for class rules that only adjust an element)."""
         return TAG_RULES.get(el.name, unknown_element)(self, el)
 
@@ -229,7 +248,7 @@ class Reader:
             self.reported_once.add(what)
         self.report.add(what, became, self.builder.line)
 
-    def safe_url(self, el: Tag, attr: str, *, image: bool = False) -> str | None:
+    def safe_url(self, el: Element, attr: str, *, image: bool = False) -> str | None:
         """``el[attr]`` when it is a safe URL; unsafe ones are reported and dropped."""
         url = el.get(attr)
         if not isinstance(url, str):
@@ -240,7 +259,7 @@ class Reader:
             return None
         return url
 
-    def styles_of(self, el: Tag) -> dict[str, str]:
+    def styles_of(self, el: Element) -> dict[str, str]:
         """The inline CSS of ``el``; values that load or run something are reported and dropped."""
         style = el.get("style")
         if not isinstance(style, str):
@@ -252,5 +271,5 @@ class Reader:
         return css
 
 
-__all__ = ["PARSER", "Reader", "parse", "parse_blocks", "parse_inline", "read", "read_parsed"]
+__all__ = ["Reader", "parse", "parse_blocks", "parse_inline", "parse_tree", "read", "read_parsed"]
 

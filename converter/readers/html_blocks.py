@@ -16,7 +16,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from bs4 import NavigableString, Tag
 from productive_docs.converter import inferred
 from productive_docs.converter.model import LIST_BLOCKS, Mark, Node
 from productive_docs.converter.readers.html_builder import TEXTBLOCKS
@@ -28,18 +27,19 @@ from productive_docs.converter.readers.html_forms import (
     mapped_attrs,
 )
 from productive_docs.converter.readers.html_state import Handler, Reader
+from productive_docs.converter.readers.html_tree import Element
 
 _PIXELS = re.compile(r"width:\s*([0-9.]+)px")
 
 
-def _alignment(el: Tag, css: dict[str, str]) -> str | None:
+def _alignment(el: Element, css: dict[str, str]) -> str | None:
     align = css.get("text-align") or el.get("align")
     if isinstance(align, str) and align.lower() in inferred.ALIGNMENTS:
         return align.lower()
     return None
 
 
-def _textblock(r: Reader, el: Tag, node: Node) -> bool:
+def _textblock(r: Reader, el: Element, node: Node) -> bool:
     css = r.styles_of(el)
     align = _alignment(el, css)
     if align:
@@ -50,20 +50,20 @@ def _textblock(r: Reader, el: Tag, node: Node) -> bool:
     return True
 
 
-def _paragraph(r: Reader, el: Tag) -> bool:
+def _paragraph(r: Reader, el: Element) -> bool:
     return _textblock(r, el, Node("paragraph"))
 
 
-def _heading(r: Reader, el: Tag) -> bool:
+def _heading(r: Reader, el: Element) -> bool:
     return _textblock(r, el, Node("heading", {"level": int(el.name[1])}))
 
 
-def _blockquote(r: Reader, el: Tag) -> bool:
+def _blockquote(r: Reader, el: Element) -> bool:
     r.block(Node("blockquote"))
     return True
 
 
-def _code_language(el: Tag) -> str | None:
+def _code_language(el: Element) -> str | None:
     """The language of a code block: Productive's attribute, Confluence's brush, or a ``language-`` class."""
     language = el.get("codeblock-language")
     if isinstance(language, str):
@@ -82,21 +82,21 @@ def _code_language(el: Tag) -> str | None:
     return None
 
 
-def _code_text(el: Tag) -> str:
+def _code_text(el: Element) -> str:
     """The text of a ``<pre>`` as a browser shows it (``<br>`` is a newline; the first newline is dropped)."""
     parts: list[str] = []
     for node in el.descendants:
-        if type(node) is NavigableString:
+        if type(node) is str:
             parts.append(node)
-        elif type(node) is Tag and node.name == "br":
+        elif type(node) is Element and node.name == "br":
             parts.append("\n")
     code = "".join(parts)
-    if code.startswith("\n") and type(el.contents[0]) is NavigableString:
+    if code.startswith("\n") and type(el.contents[0]) is str:
         code = code[1:]
     return code[:-1] if code.endswith("\n") else code
 
 
-def _pre(r: Reader, el: Tag) -> bool:
+def _pre(r: Reader, el: Element) -> bool:
     code = _code_text(el)
     frame = r.builder.open(Node("codeblock", {"language": _code_language(el)}))
     if frame.flat:
@@ -123,7 +123,7 @@ def _list_kind(r: Reader) -> str | None:
     return None
 
 
-def _ul(r: Reader, el: Tag) -> bool:
+def _ul(r: Reader, el: Element) -> bool:
     classes: Sequence[str] = el.get("class") or []
     if el.get("type") == inferred.CHECKLIST or "contains-task-list" in classes:
         r.block(Node(inferred.CHECKLIST))
@@ -132,7 +132,7 @@ def _ul(r: Reader, el: Tag) -> bool:
     return True
 
 
-def _ol(r: Reader, el: Tag) -> bool:
+def _ol(r: Reader, el: Element) -> bool:
     attrs = mapped_attrs("ol", el)
     r.block(Node("ol", {"order": attrs["order"]} if attrs.get("order") is not None else {}))
     return True
@@ -142,10 +142,10 @@ def _checked(value: Any) -> bool:
     return value is not None and str(value).lower() not in ("false", "0", "no")
 
 
-def _task_checkbox(el: Tag) -> Tag | None:
+def _task_checkbox(el: Element) -> Element | None:
     """The checkbox a Markdown renderer puts at the start of a task list item."""
     for child in el.children:
-        if type(child) is Tag:
+        if type(child) is Element:
             if child.name == "input" and child.get("type") == "checkbox":
                 return child
             if child.name == "p":
@@ -156,7 +156,7 @@ def _task_checkbox(el: Tag) -> Tag | None:
     return None
 
 
-def _li(r: Reader, el: Tag) -> bool:
+def _li(r: Reader, el: Element) -> bool:
     checkbox = _task_checkbox(el) if "task-list-item" in (el.get("class") or []) else None
     in_checklist = _list_kind(r) == inferred.CHECKLIST
     if el.get("type") == inferred.CHECKLIST_ITEM or checkbox is not None or in_checklist:
@@ -171,7 +171,7 @@ def _li(r: Reader, el: Tag) -> bool:
     return True
 
 
-def _colgroup_widths(table: Tag) -> list[int | None] | None:
+def _colgroup_widths(table: Element) -> list[int | None] | None:
     """Pixel widths of a table's columns from its ``<colgroup>`` (``None`` where a column has none)."""
     colgroup = table.find("colgroup", recursive=False)
     if colgroup is None:
@@ -202,7 +202,7 @@ def _apply_colwidths(table: Node, widths: list[int | None]) -> None:
             column += colspan
 
 
-def _table(r: Reader, el: Tag) -> bool:
+def _table(r: Reader, el: Element) -> bool:
     frame = r.block(Node("table"))
     widths = _colgroup_widths(el)
     caption = el.find("caption", recursive=False)
@@ -218,12 +218,12 @@ def _table(r: Reader, el: Tag) -> bool:
     return True
 
 
-def _row(r: Reader, el: Tag) -> bool:
+def _row(r: Reader, el: Element) -> bool:
     r.block(Node("table_row"))
     return True
 
 
-def _cell(r: Reader, el: Tag) -> bool:
+def _cell(r: Reader, el: Element) -> bool:
     attrs = mapped_attrs("table_cell", el)
     for name in ("colspan", "rowspan"):
         if attrs.get(name) is None or attrs[name] < 1:
@@ -242,12 +242,12 @@ def _cell(r: Reader, el: Tag) -> bool:
     return True
 
 
-def _divider(r: Reader, el: Tag) -> bool:
+def _divider(r: Reader, el: Element) -> bool:
     r.builder.close(r.builder.open(Node("divider")))
     return False
 
 
-def _banner(r: Reader, el: Tag) -> bool:
+def _banner(r: Reader, el: Element) -> bool:
     kind = el.get("type")
     if kind not in inferred.BANNER_TYPES:
         r.lowered(f"banner type {kind!r}", f"banner type {inferred.BANNER_TYPES[0]!r}")
@@ -256,7 +256,7 @@ def _banner(r: Reader, el: Tag) -> bool:
     return True
 
 
-def _div(r: Reader, el: Tag) -> bool:
+def _div(r: Reader, el: Element) -> bool:
     if el.has_attr("data-columns"):
         attrs = mapped_attrs(inferred.COLUMNS, el)
         widths = r.styles_of(el).get(COLUMNS_CSS)
@@ -270,7 +270,7 @@ def _div(r: Reader, el: Tag) -> bool:
     return True
 
 
-def _wrapper(r: Reader, el: Tag) -> bool:
+def _wrapper(r: Reader, el: Element) -> bool:
     css = r.styles_of(el) if el.has_attr("style") else {}
     if css.get("white-space") in PRESERVING:
         r.preserve_whitespace()
@@ -278,31 +278,31 @@ def _wrapper(r: Reader, el: Tag) -> bool:
     return True
 
 
-def _figcaption(r: Reader, el: Tag) -> bool:
+def _figcaption(r: Reader, el: Element) -> bool:
     r.block(Node("paragraph"))
     return True
 
 
-def _definition_list(r: Reader, el: Tag) -> bool:
+def _definition_list(r: Reader, el: Element) -> bool:
     r.lowered("definition list", "paragraphs, terms in bold")
     r.wrapper()
     return True
 
 
-def bold_paragraph(r: Reader, el: Tag) -> bool:
+def bold_paragraph(r: Reader, el: Element) -> bool:
     """A paragraph in bold: a definition term, a Confluence panel or expand title."""
     r.block(Node("paragraph"))
     r.mark(Mark("strong"))
     return True
 
 
-def transparent(r: Reader, el: Tag) -> bool:
+def transparent(r: Reader, el: Element) -> bool:
     """An element without a node of its own (``<tbody>``, ``<font>``, a Confluence user link): its content
     is kept, and a class rule using it keeps the tag rule (a link, say) from applying."""
     return True
 
 
-def skip(r: Reader, el: Tag) -> bool:
+def skip(r: Reader, el: Element) -> bool:
     """An element that is not content (document head, Confluence macro parameters): skipped unreported."""
     return False
 

@@ -27,12 +27,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bs4 import BeautifulSoup, Tag
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node
 from productive_docs.converter.readers.html_blocks import bold_paragraph, skip, transparent
 from productive_docs.converter.readers.html_builder import TEXTBLOCKS
 from productive_docs.converter.readers.html_state import Handler, Reader
+from productive_docs.converter.readers.html_tree import Element
 
 #: Confluence information macro class -> banner type.
 MACRO_BANNERS = {
@@ -85,7 +85,7 @@ def is_confluence(source: str) -> bool:
     return "main-content" in source or "confluence" in source or "<ac:" in source
 
 
-def page_title(soup: BeautifulSoup) -> str | None:
+def page_title(soup: Element) -> str | None:
     """The page title of an export's ``<title>`` ("Space : Page" -> "Page")."""
     if soup.title is None:
         return None
@@ -94,14 +94,14 @@ def page_title(soup: BeautifulSoup) -> str | None:
     return (title if sep else text) or None
 
 
-def _information_macro(r: Reader, el: Tag) -> bool:
+def _information_macro(r: Reader, el: Element) -> bool:
     classes: Sequence[str] = el.get("class") or []
     kind = next((MACRO_BANNERS[name] for name in classes if name in MACRO_BANNERS), "info")
     r.block(Node(inferred.BANNER, {inferred.BANNER_TYPE_ATTR: kind}))
     return True
 
 
-def _panel(r: Reader, el: Tag) -> bool:
+def _panel(r: Reader, el: Element) -> bool:
     if "code" in (el.get("class") or []):
         r.wrapper()
     else:
@@ -109,7 +109,7 @@ def _panel(r: Reader, el: Tag) -> bool:
     return True
 
 
-def _lozenge(r: Reader, el: Tag) -> bool:
+def _lozenge(r: Reader, el: Element) -> bool:
     r.mark(Mark("strong"))
     return True
 
@@ -129,7 +129,7 @@ def _emoji_of_id(emoji_id: object) -> str | None:
     return None
 
 
-def _emoticon(r: Reader, el: Tag) -> bool:
+def _emoticon(r: Reader, el: Element) -> bool:
     fallback = el.get("data-emoji-fallback")
     fallback = _js_unescape(fallback) if isinstance(fallback, str) else ""
     name = str(el.get("data-emoticon-name") or "")
@@ -147,16 +147,16 @@ def _emoticon(r: Reader, el: Tag) -> bool:
     return False
 
 
-def _user_mention(r: Reader, el: Tag) -> bool:
+def _user_mention(r: Reader, el: Element) -> bool:
     """A mention becomes the person's name (an export has no Productive person id); the names of mentions
     written one right after the other (no space between the links) are kept apart by a space."""
     before = el.previous_sibling
-    if isinstance(before, Tag) and _MENTION_CLASSES.intersection(before.get("class") or []):
+    if isinstance(before, Element) and _MENTION_CLASSES.intersection(before.get("class") or []):
         r.builder.add_text(" ")
     return True
 
 
-def _task_list(r: Reader, el: Tag) -> bool:
+def _task_list(r: Reader, el: Element) -> bool:
     r.block(Node(inferred.CHECKLIST))
     return True
 
@@ -174,12 +174,12 @@ def _columns(r: Reader, count: int, layout: str) -> bool:
     return True
 
 
-def _column_layout(r: Reader, el: Tag) -> bool:
+def _column_layout(r: Reader, el: Element) -> bool:
     cells = [child for child in el.find_all("div", recursive=False) if "cell" in (child.get("class") or [])]
     return _columns(r, len(cells), str(el.get("data-layout") or ""))
 
 
-def _layout_cell(r: Reader, el: Tag) -> bool:
+def _layout_cell(r: Reader, el: Element) -> bool:
     """A layout cell is a column inside a columns node (a one-cell layout is only a wrapper)."""
     if r.builder.top.node.type == inferred.COLUMNS:
         r.block(Node(inferred.COLUMN))
@@ -188,13 +188,13 @@ def _layout_cell(r: Reader, el: Tag) -> bool:
     return True
 
 
-def _embedded_image(r: Reader, el: Tag) -> bool:
+def _embedded_image(r: Reader, el: Element) -> bool:
     if el.name == "img" and isinstance(el.get("data-image-src"), str):
         el["src"] = el["data-image-src"]
     return r.by_tag(el)
 
 
-def _table_cell(r: Reader, el: Tag) -> bool:
+def _table_cell(r: Reader, el: Element) -> bool:
     """Confluence keeps a cell's colour in ``data-highlight-colour`` (a hex colour or a theme variable)."""
     colour = el.get("data-highlight-colour")
     if isinstance(colour, str) and colour.startswith("#") and not el.has_attr("bgcolor"):
@@ -230,7 +230,7 @@ STORAGE_BANNERS = {
 }
 
 
-def _parameter(el: Tag, name: str) -> str | None:
+def _parameter(el: Element, name: str) -> str | None:
     for parameter in el.find_all("ac:parameter", recursive=False):
         if parameter.get("ac:name") == name:
             return parameter.get_text()
@@ -252,7 +252,7 @@ GENERATED_MACROS = frozenset({
 INCLUDE_MACROS = frozenset({"include", "excerpt-include"})
 
 
-def _structured_macro(r: Reader, el: Tag) -> bool:
+def _structured_macro(r: Reader, el: Element) -> bool:
     name = str(el.get("ac:name") or "")
     title = _parameter(el, "title")
     if name in STORAGE_BANNERS:
@@ -301,7 +301,7 @@ def _anchor(r: Reader, name: str) -> bool:
     return False
 
 
-def _include(r: Reader, el: Tag, name: str) -> bool:
+def _include(r: Reader, el: Element, name: str) -> bool:
     page = el.find("ri:page")
     title = str(page.get("ri:content-title") or "") if page is not None else ""
     r.lowered(f"Confluence {name!r} macro", "a paragraph naming the included page", once=True)
@@ -311,7 +311,7 @@ def _include(r: Reader, el: Tag, name: str) -> bool:
     return False
 
 
-def _macro_as_text(r: Reader, el: Tag, name: str) -> bool:
+def _macro_as_text(r: Reader, el: Element, name: str) -> bool:
     """A macro this reader does not know (Jira issues, charts, apps): a link to the URL it names, else its
     name and key parameters as text, so the reader of the page sees something was there."""
     parameters = {str(p.get("ac:name") or ""): p.get_text(" ", strip=True)
@@ -327,19 +327,19 @@ def _macro_as_text(r: Reader, el: Tag, name: str) -> bool:
     return False
 
 
-def _task(r: Reader, el: Tag) -> bool:
+def _task(r: Reader, el: Element) -> bool:
     status = el.find("ac:task-status", recursive=False)
     checked = status is not None and status.get_text().strip() == "complete"
     r.block(Node(inferred.CHECKLIST_ITEM, {inferred.CHECKED_ATTR: checked}))
     return True
 
 
-def _layout_section(r: Reader, el: Tag) -> bool:
+def _layout_section(r: Reader, el: Element) -> bool:
     cells = el.find_all("ac:layout-cell", recursive=False)
     return _columns(r, len(cells), str(el.get("ac:type") or "").replace("_", "-"))
 
 
-def _storage_image(r: Reader, el: Tag) -> bool:
+def _storage_image(r: Reader, el: Element) -> bool:
     attachment = el.find("ri:attachment")
     url = el.find("ri:url")
     src = attachment.get("ri:filename") if attachment is not None else url.get("ri:value") if url else None
@@ -363,7 +363,7 @@ def _storage_image(r: Reader, el: Tag) -> bool:
     return False
 
 
-def _storage_link(r: Reader, el: Tag) -> bool:
+def _storage_link(r: Reader, el: Element) -> bool:
     """Links to attachments keep their file name as ``href``; page and user links become their text."""
     body = el.find(["ac:link-body", "ac:plain-text-link-body"], recursive=False)
     attachment = el.find("ri:attachment", recursive=False)
@@ -387,7 +387,7 @@ def _storage_link(r: Reader, el: Tag) -> bool:
     return False
 
 
-def _storage_emoticon(r: Reader, el: Tag) -> bool:
+def _storage_emoticon(r: Reader, el: Element) -> bool:
     el["data-emoticon-name"] = str(el.get("ac:name") or "")
     fallback = el.get("ac:emoji-fallback")
     if isinstance(fallback, str):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from productive_docs.converter import inferred
 
 if TYPE_CHECKING:
-    from bs4 import Tag
+    from productive_docs.converter.readers.html_tree import Element
 
 #: node or mark type -> ((HTML attribute, JSON attr), ...), in the order the writer emits them.
 HTML_ATTRS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -104,7 +104,7 @@ def parse_colwidth(value: str) -> list[int] | None:
     return [int(part) for part in parts]
 
 
-def mapped_attrs(kind: str, el: Tag) -> dict[str, Any]:
+def mapped_attrs(kind: str, el: Element) -> dict[str, Any]:
     """JSON attrs of a Productive form from its HTML attributes: the reader's side of ``HTML_ATTRS``."""
     out: dict[str, Any] = {}
     for html_name, json_name in HTML_ATTRS[kind]:

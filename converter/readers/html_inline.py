@@ -8,15 +8,15 @@ Productive span (``html_forms.SPAN_KINDS``).
 
 from __future__ import annotations
 
-from bs4 import Tag
 from productive_docs.converter import inferred
 from productive_docs.converter.model import Mark, Node
 from productive_docs.converter.readers.html_forms import PRESERVING, SPAN_KINDS, mapped_attrs
 from productive_docs.converter.readers.html_state import Handler, Reader
+from productive_docs.converter.readers.html_tree import Element
 
 
 def _simple_mark(name: str) -> Handler:
-    def handler(r: Reader, el: Tag) -> bool:
+    def handler(r: Reader, el: Element) -> bool:
         css = r.styles_of(el) if el.has_attr("style") else {}
         if name == "strong" and css.get("font-weight") in ("normal", "400"):
             return True
@@ -26,7 +26,7 @@ def _simple_mark(name: str) -> Handler:
     return handler
 
 
-def _link(r: Reader, el: Tag) -> bool:
+def _link(r: Reader, el: Element) -> bool:
     href = r.safe_url(el, "href")
     if href is None:
         return True
@@ -47,7 +47,7 @@ def _link(r: Reader, el: Tag) -> bool:
     return True
 
 
-def _image(r: Reader, el: Tag) -> bool:
+def _image(r: Reader, el: Element) -> bool:
     src = r.safe_url(el, "src", image=True)
     if src is None:
         if el.has_attr("src"):
@@ -60,12 +60,12 @@ def _image(r: Reader, el: Tag) -> bool:
     return False
 
 
-def _br(r: Reader, el: Tag) -> bool:
+def _br(r: Reader, el: Element) -> bool:
     r.builder.add_inline(Node("br"))
     return False
 
 
-def _span(r: Reader, el: Tag) -> bool:
+def _span(r: Reader, el: Element) -> bool:
     attrs = el.attrs
     for attribute, kind in SPAN_KINDS:
         if attribute in attrs:
@@ -91,7 +91,7 @@ def _style_marks(r: Reader, css: dict[str, str]) -> None:
         r.preserve_whitespace()
 
 
-def _mention(r: Reader, el: Tag) -> bool:
+def _mention(r: Reader, el: Element) -> bool:
     attrs = mapped_attrs("mention", el)
     kind = attrs.get("type")
     if isinstance(kind, str):
@@ -104,7 +104,7 @@ def _mention(r: Reader, el: Tag) -> bool:
     return False
 
 
-def _file(r: Reader, el: Tag) -> bool:
+def _file(r: Reader, el: Element) -> bool:
     attrs = mapped_attrs(inferred.FILE, el)
     url_key = inferred.FILE_ATTRS["url"]
     if url_key in attrs and r.safe_url(el, "url") is None:
@@ -113,12 +113,12 @@ def _file(r: Reader, el: Tag) -> bool:
     return False
 
 
-def _var(r: Reader, el: Tag) -> bool:
+def _var(r: Reader, el: Element) -> bool:
     r.builder.add_inline(Node(inferred.VAR, mapped_attrs(inferred.VAR, el)))
     return False
 
 
-def _discussion(r: Reader, el: Tag) -> bool:
+def _discussion(r: Reader, el: Element) -> bool:
     r.mark(Mark("discussion", mapped_attrs("discussion", el)))
     return True
 

@@ -11,34 +11,34 @@ removed or have no node of their own, and puts the table together.
 
 from __future__ import annotations
 
-from bs4 import Tag
 from productive_docs.converter.model import Mark
 from productive_docs.converter.readers import html_confluence
 from productive_docs.converter.readers.html_blocks import BLOCK_TAG_RULES, skip, transparent
 from productive_docs.converter.readers.html_inline import INLINE_TAG_RULES
 from productive_docs.converter.readers.html_sanitize import DROPPED_ELEMENTS, FORM_WRAPPERS, SILENT_ELEMENTS
 from productive_docs.converter.readers.html_state import Handler, Reader
+from productive_docs.converter.readers.html_tree import Element
 
 # --- lowered, removed and unknown elements ------------------------------------------------------------------
 
 
 def _plain(what: str) -> Handler:
-    def handler(r: Reader, el: Tag) -> bool:
+    def handler(r: Reader, el: Element) -> bool:
         r.lowered(what, "plain text", once=True)
         return True
 
     return handler
 
 
-def _dropped(r: Reader, el: Tag) -> bool:
+def _dropped(r: Reader, el: Element) -> bool:
     r.lowered(f"<{el.name}> element", "removed with its content")
     return False
 
 
-def _media(r: Reader, el: Tag) -> bool:
+def _media(r: Reader, el: Element) -> bool:
     """``<audio>`` / ``<video>``: a link to its source (the player cannot be kept; its address can)."""
     source = el if el.get("src") else el.find("source", src=True)
-    src = r.safe_url(source, "src") if isinstance(source, Tag) else None
+    src = r.safe_url(source, "src") if isinstance(source, Element) else None
     if src is None:
         return _dropped(r, el)
     r.lowered(f"<{el.name}> element", "a link to its source")
@@ -49,12 +49,12 @@ def _media(r: Reader, el: Tag) -> bool:
     return False
 
 
-def _form(r: Reader, el: Tag) -> bool:
+def _form(r: Reader, el: Element) -> bool:
     r.lowered(f"<{el.name}> form element", "its text")
     return True
 
 
-def unknown_element(r: Reader, el: Tag) -> bool:
+def unknown_element(r: Reader, el: Element) -> bool:
     """An element no rule knows: reported once per name, its content kept."""
     r.lowered(f"unknown element <{el.name}>", "its content", once=True)
     if el.name in _UNKNOWN_BLOCKS:

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from bs4 import Tag
 from productive_docs.converter.model import Mark, Node
 from productive_docs.converter.readers.html_builder import Builder, Frame
+from productive_docs.converter.readers.html_tree import Element
 
 
 class Reader(Protocol):
@@ -22,7 +22,7 @@ class Reader(Protocol):
     #: A whole page being imported (not a fragment): the import cleanup's rules apply.
     page: bool
 
-    def by_tag(self, el: Tag) -> bool: ...
+    def by_tag(self, el: Element) -> bool: ...
 
     def after(self, action: Callable[[], None]) -> None: ...
 
@@ -36,10 +36,10 @@ class Reader(Protocol):
 
     def lowered(self, what: str, became: str, *, once: bool = False) -> None: ...
 
-    def safe_url(self, el: Tag, attr: str, *, image: bool = False) -> str | None: ...
+    def safe_url(self, el: Element, attr: str, *, image: bool = False) -> str | None: ...
 
-    def styles_of(self, el: Tag) -> dict[str, str]: ...
+    def styles_of(self, el: Element) -> dict[str, str]: ...
 
 
 #: A rule: handles an element, True when its children are to be read as well.
-Handler = Callable[[Reader, Tag], bool]
+Handler = Callable[[Reader, Element], bool]

@@ -8,7 +8,7 @@ looks for the page or content the failed request may have written (``sync.recove
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Self
 from urllib.parse import urlsplit
@@ -85,6 +85,19 @@ class Client:
         sort: str | None = None,
     ) -> list[Page]:
         """Every page matching ``filters`` (values may be lists: comma-joined), following pagination."""
+        answers = self.list_pages_by_request(filters=filters, fields=fields, include=include, sort=sort)
+        return [page for listed, _ in answers for page in listed]
+
+    def list_pages_by_request(
+        self,
+        *,
+        filters: dict[str, Any] | None = None,
+        fields: Iterable[str] | None = None,
+        include: Iterable[str] | None = None,
+        sort: str | None = None,
+    ) -> Iterator[tuple[list[Page], dict[str, Any]]]:
+        """The pages of ``list_pages`` one request (200 pages) at a time, each with the answer's ``meta``
+        (``total_count``, spec §4.5): a caller that has seen enough stops asking."""
         params: dict[str, str] = {"page[size]": str(MAX_PAGE_SIZE)}
         for key, value in (filters or {}).items():
             values = value if isinstance(value, list | tuple | set) else [value]
@@ -95,15 +108,14 @@ class Client:
             params["include"] = ",".join(include)
         if sort:
             params["sort"] = sort
-        pages: list[Page] = []
         number = 1
         while True:
             params["page[number]"] = str(number)
             document = self.transport.call("GET", "pages", "list", params=params)
-            pages += [Page.from_resource(item) for item in document.get("data") or []]
             meta = document.get("meta") or {}
+            yield [Page.from_resource(item) for item in document.get("data") or []], meta
             if number >= int(meta.get("total_pages") or 0):
-                return pages
+                return
             number += 1
 
     def get_page(self, page_id: str | int) -> Page:

@@ -19,9 +19,9 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
-from bs4 import BeautifulSoup, Tag
 from productive_docs.converter.model import Node, empty_doc
-from productive_docs.converter.readers.html import parse, read_parsed
+from productive_docs.converter.readers.html import parse_tree, read_parsed
+from productive_docs.converter.readers.html_tree import Element
 from productive_docs.converter.report import Report
 
 _PAGE_ID = re.compile(r"(?:^|_)(\d+)\.html$")
@@ -57,21 +57,21 @@ def page_id_of(file_name: str) -> str | None:
     return match.group(1) if match else None
 
 
-def _text(element: Tag | None) -> str | None:
+def _text(element: Element | None) -> str | None:
     if element is None:
         return None
     value = " ".join(element.get_text().split())
     return value or None
 
 
-def _title(soup: BeautifulSoup, space: str | None, file_name: str) -> str:
+def _title(soup: Element, space: str | None, file_name: str) -> str:
     title = _text(soup.find(id="title-text")) or _text(soup.title) or file_name
     if space and title.startswith(f"{space} : "):
         return title[len(space) + 3:]
     return title
 
 
-def _attachments(soup: BeautifulSoup) -> list[Attachment]:
+def _attachments(soup: Element) -> list[Attachment]:
     heading = soup.find(id="attachments")
     section = heading.find_parent("div", class_="pageSection") if heading is not None else None
     if section is None:
@@ -81,9 +81,9 @@ def _attachments(soup: BeautifulSoup) -> list[Attachment]:
             for a, href in hrefs if href.startswith("attachments/")]
 
 
-def read_page(file_name: str, page: str | BeautifulSoup) -> PageMeta:
+def read_page(file_name: str, page: str | Element) -> PageMeta:
     """The metadata of one exported page, from its HTML or its parsed document (left unchanged)."""
-    soup = parse(page) if isinstance(page, str) else page
+    soup = parse_tree(page) if isinstance(page, str) else page
     breadcrumbs = soup.find(id="breadcrumbs")
     crumbs = breadcrumbs.find_all("a", href=True) if breadcrumbs is not None else []
     space = _text(crumbs[0]) if crumbs else None
@@ -121,7 +121,7 @@ def read_export_page(page: tuple[str, str]) -> ReadPage:
     (``sync.importers.pool``): hence one picklable argument and result, and the error as text.
     """
     file, html = page
-    soup = parse(html)
+    soup = parse_tree(html)
     meta = read_page(file, soup)
     if not meta.has_body:
         return ReadPage(meta, empty_doc())

@@ -13,8 +13,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from bs4 import Tag
-from productive_docs.converter.readers.html import parse
+from productive_docs.converter.readers.html import parse_tree
+from productive_docs.converter.readers.html_tree import Element
 from productive_docs.sync.assets.naming import WINDOWS_RESERVED
 from productive_docs.sync.assets.naming import import_slug as slug
 from productive_docs.sync.confluence.pages import PageMeta
@@ -42,7 +42,7 @@ class TreeNode:
         return nodes
 
 
-def _node(li: Tag) -> TreeNode | None:
+def _node(li: Element) -> TreeNode | None:
     link = li.find("a", href=True, recursive=False)
     if link is None:
         return None
@@ -55,7 +55,7 @@ def _node(li: Tag) -> TreeNode | None:
 def read_index(html: str) -> list[TreeNode]:
     """The page tree of ``index.html``: its outermost lists of page links, roots in order."""
     roots: list[TreeNode] = []
-    for ul in parse(html).find_all("ul"):
+    for ul in parse_tree(html).find_all("ul"):
         if ul.find_parent(["ul", "li"]) is not None:
             continue
         roots += [node for node in map(_node, ul.find_all("li", recursive=False)) if node]

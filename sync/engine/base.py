@@ -43,7 +43,7 @@ MAX_BLOB = 64 * 1024 * 1024
 #: Record fields written only when set (a conflict still to resolve), so other records keep their lines.
 _ONLY_WHEN_SET = frozenset({"theirs", "theirs_version"})
 GITIGNORE = ("# productive-docs: commit state.json, base.json and base/; these are per run\n"
-             "lock\n*.tmp\nstate.journal\nstamps.json\n")
+             "lock\n*.tmp\nstate.journal\nstamps.json\nlisting.json\n")
 
 
 def canonical_body(doc: Node) -> bytes:

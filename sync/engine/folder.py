@@ -74,11 +74,14 @@ class LocalPage:
     fingerprint: str | None = None
     #: The file, when its document was not parsed because its fingerprint was remembered (for a folder
     #: without an index file: the folder, its generated document unchanged since the last sync).
-    unparsed: Path | None = None
+    unparsed: Path | str | None = None
     #: ``productive_page_id`` from front matter (written by ``push --write-ids``).
     page_id: str | None = None
     #: The site the file is written for (its Markdown dialect, its front matter keys).
     site: sites.Site | None = None
+    #: A folder without an index file whose generated list is unchanged (``unparsed``): its children, the
+    #: list built from them when loaded (10,000 links built for nothing were a tenth of a no-op push).
+    generated: list[LocalPage] | None = field(default=None, repr=False)
 
     def load(self) -> None:
         """Parse a file skipped thanks to its fingerprint (nothing to do otherwise). The title stays the one
@@ -87,8 +90,10 @@ class LocalPage:
             path, self.unparsed = self.unparsed, None
             if self.source is not None:
                 title = self.title
-                _apply_parsed(self, path)
+                _apply_parsed(self, Path(path))
                 self.title = title
+            elif self.doc is None and self.generated is not None:
+                self.doc = children_list(self.generated, self.key)
 
     def reread(self, path: Path) -> None:
         """Parse the file again after it changed under the run (a merge wrote it), title included."""
@@ -158,6 +163,18 @@ def plain_text(node: Node) -> str:
     if node.type == "mention":
         return str(node.attrs.get("label") or "")
     return "".join(plain_text(child) for child in node.content)
+
+
+def _stem(name: str) -> str:
+    """``Path(name).stem`` without building a ``Path``."""
+    dot = name.rfind(".")
+    return name[:dot] if 0 < dot < len(name) - 1 else name
+
+
+def _suffix(name: str) -> str:
+    """``Path(name).suffix.lower()`` without building a ``Path`` (a scan asks it of every entry twice)."""
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
 
 
 def _prefix_number(stem: str) -> float:
@@ -308,7 +325,7 @@ class _Scanner:
         entries = [e for e in sorted(os.scandir(directory), key=lambda e: e.name) if self.utf8_name(e, key)]
         dirs = [e for e in entries if e.is_dir() and not self.ignored(key + e.name, True)
                 and self.inside(e, key, is_dir=True)]
-        files = [e for e in entries if e.is_file() and Path(e.name).suffix.lower() in self.suffixes
+        files = [e for e in entries if e.is_file() and _suffix(e.name) in self.suffixes
                  and not self.ignored(key + e.name, False) and self.inside(e, key, is_dir=False)]
         self.note_broken_links(entries, key)
         index_entry = next((e for name in INDEX_NAMES for e in files if e.name.lower() == name), None)
@@ -318,11 +335,11 @@ class _Scanner:
         if index_entry is not None:
             files.remove(index_entry)
             page.source = key + index_entry.name
-            self.apply(page, Path(index_entry.path))
+            self.apply(page, index_entry.path)
             if page.source in self.tree.skipped:
                 page.source = None
         self.tree.pages[key] = page
-        children = [c for c in (self.scan_file(Path(e.path), key + e.name, key) for e in files) if c]
+        children = [c for c in (self.scan_file(e, key + e.name, key) for e in files) if c]
         children += [c for c in (self.scan_folder(Path(e.path), f"{key}{e.name}/", key) for e in dirs) if c]
         if not children and page.source is None and key:
             del self.tree.pages[key]
@@ -330,8 +347,11 @@ class _Scanner:
         children.sort(key=lambda c: c.sort_key)
         page.children = [child.key for child in children]
         if page.source is None:
-            page.doc = children_list(children, key)
             self.fingerprint_generated(page, children, directory)
+            if page.unparsed is None:
+                page.doc = children_list(children, key)
+            else:
+                page.generated = children
         return page
 
     def plain_folders(self) -> set[Path]:
@@ -395,25 +415,26 @@ class _Scanner:
         """Symbolic links to nothing that would be pages (or folders) are skipped, and said so: the scan
         alone would pass them over without a word."""
         for entry in entries:
-            suffix = Path(entry.name).suffix.lower()
+            suffix = _suffix(entry.name)
             maybe_page = suffix in PAGE_SUFFIXES or not suffix
             if (maybe_page and entry.is_symlink() and not os.path.exists(entry.path)
                     and not self.ignored(key + entry.name, not suffix)):
                 self.tree.skipped[key + entry.name] = f"broken symbolic link (to {os.readlink(entry.path)})"
 
-    def scan_file(self, path: Path, key: str, parent: str) -> LocalPage | None:
+    def scan_file(self, entry: os.DirEntry[str], key: str, parent: str) -> LocalPage | None:
         self.count_page(key)
-        stem = path.stem
+        stem = _stem(entry.name)
         page = LocalPage(key, parent, readable_name(stem), (_prefix_number(stem), stem), source=key)
-        self.apply(page, path)
+        self.apply(page, entry.path)
         if key in self.tree.skipped:
             return None
         self.tree.pages[key] = page
         return page
 
-    def apply(self, page: LocalPage, path: Path) -> None:
+    def apply(self, page: LocalPage, path: str) -> None:
         """Title, order and body from the page's file (or from memory when the file did not change). A
-        file over ``MAX_PAGE_FILE_BYTES`` is refused by its size, before a byte of it is read."""
+        file over ``MAX_PAGE_FILE_BYTES`` is refused by its size, before a byte of it is read. ``path`` is
+        a string: a ``Path`` for each of 10,000 unchanged files cost a no-op push a tenth of its scan."""
         page.site = self.site
         known = self.remembered.get(page.key)
         try:
@@ -424,7 +445,7 @@ class _Scanner:
                     self.unchanged(page, known, path)
                     return
             limit = limits.MAX_PAGE_FILE_BYTES
-            with path.open("rb") as stream:
+            with open(path, "rb") as stream:
                 status = os.fstat(stream.fileno())
                 size = status.st_size
                 # never more than the limit, even from a file that grows while it is read
@@ -445,11 +466,11 @@ class _Scanner:
             return
         if self.take_held(page, data):
             return
-        if not _apply_parsed(page, path, data):
+        if not _apply_parsed(page, Path(path), data):
             self.tree.skipped[page.source or page.key] = "productive: false"
 
     @staticmethod
-    def unchanged(page: LocalPage, known: Remembered, path: Path) -> None:
+    def unchanged(page: LocalPage, known: Remembered, path: str | Path) -> None:
         """A file as it was at the last sync: title and order from memory, its document not parsed."""
         page.title, page.order, page.unparsed = known.title, known.order, path
         if known.order is not None:

@@ -51,6 +51,10 @@ CREATE INDEX IF NOT EXISTS pages_order ON pages(sibling_order);
 CREATE INDEX IF NOT EXISTS pages_root_order ON pages(root_page_id, sibling_order);
 CREATE INDEX IF NOT EXISTS pages_project_order ON pages(project_id, sibling_order);
 CREATE INDEX IF NOT EXISTS pages_parent_order ON pages(parent_page_id, sibling_order);
+-- a no-op push lists a doc newest first (sync.api.changes_inferred), 200 at a time: without these each
+-- answer read and sorted all of a 10,000-page doc's rows (137 ms against 12 ms)
+CREATE INDEX IF NOT EXISTS pages_root_edited ON pages(root_page_id, edited_at);
+CREATE INDEX IF NOT EXISTS pages_root_updated ON pages(root_page_id, updated_at);
 """
 #: Page ids start high, like Productive's, so tests notice ids mistaken for positions.
 FIRST_ID = 100000

@@ -53,7 +53,7 @@ def test_records_round_trip_and_unreferenced_blobs_are_collected(tmp_path):
     again.save()
     assert len(again.blobs.digests()) == 1
     ignored = (tmp_path / ".productive-docs" / ".gitignore").read_text().splitlines()[1:]
-    assert ignored == ["lock", "*.tmp", "state.journal", "stamps.json"]
+    assert ignored == ["lock", "*.tmp", "state.journal", "stamps.json", "listing.json"]
     assert json.loads((tmp_path / ".productive-docs" / "base.json").read_text())["pages"]["8"]["version"] == 1
 
 

@@ -142,9 +142,11 @@ def test_a_first_push_killed_at_several_points_leaves_a_loadable_state_and_no_du
     assert done.returncode in (0, 3) and "failed" not in done.stdout, done.stdout + done.stderr
     titles = Counter(page.title for page in fast_client.list_pages())
     assert set(titles.values()) == {1} and len(titles) == files + 1 + 4, titles
-    # the journal compacted away; beside the state only the two-way base, the per-run lock and file stamps
+    # the journal compacted away; beside the state only the two-way base, the per-run lock, file stamps
+    # and the mark of the last listing
     assert {path.name for path in state_path.parent.iterdir()} <= {"state.json", "base.json", "base",
-                                                                   ".gitignore", "lock", "stamps.json"}
+                                                                   ".gitignore", "lock", "stamps.json",
+                                                                   "listing.json"}
     again = subprocess.run([sys.executable, "-m", "productive_docs", "push", str(root)], cwd=PROJECT_ROOT,
                            env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode in (0, 3) and "created" not in again.stdout and "updated" not in again.stdout

@@ -65,3 +65,26 @@ def test_a_no_op_push_reads_no_settled_file_and_a_same_size_rewrite_is_still_see
     result = push_folder(root, fast_client)
     assert {o.key: o.action for o in result.outcomes}["guide/a.md"] == "updated"
     assert (root / ".productive-docs" / "stamps.json").exists()
+
+
+def test_a_no_op_push_builds_no_generated_list_and_a_renamed_child_still_updates_it(make_tree, fast_client,
+                                                                                    monkeypatch):
+    """A folder without an index file whose children did not change keeps its list unbuilt (built only if
+    the page is loaded); a child retitled changes the list's fingerprint, and the list is sent again."""
+    root = make_tree(TREE)
+    push_folder(root, fast_client, project_id="1")
+    built: list[str] = []
+    real = folder.children_list
+
+    def counting(children, parent_key):
+        built.append(parent_key)
+        return real(children, parent_key)
+
+    monkeypatch.setattr(folder, "children_list", counting)
+    assert push_folder(root, fast_client).requests["writes"] == 0 and built == []
+    (root / "guide" / "b.md").write_text("# B renamed\n\nMore.\n", encoding="utf-8")
+    result = push_folder(root, fast_client)
+    actions = {outcome.key: outcome.action for outcome in result.outcomes}
+    assert actions["guide/"] == "updated" and built == ["guide/"], (actions, built)
+    guide = next(o.page_id for o in result.outcomes if o.key == "guide/")
+    assert "B renamed" in str(fast_client.get_page(guide).body)

@@ -29,6 +29,7 @@ from productive_docs.sync.engine import links, sites
 from productive_docs.sync.engine.documents import fingerprint_salt, options_key, remembered, remote_hash
 from productive_docs.sync.engine.folder import Held, LocalTree, scan
 from productive_docs.sync.engine.identity import open_state, server_identity
+from productive_docs.sync.engine.listing_mark import MARK_FILE, Listing, list_doc, save_mark
 from productive_docs.sync.engine.lock import FolderLock
 from productive_docs.sync.engine.plan import CHANGED_IN_PRODUCTIVE, Action, RemotePage, Step
 from productive_docs.sync.engine.push import reorder
@@ -45,7 +46,6 @@ from productive_docs.sync.engine.stamps import STAMPS_FILE, Stamps
 from productive_docs.sync.engine.state import PageState, State, default_path
 from productive_docs.sync.engine.twoway import note_pages_only_in_productive
 
-LIST_FIELDS = ["title", "parent_page_id", "root_page_id", "version_number"]
 #: Outcomes of pages a push wrote to.
 WRITTEN = frozenset({OutcomeAction.CREATED, OutcomeAction.UPDATED, OutcomeAction.APPENDED,
                      OutcomeAction.RENAMED, OutcomeAction.MOVED, OutcomeAction.DELETED})
@@ -78,6 +78,9 @@ class Push:
         self.state_path = Path(options.state_path) if options.state_path else default_path(self.folder)
         self.reporter: Reporter | None = None
         self.extra_writes: Counter[str] = Counter()
+        #: The doc's listing of this run (None: not listed), and where its mark is kept.
+        self.listing: Listing | None = None
+        self.mark_path = self.state_path.parent / MARK_FILE
 
     def run(self) -> SyncResult:
         """One push; a real one holds the folder's lock (``sync.engine.lock``) throughout."""
@@ -88,6 +91,8 @@ class Push:
                 self.result.notes.append(f"lock of {folder_lock.took_over} (no longer running) taken over")
             with self.result.counting(self.client.stats):
                 self._run()
+            if self.listing is not None:
+                self.result.requests["listing"] = self.listing.requests  # of the reads
             self._note_writes()
         finally:
             if self.reporter is not None:
@@ -130,6 +135,8 @@ class Push:
             Executor(ctx, planner, conflicts, reporter).execute(work, orphans)
             state.compact()
             stamps.save(set(tree.pages))
+            if self.listing is not None and state.doc_id is not None:
+                save_mark(self.mark_path, state.doc_id, self.listing)
         self.result.doc_id = state.doc_id
         for source, reason in sorted(tree.skipped.items()):
             reporter.report(Outcome(source, source, OutcomeAction.SKIPPED, notes=[reason]))
@@ -177,14 +184,16 @@ class Push:
         return state, mapping
 
     def _list_remote(self, ctx: RunContext) -> None:
-        """The doc's tree without bodies: one request per 200 pages."""
+        """The doc's tree without bodies: one request per 200 pages, or two when only what changed since a
+        listing in step is asked for (``sync.engine.listing_mark``)."""
         root = ctx.state.doc_id
         if root is None:
             return
-        listed = self.client.list_pages(filters={"root_page_id": root}, fields=LIST_FIELDS)
-        ctx.remote = {p.id: RemotePage(p.id, p.title, p.parent_page_id, p.version_number) for p in listed}
+        listing = self.listing = list_doc(self.client, root, ctx.state, self.mark_path,
+                                          short_allowed=not ctx.state.pending)
+        ctx.remote = listing.remote
         ctx.remote_known = True
-        if not listed and len(ctx.state.pages) > 1:
+        if not listing.remote and len(ctx.state.pages) > 1:
             self._check_doc_exists(ctx, root)
 
     def _read_written(self, ctx: RunContext, planner: Planner, work: dict[str, Work], orphans: list[Step]

@@ -319,12 +319,13 @@ class Executor:
         remote changes first, like any write (``_checked_remote``)."""
         ctx, report = self.ctx, self.reporter
         stopped = (OutcomeAction.FAILED, OutcomeAction.CONFLICT, OutcomeAction.SKIPPED)
+        # the cheap test first: of 10,000 unchanged pages, none waits for an id
         pending = [item for item in work.values() if item.page.key in ctx.state.pages
+                   and (any(key in ctx.ids for key in item.waiting)
+                        or ctx.state.pages[item.page.key].hash is None)
                    and item.step.action not in (Action.CONFLICT, Action.FAILED)
                    and (item.outcome is None or item.outcome.action not in stopped)
-                   and self.planner.manages_body(item.page)
-                   and (any(key in ctx.ids for key in item.waiting)
-                        or ctx.state.pages[item.page.key].hash is None)]
+                   and self.planner.manages_body(item.page)]
         for item in pending:
             self.planner.prepare(item)
             saved = ctx.state.pages[item.page.key]
