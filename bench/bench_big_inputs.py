@@ -4,7 +4,9 @@ Inputs, generated in memory: a 10 MB and a 50 MB Markdown file (headings, paragr
 lists, code blocks, repeated) and a 100,000-row table. For each, one after the other, from this process:
 
 - baseline: ``MarkdownIt("commonmark").enable("table").parse(text)``, markdown-it-py's token stream;
-- ours: ``converter.read(text, "md")``, the reader a push runs on every changed file (parse + tree).
+- ours: ``converter.read(text, "md")``, the reader a push runs on every changed file (parse + tree);
+- then the whole conversions, against markdown-it-py's ``render`` of the same text (parse + HTML):
+  ``convert(text, "md", "html")`` and ``convert(text, "md", "json")`` (the stored body).
 
 Each parse runs in a fork of this process (Linux/macOS), which already holds the text: its CPU time, and
 its peak resident memory above what it had at the fork (``resource.ru_maxrss``), are what is reported, so
@@ -35,7 +37,7 @@ from markdown_it import MarkdownIt
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from productive_docs.converter import read  # noqa: E402
+from productive_docs.converter import convert, read  # noqa: E402
 from productive_docs.sync.engine.folder import scan  # noqa: E402
 from productive_docs.sync.limits import MAX_PAGE_FILE_BYTES  # noqa: E402
 
@@ -95,11 +97,17 @@ def measure(work: Callable[[], Any]) -> tuple[float, float]:
 
 def compare(label: str, text: str) -> None:
     baseline = MarkdownIt("commonmark").enable("table")
-    base_s, base_mb = measure(lambda: baseline.parse(text))
-    ours_s, ours_mb = measure(lambda: read(text, "md"))
-    ratios = f"ratio time {ours_s / base_s:.2f}x, memory {ours_mb / base_mb:.2f}x"
-    print(f"{label:>22}: markdown-it {base_s:7.1f} s {base_mb:7.0f} MB | ours {ours_s:7.1f} s "
-          f"{ours_mb:7.0f} MB | {ratios}", flush=True)
+    pairs: list[tuple[str, Callable[[], Any], Callable[[], Any]]] = [
+        ("parse / read", lambda: baseline.parse(text), lambda: read(text, "md")),
+        ("render / md -> html", lambda: baseline.render(text), lambda: convert(text, "md", "html")),
+        ("render / md -> json", lambda: baseline.render(text), lambda: convert(text, "md", "json")),
+    ]
+    for what, theirs, ours in pairs:
+        base_s, base_mb = measure(theirs)
+        ours_s, ours_mb = measure(ours)
+        ratios = f"ratio time {ours_s / base_s:.2f}x, memory {ours_mb / base_mb:.2f}x"
+        print(f"{label:>20} {what:>19}: markdown-it {base_s:6.1f} s {base_mb:6.0f} MB | ours {ours_s:6.1f} s "
+              f"{ours_mb:6.0f} MB | {ratios} (load {os.getloadavg()[0]:.2f})", flush=True)
 
 
 def refusal(text: str) -> None:

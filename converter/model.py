@@ -113,6 +113,8 @@ MARK_ATTRS: dict[str, dict[str, Any]] = {
 
 def check(node: Node, path: str = "doc") -> list[str]:
     """Schema problems of a tree, one readable line each (empty when the tree is valid)."""
+    if _valid(node):  # the common case, without building a path for every node
+        return []
     problems: list[str] = []
     spec = SCHEMA.get(node.type)
     if spec is None:
@@ -127,6 +129,17 @@ def check(node: Node, path: str = "doc") -> list[str]:
             problems.append(f"{where}: {child.type!r} may not stand in {node.type!r}")
         problems += check(child, where)
     return problems
+
+
+def _valid(node: Node) -> bool:
+    """Whether ``check`` finds nothing in ``node``."""
+    spec = SCHEMA.get(node.type)
+    if spec is None:
+        return False
+    if node.type == "text" and (not node.text or any(m.type not in MARKS for m in node.marks)):
+        return False
+    allowed = spec.content
+    return all(child.type in allowed and _valid(child) for child in node.content)
 
 
 # --- JSON form --------------------------------------------------------------------------------------------
@@ -150,24 +163,30 @@ def to_json(node: Node) -> dict[str, Any]:
 
 def from_json(data: dict[str, Any]) -> Node:
     """A node from its stored JSON object; raises ``ValueError`` on a shape that is not a node."""
-    if not isinstance(data, dict) or not isinstance(data.get("type"), str):
+    if not isinstance(data, dict) or not isinstance(node_type := data.get("type"), str):
         raise ValueError(f"not a document node: {str(data)[:80]!r}")
     attrs = data.get("attrs") or {}
     content = data.get("content") or []
     marks = data.get("marks") or []
     if not isinstance(attrs, dict) or not isinstance(content, list) or not isinstance(marks, list):
-        raise ValueError(f"malformed {data['type']!r} node")
-    if any(not isinstance(m, dict) or not isinstance(m.get("type"), str)
-           or not isinstance(m.get("attrs") or {}, dict) for m in marks):
-        raise ValueError(f"malformed mark in a {data['type']!r} node")
+        raise ValueError(f"malformed {node_type!r} node")
+    node_marks = [_mark_from_json(mark, node_type) for mark in marks] if marks else []
     text_value = data.get("text")
     return Node(
-        data["type"],
+        node_type,
         dict(attrs),
-        [from_json(child) for child in content],
+        [from_json(child) for child in content] if content else [],
         text_value if isinstance(text_value, str) else None,
-        [Mark(m["type"], dict(m.get("attrs") or {})) for m in marks],
+        node_marks,
     )
+
+
+def _mark_from_json(data: Any, node_type: str) -> Mark:
+    if isinstance(data, dict) and isinstance(mark_type := data.get("type"), str):
+        attrs = data.get("attrs") or {}
+        if isinstance(attrs, dict):
+            return Mark(mark_type, dict(attrs))
+    raise ValueError(f"malformed mark in a {node_type!r} node")
 
 
 # --- normal form --------------------------------------------------------------------------------------------

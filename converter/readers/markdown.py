@@ -116,7 +116,7 @@ _MARKERS: dict[str, Callable[[str], bool]] = {
 
 def extensions(source: str) -> frozenset[str]:
     """The extensions whose syntax can occur in ``source``."""
-    return frozenset(name for name, present in _MARKERS.items() if present(source))
+    return frozenset([name for name, present in _MARKERS.items() if present(source)])
 
 
 #: Every extension (``autolink_www`` includes ``autolink``).

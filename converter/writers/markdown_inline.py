@@ -51,6 +51,8 @@ _AUTOLINK = re.compile(
 _BANG_AT_END = re.compile(r"!$")
 _LINE_START = re.compile(r"^(?:[#>+=|:-]|!!|\?\?|\d{1,9}(?=[.)]))")
 _HTML_TEXT = re.compile(r"(<[^>]*>)")
+#: Text holding none of these needs no escape from ``escape_text`` (most text: it is then returned as is).
+_MAY_NEED_ESCAPE = re.compile(r"[\\*`\[\]$<&_~:@|\n\r]|(?i:www\.)")
 
 
 @dataclass(slots=True)
@@ -72,6 +74,8 @@ class InlineContext:
 def escape_text(value: str, *, table: bool = False, in_html: bool = False, autolinks: bool = True) -> str:
     """Markdown-escape text that is not at a line start (see ``escape_line_start``); ``autolinks=False``
     in a Markdown link's text, where the reader makes no autolink."""
+    if _MAY_NEED_ESCAPE.search(value) is None and not value.endswith("!"):
+        return value
     value = _ALWAYS.sub(r"\\\1", value)
     if not in_html:
         value = _TAG_OR_ENTITY.sub(r"\\\g<0>", value)
