@@ -251,12 +251,7 @@ class Importer:
         page, path = self.bodies.pop(file), self.paths[file]
         job = PageJob(page.tree, {}, self.out_dir / path, front_matter(self.pages[file], order),
                       hold=self.hold, error=page.error or "not written")
-        if page.tree is None:
-            return job
-        try:
-            job.refs, job.tail = _PageJob(self, self.pages[file], path).prepare(page.refs)
-        except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
-            job.tree, job.error = None, f"{type(exc).__name__}: {exc}"
+        job.resolve(lambda: _PageJob(self, self.pages[file], path).prepare(page.refs))
         job.copies = self.assets.take()
         return job
 

@@ -327,11 +327,7 @@ class XmlImport:
         }
         front = front_matter_block({k: v for k, v in fields.items() if v is not None}) + "\n"
         job = PageJob(read.tree, {}, self.out_dir / path, front, error=read.error or "not written")
-        if read.tree is not None:
-            try:
-                job.refs, job.tail = self._files(read.refs, page, path)
-            except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
-                job.tree, job.error = None, f"{type(exc).__name__}: {exc}"
+        job.resolve(lambda: self._files(read.refs, page, path))
         job.copies = self.assets.take()
         return job
 

@@ -12,6 +12,7 @@ from productive_docs.sync.confluence.importer import ImportResult, mark_started,
 from productive_docs.sync.confluence.report import REPORT_NAME, ImportStats, Problem, render
 from productive_docs.sync.confluence.tree import slug, unique_stem
 from productive_docs.sync.engine.frontmatter import front_matter_block
+from productive_docs.sync.importers.pool import failure
 
 
 def page_paths(files: list[Path], fallback: str) -> dict[str, str]:
@@ -35,7 +36,7 @@ def import_pages(source: Path, out_dir: Path, stats: ImportStats, paths: dict[st
         try:
             content = convert(Path(file), out_path)
         except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
-            stats.failed_pages.append(Problem(out_path, Path(file).name, f"{type(exc).__name__}: {exc}"))
+            stats.failed_pages.append(Problem(out_path, Path(file).name, failure(exc)))
             content = front_matter(Path(file))
         write_atomic(out_dir / out_path, content)
     return finish(out_dir, stats, paths, assets(), started)

@@ -248,6 +248,11 @@ class PageRead:
     links: int = 0
 
 
+def failure(exc: Exception) -> str:
+    """How a page's failure is reported: ``Type: message``."""
+    return f"{type(exc).__name__}: {exc}"
+
+
 def read_tree(read: Callable[[Report], Node], name: str) -> PageRead:
     """``read(report)`` as a ``PageRead``; an error becomes its text (one bad page must not stop a
     migration), with what was lowered before it."""
@@ -255,7 +260,7 @@ def read_tree(read: Callable[[Report], Node], name: str) -> PageRead:
     try:
         doc = read(report)
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
-        return PageRead(None, error=f"{type(exc).__name__}: {exc}", lowered=dict(report.counts()))
+        return PageRead(None, error=failure(exc), lowered=dict(report.counts()))
     return PageRead(pack(doc, keep=True), list(references(doc)), lowered=dict(report.counts()))
 
 
@@ -275,6 +280,17 @@ class PageJob:
     error: str = "not written"
     #: Files to write first (path, content): the export files this page was the first to use.
     copies: list[tuple[Path, bytes]] = field(default_factory=list)
+
+    def resolve(self, prepare: Callable[[], tuple[dict[str, str], list[Node]]]) -> None:
+        """Set the new hrefs and the tail ``prepare()`` gives (run in the parent, in page order); when it
+        fails the page is not written (front matter only) and the error says why: one bad page must not
+        stop a migration. Nothing is prepared for a page that could not be read."""
+        if self.tree is None:
+            return
+        try:
+            self.refs, self.tail = prepare()
+        except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
+            self.tree, self.error = None, failure(exc)
 
 
 @dataclass(slots=True)
@@ -305,7 +321,7 @@ def finish_page(job: PageJob) -> PageDone:
         text = converter.write(doc, "md", report=report)
     except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
         write_atomic(job.target, job.front)
-        return PageDone(f"{type(exc).__name__}: {exc}")
+        return PageDone(failure(exc))
     write_atomic(job.target, job.front + text)
     lowered = dict(report.counts())
     if job.hold:

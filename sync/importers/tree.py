@@ -225,11 +225,7 @@ class TreeImport:
         if page.title:
             item.title = page.title
         job = PageJob(page.tree, {}, self.out_dir / path, "", error=page.error or "not written")
-        if page.tree is not None:
-            try:
-                job.refs = self.new_refs(page.refs, item, path)
-            except Exception as exc:  # noqa: BLE001 - one bad page must not stop a migration
-                job.tree, job.error = None, f"{type(exc).__name__}: {exc}"
+        job.resolve(lambda: (self.new_refs(page.refs, item, path), []))
         job.copies = self.assets.take()
         fields = {"title": item.title, **self.front(item), "order": self.order(item)}
         job.front = front_matter_block({k: v for k, v in fields.items() if v}) + "\n"
