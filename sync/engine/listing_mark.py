@@ -18,6 +18,7 @@ from pathlib import Path
 from productive_docs.sync.api import changes_inferred
 from productive_docs.sync.api.changes_inferred import Mark
 from productive_docs.sync.api.client import Client
+from productive_docs.sync.api.pages import Page
 from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.engine.plan import RemotePage
 from productive_docs.sync.engine.state import State
@@ -28,6 +29,11 @@ FORMAT = 1
 LIST_FIELDS = changes_inferred.FIELDS
 
 Known = dict[str, changes_inferred.Seen]
+
+
+def remote_page(page: Page) -> RemotePage:
+    """A listed (or read) page as the plan sees it: title, parent, version."""
+    return RemotePage(page.id, page.title, page.parent_page_id, page.version_number)
 
 
 def known_pages(state: State) -> Known:
@@ -63,12 +69,11 @@ def list_doc(client: Client, doc_id: str, state: State, mark_path: Path, *, shor
     changes = changes_inferred.changed_since(client, doc_id, mark, known) if mark is not None else None
     if changes is not None and not changes.whole:
         remote = {page_id: RemotePage(page_id, *values) for page_id, values in known.items()}
-        remote.update((page.id, RemotePage(page.id, page.title, page.parent_page_id, page.version_number))
-                      for page in changes.pages)
+        remote.update((page.id, remote_page(page)) for page in changes.pages)
         return Listing(remote, client.stats.reads - before, short=True, state=state_digest)
     listed = (changes.pages if changes is not None
               else client.list_pages(filters={"root_page_id": doc_id}, fields=LIST_FIELDS))
-    remote = {p.id: RemotePage(p.id, p.title, p.parent_page_id, p.version_number) for p in listed}
+    remote = {page.id: remote_page(page) for page in listed}
     in_step = len(remote) == len(known) and all(
         (page.title, page.parent, page.version) == known.get(page.id) for page in remote.values())
     new_mark = changes_inferred.mark_of(listed, len(listed)) if in_step and listed else None

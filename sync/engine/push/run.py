@@ -29,9 +29,9 @@ from productive_docs.sync.engine import links, sites
 from productive_docs.sync.engine.documents import fingerprint_salt, options_key, remembered, remote_hash
 from productive_docs.sync.engine.folder import Held, LocalTree, scan
 from productive_docs.sync.engine.identity import open_state, server_identity
-from productive_docs.sync.engine.listing_mark import MARK_FILE, Listing, list_doc, save_mark
+from productive_docs.sync.engine.listing_mark import MARK_FILE, Listing, list_doc, remote_page, save_mark
 from productive_docs.sync.engine.lock import FolderLock
-from productive_docs.sync.engine.plan import CHANGED_IN_PRODUCTIVE, Action, RemotePage, Step
+from productive_docs.sync.engine.plan import CHANGED_IN_PRODUCTIVE, Action, Step
 from productive_docs.sync.engine.push import reorder
 from productive_docs.sync.engine.push.conflicts import Conflicts
 from productive_docs.sync.engine.push.context import RunContext
@@ -212,7 +212,7 @@ class Push:
                 page = self.client.get_page(saved.id)
             except errors.NotFound:
                 return False
-            ctx.remote[page.id] = RemotePage(page.id, page.title, page.parent_page_id, page.version_number)
+            ctx.remote[page.id] = remote_page(page)
             item.step = planner.decide(item)
         return True
 
