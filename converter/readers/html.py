@@ -19,6 +19,7 @@ elements keep their content; ``script``/``style``/``iframe``/forms/``on*``/scrip
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from productive_docs.converter import Document, inferred
@@ -151,20 +152,23 @@ class Reader:
         """Walk ``root`` iteratively (no recursion, so any depth works) and return the doc node."""
         builder = self.builder
         exits = self.exits
-        todo: list[Any] = list(reversed(root.contents))
+        enter = self.enter
+        text = self.text
+        line_offset = self.line_offset
+        todo: list[Any] = root.contents[::-1]
         while todo:
             item = todo.pop()
             kind = type(item)
             if kind is str:
-                self.text(item)
+                text(item)
             elif kind is int:
                 while len(exits) > item:
                     exits.pop()()
             elif kind is Element:
                 mark = len(exits)
                 if item.sourceline is not None:
-                    builder.line = item.sourceline + self.line_offset
-                if self.enter(item) and item.contents:
+                    builder.line = item.sourceline + line_offset
+                if enter(item) and item.contents:
                     todo.append(mark)
                     todo.extend(reversed(item.contents))
                 else:
@@ -176,10 +180,12 @@ class Reader:
 
     def enter(self, el: Element) -> bool:
         """Handle an element: its event handlers are reported, a class rule wins over the tag rule."""
-        if el.attrs:
-            for name in event_handlers(el.attrs):
-                self.lowered(f"event handler attribute {name!r} on <{el.name}>", "removed")
-            classes = el.attrs.get("class")
+        attrs = el.attrs
+        if attrs:
+            if any(name[:1] in "oO" for name in attrs):  # most elements have no ``on*`` attribute
+                for name in event_handlers(attrs):
+                    self.lowered(f"event handler attribute {name!r} on <{el.name}>", "removed")
+            classes = attrs.get("class")
             if classes and self.class_rules:
                 for name in classes:
                     rule = self.class_rules.get(name)
@@ -217,14 +223,16 @@ class Reader:
 
     def block(self, node: Node) -> Frame:
         """Open a block for the current element; it closes when the element ends."""
-        frame = self.builder.open(node)
-        self.after(lambda: self.builder.close(frame))
+        builder = self.builder
+        frame = builder.open(node)
+        self.exits.append(partial(builder.close, frame))  # no Python frame of its own when called
         return frame
 
     def mark(self, mark: Mark) -> None:
         """Apply a mark to the current element's content."""
-        self.builder.push_mark(mark)
-        self.after(lambda: self.builder.pop_mark(mark))
+        builder = self.builder
+        builder.push_mark(mark)
+        self.exits.append(partial(builder.pop_mark, mark))
 
     def preserve_whitespace(self) -> None:
         """Keep whitespace as written inside the current element."""

@@ -31,6 +31,7 @@ from productive_docs.converter.report import Report
 TEXTBLOCKS = frozenset({"paragraph", "heading"})
 CELLS = frozenset({"table_header", "table_cell"})
 _COLLAPSE = re.compile(r"[ \t\n\r\f]+")
+_COLLAPSIBLE = " \t\n\r\f"
 
 #: The container a node needs around it when its parent cannot hold it directly: (parent, child) -> wrapper.
 _WRAPPERS: dict[str, str] = {
@@ -278,10 +279,13 @@ class Builder:
         if self.preserve:
             frame = self.textblock()
         else:
-            value = _COLLAPSE.sub(" ", value)
-            if value == " " and self.top.node.type not in TEXTBLOCKS:
-                return
-            frame = self.textblock()
+            # whitespace only (most text between tags) is one space without a regex
+            value = _COLLAPSE.sub(" ", value) if value.strip(_COLLAPSIBLE) else " "
+            frame = self.frames[-1]
+            if frame.node.type not in TEXTBLOCKS:
+                if value == " ":
+                    return
+                frame = self.open(Node("paragraph"), implicit=True)
             content = frame.node.content
             if not frame.preserve and value[0] == " ":
                 last = content[-1] if content else None
@@ -290,7 +294,7 @@ class Builder:
                     value = value[1:]
             if not value:
                 return
-        marks = self.current_marks()
+        marks = self._effective[-1] if self._effective else []
         content = frame.node.content
         last = content[-1] if content else None
         if last is not None and last.type == "text" and last.marks == marks:

@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from markdown_it.common.normalize_url import normalizeLink
 from productive_docs.converter import inferred
+from productive_docs.converter.links import normalize_link
 from productive_docs.converter.model import LIST_BLOCKS, Mark, Node
 from productive_docs.converter.report import Report
 
@@ -93,9 +93,11 @@ def _linked_urls(content: list[Node], counts: Counter[str]) -> list[Node]:
         text = node.text or ""
         for mark in node.marks:
             href = mark.attrs.get("href") if mark.type == "link" else None
-            if isinstance(href, str) and normalizeLink(href) != href:
-                mark.attrs["href"] = normalizeLink(href)  # the same address, as Markdown links hold it
-                counts["href"] += 1
+            if isinstance(href, str):
+                normal = normalize_link(href)
+                if normal != href:
+                    mark.attrs["href"] = normal  # the same address, as Markdown links hold it
+                    counts["href"] += 1
         if node.type != "text" or ":" not in text or any(m.type in ("link", "code") for m in node.marks):
             out.append(node)
             continue
@@ -103,7 +105,7 @@ def _linked_urls(content: list[Node], counts: Counter[str]) -> list[Node]:
         for match in _URL.finditer(text):
             if match.start() > start:
                 out.append(Node("text", text=text[start : match.start()], marks=node.marks, line=node.line))
-            link = Mark("link", {"href": normalizeLink(match.group(0)), "title": None})
+            link = Mark("link", {"href": normalize_link(match.group(0)), "title": None})
             out.append(Node("text", text=match.group(0), marks=[*node.marks, link], line=node.line))
             counts["url"] += 1
             start = match.end()

@@ -210,16 +210,32 @@ class Element:
         """Elements below matching ``name`` and attribute filters (``class_`` for ``class``; a value is
         True for present, a string, a compiled pattern or a test)."""
         matches = _matcher(name, {**(attrs or {}), **filters})
-        nodes = self.descendants if recursive else iter(self.contents)
-        return [node for node in nodes if type(node) is Element and matches(node)]
+        if not recursive:
+            return [node for node in self.contents if type(node) is Element and matches(node)]
+        found: list[Element] = []
+        todo = self.contents[::-1]  # document order, without a generator per call
+        while todo:
+            node = todo.pop()
+            if type(node) is Element:
+                if matches(node):
+                    found.append(node)
+                if node.contents:
+                    todo += node.contents[::-1]
+        return found
 
     def find(self, name: NameFilter = None, attrs: dict[str, Any] | None = None, *,
              recursive: bool = True, **filters: Any) -> Element | None:
         matches = _matcher(name, {**(attrs or {}), **filters})
-        nodes = self.descendants if recursive else iter(self.contents)
-        for node in nodes:
-            if type(node) is Element and matches(node):
-                return node
+        if not recursive:
+            return next((node for node in self.contents if type(node) is Element and matches(node)), None)
+        todo = self.contents[::-1]
+        while todo:
+            node = todo.pop()
+            if type(node) is Element:
+                if matches(node):
+                    return node
+                if node.contents:
+                    todo += node.contents[::-1]
         return None
 
     def find_parent(self, name: NameFilter = None, **filters: Any) -> Element | None:
@@ -251,8 +267,10 @@ class Element:
         todo = [self]
         while todo:
             node = todo.pop()
-            todo += [child for child in node.contents if type(child) is Element]
-            node.contents = []
+            contents = node.contents
+            if contents:
+                todo += [child for child in contents if type(child) is Element and child.contents]
+                node.contents = []
 
 
 def _class_value_matches(value: Any, wanted: Any) -> bool:
@@ -290,6 +308,18 @@ def _matcher(name: NameFilter, filters: dict[str, Any]) -> Callable[[Element], b
             return el.name in names
     else:
         name_ok = name  # type: ignore[assignment]
+    if not wanted:
+        return name_ok
+    if len(wanted) == 1:
+        [(key, value)] = wanted.items()
+        if isinstance(value, str):  # the common search (``id=``, ``class_=``), without the general match
+            def one_string(el: Element) -> bool:
+                found = el.attrs.get(key)
+                if found == value:
+                    return name_ok(el)
+                return type(found) is list and _class_value_matches(found, value) and name_ok(el)
+
+            return one_string
 
     def matches(el: Element) -> bool:
         if not name_ok(el):
@@ -318,6 +348,13 @@ class _TreeBuilder(HTMLParser):
         self.closed_void: dict[str, int] = {}
         self.data: list[str] = []
 
+    def updatepos(self, i: int, j: int) -> int:
+        """Advance the line number over ``rawdata[i:j]`` (called for every token). The base class also
+        keeps the column in ``offset``, which nothing here reads (elements keep their line only)."""
+        if i < j:
+            self.lineno += self.rawdata.count("\n", i, j)
+        return j
+
     def end_data(self, kind: type[str] | None = None) -> None:
         data = self.data
         if data:
@@ -331,61 +368,59 @@ class _TreeBuilder(HTMLParser):
             self.current.contents.append(text)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        element = self._element(tag, attrs)
-        if tag in VOID:
-            self.closed_void[tag] = self.closed_void.get(tag, 0) + 1
-        else:
-            self._push(element)
-
-    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self._push(self._element(tag, attrs))
-        self._pop_to(tag)
-
-    def _element(self, tag: str, attrs: list[tuple[str, str | None]]) -> Element:
-        """A new child of the current element (the text before it ended first)."""
+        # One function for the most frequent event (a new child, then open unless void): calls cost here.
         if self.data:
             self.end_data()
-        values: dict[str, Any] = dict(attrs)
-        if values:
-            if None in values.values():
-                for key, value in attrs:  # in order: the last of duplicate attributes wins
-                    values[key] = "" if value is None else value
-            own = _LIST_ATTRS_OF.get(tag)
-            for key, value in values.items():
-                if key in _LIST_ATTRS or (own is not None and key in own):
-                    values[key] = _NON_SPACE.findall(value)
         parent = self.current
-        element = Element(tag, values, parent, self.lineno)
+        element = Element(tag, _attributes(tag, attrs) if attrs else {}, parent, self.lineno)
         parent.contents.append(element)
-        return element
+        if tag in VOID:
+            self.closed_void[tag] = self.closed_void.get(tag, 0) + 1
+            return
+        self.stack.append(element)
+        self.current = element
+        open_count = self.open_count
+        open_count[tag] = open_count.get(tag, 0) + 1
+        if tag in STRING_CONTAINERS:
+            self.containers.append(element)
 
-    def _push(self, element: Element) -> None:
-        tag = element.name
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.data:
+            self.end_data()
+        parent = self.current
+        element = Element(tag, _attributes(tag, attrs) if attrs else {}, parent, self.lineno)
+        parent.contents.append(element)
         self.stack.append(element)
         self.current = element
         self.open_count[tag] = self.open_count.get(tag, 0) + 1
         if tag in STRING_CONTAINERS:
             self.containers.append(element)
+        self._pop_to(tag)
 
     def handle_endtag(self, tag: str) -> None:
-        closed = self.closed_void.get(tag)
-        if closed:
-            self.closed_void[tag] = closed - 1
-            return
+        closed_void = self.closed_void
+        if closed_void:
+            closed = closed_void.get(tag)
+            if closed:
+                closed_void[tag] = closed - 1
+                return
         self._pop_to(tag)
 
     def _pop_to(self, tag: str) -> None:
         if self.data:
             self.end_data()
-        if not self.open_count.get(tag):
+        open_count = self.open_count
+        if not open_count.get(tag):
             return
         stack = self.stack
+        containers = self.containers
         while len(stack) > 1:
             element = stack.pop()
-            self.open_count[element.name] -= 1
-            if self.containers and self.containers[-1] is element:
-                self.containers.pop()
-            if element.name == tag:
+            name = element.name
+            open_count[name] -= 1
+            if containers and containers[-1] is element:
+                containers.pop()
+            if name == tag:
                 break
         self.current = stack[-1]
 
@@ -418,6 +453,20 @@ class _TreeBuilder(HTMLParser):
 
     def handle_pi(self, data: str) -> None:
         self._special(data, ProcessingInstruction)
+
+
+def _attributes(tag: str, attrs: list[tuple[str, str | None]]) -> dict[str, Any]:
+    """A start tag's attributes as bs4 keeps them: the last of duplicates wins, a bare one is ``""``, a
+    space-separated list (``class``...) is a list."""
+    values: dict[str, Any] = dict(attrs)
+    if None in values.values():
+        for key, value in attrs:  # in order: the last of duplicate attributes wins
+            values[key] = "" if value is None else value
+    own = _LIST_ATTRS_OF.get(tag)
+    for key, value in values.items():
+        if key in _LIST_ATTRS or (own is not None and key in own):
+            values[key] = _NON_SPACE.findall(value)
+    return values
 
 
 _CHARREFS: dict[str, str] = {}

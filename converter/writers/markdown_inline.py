@@ -18,11 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from markdown_it.common.normalize_url import normalizeLink, normalizeLinkText, validateLink
+from markdown_it.common.normalize_url import validateLink
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from productive_docs.converter import inferred
+from productive_docs.converter.links import CACHED_LINKS, normalize_link, normalize_link_text
 from productive_docs.converter.model import Mark, Node
 from productive_docs.converter.readers.markdown_plugins import MENTION_RE
 from productive_docs.converter.report import Report
@@ -51,8 +53,10 @@ _AUTOLINK = re.compile(
 _BANG_AT_END = re.compile(r"!$")
 _LINE_START = re.compile(r"^(?:[#>+=|:-]|!!|\?\?|\d{1,9}(?=[.)]))")
 _HTML_TEXT = re.compile(r"(<[^>]*>)")
-#: Text holding none of these needs no escape from ``escape_text`` (most text: it is then returned as is).
-_MAY_NEED_ESCAPE = re.compile(r"[\\*`\[\]$<&_~:@|\n\r]|(?i:www\.)")
+_SPACE_OR_ANGLE = re.compile(r"[\s<>]")
+#: Text holding none of these needs no escape from ``escape_text`` (most text: it is then returned as is); a
+#: colon only after the schemes ``_AUTOLINK`` escapes (one text in seven holds a colon, few a URL).
+_MAY_NEED_ESCAPE = re.compile(r"[\\*`\[\]$<&_~@|\n\r]|(?i:https?:|mailto:|xmpp:|www\.)")
 
 
 @dataclass(slots=True)
@@ -160,11 +164,14 @@ def _mark_key(marks: list[Mark]) -> list[str]:
 
 def _pieces(nodes: list[Node], opened: list[Mark], ctx: InlineContext, line_start: bool) -> list[Piece]:
     pieces: list[Piece] = []
+    #: Whether these leaves are the text of a ``[text](url)`` link (``opened`` is the same for all of them).
+    in_link = bool(opened) and any(mark.type == "link" and _markdown_link(mark, ctx) for mark in opened)
     i = 0
     while i < len(nodes):
-        pending = [m for m in nodes[i].marks if m.type != "code" and m not in opened]
+        marks = nodes[i].marks
+        pending = [m for m in marks if m.type != "code" and m not in opened] if marks else marks
         if not pending:
-            ctx.in_link = any(mark.type == "link" and _markdown_link(mark, ctx) for mark in opened)
+            ctx.in_link = in_link
             pieces.append(_leaf(nodes[i], ctx, line_start))
             ctx.in_link = False
             line_start = nodes[i].type == "br"
@@ -198,7 +205,11 @@ def html_inline(nodes: list[Node], ctx: InlineContext) -> str:
 
 
 def _leaf(node: Node, ctx: InlineContext, line_start: bool) -> str:
-    bare = Node(node.type, node.attrs, node.content, node.text, [m for m in node.marks if m.type == "code"])
+    marks = node.marks
+    if marks and any(m.type != "code" for m in marks):  # the others are written around it
+        bare = Node(node.type, node.attrs, node.content, node.text, [m for m in marks if m.type == "code"])
+    else:
+        bare = node
     out = LEAF_WRITERS.get(node.type, _html_leaf)(bare, ctx)
     return escape_line_start(out) if line_start and node.type == "text" and not bare.marks else out
 
@@ -217,8 +228,11 @@ def _br(node: Node, ctx: InlineContext) -> str:
     return ctx.hard_break
 
 
+@lru_cache(maxsize=CACHED_LINKS)
 def _safe_url(url: str) -> bool:
-    return bool(url) and normalizeLink(url) == url and validateLink(url) and not re.search(r"[\s<>]", url)
+    """Whether the Markdown reader reads ``url`` back as written (asked for every piece of a link's text:
+    remembered per address, see ``converter.links``)."""
+    return bool(url) and normalize_link(url) == url and validateLink(url) and not _SPACE_OR_ANGLE.search(url)
 
 
 def _note_unsafe_url(url: str, ctx: InlineContext) -> None:
@@ -372,7 +386,7 @@ def _autolink(wrap: Wrap) -> str | None:
         or wrap.children[0] != escape_text(href, autolinks=False)
         or not _AUTOLINK_URL.fullmatch(href)
         or not _safe_url(href)
-        or normalizeLinkText(href) != href
+        or normalize_link_text(href) != href
     ):
         return None
     return f"<{href}>"
@@ -398,5 +412,10 @@ def _emit(pieces: list[Piece], before: str, after: str, ctx: InlineContext) -> s
 
 def write_inline(nodes: list[Node], ctx: InlineContext) -> str:
     """Markdown for the inline content of one text block (line starts escaped, edge spaces kept)."""
+    if len(nodes) == 1:  # the most common block, one unmarked text (a table cell, a plain paragraph)
+        only = nodes[0]
+        if only.type == "text" and only.text and not only.marks:
+            ctx.in_link = False
+            return keep_trailing_whitespace(escape_line_start(escape_text(only.text, table=ctx.table)))
     pieces = _pieces(merge_text(nodes), [], ctx, True)
     return keep_trailing_whitespace(_emit(pieces, "\n", "\n", ctx))

@@ -57,6 +57,10 @@ def grid(rows: list[list[Node]]) -> list[list[Node | None]] | None:
             while (r, c) in placed:
                 c += 1
             rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
+            if rowspan == colspan == 1:  # most cells: their own position, free as the loop above found
+                placed[(r, c)] = cell
+                c += 1
+                continue
             if r + rowspan > len(rows):
                 return None
             for position in ((r + dr, c + dc) for dr in range(rowspan) for dc in range(colspan)):
