@@ -12,10 +12,17 @@ one big document.
    reader used before, and the one ``html_tree`` reproduces), and, when installed, bs4 with ``lxml`` and
    ``lxml.html`` itself (faster, but a different tree: implied end tags, moved table content).
 
+3. Stages (``--stages``): the import's per-page path on the whole pages (``sync.confluence.pages``: parse
+   the page once, read its ``#main-content`` with the clean-up, write local Markdown), CPU ms per page for
+   each stage: the tree (``html_tree.parse``), the reader (``read_parsed``), the Markdown writer
+   (``write_gfm``); and, as the floor under the tree, the standard library's tokenizer alone
+   (``HTMLParser`` with handlers that do nothing). Medians of rounds, with their spread.
+
 The corpus is read by path (../shared/corpora/confluence-varlab); without it the bench says so and exits 0.
 
     python3 bench/bench_html.py                      # ~1 min
     python3 bench/bench_html.py --builders --rounds 3
+    python3 bench/bench_html.py --stages --rounds 3
 """
 
 from __future__ import annotations
@@ -24,10 +31,12 @@ import argparse
 import gc
 import importlib
 import importlib.util
+import os
 import statistics
 import sys
 import time
 from collections.abc import Callable
+from html.parser import HTMLParser
 from pathlib import Path
 
 import markdownify
@@ -35,6 +44,7 @@ from bs4 import BeautifulSoup
 from productive_docs.converter import Report, convert
 from productive_docs.converter.readers import html as html_reader
 from productive_docs.converter.readers import html_tree
+from productive_docs.converter.writers.markdown import write_gfm
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / ".." / "shared" / "corpora" / "confluence-varlab"
@@ -120,18 +130,80 @@ def builders(fragments: list[str], rounds: int) -> None:
         per_mb(f"tree only: {name}", build, big, small, rounds)
 
 
+class _Tokenizer(HTMLParser):
+    """The standard library's tokenizer with handlers that do nothing: the floor under ``html_tree``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)  # as html_tree's builder
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        pass
+
+    def handle_endtag(self, tag: str) -> None:
+        pass
+
+    def handle_data(self, data: str) -> None:
+        pass
+
+
+def _tokenize(html: str) -> None:
+    tokenizer = _Tokenizer()
+    tokenizer.feed(html)
+    tokenizer.close()
+
+
+def stages(pages: list[str], rounds: int) -> None:
+    """CPU ms per page of each stage of the import's html -> md (the collector paused as the reader does)."""
+    names = ("tokenizer alone (the floor)", "tree (html_tree.parse)", "reader (read_parsed, clean-up)",
+             "Markdown writer (write_gfm)")
+    runs: list[list[float]] = [[] for _ in names]
+    clock = time.process_time
+    for _ in range(rounds):
+        spent = [0.0] * len(names)
+        for page in pages:
+            gc.disable()
+            try:
+                start = clock()
+                _tokenize(page)
+                spent[0] += clock() - start
+                start = clock()
+                tree = html_reader.parse_tree(page)
+                spent[1] += clock() - start
+                start = clock()
+                doc = html_reader.read_parsed(tree, Report(), cleanup=True).doc
+                spent[2] += clock() - start
+                start = clock()
+                write_gfm(doc, Report())
+                spent[3] += clock() - start
+            finally:
+                gc.enable()
+        for index, value in enumerate(spent):
+            runs[index].append(1000 * value / len(pages))
+    print(f"stages of the import's html -> md, {len(pages)} whole pages, CPU ms per page:")
+    for name, values in zip(names, runs, strict=True):
+        print(f"  {name:32} {summary(values, 'ms')}")
+    totals = [sum(values) for values in zip(*runs[1:], strict=True)]
+    print(f"  {'tree + reader + writer':32} {summary(totals, 'ms')}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--builders", action="store_true",
                         help="also time the tree builders on one big document")
+    parser.add_argument("--stages", action="store_true",
+                        help="also time each stage of the import's html -> md per page")
     args = parser.parse_args()
+    print("load average (1, 5, 15 min): " + ", ".join(f"{load:.2f}" for load in os.getloadavg()))
     paths = sorted(CORPUS.glob("*.html"))
     if not paths:
         print(f"no corpus at {CORPUS.resolve()}: nothing measured")
         return 0
-    fragments = [f for f in (main_content(p.read_text(encoding="utf-8")) for p in paths) if f is not None]
+    pages = [path.read_text(encoding="utf-8") for path in paths]
+    fragments = [f for f in (main_content(page) for page in pages) if f is not None]
     equal_work(fragments, args.rounds)
+    if args.stages:
+        stages(pages, args.rounds)
     if args.builders:
         builders(fragments, args.rounds)
     return 0

@@ -54,9 +54,11 @@ _BANG_AT_END = re.compile(r"!$")
 _LINE_START = re.compile(r"^(?:[#>+=|:-]|!!|\?\?|\d{1,9}(?=[.)]))")
 _HTML_TEXT = re.compile(r"(<[^>]*>)")
 _SPACE_OR_ANGLE = re.compile(r"[\s<>]")
-#: Text holding none of these needs no escape from ``escape_text`` (most text: it is then returned as is); a
-#: colon only after the schemes ``_AUTOLINK`` escapes (one text in seven holds a colon, few a URL).
-_MAY_NEED_ESCAPE = re.compile(r"[\\*`\[\]$<&_~@|\n\r]|(?i:https?:|mailto:|xmpp:|www\.)")
+#: Text holding none of these (nor a URL scheme's colon, nor ``www.``) needs no escape from ``escape_text``:
+#: most text, returned as is. Three plain searches, each behind a cheap ``in`` test, beat one alternation.
+_MAY_NEED_ESCAPE = re.compile(r"[\\*`\[\]$<&_~@|\n\r]")
+_SCHEME_COLON = re.compile(r"(?i:https?|mailto|xmpp):")
+_WWW = re.compile(r"(?i)www\.")
 
 
 @dataclass(slots=True)
@@ -78,7 +80,12 @@ class InlineContext:
 def escape_text(value: str, *, table: bool = False, in_html: bool = False, autolinks: bool = True) -> str:
     """Markdown-escape text that is not at a line start (see ``escape_line_start``); ``autolinks=False``
     in a Markdown link's text, where the reader makes no autolink."""
-    if _MAY_NEED_ESCAPE.search(value) is None and not value.endswith("!"):
+    if (
+        _MAY_NEED_ESCAPE.search(value) is None
+        and (":" not in value or _SCHEME_COLON.search(value) is None)
+        and ("." not in value or _WWW.search(value) is None)
+        and not value.endswith("!")
+    ):
         return value
     value = _ALWAYS.sub(r"\\\1", value)
     if not in_html:
