@@ -154,13 +154,17 @@ class Reader:
         exits = self.exits
         enter = self.enter
         text = self.text
+        add_text = builder.add_text
         line_offset = self.line_offset
         todo: list[Any] = root.contents[::-1]
         while todo:
             item = todo.pop()
             kind = type(item)
             if kind is str:
-                text(item)
+                if "@[" in item:
+                    text(item)
+                else:
+                    add_text(item)
             elif kind is int:
                 while len(exits) > item:
                     exits.pop()()
@@ -182,9 +186,11 @@ class Reader:
         """Handle an element: its event handlers are reported, a class rule wins over the tag rule."""
         attrs = el.attrs
         if attrs:
-            if any(name[:1] in "oO" for name in attrs):  # most elements have no ``on*`` attribute
-                for name in event_handlers(attrs):
-                    self.lowered(f"event handler attribute {name!r} on <{el.name}>", "removed")
+            for name in attrs:
+                if name[:1] in "oO":  # most elements have no ``on*`` attribute: no list made for them
+                    for handler in event_handlers(attrs):
+                        self.lowered(f"event handler attribute {handler!r} on <{el.name}>", "removed")
+                    break
             classes = attrs.get("class")
             if classes and self.class_rules:
                 for name in classes:
@@ -258,7 +264,7 @@ class Reader:
 
     def safe_url(self, el: Element, attr: str, *, image: bool = False) -> str | None:
         """``el[attr]`` when it is a safe URL; unsafe ones are reported and dropped."""
-        url = el.get(attr)
+        url = el.attrs.get(attr)
         if not isinstance(url, str):
             return None
         reason = unsafe_url(url, image=image)
@@ -269,7 +275,7 @@ class Reader:
 
     def styles_of(self, el: Element) -> dict[str, str]:
         """The inline CSS of ``el``; values that load or run something are reported and dropped."""
-        style = el.get("style")
+        style = el.attrs.get("style")
         if not isinstance(style, str):
             return {}
         css = css_declarations(style)

@@ -33,7 +33,7 @@ _PIXELS = re.compile(r"width:\s*([0-9.]+)px")
 
 
 def _alignment(el: Element, css: dict[str, str]) -> str | None:
-    align = css.get("text-align") or el.get("align")
+    align = css.get("text-align") or el.attrs.get("align")
     if isinstance(align, str) and align.lower() in inferred.ALIGNMENTS:
         return align.lower()
     return None

@@ -132,13 +132,16 @@ class Builder:
     def open(self, node: Node, *, implicit: bool = False) -> Frame:
         """Open ``node`` at the nearest place it may stand; returns its frame (close it with ``close``)."""
         node.line = node.line or self.line
+        frames = self.frames
+        kind = node.type
         while True:
-            top = self.top
+            top = frames[-1]
+            holds = SCHEMA[top.node.type].content
             in_cell = top.flat or top.node.type in CELLS
-            too_deep = len(self.frames) > MAX_DEPTH and "paragraph" in SCHEMA[top.node.type].content
-            if too_deep and not in_cell and node.type != "paragraph":
+            too_deep = len(frames) > MAX_DEPTH and "paragraph" in holds
+            if too_deep and not in_cell and kind != "paragraph":
                 return self._open_flat(node, f"nesting deeper than {MAX_DEPTH} levels")
-            if node.type in SCHEMA[top.node.type].content and not (in_cell and node.type != "paragraph"):
+            if kind in holds and not (in_cell and kind != "paragraph"):
                 return self._push(top, node, implicit)
             if top.node.type in TEXTBLOCKS or self._stray_container(top, node):
                 self._pop()

@@ -107,8 +107,9 @@ def parse_colwidth(value: str) -> list[int] | None:
 def mapped_attrs(kind: str, el: Element) -> dict[str, Any]:
     """JSON attrs of a Productive form from its HTML attributes: the reader's side of ``HTML_ATTRS``."""
     out: dict[str, Any] = {}
+    attrs = el.attrs
     for html_name, json_name in HTML_ATTRS[kind]:
-        found = el.get(html_name)
+        found = attrs.get(html_name)
         if found is None:
             continue
         value: Any = " ".join(found) if isinstance(found, list) else found

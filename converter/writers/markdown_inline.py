@@ -108,7 +108,7 @@ def escape_line_start(line: str) -> str:
     if match:
         cut = match.end() if stripped[0].isdigit() else 0
         stripped = stripped[:cut] + "\\" + stripped[cut:]
-    return _entities(lead) + stripped
+    return _entities(lead) + stripped if lead else stripped
 
 
 def _entities(whitespace: str) -> str:
@@ -117,6 +117,8 @@ def _entities(whitespace: str) -> str:
 
 def keep_trailing_whitespace(text: str) -> str:
     """Trailing whitespace of a paragraph is stripped by the parser; write it as character references."""
+    if not text[-1:].isspace():  # most text: nothing to keep
+        return text
     stripped = text.rstrip()
     return stripped + _entities(text[len(stripped) :])
 

@@ -74,11 +74,17 @@ def grid(rows: list[list[Node]]) -> list[list[Node | None]] | None:
     return [[placed[(r, c)] for c in range(width)] for r in range(len(rows))]
 
 
+_NO_DEFAULT = object()
+_PARAGRAPH_SKIP = frozenset({"id"})
+
+
 def _present(attrs: dict[str, Any], skip: frozenset[str]) -> dict[str, Any]:
+    if not attrs:
+        return {}
     return {
         key: value
         for key, value in attrs.items()
-        if key not in skip and value not in (None, "", [], {}) and _DEFAULTS.get(key, object()) != value
+        if key not in skip and value not in (None, "", [], {}) and _DEFAULTS.get(key, _NO_DEFAULT) != value
     }
 
 
@@ -89,7 +95,7 @@ def _own_attrs(cell: Node, expected: str, breaks: list[int]) -> dict[str, Any]:
     own |= {key: _span(cell, key) for key in ("colspan", "rowspan") if _span(cell, key) > 1}
     if cell.type != expected:
         own["type"] = cell.type
-    paragraph_attrs = [_present(paragraph.attrs, frozenset({"id"})) for paragraph in cell.content]
+    paragraph_attrs = [_present(paragraph.attrs, _PARAGRAPH_SKIP) for paragraph in cell.content]
     if any(paragraph_attrs):
         own["pa"] = paragraph_attrs
     if breaks:
