@@ -87,6 +87,11 @@ def escape_text(value: str, *, table: bool = False, in_html: bool = False, autol
         and not value.endswith("!")
     ):
         return value
+    return _escape(value, table=table, in_html=in_html, autolinks=autolinks)
+
+
+def _escape(value: str, *, table: bool, in_html: bool, autolinks: bool) -> str:
+    """``escape_text`` without its test for text that needs nothing (a test holds the two equal)."""
     value = _ALWAYS.sub(r"\\\1", value)
     if not in_html:
         value = _TAG_OR_ENTITY.sub(r"\\\g<0>", value)
@@ -426,5 +431,10 @@ def write_inline(nodes: list[Node], ctx: InlineContext) -> str:
         if only.type == "text" and only.text and not only.marks:
             ctx.in_link = False
             return keep_trailing_whitespace(escape_line_start(escape_text(only.text, table=ctx.table)))
+    return _write_runs(nodes, ctx)
+
+
+def _write_runs(nodes: list[Node], ctx: InlineContext) -> str:
+    """``write_inline`` by the general way: marks grouped into runs, each run delimited."""
     pieces = _pieces(merge_text(nodes), [], ctx, True)
     return keep_trailing_whitespace(_emit(pieces, "\n", "\n", ctx))

@@ -1,0 +1,54 @@
+"""The Markdown writer's shortcuts (issue 17) give what the general way gives, on any text.
+
+``escape_text`` returns text as it is when it holds nothing to escape (checked by three plain searches, not
+the escapes themselves), and ``write_inline`` writes one unmarked text without building runs; both must
+agree with the general way byte for byte, whatever the text: special characters, URL schemes in any case,
+``www.``, line starts, edge whitespace.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from productive_docs.converter import Report
+from productive_docs.converter.model import Node
+from productive_docs.converter.writers import markdown_inline
+from productive_docs.converter.writers.markdown_inline import InlineContext, escape_text, write_inline
+
+#: Pieces that each trigger (or nearly trigger) one escape, joined at random with plain text.
+_PIECES = st.sampled_from([
+    "a", "Z", "1", "1.", "9)", " ", "  ", "\t", "\n", "\r", "\xa0", "!", ".", ":", "@", "_", "~", "~~", "*",
+    "`", "[", "]", "$", "\\", "<", "<a", "&", "&amp;", "&#", "|", "#", ">", "-", "+", "=", "http", "https",
+    "HTTPS", "mailto", "xmpp", "www", "WwW", "httpſ", "é", "ſ", "K",
+])
+#: Only what the shortcut's searches look at beyond single characters: scheme names, colons, dots.
+_WORDS = st.sampled_from([
+    "a", "Z", " ", "http", "https", "HTTPS", "mailto", "MailTo", "xmpp", "XMPP", "www", "WwW.", "www.",
+    "httpſ", ":", ".", "!",
+])
+_TEXT = st.one_of(
+    st.lists(st.one_of(_PIECES, st.text(max_size=3)), max_size=12).map("".join),
+    st.lists(_WORDS, max_size=8).map("".join),
+)
+
+
+@pytest.mark.slow
+@settings(max_examples=400, deadline=None)
+@given(value=_TEXT, table=st.booleans(), in_html=st.booleans(), autolinks=st.booleans())
+def test_escape_shortcut_agrees_with_the_escapes(
+    value: str, table: bool, in_html: bool, autolinks: bool
+) -> None:
+    expected = markdown_inline._escape(value, table=table, in_html=in_html, autolinks=autolinks)
+    assert escape_text(value, table=table, in_html=in_html, autolinks=autolinks) == expected
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(value=_TEXT, table=st.booleans(), allow_html=st.booleans())
+def test_one_text_shortcut_agrees_with_the_runs(value: str, table: bool, allow_html: bool) -> None:
+    nodes = [Node("text", text=value)]
+    fast = InlineContext(Report(), allow_html=allow_html, table=table)
+    general = InlineContext(Report(), allow_html=allow_html, table=table)
+    assert write_inline(nodes, fast) == markdown_inline._write_runs(nodes, general)
+    assert (fast.in_link, fast.used_html) == (general.in_link, general.used_html)
