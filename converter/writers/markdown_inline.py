@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from markdown_it.common.normalize_url import validateLink
+from markdown_it.common.normalize_url import normalizeLink, validateLink
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
 from productive_docs.converter import inferred
 from productive_docs.converter.links import CACHED_LINKS, normalize_link, normalize_link_text
@@ -242,11 +242,21 @@ def _br(node: Node, ctx: InlineContext) -> str:
     return ctx.hard_break
 
 
-@lru_cache(maxsize=CACHED_LINKS)
 def _safe_url(url: str) -> bool:
     """Whether the Markdown reader reads ``url`` back as written (asked for every piece of a link's text:
     remembered per address, see ``converter.links``)."""
-    return bool(url) and normalize_link(url) == url and validateLink(url) and not _SPACE_OR_ANGLE.search(url)
+    if type(url) is not str:  # a malformed tree's value (an image ``src`` list): not cached, fails as before
+        return _reads_back_as(url, normalizeLink)
+    return _reads_back(url)
+
+
+@lru_cache(maxsize=CACHED_LINKS)
+def _reads_back(url: str) -> bool:
+    return _reads_back_as(url, normalize_link)
+
+
+def _reads_back_as(url: str, normalize: Callable[[str], str]) -> bool:
+    return bool(url) and normalize(url) == url and validateLink(url) and not _SPACE_OR_ANGLE.search(url)
 
 
 def _note_unsafe_url(url: str, ctx: InlineContext) -> None:

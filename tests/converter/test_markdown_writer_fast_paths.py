@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown_it.common.normalize_url import normalizeLink
 from productive_docs.converter import Report
 from productive_docs.converter.model import Node
 from productive_docs.converter.writers import markdown_inline
@@ -52,3 +53,20 @@ def test_one_text_shortcut_agrees_with_the_runs(value: str, table: bool, allow_h
     general = InlineContext(Report(), allow_html=allow_html, table=table)
     assert write_inline(nodes, fast) == markdown_inline._write_runs(nodes, general)
     assert (fast.in_link, fast.used_html) == (general.in_link, general.used_html)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(url=st.one_of(_TEXT, st.sampled_from(["https://x.org/a b", "https://x.org/ü", "javascript:x", "//h"])))
+def test_remembered_url_answers_are_the_computed_ones(url: str) -> None:
+    """``_safe_url`` remembers its answer per address; the answer is the one computed afresh."""
+    fresh = markdown_inline._reads_back_as(url, normalizeLink)
+    assert markdown_inline._safe_url(url) == fresh
+    assert markdown_inline._safe_url(url) == fresh  # the second time from the cache
+
+
+def test_a_malformed_address_fails_as_it_did_without_the_cache() -> None:
+    """A value no address can be (a list, from a malformed JSON tree) is not cached (it cannot be): the
+    writer fails on it with the error it always gave, not with an unhashable-type error."""
+    with pytest.raises(AttributeError):
+        markdown_inline._safe_url(["https://x.org"])  # type: ignore[arg-type]
