@@ -26,6 +26,7 @@ from productive_docs.converter.readers.markdown_plugins import (
     mention_plugin,
 )
 from productive_docs.converter.readers.markdown_rules import build
+from productive_docs.converter.readers.markdown_unused import terminators, unused_rules
 from productive_docs.converter.report import Report
 
 
@@ -162,17 +163,26 @@ def _dialect(md: MarkdownIt, dialect: str, features: frozenset[str] | None) -> N
     md.add_render_rule("dialect_mark_close", _render_dialect_mark)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=128)
 def parser(
-    enabled: frozenset[str] = ALL_EXTENSIONS, dialect: str = "plain", features: frozenset[str] | None = None
+    enabled: frozenset[str] = ALL_EXTENSIONS,
+    dialect: str = "plain",
+    features: frozenset[str] | None = None,
+    unused: frozenset[str] = frozenset(),
 ) -> MarkdownIt:
-    """A parser with the given extensions (built once per set: building costs more than a small parse)."""
+    """A parser with the given extensions, without the ``unused`` CommonMark rules (``markdown_unused``),
+    built once per set: building costs more than a small parse."""
     md = MarkdownIt("commonmark", {"tasklists": True, "alerts": True}).enable("table")
     for name, enable in _EXTENSIONS.items():
         if name in enabled and not (name == "container" and dialect in ("docusaurus", "gitbook")):
             enable(md)
     if dialect != "plain":
         _dialect(md, dialect, features)
+    if unused:
+        md.disable(sorted(unused))
+    stops = terminators(md.get_active_rules()["inline"])
+    if stops is not None:
+        md.inline.terminator_re = stops
     md.add_render_rule("mention", _render_mention)
     md.add_render_rule("text", _render_text)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
@@ -221,14 +231,15 @@ def _read(source: str, report: Report, options: MarkdownOptions) -> Document:
     enabled = extensions(source)
     if options.auto_append:  # pymdownx.snippets auto_append: as if each file were included at the end
         source += "\n\n" + "\n".join(f'--8<-- "{name}"' for name in options.auto_append) + "\n"
-    md = parser(enabled, options.dialect, options.features)
+    unused = unused_rules(source) if options.plain else frozenset()  # a dialect's rules are not known there
+    md = parser(enabled, options.dialect, options.features, unused)
     env: dict[str, Any] = {} if options.plain else {"options": options}
     tokens = md.parse(source, env)
     metadata: dict[str, Any] | None = {}
     if tokens and tokens[0].type == "front_matter":
         metadata = _metadata(tokens[0], report.source)
         if metadata is None:  # "---\nFoo\n---" is a thematic break and a heading, not metadata
-            md, metadata = parser(enabled - {"front_matter"}, options.dialect, options.features), {}
+            md, metadata = parser(enabled - {"front_matter"}, options.dialect, options.features, unused), {}
             env = {} if options.plain else {"options": options}
             tokens = md.parse(source, env)
     doc = build(md, tokens, env, report)
