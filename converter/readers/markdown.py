@@ -163,7 +163,7 @@ def _dialect(md: MarkdownIt, dialect: str, features: frozenset[str] | None) -> N
     md.add_render_rule("dialect_mark_close", _render_dialect_mark)
 
 
-@lru_cache(maxsize=128)
+@lru_cache(maxsize=512)
 def parser(
     enabled: frozenset[str] = ALL_EXTENSIONS,
     dialect: str = "plain",

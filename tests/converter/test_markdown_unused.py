@@ -74,7 +74,8 @@ def test_leaving_out_unused_rules_changes_no_token(source: str) -> None:
 
 @pytest.mark.parametrize(
     "source",
-    ["plain words only\n", "a\n---\n", "a\r\n===\r\n", "> q\n> ---\n", "x | y\n-|-\n1 | 2\n", "- a\n  - b\n",
+    ["plain words only\n", "a\n---\n", "a -\nb\n", "a\r\n===\r\n", "> q\n> ---\n", "x | y\n-|-\n1 | 2\n",
+     "- a\n  - b\n",
      "[a]: /u\n\n[a]\n", "Foo\n***\n", "<div>\nx\n</div>\n", "a  \nb\\\nc\n", "`c` *e* _f_ &amp; <b>x</b>"],
 )
 def test_examples(source: str) -> None:
@@ -82,12 +83,12 @@ def test_examples(source: str) -> None:
 
 
 def test_rules_left_out() -> None:
-    """Prose without markers needs neither tables, nor quotes, nor code, nor lists: those rules go."""
+    """Prose without markers needs neither tables, nor quotes, nor code, nor links: those rules go."""
     assert unused_rules("Just a sentence, with a hyphen-ated word: fine.\n") >= {
-        "table", "code", "fence", "blockquote", "hr", "list", "reference", "html_block", "heading",
+        "table", "code", "fence", "blockquote", "hr", "reference", "html_block", "heading",
         "lheading", "escape", "backticks", "emphasis", "link", "image", "autolink", "html_inline", "entity",
     }
-    assert not unused_rules("a\n\n---\n\n- b\n") & {"hr", "list", "lheading"}
+    assert not unused_rules("a\n\n---\n\n- b\n") & {"hr", "lheading"}
     assert "code" not in unused_rules("x\n\n\tcode\n")
 
 
