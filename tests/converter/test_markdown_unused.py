@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from md_corpora import available, markdown_files, spec_examples
-from productive_docs.converter.readers.markdown import extensions, parser
+from productive_docs.converter.readers.markdown import _parse_plain, extensions, parser
 from productive_docs.converter.readers.markdown_unused import unused_rules
 
 #: Stops the text rule at every character.
@@ -34,9 +34,12 @@ def _tokens(md: MarkdownIt, source: str) -> list[Token]:
 
 
 def _check(source: str) -> None:
+    """The reader's parse (``_parse_plain``: rules left out by the text after a front matter, or by the
+    whole source) equals the reference's; so does a parse without the rules the whole source leaves out."""
     enabled = extensions(source)
-    pruned = parser(enabled, unused=unused_rules(source))
-    assert _tokens(pruned, source) == _tokens(_reference(enabled), source)
+    expected = _tokens(_reference(enabled), source)
+    assert _parse_plain(source, enabled)[1] == expected
+    assert _tokens(parser(enabled, unused=unused_rules(source)), source) == expected
 
 
 #: Pieces of inline Markdown holding every inline rule's markers (and the extensions' ones).
@@ -60,9 +63,14 @@ _LINE = st.one_of(
     st.tuples(st.sampled_from(_STARTS), st.lists(st.sampled_from(_PIECES), max_size=8).map("".join)).map(
         "".join),
 )
+#: Front matter openings and closings, right and wrong (indented, longer, ``...``).
+_FRONT_MATTER = st.sampled_from(["---", "----", "...", "  ---", "    ---", "--- x", "title: x", "- a"])
 _SOURCES = st.tuples(
-    st.lists(_LINE, max_size=12), st.sampled_from(["\n", "\r\n", "\r"]), st.sampled_from(["", "\n"])
-).map(lambda parts: parts[1].join(parts[0]) + parts[2])
+    st.lists(st.one_of(_LINE, _FRONT_MATTER), max_size=12),
+    st.sampled_from(["\n", "\n", "\r\n", "\r"]),
+    st.sampled_from(["", "\n"]),
+    st.booleans(),
+).map(lambda parts: ("---" + parts[1] if parts[3] else "") + parts[1].join(parts[0]) + parts[2])
 
 
 @pytest.mark.slow
@@ -75,7 +83,8 @@ def test_leaving_out_unused_rules_changes_no_token(source: str) -> None:
 @pytest.mark.parametrize(
     "source",
     ["plain words only\n", "a\n---\n", "a -\nb\n", "a\r\n===\r\n", "> q\n> ---\n", "x | y\n-|-\n1 | 2\n",
-     "- a\n  - b\n",
+     "- a\n  - b\n", "---\na: 1\n---\nx\n", "---\na: 1\n  ---\n---\n", "---\na\n...\nb\n---\n",
+     "---\n---\n", "---\nx: 1\n---",
      "[a]: /u\n\n[a]\n", "Foo\n***\n", "<div>\nx\n</div>\n", "a  \nb\\\nc\n", "`c` *e* _f_ &amp; <b>x</b>"],
 )
 def test_examples(source: str) -> None:
