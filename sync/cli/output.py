@@ -19,10 +19,12 @@ import re
 import sys
 import threading
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from productive_docs.sync.engine.result import Outcome, SyncResult
-from productive_docs.sync.progress import ProgressBar
+
+if TYPE_CHECKING:
+    from productive_docs.sync.progress import ProgressBar
 
 MODES = ("text", "json", "github")
 COLORS = ("auto", "always", "never")
@@ -94,6 +96,8 @@ class Printer:
         """Show a progress bar when stderr is a terminal and the run is long."""
         if self.mode == "json" or total < PROGRESS_FROM or not self.err.isatty():
             return
+        from productive_docs.sync.progress import ProgressBar  # rich: only for a bar on a terminal
+
         self.progress = ProgressBar(what, total, self.err)
 
     def note(self, message: str) -> None:
