@@ -84,9 +84,10 @@ def list_doc(client: Client, doc_id: str, state: State, mark_path: Path, *, shor
 
 
 def save_mark(mark_path: Path, doc_id: str, listing: Listing) -> None:
-    """After a push (or a ``status`` under the folder's lock): keep the new mark with the digest of the state as it was listed (a push that changed
-    the state, by a write or otherwise, leaves the next run to list the doc in full and mark it anew), or
-    drop a mark a whole listing found out of step. Nothing is written when the short way was taken."""
+    """After a push (or a ``status`` under the folder's lock): keep the new mark with the digest of the
+    state as it was listed (a push that changed the state, by a write or otherwise, leaves the next run to
+    list the doc in full and mark it anew), or drop a mark a whole listing found out of step. Nothing is
+    written when the short way was taken."""
     if listing.short:
         return
     if listing.mark is None:

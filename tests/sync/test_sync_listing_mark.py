@@ -159,7 +159,7 @@ def test_an_unreadable_or_foreign_mark_lists_the_whole_doc_and_a_push_marks_it_a
 
 
 def _listings(server):
-    """The emulator's log of the listing requests (``GET /pages`` with a filter) it answers, kept in a list."""
+    """The emulator's log of the listing requests it answers (``GET /pages`` filtered by doc): their sorts."""
     log: list[str] = []
 
     def hook(request, response):
