@@ -70,9 +70,12 @@ def test_an_unknown_command_is_one_usage_line(tmp_path: Path) -> None:
 
 #: What a no-op ``push`` or ``status`` has no use for (issue 17: a no-op of 10,000 files in under 2 s as a
 #: whole process): the Markdown reader and writer (nothing is parsed nor rendered), bs4 and the emulator's
-#: web view (nothing is shown), PyYAML (no front matter written), rich (no terminal).
+#: web view (nothing is shown), PyYAML (no front matter written), rich (no terminal), the merge (nothing to
+#: merge), pathspec (no ``.productiveignore``), tomllib (no config file).
 NOT_FOR_A_NO_OP = ("productive_docs.converter.readers.markdown", "productive_docs.converter.writers.markdown",
-                   "markdown_it", "bs4", "yaml", "rich", "productive_docs.sync.server.web")
+                   "markdown_it", "bs4", "yaml", "rich", "productive_docs.sync.server.web",
+                   "productive_docs.sync.engine.merge", "productive_docs.sync.engine.blockdiff", "pathspec",
+                   "tomllib")
 NO_OP_TREE = {"index.md": "# Docs\n\nHi.\n", "guide/a.md": "# A\n\nSee [B](b.md).\n",
               "guide/b.md": "---\ntitle: B\n---\n\n# B\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"}
 
