@@ -209,9 +209,10 @@ class BaseStore:
         if not self._as_read:
             self.blobs.collect_garbage(referenced)
         else:
-            named = {entry.get(name) for entry in self._as_read.values() for name in _BLOB_FIELDS}
-            for digest in named - referenced - {None}:
-                with contextlib.suppress(ValueError, TypeError):  # a hand-edited base.json naming no hash
+            named = {digest for entry in self._as_read.values() for name in _BLOB_FIELDS
+                     if isinstance(digest := entry.get(name), str)}
+            for digest in named - referenced:
+                with contextlib.suppress(ValueError):  # a hand-edited base.json naming no content hash
                     self.blobs.path(digest).unlink(missing_ok=True)
         self._as_read = pages
 
