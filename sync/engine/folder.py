@@ -450,7 +450,8 @@ class _Scanner:
     def scan_file(self, entry: os.DirEntry[str], key: str, parent: str) -> LocalPage | None:
         self.count_page(key)
         stem = _stem(entry.name)
-        page = LocalPage(key, parent, readable_name(stem), (_prefix_number(stem), stem), source=key)
+        # titled in ``apply``: from memory when the file is unchanged, else from its name (or its heading)
+        page = LocalPage(key, parent, "", (_prefix_number(stem), stem), source=key)
         self.apply(page, entry.path)
         if key in self.tree.skipped:
             return None
@@ -470,6 +471,11 @@ class _Scanner:
                     page.fingerprint = noted
                     self.unchanged(page, known, path)
                     return
+        except OSError:
+            pass  # said below, where the file is read
+        if not page.title:  # a file's page is titled by its name until its heading or memory says otherwise
+            page.title = readable_name(_stem(posixpath.basename(path)))
+        try:
             limit = limits.MAX_PAGE_FILE_BYTES
             with open(path, "rb") as stream:
                 status = os.fstat(stream.fileno())
