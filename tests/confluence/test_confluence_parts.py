@@ -146,3 +146,12 @@ def test_assets_named_safely_stored_once_per_folder(export, tmp_path: Path) -> N
 ])
 def test_safe_name(name: str, safe: str) -> None:
     assert safe_name(name) == safe
+
+
+def test_write_atomic_makes_missing_folders_and_replaces_files(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b" / "page.md"
+    write_atomic(target, "one\n")
+    write_atomic(target, b"two\n")
+    write_atomic(target.with_name("other.md"), "three\n")
+    assert target.read_text(encoding="utf-8") == "two\n"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["other.md", "page.md"]
