@@ -14,8 +14,9 @@ interleaved rounds over all inputs:
 - json -> md with decoding: ``convert(stored_json, "json", "md")`` from each tree's stored JSON text (what a
   pull does per page: decode the body Productive sends, read it, write Markdown).
 
-Each round is timed per chunk of inputs; besides the medians of the rounds, the sum over chunks of each
-chunk's fastest round is printed. On a loaded machine both still move between invocations (md -> html
+Each round is timed per chunk of inputs, every run doing a chunk before any goes on to the next (so the
+load of other processes falls on all alike); besides the medians of the rounds, the sum over chunks of
+each chunk's fastest round is printed. On a loaded machine both still move between invocations (md -> html
 1.07x to 1.36x at load 4-6): compare code versions by running them at the same time, or on an idle machine.
 
 Targets (issue 17), each judged on the baseline (markdown-it-py's own render, the one the issue names; the
@@ -66,20 +67,28 @@ CHUNK = 40
 
 def interleaved(runs: dict[str, tuple[Callable[[Any], object], list[Any]]],
                 repeat: int) -> dict[str, list[list[float]]]:
-    """CPU time of ``repeat`` rounds per run, each round's time per chunk of ``CHUNK`` inputs, rounds
-    interleaved: load from other processes on a shared machine then skews neither side. A run calls its
+    """CPU time of ``repeat`` rounds per run, each round's time per chunk of ``CHUNK`` inputs. Runs are
+    interleaved chunk by chunk (every run does chunk k, in an order that rotates, before any does chunk
+    k + 1): load from other processes on a shared machine then falls on every side alike. A run calls its
     function on every input and keeps no result (kept results would make the garbage collector's passes
     grow with the run and bill one side for the other's memory)."""
     times: dict[str, list[list[float]]] = {name: [] for name in runs}
-    for _ in range(repeat):
-        for name, (function, items) in runs.items():
-            chunks = []
-            for start in range(0, len(items), CHUNK):
+    names = list(runs)
+    chunks = max(-(-len(items) // CHUNK) for _, items in runs.values())
+    for round_ in range(repeat):
+        for name in names:
+            times[name].append([])
+        for chunk in range(chunks):
+            turn = (round_ + chunk) % len(names)
+            for name in names[turn:] + names[:turn]:
+                function, items = runs[name]
+                part = items[chunk * CHUNK:(chunk + 1) * CHUNK]
+                if not part:
+                    continue
                 began = time.process_time()
-                for item in items[start:start + CHUNK]:
+                for item in part:
                     function(item)
-                chunks.append(time.process_time() - began)
-            times[name].append(chunks)
+                times[name][-1].append(time.process_time() - began)
     return times
 
 

@@ -49,6 +49,10 @@ from productive_docs.sync.server.app import LocalServer
 
 UNLIMITED = (10**9, 1.0)
 DOCUMENTED = (100, 10.0)
+#: Whole processes run as an installed tool does: bytecode caches written and read (as after ``pip install``)
+#: and output buffered (``PYTHONUNBUFFERED`` makes each line a write of its own).
+WHOLE_PROCESS_ENV = {name: value for name, value in os.environ.items()
+                     if name not in ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")}
 
 
 def make_tree(root: Path, files: int, links: str = "next") -> Path:
@@ -174,7 +178,10 @@ def noop(files: int, runs: int) -> None:
     parsed, and the doc is listed the short way (``sync.engine.listing_mark``) once a push found it in step.
     The baseline, interleaved with them: the same push with fingerprints and stamps wiped and the listing
     mark removed (every file read and parsed, the whole doc listed). The server runs in another process: the
-    CPU figure is the client's alone, the wall time includes the server's listing."""
+    CPU figure is the client's alone, the wall time includes the server's listing. Whole processes run as an
+    installed tool does (``WHOLE_PROCESS_ENV``), after one untimed warm-up. Then, after a push that wrote
+    one page: the listing requests of the ``status`` runs after it (the first lists in full and, holding the
+    folder's lock, keeps the listing mark; the next take the short way)."""
     from productive_docs.sync.cli.main import main as cli
     from productive_docs.sync.engine.push import run
 
@@ -201,6 +208,8 @@ def noop(files: int, runs: int) -> None:
             time.sleep(SETTLED)  # stamps are noted only for files left alone that long
             push_folder(folder, client)  # the whole listing, in step: the listing mark is kept
         state_dir = default_path(folder).parent
+        subprocess.run([sys.executable, "-m", "productive_docs", "status", str(folder)], capture_output=True,
+                       check=False, env={**WHOLE_PROCESS_ENV, **environment})  # warm-up: bytecode caches
         for _ in range(runs):
             for name in names:
                 if name == "push, every file parsed":
@@ -215,7 +224,8 @@ def noop(files: int, runs: int) -> None:
                 if name.endswith("(whole process)"):
                     started, before = time.monotonic(), resource.getrusage(resource.RUSAGE_CHILDREN)
                     done = subprocess.run([sys.executable, "-m", "productive_docs", *command],
-                                          capture_output=True, text=True, check=False)
+                                          capture_output=True, text=True, check=False,
+                                          env={**WHOLE_PROCESS_ENV, **environment})
                     after = resource.getrusage(resource.RUSAGE_CHILDREN)
                     timings[name].append(time.monotonic() - started)
                     cpu[name].append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
@@ -229,6 +239,7 @@ def noop(files: int, runs: int) -> None:
                 timings[name].append(time.monotonic() - started)
                 cpu[name].append(time.process_time() - cpu_started)
                 listing[name].add(results[-1].requests.get("listing", -1) if results else -1)
+        after_write = _status_after_a_write(folder, cli, results)
     run.push_folder = real_push  # type: ignore[assignment]
     load_average = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"no-op push and status of {files} files (goal: under 2 s; exit codes {sorted(codes)}; "
@@ -239,6 +250,23 @@ def noop(files: int, runs: int) -> None:
     base = statistics.median(timings["push, every file parsed"])
     print(f"  ratio to the push parsing every file: push {statistics.median(timings['push']) / base:.2f}x, "
           f"status {statistics.median(timings['status']) / base:.2f}x")
+    print(f"  after a push that wrote 1 page, listing requests of the next status runs: {after_write} "
+          "(the first lists the whole doc and keeps the mark, the next list only what changed)")
+
+
+def _status_after_a_write(folder: Path, cli: Callable[[list[str]], int], results: list[Any]) -> list[int]:
+    """One file changed and pushed through the command line, then ``status`` three times: the listing
+    requests of each status."""
+    page = next(folder.glob("*/page-*.md"))
+    page.write_text(page.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    counts = []
+    with redirect_stdout(io.StringIO()), redirect_stderr(io.StringIO()):
+        cli(["push", str(folder)])
+        for _ in range(3):
+            results.clear()
+            cli(["status", str(folder)])
+            counts.append(results[-1].requests.get("listing", -1) if results else -1)
+    return counts
 
 
 def scale(sizes: list[int], runs: int) -> None:

@@ -26,6 +26,7 @@ from productive_docs.converter.readers.markdown_plugins import (
     mention_plugin,
 )
 from productive_docs.converter.readers.markdown_rules import build
+from productive_docs.converter.readers.markdown_unused import terminators, unused_rules
 from productive_docs.converter.report import Report
 
 
@@ -162,17 +163,26 @@ def _dialect(md: MarkdownIt, dialect: str, features: frozenset[str] | None) -> N
     md.add_render_rule("dialect_mark_close", _render_dialect_mark)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=512)
 def parser(
-    enabled: frozenset[str] = ALL_EXTENSIONS, dialect: str = "plain", features: frozenset[str] | None = None
+    enabled: frozenset[str] = ALL_EXTENSIONS,
+    dialect: str = "plain",
+    features: frozenset[str] | None = None,
+    unused: frozenset[str] = frozenset(),
 ) -> MarkdownIt:
-    """A parser with the given extensions (built once per set: building costs more than a small parse)."""
+    """A parser with the given extensions, without the ``unused`` CommonMark rules (``markdown_unused``),
+    built once per set: building costs more than a small parse."""
     md = MarkdownIt("commonmark", {"tasklists": True, "alerts": True}).enable("table")
     for name, enable in _EXTENSIONS.items():
         if name in enabled and not (name == "container" and dialect in ("docusaurus", "gitbook")):
             enable(md)
     if dialect != "plain":
         _dialect(md, dialect, features)
+    if unused:
+        md.disable(sorted(unused))
+    stops = terminators(md.get_active_rules()["inline"])
+    if stops is not None:
+        md.inline.terminator_re = stops
     md.add_render_rule("mention", _render_mention)
     md.add_render_rule("text", _render_text)
     md.add_render_rule("footnote_ref", _render_footnote_ref)
@@ -217,18 +227,43 @@ def read(source: str | dict[str, Any], report: Report, options: MarkdownOptions 
         return _read(source, report, options)
 
 
+#: The first line after the first that starts like a front matter's closing line (``---`` or ``...``).
+_FRONT_MATTER_END = re.compile(r"\n {0,3}(?:---|\.\.\.)[^\n]*(?:\n|$)")
+
+
+def _parse_plain(source: str, enabled: frozenset[str]) -> tuple[MarkdownIt, list[Token], dict[str, Any]]:
+    """Parse a plain document without the rules its text cannot trigger (``markdown_unused``). A front
+    matter's ``---`` lines would keep the thematic break and setext heading rules for every line: when the
+    front matter ends where ``_FRONT_MATTER_END`` guesses (checked on the tokens), only the text after it
+    decides; else the whole source does, in a second parse."""
+    found = _FRONT_MATTER_END.search(source) if "front_matter" in enabled and "\r" not in source else None
+    if found is not None:
+        md = parser(enabled, unused=unused_rules(source[found.end():]))
+        env: dict[str, Any] = {}
+        tokens = md.parse(source, env)
+        first = tokens[0] if tokens else None
+        body_line = source.count("\n", 0, found.end()) + (0 if found.group().endswith("\n") else 1)
+        if first is not None and first.type == "front_matter" and first.map and first.map[1] == body_line:
+            return md, tokens, env
+    md, env = parser(enabled, unused=unused_rules(source)), {}
+    return md, md.parse(source, env), env
+
+
 def _read(source: str, report: Report, options: MarkdownOptions) -> Document:
     enabled = extensions(source)
     if options.auto_append:  # pymdownx.snippets auto_append: as if each file were included at the end
         source += "\n\n" + "\n".join(f'--8<-- "{name}"' for name in options.auto_append) + "\n"
-    md = parser(enabled, options.dialect, options.features)
-    env: dict[str, Any] = {} if options.plain else {"options": options}
-    tokens = md.parse(source, env)
+    if options.plain:
+        md, tokens, env = _parse_plain(source, enabled)
+    else:  # a dialect's own rules are not known to ``markdown_unused``: its parser keeps every rule
+        md, env = parser(enabled, options.dialect, options.features), {"options": options}
+        tokens = md.parse(source, env)
     metadata: dict[str, Any] | None = {}
     if tokens and tokens[0].type == "front_matter":
         metadata = _metadata(tokens[0], report.source)
         if metadata is None:  # "---\nFoo\n---" is a thematic break and a heading, not metadata
-            md, metadata = parser(enabled - {"front_matter"}, options.dialect, options.features), {}
+            unused = unused_rules(source) if options.plain else frozenset()
+            md, metadata = parser(enabled - {"front_matter"}, options.dialect, options.features, unused), {}
             env = {} if options.plain else {"options": options}
             tokens = md.parse(source, env)
     doc = build(md, tokens, env, report)

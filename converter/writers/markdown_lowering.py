@@ -14,6 +14,7 @@ Runs after ``converter.lowering.lower_for_productive``; every change is one repo
 | image width                                 | dropped                                               |
 | empty paragraph (its breaks are reported)   | dropped                                               |
 | line break at a paragraph's start/end       | dropped                                               |
+| line break right after another (an empty line) | dropped (two spaces cannot end a blank line)       |
 | line break in a heading or table cell       | a space                                               |
 | codeblock marks                             | dropped                                               |
 | table without cells                        | dropped                                               |
@@ -70,9 +71,22 @@ def _paragraph(node: Node, report: Report) -> list[Node]:
     while content and content[-1].type == "br":
         content.pop()
         report.add("line break at a paragraph end", "dropped", node.line)
+    content = _single_breaks(content, report, node.line)
     if not content:
         return []  # an empty paragraph holds nothing; dropped line breaks were reported above
     return [Node("paragraph", _drop_align(node, report), content, line=node.line)]
+
+
+def _single_breaks(content: list[Node], report: Report, line: int | None) -> list[Node]:
+    """Drop each line break that follows another: productive-md ends a broken line with two spaces, and a line
+    holding only those spaces is blank, which would end the paragraph there."""
+    out: list[Node] = []
+    for child in content:
+        if child.type == "br" and out and out[-1].type == "br":
+            report.add("line break right after another", "dropped", line)
+            continue
+        out.append(child)
+    return out
 
 
 def _heading(node: Node, report: Report) -> list[Node]:

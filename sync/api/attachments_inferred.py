@@ -10,7 +10,6 @@ the open question it answers provisionally; when a live probe settles one, only 
 from __future__ import annotations
 
 from typing import Any
-from xml.etree import ElementTree
 
 # §4.10 [?]: which `attachable_type` makes a file belong to a doc page. The guide's example attaches to a
 # comment with "comment"; "page" follows the same naming (the resource also has a `page` relationship).
@@ -69,6 +68,8 @@ def storage_location(body: bytes, headers: dict[str, str]) -> str | None:
 
     [C: S8 guide] for the XML element; the ``Location`` header is what S3 also sends with status 201.
     """
+    from xml.etree import ElementTree  # here: only an upload reads S3's answer
+
     try:
         root = ElementTree.fromstring(body)
     except ElementTree.ParseError:

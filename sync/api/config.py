@@ -14,7 +14,6 @@ A missing token is not an error here: the sync command then falls back to the em
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,10 +56,16 @@ def default_data_dir() -> Path:
 def read_config_file(path: Path) -> dict[str, str]:
     """The file's settings as Settings field names; a missing file is empty, a broken one a UsageError."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"{path}: cannot read config file: {exc}") from None
+    import tomllib  # here: most runs have no config file (token and org in the environment)
+
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"{path}: cannot read config file: {exc}") from None
     return {field: str(data[key]) for key, field in FILE_KEYS.items() if data.get(key) not in (None, "")}
 

@@ -137,24 +137,24 @@ def check_pull_target(folder: Path, state_path: Path, *, project: bool) -> None:
 
 
 @contextmanager
-def status_lock(args: argparse.Namespace, printer: Printer, *, held: bool = True) -> Iterator[None]:
+def status_lock(args: argparse.Namespace, printer: Printer, *, held: bool = True) -> Iterator[bool]:
     """``status`` reads the state, the files and Productive as of one moment: it holds the folder's lock
     (``sync.engine.lock``) while it reads, waiting for a running push, pull or watch push to finish, so it
     never reports a run half-way (pages created but not yet recorded would show as made in Productive).
     A folder never synced (no state folder) or one it may not write (a read-only checkout) is read
-    without the lock. ``held`` False: no lock (a push takes its own)."""
+    without the lock. ``held`` False: no lock (a push takes its own). Yields whether the lock is held."""
     state_dir = _state_path(args).parent
     if not held or not state_dir.is_dir():
-        yield
+        yield False
         return
     try:
         lock = FolderLock(state_dir, "status", shown=args.dir).acquire()
     except OSError as exc:
         printer.note(f"{state_dir}: lock not taken ({exc.strerror or exc}); reading without it")
-        yield
+        yield False
         return
     try:
-        yield
+        yield True
     finally:
         lock.release()
 
@@ -200,9 +200,11 @@ def _push_or_status(args: argparse.Namespace, options: OptionsFrom, *, writes: b
         check_folder(args.dir)
         if writes:
             check_state_folder(_state_path(args))
-        with connect(args, printer) as connection, status_lock(args, printer, held=status):
+        with connect(args, printer) as connection, status_lock(args, printer, held=status) as locked:
+            # under the lock, status keeps the listing mark of a whole listing in step, as a push does
             result = push_folder(args.dir, connection.client, options(args, connection),
-                                 on_outcome=printer.outcome, on_start=printer.start)
+                                 on_outcome=printer.outcome, on_start=printer.start,
+                                 keep_listing_mark=locked)
     if status and args.exit_code:
         printer.finish(result)
         return status_exit_code(result)

@@ -27,7 +27,7 @@ import contextlib
 import hashlib
 import json
 import zlib
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -132,13 +132,12 @@ class BaseStore:
         self.dir = Path(state_dir)
         self.file = self.dir / BASE_FILE
         self.blobs = BlobStore(self.dir / BLOB_DIR)
+        #: The records as read or last saved, as ``base.json`` holds them: to save nothing when nothing
+        #: changed (a no-op push of 10,000 pages spent over a second re-encoding an unchanged ``base.json``
+        #: and listing every blob), and to know the blobs they named (a save removes those no record names
+        #: any more). Kept as read, not copied record by record: a copy cost a no-op push 5% of its CPU.
+        self._as_read: dict[str, dict[str, Any]] = {}
         self.records: dict[str, BaseRecord] = self._load()
-        #: The records as read, to save nothing when nothing changed (a no-op push of 10,000 pages spent
-        #: over a second re-encoding an unchanged ``base.json`` and listing every blob).
-        self._as_read = {page_id: replace(entry) for page_id, entry in self.records.items()}
-        #: The blobs the records named when read or last saved (a save removes those no record names any
-        #: more); None for a store without records, whose folder may hold blobs of a base moved away.
-        self._collected: set[str] | None = self.referenced() if self.records else None
 
     def _load(self) -> dict[str, BaseRecord]:
         if not self.file.exists():
@@ -147,7 +146,9 @@ class BaseStore:
             data = json.loads(self.file.read_text(encoding="utf-8"))
             if data.get("format") != FORMAT:
                 raise ValueError(f"format {data.get('format')!r} is not {FORMAT}")
-            return {str(page_id): BaseRecord(**entry) for page_id, entry in data["pages"].items()}
+            records = {str(page_id): BaseRecord(**entry) for page_id, entry in data["pages"].items()}
+            self._as_read = data["pages"]
+            return records
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
             raise ProductiveDocsError(f"{self.file}: unreadable sync base ({exc}); move it away to start "
                                       "again (every page is then compared two-way once)") from None
@@ -194,24 +195,26 @@ class BaseStore:
 
     def save(self) -> None:
         """Write ``base.json`` atomically and drop blobs no record refers to (not when nothing changed)."""
-        if self.records == self._as_read and self.file.exists():
-            return
         pages = {page_id: {name: value for name in _RECORD_FIELDS
                            if (value := getattr(entry, name)) is not None or name not in _ONLY_WHEN_SET}
                  for page_id, entry in self.records.items()}
+        if pages == self._as_read and self.file.exists():
+            return
         ensure_gitignore(self.dir)
         write_atomic(self.file, render_base(pages) + "\n")
         referenced = self.referenced()
         # listing every blob cost as much as the rest of a one-page push of 1,000 pages (``watch``): only
-        # the blobs that lost their last record are removed, unless the store had no records when read
-        if self._collected is None:
+        # the blobs that lost their last record are removed, unless the store had no records when read (its
+        # folder may hold blobs of a base moved away)
+        if not self._as_read:
             self.blobs.collect_garbage(referenced)
         else:
-            for digest in self._collected - referenced:
+            named = {digest for entry in self._as_read.values() for name in _BLOB_FIELDS
+                     if isinstance(digest := entry.get(name), str)}
+            for digest in named - referenced:
                 with contextlib.suppress(ValueError):  # a hand-edited base.json naming no content hash
                     self.blobs.path(digest).unlink(missing_ok=True)
-        self._collected = referenced
-        self._as_read = {page_id: replace(entry) for page_id, entry in self.records.items()}
+        self._as_read = pages
 
     def referenced(self) -> set[str]:
         return {digest for entry in self.records.values()
@@ -219,6 +222,8 @@ class BaseStore:
 
 
 _RECORD_FIELDS = tuple(field.name for field in fields(BaseRecord))
+#: The record fields that name a blob.
+_BLOB_FIELDS = ("body", "source", "theirs")
 _SCALARS = (str, int, float, type(None))
 
 

@@ -28,13 +28,9 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from markdown_it.rules_core import StateCore
-from markdown_it.rules_core import block as block_tokens
-from markdown_it.rules_core import normalize as normalize_source
 from productive_docs.converter import attribute_line
 from productive_docs.converter.lowering import lower_for_productive
 from productive_docs.converter.model import Node, normalize
-from productive_docs.converter.readers.markdown import extensions, parser
 from productive_docs.converter.report import Report
 
 from productive_docs import converter
@@ -96,6 +92,12 @@ class LocalDoc:
 
 def _regions(text: str, lines: list[str]) -> tuple[list[tuple[int, int]], int]:
     """Top-level token line ranges ``(start, end)`` and the line the body starts at (after front matter)."""
+    # imported here: a no-op push merges nothing and need not load the Markdown reader
+    from markdown_it.rules_core import StateCore
+    from markdown_it.rules_core import block as block_tokens
+    from markdown_it.rules_core import normalize as normalize_source
+    from productive_docs.converter.readers.markdown import extensions, parser
+
     state = StateCore(text, parser(extensions(text)), {})
     normalize_source(state)
     block_tokens(state)  # block structure only: the inline parse is the reader's business

@@ -15,7 +15,6 @@ from typing import Any
 
 from productive_docs.converter.model import Node, doc_hash, from_json, normalize
 from productive_docs.converter.report import Report
-from productive_docs.converter.writers.markdown import write_productive_if_lossless
 from productive_docs.sync import limits
 from productive_docs.sync.engine import links
 from productive_docs.sync.engine.folder import LocalPage, Remembered
@@ -91,6 +90,9 @@ def payload(doc: Node, via: str, report: Report) -> Payload:
     Markdown rendered to decide is the one sent: a body is rendered once (twice only when HTML wins)."""
     text: str | None = None
     if via == "auto":
+        # imported here: a no-op push renders no body and need not load the writer
+        from productive_docs.converter.writers.markdown import write_productive_if_lossless
+
         text = write_productive_if_lossless(doc, report)
     elif via != "html":
         text = converter.write(doc, "productive-md", report=report)

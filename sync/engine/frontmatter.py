@@ -11,7 +11,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-import yaml
 from productive_docs.converter.model import Node
 from productive_docs.converter.report import Report
 from productive_docs.sync.engine.folder import PAGE_ID_KEY
@@ -22,6 +21,8 @@ _BLOCK = re.compile(r"\A---[ \t]*\r?\n(?P<body>.*?)(?P<close>^---[ \t]*(?:\r?\n|
 
 
 def _yaml(data: Mapping[str, Any]) -> str:
+    import yaml  # here: a no-op push writes no front matter and need not load it
+
     return yaml.safe_dump(dict(data), allow_unicode=True, sort_keys=False, width=1 << 20)
 
 

@@ -5,7 +5,10 @@ The mark of the last listing in step (its newest time and page count) lives in `
 state, per machine and ignored by git like the stamps, with a digest of what the state said of each page
 then (title, parent, version). The short way is taken only while the state still says exactly that: any
 write, pull or hand edit of the state changes the digest and the next run lists the doc in full (and marks
-it anew when it is in step). Only a push writes the mark; ``status`` reads it.
+it anew when it is in step). A push writes the mark, and so does ``status`` while it holds the folder's lock
+(``PushOptions.keep_listing_mark``): after a push that wrote, the next ``status`` lists in full and marks, and
+the runs after it take the short way. The mark is a cache, never state: a lost or stale one costs a whole
+listing, nothing more.
 """
 
 from __future__ import annotations
@@ -81,9 +84,10 @@ def list_doc(client: Client, doc_id: str, state: State, mark_path: Path, *, shor
 
 
 def save_mark(mark_path: Path, doc_id: str, listing: Listing) -> None:
-    """After a push: keep the new mark with the digest of the state as it was listed (a push that changed
-    the state, by a write or otherwise, leaves the next run to list the doc in full and mark it anew), or
-    drop a mark a whole listing found out of step. Nothing is written when the short way was taken."""
+    """After a push (or a ``status`` under the folder's lock): keep the new mark with the digest of the
+    state as it was listed (a push that changed the state, by a write or otherwise, leaves the next run to
+    list the doc in full and mark it anew), or drop a mark a whole listing found out of step. Nothing is
+    written when the short way was taken."""
     if listing.short:
         return
     if listing.mark is None:

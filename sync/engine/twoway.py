@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from productive_docs.converter.errors import ProductiveDocsError
 from productive_docs.converter.model import Node, from_json, text
@@ -27,10 +27,12 @@ from productive_docs.sync.engine.base import BaseStore
 from productive_docs.sync.engine.blocks import LocalDoc, body_blocks, split_local
 from productive_docs.sync.engine.folder import LocalPage, fingerprint, title_heading
 from productive_docs.sync.engine.frontmatter import set_front_matter_key
-from productive_docs.sync.engine.merge import Keep, Local, Piece, Remote, default_render, first_marker, merge
 from productive_docs.sync.engine.plan import CHANGED_IN_PRODUCTIVE, MOVED_IN_PRODUCTIVE, RemotePage
 from productive_docs.sync.engine.result import EXIT_CONFLICT, OutcomeAction, SyncResult
 from productive_docs.sync.engine.state import PageState, State
+
+if TYPE_CHECKING:
+    from productive_docs.sync.engine.merge import Piece
 
 #: Outcomes of a push after which the page's body is what was sent.
 BODY_SENT = frozenset({OutcomeAction.CREATED, OutcomeAction.UPDATED, OutcomeAction.APPENDED})
@@ -67,6 +69,9 @@ def merge_file(current: str, page: Page, shown: Node, bases: BaseStore | None) -
     heading as one more block: base and Productive get a heading holding their title at its place, so a
     title changed on one side is taken (the heading rewritten, or a rename pushed), and changed differently
     on both is a conflict marked around the heading."""
+    # the merge is imported here: a push or status with nothing to merge does not load it
+    from productive_docs.sync.engine.merge import Keep, Remote, default_render, first_marker, merge
+
     if (line := first_marker(current)) is not None:  # an earlier conflict is not resolved yet: left as it is
         return FileMerge(current, 1, False, [f"conflict markers from line {line} still to resolve"])
     base_title, base_source = page.title, None
@@ -136,6 +141,8 @@ class _TitleBlock:
 
     def holds(self, piece: Piece) -> bool:
         """Whether a piece of the merge is the title heading (a push sends it as the title, not the body)."""
+        from productive_docs.sync.engine.merge import Keep, Local, Remote
+
         if isinstance(piece, Keep | Local):
             return piece.local == self.local
         return isinstance(piece, Remote) and piece.remote == self.at

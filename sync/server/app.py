@@ -27,7 +27,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, urlsplit
 
 from productive_docs.sync.api.config import default_data_dir
@@ -36,13 +36,17 @@ from productive_docs.sync.server.attachments import Attachments
 from productive_docs.sync.server.jsonapi import Problem, Request, Response
 from productive_docs.sync.server.pages import Pages, store_problem
 from productive_docs.sync.server.store import Store, StoreError
-from productive_docs.sync.server.web import WebView
+
+if TYPE_CHECKING:
+    from productive_docs.sync.server.web import WebView
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TOKEN = "local-token"
 DEFAULT_ORG = "1"
 JSONAPI = "application/vnd.api+json"
+#: Where the API is served (the web view and file URLs are outside it).
+API_PATH = "/api/v2/"
 #: Request bodies above this size get a 413 (the live cap is unknown; 5 MB holds any real page).
 MAX_BODY_BYTES = 5 * 1024 * 1024
 #: ids in paths longer than this cannot exist (SQLite integers have at most 19 digits)
@@ -80,7 +84,7 @@ class LocalServer:
         self.routes = self.pages.routes()
         self.attachments = Attachments(self.store, token)
         self.routes += self.attachments.routes()
-        self.web = WebView(self.store, self.attachments)
+        self._web: WebView | None = None
         self.limiter = RateLimiter(rate_limit, org_rate_limit)
         self.fail_rate = fail_rate
         self.latency = latency_ms / 1000
@@ -91,11 +95,23 @@ class LocalServer:
         self.after: Callable[[Request, Response], Response | None] | None = None
         self._log_path = Path(access_log) if access_log else None
         self._log_lock = threading.Lock()
+        self._web_lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
         #: open keep-alive connections, closed by ``stop`` so no handler thread outlives the server
         self.connections: set[socket.socket] = set()
         self._thread: threading.Thread | None = None
         self.url = ""
+
+    @property
+    def web(self) -> WebView:
+        """The read-only web view, made on first use: its renderer (bs4 and the HTML writer) is not loaded
+        by a run that only calls the API, such as a push to the embedded server."""
+        with self._web_lock:
+            if self._web is None:
+                from productive_docs.sync.server.web import WebView
+
+                self._web = WebView(self.store, self.attachments)
+            return self._web
 
     @property
     def root(self) -> str:
@@ -111,7 +127,7 @@ class LocalServer:
         self._httpd.daemon_threads = True
         bound_host, bound_port = self._httpd.server_address[:2]
         host_name = bound_host.decode() if isinstance(bound_host, bytes) else bound_host
-        self.url = f"http://{host_name}:{bound_port}/api/v2/"
+        self.url = f"http://{host_name}:{bound_port}{API_PATH}"
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.05},
@@ -305,7 +321,8 @@ def _handler_class(server: LocalServer) -> type[BaseHTTPRequestHandler]:
                 # file URLs may carry the token as ?token= (spec §4.10): their query is never logged
                 server.log_request(self.command, urlsplit(self.path).path, status, time.monotonic() - started)
                 return
-            if server.web.serves(self.path):  # the read-only web view: outside the API too
+            # the read-only web view: outside the API too (an API path never asks for it)
+            if not self.path.startswith(API_PATH) and server.web.serves(self.path):
                 host, peer = self.headers.get("Host", ""), str(self.client_address[0])
                 response = server.web.answer(self.command, self.path, host, peer)
                 server.log_request(self.command, self.path, response.status, time.monotonic() - started)

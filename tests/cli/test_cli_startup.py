@@ -66,3 +66,46 @@ def test_an_unknown_command_is_one_usage_line(tmp_path: Path) -> None:
     result = _run_without((), "pusj", "docs", cwd=tmp_path)
     assert result.returncode == 2
     assert "invalid choice: 'pusj'" in result.stderr and "Traceback" not in result.stderr
+
+
+#: What a no-op ``push`` or ``status`` has no use for (issue 17: a no-op of 10,000 files in under 2 s as a
+#: whole process): the Markdown reader and writer (nothing is parsed nor rendered), bs4 and the emulator's
+#: web view (nothing is shown), PyYAML (no front matter written), rich (no terminal), the merge (nothing to
+#: merge), pathspec (no ``.productiveignore``), tomllib (no config file).
+NOT_FOR_A_NO_OP = ("productive_docs.converter.readers.markdown", "productive_docs.converter.writers.markdown",
+                   "markdown_it", "bs4", "yaml", "rich", "productive_docs.sync.server.web",
+                   "productive_docs.sync.engine.merge", "productive_docs.sync.engine.blockdiff", "pathspec",
+                   "tomllib")
+NO_OP_TREE = {"index.md": "# Docs\n\nHi.\n", "guide/a.md": "# A\n\nSee [B](b.md).\n",
+              "guide/b.md": "---\ntitle: B\n---\n\n# B\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"}
+
+
+@pytest.mark.parametrize("command", ["push", "status"])
+def test_a_no_op_push_or_status_imports_no_converter(command: str, env, make_tree, fast_client) -> None:
+    from productive_docs.sync.engine.push.run import push_folder
+
+    root = make_tree(NO_OP_TREE)
+    push_folder(root, fast_client, project_id="1")
+    push_folder(root, fast_client)
+    result = _run_without(NOT_FOR_A_NO_OP, command, str(root), cwd=root.parent)
+    assert result.returncode == 0, result.stderr
+    assert "4 pages: 4 unchanged" in result.stdout, result.stdout
+
+
+def test_a_no_op_on_the_embedded_server_imports_no_web_view(tmp_path: Path, monkeypatch) -> None:
+    """Without a token the embedded server runs in the process: its web view (bs4, the HTML writer) is made
+    only when a browser asks for it."""
+    for name in ("PRODUCTIVE_API_TOKEN", "PRODUCTIVE_ORG_ID", "PRODUCTIVE_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    root = tmp_path / "docs"
+    for name, text in NO_OP_TREE.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    first = _run_without((), "push", str(root), "--project", "1", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    for command in ("push", "status"):
+        result = _run_without(NOT_FOR_A_NO_OP, command, str(root), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert "4 pages: 4 unchanged" in result.stdout and "embedded" in result.stderr, result

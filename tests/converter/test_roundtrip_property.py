@@ -7,7 +7,7 @@ cannot store them), so that round trip is compared with the lowered tree.
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from productive_docs.converter import Report, read, write
 from productive_docs.converter.lowering import lower_for_productive
@@ -33,6 +33,7 @@ def test_json_html_json(doc: Node) -> None:
 
 
 @SETTINGS
+@example(read("`0`\\\n\\\n`0`\n", "md").doc)  # found by hypothesis: "  \n  \n" read back as two paragraphs
 @given(documents)
 def test_productive_markdown_reads_back_as_what_the_report_left(doc: Node) -> None:
     """productive-md holds no HTML; when nothing was reported besides heading levels it is lossless."""

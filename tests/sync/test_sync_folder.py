@@ -117,3 +117,16 @@ def test_bad_files_are_reported_with_path_and_line_and_the_rest_goes_on(make_tre
     assert errors["broken.md"].startswith("broken.md:")
     assert errors["bad-order.md"].startswith("bad-order.md:1:")
     assert tree.pages["good.md"].error is None
+
+
+@pytest.mark.parametrize("name", ["a.remote.md", "guide/a.remote.md", "x.remote.md/", "x.remote.md/b.md",
+                                  ".remote.md", "remote.md", "a.remote.md.bak", "a.REMOTE.md", "a.md",
+                                  "guide/remote/a.md", "a.remote.markdown", "deep/er/b.remote.md"])
+def test_without_an_ignore_file_the_tool_files_match_as_pathspec_matches_them(name):
+    """A folder without ``.productiveignore`` leaves out the tool's own files without pathspec
+    (``folder.ToolFiles``), exactly as the gitignore patterns do."""
+    import pathspec
+    from productive_docs.sync.engine.folder import IGNORE_BACKEND, TOOL_PATTERNS, ToolFiles
+
+    spec = pathspec.GitIgnoreSpec.from_lines(list(TOOL_PATTERNS), backend=IGNORE_BACKEND)
+    assert ToolFiles.match_file(name) == spec.match_file(name)

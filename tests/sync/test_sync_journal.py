@@ -12,6 +12,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
+import pytest
+from productive_docs.converter.errors import ProductiveDocsError
+from productive_docs.sync.api.attachments import Attachment
 from productive_docs.sync.engine.journal import journal_path
 from productive_docs.sync.engine.state import PageState, PendingCreate, State, load
 
@@ -150,3 +153,24 @@ def test_a_first_push_killed_at_several_points_leaves_a_loadable_state_and_no_du
     again = subprocess.run([sys.executable, "-m", "productive_docs", "push", str(root)], cwd=PROJECT_ROOT,
                            env=env, capture_output=True, text=True, timeout=120)
     assert again.returncode in (0, 3) and "created" not in again.stdout and "updated" not in again.stdout
+
+
+def test_a_loaded_page_entry_is_the_entry_saved_and_still_tells_its_table_of_changes(tmp_path: Path) -> None:
+    """``load`` sets an entry's fields directly (not through ``__init__``): every field comes back, the
+    defaults fill the rest, a change still reaches the journal, and an entry with an unknown field is an
+    unreadable state, as before."""
+    state = State(tmp_path / "state.json", "https://x/api#org=1", "1", {})
+    full = PageState("7", "1", "Full", hash="h", blocks=3, remote_hash="r", version=4, created=True,
+                     assets={"d": Attachment("https://x/a.png", "a.png", "7", "9")}, seen=2,
+                     fingerprint="f", order=1.5, links={"b.md": "8"}, place=2.0, sending="s")
+    state.pages.update({"full.md": full, "bare.md": PageState("8", None, "Bare")})
+    state.compact()
+    loaded = load(state.path)
+    assert loaded.pages == state.pages
+    loaded.pages["bare.md"].title = "Changed"
+    loaded.save()
+    assert load(state.path).pages["bare.md"].title == "Changed"
+    text = state.path.read_text(encoding="utf-8").replace('"title": "Full"', '"title": "Full", "nope": 1')
+    state.path.write_text(text, encoding="utf-8")
+    with pytest.raises(ProductiveDocsError, match="unreadable sync state"):
+        load(state.path)

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from productive_docs.sync.api import changes_inferred
 from productive_docs.sync.api import client as client_module
+from productive_docs.sync.cli.main import main
 from productive_docs.sync.engine.listing_mark import MARK_FILE
 from productive_docs.sync.engine.push.run import push_folder
 from productive_docs.sync.engine.state import default_path, load
@@ -155,3 +156,69 @@ def test_an_unreadable_or_foreign_mark_lists_the_whole_doc_and_a_push_marks_it_a
     assert mark.read_text(encoding="utf-8") == text
     assert push_folder(root, fast_client).requests["listing"] == WHOLE
     assert push_folder(root, fast_client).requests["listing"] == SHORT
+
+
+def _listings(server):
+    """The emulator's log of the listing requests it answers (``GET /pages`` filtered by doc): their sorts."""
+    log: list[str] = []
+
+    def hook(request, response):
+        if request.method == "GET" and request.path.endswith("/pages") and (
+                "filter[root_page_id]" in request.query):
+            log.append(request.query.get("sort", ""))
+    server.after = hook
+    return log
+
+
+def _status_cli(root, log):
+    """``productive-docs status DIR`` (it holds the folder's lock) -> exit code and its listing requests."""
+    before = len(log)
+    code = main(["status", str(root), "--exit-code"])
+    return code, len(log) - before
+
+
+def test_status_after_a_push_that_wrote_marks_the_listing_for_the_next_run(synced, env, fast_client, capsys):
+    """A push that wrote changes the state: the next ``status`` lists in full, finds the doc in step and, as
+    it holds the folder's lock, keeps the mark; the ``status`` after it takes the short way."""
+    root, _ = synced
+    log = _listings(env)
+    (root / "guide" / "a.md").write_text("# A\n\nChanged here.\n", encoding="utf-8")
+    assert push_folder(root, fast_client).requests["writes"] == 1
+    assert _status_cli(root, log) == (0, WHOLE)
+    assert _status_cli(root, log) == (0, SHORT)
+    assert _status_cli(root, log) == (0, SHORT)
+    assert push_folder(root, fast_client).requests["listing"] == SHORT  # and a push takes it too
+
+
+def test_a_remote_edit_between_two_status_runs_is_still_seen(synced, env, fast_client, capsys):
+    """The mark ``status`` keeps never hides a change made in Productive after it: a body edit and a title
+    edit made between two runs are each seen (the short way), and a delete (the whole listing)."""
+    root, ids = synced
+    log = _listings(env)
+    (root / "e.md").write_text("# E\n\nChanged here.\n", encoding="utf-8")
+    assert push_folder(root, fast_client).requests["writes"] == 1
+    assert _status_cli(root, log) == (0, WHOLE)
+    fast_client.replace_body_with_markdown(ids["guide/a.md"], "Edited there.")
+    code, listed = _status_cli(root, log)
+    assert code == 1 and listed < WHOLE
+    assert "changed in Productive" in capsys.readouterr().out
+    fast_client.rename(ids["guide/b.md"], "Renamed there")
+    code, listed = _status_cli(root, log)
+    assert code == 1 and listed < WHOLE
+    assert "title changed in Productive" in capsys.readouterr().out
+    fast_client.delete(ids["other/d.md"])
+    code, listed = _status_cli(root, log)
+    assert code != 0 and listed > WHOLE
+
+
+def test_status_without_the_lock_keeps_no_mark(synced, fast_client):
+    """A dry run that does not hold the folder's lock (``push --dry-run``, a read-only checkout) never writes
+    the mark: it may run beside a push."""
+    root, _ = synced
+    mark = root / ".productive-docs" / MARK_FILE
+    (root / "e.md").write_text("# E\n\nChanged here.\n", encoding="utf-8")
+    push_folder(root, fast_client)
+    text = mark.read_text(encoding="utf-8")
+    assert push_folder(root, fast_client, dry_run=True).requests["listing"] == WHOLE
+    assert mark.read_text(encoding="utf-8") == text
+    assert push_folder(root, fast_client, dry_run=True).requests["listing"] == WHOLE

@@ -23,7 +23,6 @@ from productive_docs.sync.api.recovery import normal_hash
 from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.engine import links
 from productive_docs.sync.engine.base import BaseStore
-from productive_docs.sync.engine.blockdiff import page_diff
 from productive_docs.sync.engine.documents import remote_hash
 from productive_docs.sync.engine.folder import remote_copy_name
 from productive_docs.sync.engine.frontmatter import markdown_file
@@ -134,6 +133,8 @@ class Conflicts:
         if source.lower().endswith(".md") and not limits.over_limits(remote.body or {}):
             try:
                 text = (self.ctx.folder / source).read_bytes().decode("utf-8")
+                from productive_docs.sync.engine.blockdiff import page_diff  # here: only ``--diff`` uses it
+
                 bases = BaseStore(self.ctx.state_path.parent)
                 body = from_json(remote.body or {"type": "doc"})
                 return page_diff(text, body, self._as_local(remote, source), bases.body(saved.id),

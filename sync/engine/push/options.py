@@ -59,6 +59,10 @@ class PushOptions:
     #: False (``watch``): the doc is listed only when the plan creates or drops pages; otherwise only the
     #: pages about to be written are read, one request each, instead of the whole doc.
     list_remote: bool = True
+    #: A dry run holding the folder's lock (``status``): a whole listing found in step with the state is
+    #: kept as the listing mark, as a push keeps it (``sync.engine.listing_mark``), so that the next run
+    #: after a push that wrote lists only what changed. The mark is a cache, not state.
+    keep_listing_mark: bool = False
 
     def __post_init__(self) -> None:
         # Enum members from plain strings (``PushOptions(via="html")``); a bad value is a ValueError.

@@ -131,6 +131,8 @@ class Push:
         if options.dry_run:
             self._show_plan(work, orphans, conflicts, reporter)
             note_pages_only_in_productive(ctx.remote.values(), state, self.result)  # the listing made above
+            if options.keep_listing_mark and self.listing is not None and self.listing.mark is not None:
+                save_mark(self.mark_path, state.doc_id or "", self.listing)
         else:
             Executor(ctx, planner, conflicts, reporter).execute(work, orphans)
             state.compact()

@@ -86,10 +86,12 @@ class Executor:
         before it: no worker waits for a page no worker has. Pages with nothing to write are reported at
         once: handing each of 10,000 unchanged pages to a worker cost a no-op push more than its scan."""
         ctx = self.ctx
-        active = [item for item in work.values() if not self._nothing_to_write(item)]
+        active = []
         for item in work.values():
             if self._nothing_to_write(item):
-                self._run_item(item)
+                self._report_unwritten(item)
+            else:
+                active.append(item)
         lands = {item.page.key for item in active
                  if item.step.action is Action.CREATE or item.step.move or item.step.reorder}
         order = write_order(((item.page.key, item.page.parent, item.page.key in lands, item.waiting)
@@ -127,12 +129,16 @@ class Executor:
     def _nothing_to_write(item: Work) -> bool:
         return item.step.action in (Action.FAILED, Action.CONFLICT) or not item.step.writes
 
+    def _report_unwritten(self, item: Work) -> None:
+        """A page with nothing to write (unchanged, failed or in conflict): its outcome as planned."""
+        if item.page.key in self.planner.unmerged:
+            self.conflicts.mark_adopted(item)
+        self.reporter.item(item, self.reporter.outcome(item, item.step.action.planned))
+
     def _run_item(self, item: Work) -> None:
-        step, page, report = item.step, item.page, self.reporter
+        page, report = item.page, self.reporter
         if self._nothing_to_write(item):
-            if page.key in self.planner.unmerged:
-                self.conflicts.mark_adopted(item)
-            report.item(item, report.outcome(item, step.action.planned))
+            self._report_unwritten(item)
             return
         parent_id = self.ctx.ids.get(page.parent) if page.parent is not None else None
         if page.parent is not None and parent_id is None:
