@@ -10,7 +10,8 @@
 
 Each run is a child process of its own doing the whole import (reading the export, writing every file and
 the report), so its peak resident memory (``ru_maxrss``) is its own (pool workers included: the largest of
-the processes). The kinds with a pool over pages (confluence, notion, confluence-xml) run twice, interleaved
+the processes), with the garbage collector's thresholds of the command line (``sync.cli.main``). The kinds
+with a pool over pages (confluence, notion, confluence-xml) run twice, interleaved
 ``--rounds`` times on the same input into fresh folders: with the default pool (one worker per core) and in
 one process (``jobs=1``), the baseline. Printed: medians with their spread (min-max), pages/s, the ratio of
 the median wall times (the pool is there to shorten the wait; only an otherwise idle machine shows it), and
@@ -23,6 +24,7 @@ import of fewer than ``pool.MIN_PAGES`` pages stays in one process (the XML fixt
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import resource
@@ -112,6 +114,9 @@ def main() -> None:
     if set(args.kinds) - set(KINDS):
         parser.error(f"unknown kind(s): {sorted(set(args.kinds) - set(KINDS))}")
     if args.child:
+        from productive_docs.sync.cli.main import GC_THRESHOLDS
+
+        gc.set_threshold(*GC_THRESHOLDS)  # as ``productive-docs import`` runs (pool workers inherit it)
         result = _measure(args.child, args.jobs)
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         result["peak_mb"] = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, children) / 1024

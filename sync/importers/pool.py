@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from productive_docs.converter.model import Node
+from productive_docs.converter.readers.gc_pause import gc_paused
 from productive_docs.converter.report import Report
 from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.assets.references import Ref, references, rewrite_refs
@@ -304,10 +305,12 @@ class PageDone:
     tree: Tree | None = None
 
 
+@gc_paused()
 def finish_page(job: PageJob) -> PageDone:
     """Rewrite the references of ``job``'s tree, append its tail, write front matter and local Markdown to
     its file (atomically), after the files it copies. A page that cannot be converted keeps its front
-    matter; the error is returned."""
+    matter; the error is returned. The cyclic collector waits meanwhile (``gc_paused``: with the default
+    thresholds it would walk every tree still held, again and again, about a tenth of an import)."""
     for target, data in job.copies:
         write_atomic(target, data)
     if job.tree is None:

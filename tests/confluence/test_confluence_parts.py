@@ -5,11 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from productive_docs.converter.readers.html import parse_tree
 from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.confluence.assets import AssetStore, safe_name
 from productive_docs.sync.confluence.export import open_export
 from productive_docs.sync.confluence.links import PageLinks, page_ref, tiny_link_id
-from productive_docs.sync.confluence.pages import page_id_of, read_page
+from productive_docs.sync.confluence.pages import _first_with_id, page_id_of, read_page
 from productive_docs.sync.confluence.tree import TreeNode, assign_paths, build_tree, read_index, slug
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "confluence" / "tiny-export"
@@ -146,3 +147,24 @@ def test_assets_named_safely_stored_once_per_folder(export, tmp_path: Path) -> N
 ])
 def test_safe_name(name: str, safe: str) -> None:
     assert safe_name(name) == safe
+
+
+def test_write_atomic_makes_missing_folders_and_replaces_files(tmp_path: Path) -> None:
+    target = tmp_path / "a" / "b" / "page.md"
+    write_atomic(target, "one\n")
+    write_atomic(target, b"two\n")
+    write_atomic(target.with_name("other.md"), "three\n")
+    assert target.read_text(encoding="utf-8") == "two\n"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["other.md", "page.md"]
+
+
+def test_the_attachments_section_is_the_first_element_with_its_id() -> None:
+    """The quick lookup gives what ``find(id=...)`` gives: the first in document order, at any depth."""
+    page = ('<div id="main-content"><p>x<span><b id="attachments">in the body</b></span></p></div>'
+            '<div class="pageSection"><h2 id="attachments">Attachments:</h2>'
+            '<a href="attachments/1/2.png">a.png</a></div>')
+    tree = parse_tree(page)
+    assert _first_with_id(tree, "attachments") is tree.find(id="attachments")
+    assert _first_with_id(tree, "attachments").get_text() == "in the body"
+    assert _first_with_id(tree, "missing") is None
+    assert read_page("p_1.html", page).attachments == []
