@@ -368,12 +368,7 @@ class _TreeBuilder(HTMLParser):
             self.current.contents.append(text)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        # One function for the most frequent event (a new child, then open unless void): calls cost here.
-        if self.data:
-            self.end_data()
-        parent = self.current
-        element = Element(tag, _attributes(tag, attrs) if attrs else {}, parent, self.lineno)
-        parent.contents.append(element)
+        element = self._child(tag, attrs)
         if tag in VOID:
             self.closed_void[tag] = self.closed_void.get(tag, 0) + 1
             return
@@ -385,17 +380,18 @@ class _TreeBuilder(HTMLParser):
             self.containers.append(element)
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """``<x/>``: opened and closed at once (html.parser's rule, void or not), so a child that holds
+        nothing and is never current."""
+        self._child(tag, attrs)
+
+    def _child(self, tag: str, attrs: list[tuple[str, str | None]]) -> Element:
+        """A new child of the current element (the text before it ended first)."""
         if self.data:
             self.end_data()
         parent = self.current
         element = Element(tag, _attributes(tag, attrs) if attrs else {}, parent, self.lineno)
         parent.contents.append(element)
-        self.stack.append(element)
-        self.current = element
-        self.open_count[tag] = self.open_count.get(tag, 0) + 1
-        if tag in STRING_CONTAINERS:
-            self.containers.append(element)
-        self._pop_to(tag)
+        return element
 
     def handle_endtag(self, tag: str) -> None:
         closed_void = self.closed_void
