@@ -72,22 +72,8 @@ def _title(soup: Element, space: str | None, file_name: str) -> str:
     return title
 
 
-def _first_with_id(root: Element, value: str) -> Element | None:
-    """``root.find(id=value)`` in one tight loop: the attachments heading comes after the whole body, and
-    the general ``find`` spent a millisecond a page getting there."""
-    todo = root.contents[::-1]
-    while todo:
-        node = todo.pop()
-        if type(node) is Element:
-            if node.attrs.get("id") == value:
-                return node
-            if node.contents:
-                todo.extend(node.contents[::-1])
-    return None
-
-
 def _attachments(soup: Element) -> list[Attachment]:
-    heading = _first_with_id(soup, "attachments")
+    heading = soup.find(id="attachments")
     section = heading.find_parent("div", class_="pageSection") if heading is not None else None
     if section is None:
         return []

@@ -10,7 +10,7 @@ from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.confluence.assets import AssetStore, safe_name
 from productive_docs.sync.confluence.export import open_export
 from productive_docs.sync.confluence.links import PageLinks, page_ref, tiny_link_id
-from productive_docs.sync.confluence.pages import _first_with_id, page_id_of, read_page
+from productive_docs.sync.confluence.pages import page_id_of, read_page
 from productive_docs.sync.confluence.tree import TreeNode, assign_paths, build_tree, read_index, slug
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "confluence" / "tiny-export"
@@ -159,12 +159,12 @@ def test_write_atomic_makes_missing_folders_and_replaces_files(tmp_path: Path) -
 
 
 def test_the_attachments_section_is_the_first_element_with_its_id() -> None:
-    """The quick lookup gives what ``find(id=...)`` gives: the first in document order, at any depth."""
+    """``find(id=...)`` (its one-string fast path) gives the first in document order, at any depth."""
     page = ('<div id="main-content"><p>x<span><b id="attachments">in the body</b></span></p></div>'
             '<div class="pageSection"><h2 id="attachments">Attachments:</h2>'
             '<a href="attachments/1/2.png">a.png</a></div>')
     tree = parse_tree(page)
-    assert _first_with_id(tree, "attachments") is tree.find(id="attachments")
-    assert _first_with_id(tree, "attachments").get_text() == "in the body"
-    assert _first_with_id(tree, "missing") is None
+    heading = tree.find(id="attachments")
+    assert heading is not None and heading.get_text() == "in the body"
+    assert tree.find(id="missing") is None
     assert read_page("p_1.html", page).attachments == []
