@@ -25,8 +25,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any, cast
+
+from productive_docs.converter.readers.html_tokenizer import Tokenizer
 
 if TYPE_CHECKING:
     from bs4 import BeautifulSoup, Tag
@@ -333,7 +334,7 @@ def _matcher(name: NameFilter, filters: dict[str, Any]) -> Callable[[Element], b
 # --- building -----------------------------------------------------------------------------------------
 
 
-class _TreeBuilder(HTMLParser):
+class _TreeBuilder(Tokenizer):
     """``HTMLParser`` events into elements, with the tree-building rules of bs4's ``html.parser`` builder."""
 
     def __init__(self) -> None:
