@@ -30,7 +30,9 @@ from productive_docs.converter.report import Report
 
 TEXTBLOCKS = frozenset({"paragraph", "heading"})
 CELLS = frozenset({"table_header", "table_cell"})
-_COLLAPSE = re.compile(r"[ \t\n\r\f]+")
+#: What whitespace collapsing changes: a run of two or more, or one character other than a space (a lone
+#: space stays as it is, so ordinary text has no match at all and ``sub`` returns it untouched).
+_COLLAPSE = re.compile(r"[ \t\n\r\f]{2,}|[\t\n\r\f]")
 _COLLAPSIBLE = " \t\n\r\f"
 
 #: The container a node needs around it when its parent cannot hold it directly: (parent, child) -> wrapper.

@@ -72,11 +72,11 @@ def clean(doc: Node, report: Report) -> None:
             content = _without_default_styles(node.content, node.type == "heading", counts)
             node.content = _trim_edges(_marks_off_edges(_linked_urls(content, counts), counts), counts)
             continue
-        empty_lists = sum(1 for child in node.content if child.type in LIST_BLOCKS and not child.content)
+        empty_lists, paragraphs = _census(node.content)
         if empty_lists:
             node.content = [child for child in node.content if child.type not in LIST_BLOCKS or child.content]
             counts["list"] += empty_lists
-        if node.type != "codeblock" and any(child.type == "paragraph" for child in node.content):
+        if paragraphs and node.type != "codeblock":
             node.content = _without_spacers(node, counts)
         if node.type in _ITEMS and not node.content:
             node.content = [Node("paragraph")]  # as the Markdown reader gives an empty item
@@ -91,14 +91,19 @@ def _linked_urls(content: list[Node], counts: Counter[str]) -> list[Node]:
     out: list[Node] = []
     for node in content:
         text = node.text or ""
+        linked_or_code = False
         for mark in node.marks:
-            href = mark.attrs.get("href") if mark.type == "link" else None
-            if isinstance(href, str):
-                normal = normalize_link(href)
-                if normal != href:
-                    mark.attrs["href"] = normal  # the same address, as Markdown links hold it
-                    counts["href"] += 1
-        if node.type != "text" or ":" not in text or any(m.type in ("link", "code") for m in node.marks):
+            if mark.type == "link":
+                linked_or_code = True
+                href = mark.attrs.get("href")
+                if isinstance(href, str):
+                    normal = normalize_link(href)
+                    if normal != href:
+                        mark.attrs["href"] = normal  # the same address, as Markdown links hold it
+                        counts["href"] += 1
+            elif mark.type == "code":
+                linked_or_code = True
+        if linked_or_code or node.type != "text" or ":" not in text:
             out.append(node)
             continue
         start = 0
@@ -117,7 +122,10 @@ def _linked_urls(content: list[Node], counts: Counter[str]) -> list[Node]:
 def _without_default_styles(content: list[Node], heading: bool, counts: Counter[str]) -> list[Node]:
     """Drop ``styles`` values that are the default look (``_DEFAULT_STYLES``), and a mark left empty."""
     for node in content:
-        if not any(mark.type == "styles" for mark in node.marks):
+        for mark in node.marks:
+            if mark.type == "styles":
+                break
+        else:  # no styles mark (most text): nothing to drop
             continue
         marks = []
         for mark in node.marks:
@@ -140,11 +148,26 @@ def _is_default(key: str, value: object, heading: bool) -> bool:
     return value in _DEFAULT_STYLES.get(key, ()) or (heading and key == "color" and value in _HEADING_GREYS)
 
 
+def _census(children: list[Node]) -> tuple[int, bool]:
+    """How many of ``children`` are lists without items, and whether one is a paragraph (one pass)."""
+    empty_lists = 0
+    paragraphs = False
+    for child in children:
+        kind = child.type
+        if kind == "paragraph":
+            paragraphs = True
+        elif kind in LIST_BLOCKS and not child.content:
+            empty_lists += 1
+    return empty_lists, paragraphs
+
+
 def _is_spacer(node: Node) -> bool:
-    return node.type == "paragraph" and all(
-        child.type == "br" or (child.type == "text" and not (child.text or "").strip(_SPACE))
-        for child in node.content
-    )
+    if node.type != "paragraph":
+        return False
+    for child in node.content:
+        if child.type != "br" and (child.type != "text" or (child.text or "").strip(_SPACE)):
+            return False
+    return True
 
 
 def _without_spacers(node: Node, counts: Counter[str]) -> list[Node]:
@@ -169,8 +192,9 @@ def _trim_edges(content: list[Node], counts: Counter[str]) -> list[Node]:
             edge = content[step]
             if edge.type == "br":
                 content.pop(step)
-            elif edge.type == "text" and not _is_code(edge) and strip(edge.text or "", _SPACE) != edge.text:
-                rest = strip(edge.text or "", _SPACE)
+            elif edge.type == "text" and (rest := strip(edge.text or "", _SPACE)) != edge.text:
+                if _is_code(edge):
+                    break
                 if rest:
                     content[step] = Node("text", text=rest, marks=edge.marks, line=edge.line)
                     counts["edge"] += 1
@@ -187,7 +211,7 @@ def _marks_off_edges(content: list[Node], counts: Counter[str]) -> list[Node]:
     out: list[Node] = []
     for index, node in enumerate(content):
         text = node.text or ""
-        if node.type != "text" or not node.marks or _is_code(node) or text.strip(_SPACE) == text:
+        if node.type != "text" or not node.marks or text.strip(_SPACE) == text or _is_code(node):
             out.append(node)
             continue
         before = content[index - 1].marks if index else []
