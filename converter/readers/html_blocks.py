@@ -22,6 +22,7 @@ from productive_docs.converter.readers.html_builder import TEXTBLOCKS
 from productive_docs.converter.readers.html_forms import (
     CELL_CSS,
     COLUMNS_CSS,
+    HTML_ATTRS,
     PRESERVING,
     css_declarations,
     mapped_attrs,
@@ -39,7 +40,14 @@ def _alignment(el: Element, css: dict[str, str]) -> str | None:
     return None
 
 
+#: The attributes ``_textblock`` reads: a paragraph or heading without them (most) is opened as it is.
+_TEXTBLOCK_READS = frozenset({"style", "align", "bgcolor"})
+
+
 def _textblock(r: Reader, el: Element, node: Node) -> bool:
+    if _TEXTBLOCK_READS.isdisjoint(el.attrs):
+        r.block(node)
+        return True
     css = r.styles_of(el)
     align = _alignment(el, css)
     if align:
@@ -223,7 +231,18 @@ def _row(r: Reader, el: Element) -> bool:
     return True
 
 
+#: The attributes ``_cell_attrs`` reads; a cell without any of them (most: a class at most) has no attrs.
+_CELL_READS = frozenset({*(name for name, _ in HTML_ATTRS["table_cell"]), "style", "align", "bgcolor"})
+
+
 def _cell(r: Reader, el: Element) -> bool:
+    attrs = {} if _CELL_READS.isdisjoint(el.attrs) else _cell_attrs(r, el)
+    r.block(Node("table_header" if el.name == "th" else "table_cell", attrs))
+    return True
+
+
+def _cell_attrs(r: Reader, el: Element) -> dict[str, Any]:
+    """A cell's attrs: spans, widths, colour and alignment from its attributes and inline CSS."""
     attrs = mapped_attrs("table_cell", el)
     for name in ("colspan", "rowspan"):
         if attrs.get(name) is None or attrs[name] < 1:
@@ -238,8 +257,7 @@ def _cell(r: Reader, el: Element) -> bool:
         attrs[inferred.ALIGN_ATTR] = align
     if el.get("bgcolor") and "background" not in attrs:
         attrs["background"] = el["bgcolor"]
-    r.block(Node("table_header" if el.name == "th" else "table_cell", attrs))
-    return True
+    return attrs
 
 
 def _divider(r: Reader, el: Element) -> bool:

@@ -12,7 +12,8 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from productive_docs.converter.readers import html_builder
+from productive_docs.converter import Report, convert
+from productive_docs.converter.readers import html_blocks, html_builder
 
 #: Whitespace of every kind the browser collapses, a non-breaking space (kept), and plain letters.
 _SPACES = st.lists(st.sampled_from([" ", "  ", "\t", "\n", "\r", "\f", "\xa0", "a", "b c"]), max_size=12).map(
@@ -25,3 +26,41 @@ _SPACES = st.lists(st.sampled_from([" ", "  ", "\t", "\n", "\r", "\f", "\xa0", "
 @given(value=st.one_of(_SPACES, st.text(max_size=12)))
 def test_collapse_changes_what_collapsing_every_run_changes(value: str) -> None:
     assert html_builder._COLLAPSE.sub(" ", value) == re.sub(r"[ \t\n\r\f]+", " ", value)
+
+
+#: Attribute names a cell or paragraph may carry: those the rules read and others they must not depend on.
+_NAMES = st.sampled_from([
+    "class", "style", "align", "bgcolor", "colspan", "rowspan", "data-colwidth", "data-highlight-colour",
+    "id", "valign", "width", "scope", "title", "dir", "xmlns", "onclick", "nowrap", "data-content-id",
+])
+_VALUES = st.sampled_from([
+    "", "2", "0", "x", "center", "RIGHT", "#ff0000", "--theme-red", "confluenceTd", "confluenceTh", "100,20",
+    "text-align: right", "background-color: red; white-space: pre", "width: 10px", "TEXT-ALIGN:Center",
+])
+_ATTRS = st.dictionaries(_NAMES, _VALUES, max_size=4).map(
+    lambda attrs: "".join(f' {name}="{value}"' for name, value in attrs.items())
+)
+
+
+def _converted(html: str) -> tuple[str, str]:
+    report = Report()
+    return convert(html, "html", "json", report=report), str(report)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(cell=_ATTRS, header=_ATTRS, paragraph=_ATTRS, heading=_ATTRS, page=st.booleans())
+def test_cells_and_text_blocks_without_read_attributes_read_as_by_the_rules(
+    cell: str, header: str, paragraph: str, heading: str, page: bool
+) -> None:
+    body = (
+        f"<table><tr><th{header}> a  b </th><td{cell}>c <b>d</b> </td></tr></table>"
+        f"<p{paragraph}> e\n  f </p><h2{heading}>g </h2>"
+    )
+    html = f'<html><body><div id="main-content">{body}</div></body></html>' if page else body
+    fast = _converted(html)
+    every_name = frozenset(_NAMES.elements)  # every attribute counts as read: the general way always
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(html_blocks, "_CELL_READS", every_name)
+        patch.setattr(html_blocks, "_TEXTBLOCK_READS", every_name)
+        assert _converted(html) == fast
