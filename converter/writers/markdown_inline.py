@@ -164,7 +164,7 @@ def merge_text(nodes: list[Node]) -> list[Node]:
             and node.type == last.type == "text"
             and node.text
             and last.text
-            and _mark_key(node.marks) == _mark_key(last.marks)
+            and (node.marks == last.marks or _mark_key(node.marks) == _mark_key(last.marks))
         ):
             out[-1] = Node("text", text=last.text + node.text, marks=last.marks, line=last.line)
         elif node.type != "text" or node.text:
@@ -191,17 +191,34 @@ def _pieces(nodes: list[Node], opened: list[Mark], ctx: InlineContext, line_star
             line_start = nodes[i].type == "br"
             i += 1
             continue
-        best, end = pending[0], i
-        for mark in sorted(pending, key=lambda m: MARK_RANK.get(m.type, 99)):
-            j = i
-            while j < len(nodes) and mark in nodes[j].marks:
-                j += 1
-            if j > end:
-                best, end = mark, j
+        best, end = _longest_run(pending, nodes, i)
         pieces.append(Wrap(best, _pieces(nodes[i:end], [*opened, best], ctx, False)))
         line_start = nodes[end - 1].type == "br"
         i = end
     return pieces
+
+
+def _longest_run(pending: list[Mark], nodes: list[Node], i: int) -> tuple[Mark, int]:
+    """The mark of ``pending`` (all on ``nodes[i]``) covering the longest run from ``i``, and where that run
+    ends; on a tie the one ``MARK_RANK`` puts outermost. One mark (the usual case) needs no ranking."""
+    if len(pending) == 1:
+        mark, j = pending[0], i + 1
+        while j < len(nodes) and mark in nodes[j].marks:
+            j += 1
+        return mark, j
+    return _ranked_run(pending, nodes, i)
+
+
+def _ranked_run(pending: list[Mark], nodes: list[Node], i: int) -> tuple[Mark, int]:
+    """``_longest_run`` by ranking every mark (a test holds the one-mark shortcut equal to it)."""
+    best, end = pending[0], i
+    for mark in sorted(pending, key=lambda m: MARK_RANK.get(m.type, 99)):
+        j = i
+        while j < len(nodes) and mark in nodes[j].marks:
+            j += 1
+        if j > end:
+            best, end = mark, j
+    return best, end
 
 
 # --- leaves -------------------------------------------------------------------------------------------------
@@ -337,8 +354,10 @@ def _flanking(before: str, after: str) -> tuple[bool, bool]:
     return left, right
 
 
+@lru_cache(maxsize=4096)
 def _delimits(char: str, prev: str, first: str, last: str, nxt: str) -> bool:
-    """Whether a run of ``char`` can open before ``first`` and close after ``last`` with these neighbours."""
+    """Whether a run of ``char`` can open before ``first`` and close after ``last`` with these neighbours
+    (remembered: it depends on these five characters only, and the same few come back in every table)."""
     if char in (prev, first, last, nxt):
         return False
     open_left, open_right = _flanking(prev, first)
@@ -402,18 +421,25 @@ _AUTOLINK_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\x00-\x20<>]*")
 
 def _autolink(wrap: Wrap) -> str | None:
     """``<url>`` for a link whose text is its URL (the reader makes the same link of it), else ``None``."""
+    if wrap.mark.type != "link" or len(wrap.children) != 1:
+        return None
     href = str(wrap.mark.attrs.get("href") or "")
     if (
-        wrap.mark.type != "link"
-        or len(wrap.children) != 1
-        or any(v not in (None, "") for k, v in wrap.mark.attrs.items() if k != "href")
-        or wrap.children[0] != escape_text(href, autolinks=False)
+        any(v not in (None, "") for k, v in wrap.mark.attrs.items() if k != "href")
+        or wrap.children[0] != _escaped_address(href)
         or not _AUTOLINK_URL.fullmatch(href)
         or not _safe_url(href)
         or normalize_link_text(href) != href
     ):
         return None
     return f"<{href}>"
+
+
+@lru_cache(maxsize=CACHED_LINKS)
+def _escaped_address(href: str) -> str:
+    """A link address as link text shows it escaped (remembered per address, as ``converter.links``: the
+    autolink test asks it for every link, and most of them are not autolinks)."""
+    return escape_text(href, autolinks=False)
 
 
 def _emit(pieces: list[Piece], before: str, after: str, ctx: InlineContext) -> str:
@@ -436,6 +462,8 @@ def _emit(pieces: list[Piece], before: str, after: str, ctx: InlineContext) -> s
 
 def write_inline(nodes: list[Node], ctx: InlineContext) -> str:
     """Markdown for the inline content of one text block (line starts escaped, edge spaces kept)."""
+    if not nodes:  # an empty cell or paragraph: no runs, nothing to write
+        return ""
     if len(nodes) == 1:  # the most common block, one unmarked text (a table cell, a plain paragraph)
         only = nodes[0]
         if only.type == "text" and only.text and not only.marks:

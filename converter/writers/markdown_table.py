@@ -56,7 +56,9 @@ def grid(rows: list[list[Node]]) -> list[list[Node | None]] | None:
         for cell in row:
             while (r, c) in placed:
                 c += 1
-            rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
+            attrs = cell.attrs
+            rowspan = _span(cell, "rowspan") if "rowspan" in attrs else 1  # most cells have neither
+            colspan = _span(cell, "colspan") if "colspan" in attrs else 1
             if rowspan == colspan == 1:  # most cells: their own position, free as the loop above found
                 placed[(r, c)] = cell
                 c += 1
@@ -92,12 +94,14 @@ def _own_attrs(cell: Node, expected: str, breaks: list[int]) -> dict[str, Any]:
     """What the attribute line keeps of one cell: attrs GFM cannot say (spans too), its type when
     unexpected, its paragraphs' attrs, which breaks end a paragraph, and that it has no paragraph."""
     own = _present(cell.attrs, attribute_line.GFM_CELL_ATTRS)
-    own |= {key: _span(cell, key) for key in ("colspan", "rowspan") if _span(cell, key) > 1}
+    if cell.attrs:  # most cells have no attrs, so no spans either
+        own |= {key: _span(cell, key) for key in ("colspan", "rowspan") if _span(cell, key) > 1}
     if cell.type != expected:
         own["type"] = cell.type
-    paragraph_attrs = [_present(paragraph.attrs, _PARAGRAPH_SKIP) for paragraph in cell.content]
-    if any(paragraph_attrs):
-        own["pa"] = paragraph_attrs
+    if any(paragraph.attrs for paragraph in cell.content):  # else every paragraph's would be empty
+        paragraph_attrs = [_present(paragraph.attrs, _PARAGRAPH_SKIP) for paragraph in cell.content]
+        if any(paragraph_attrs):
+            own["pa"] = paragraph_attrs
     if breaks:
         own["p"] = breaks
     if not cell.content:
@@ -179,6 +183,8 @@ def write_table(node: Node, inline: Callable[[list[Node]], str | None]) -> str |
 
 def _joined(paragraphs: list[Node]) -> tuple[list[Node], list[int]]:
     """One cell's paragraphs as one inline run, and which of its line breaks end a paragraph."""
+    if len(paragraphs) == 1:  # most cells: one paragraph, no break that ends one
+        return list(paragraphs[0].content), []
     content: list[Node] = []
     breaks: list[int] = []
     count = 0

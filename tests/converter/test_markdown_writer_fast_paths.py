@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it.common.normalize_url import normalizeLink
 from productive_docs.converter import Report
-from productive_docs.converter.model import Node
+from productive_docs.converter.model import Mark, Node
 from productive_docs.converter.writers import markdown_inline
 from productive_docs.converter.writers.markdown_inline import InlineContext, escape_text, write_inline
 
@@ -70,3 +70,48 @@ def test_a_malformed_address_fails_as_it_did_without_the_cache() -> None:
     writer fails on it with the error it always gave, not with an unhashable-type error."""
     with pytest.raises(AttributeError):
         markdown_inline._safe_url(["https://x.org"])  # type: ignore[arg-type]
+
+
+#: Marks a run may carry (two links to tell apart, so runs of equal marks and of different ones both occur).
+_MARKS = [
+    Mark("strong"), Mark("em"), Mark("code"), Mark("strike"),
+    Mark("link", {"href": "https://x.org/a", "title": None}), Mark("link", {"href": "b", "title": None}),
+]
+_INLINE = st.lists(
+    st.one_of(
+        st.builds(lambda text, marks: Node("text", text=text, marks=marks), _TEXT,
+                  st.lists(st.sampled_from(_MARKS), max_size=3, unique_by=id)),
+        st.just(Node("br")),
+    ),
+    max_size=6,
+)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(nodes=_INLINE.filter(bool), data=st.data())
+def test_one_mark_run_agrees_with_the_ranking(nodes: list[Node], data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(nodes) - 1))
+    pending = [mark for mark in nodes[start].marks if mark.type != "code"][:1]
+    if pending:
+        expected = markdown_inline._ranked_run(pending, nodes, start)
+        assert markdown_inline._longest_run(pending, nodes, start) == expected
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(nodes=_INLINE, table=st.booleans(), allow_html=st.booleans())
+def test_runs_shortcuts_agree_with_the_runs(nodes: list[Node], table: bool, allow_html: bool) -> None:
+    """No content and one text each have a shortcut in ``write_inline``."""
+    fast = InlineContext(Report(), allow_html=allow_html, table=table)
+    general = InlineContext(Report(), allow_html=allow_html, table=table)
+    assert write_inline(nodes, fast) == markdown_inline._write_runs(nodes, general)
+
+
+@settings(max_examples=100, deadline=None)
+@given(marks=st.lists(st.sampled_from(_MARKS), max_size=4))
+def test_equal_marks_have_equal_keys(marks: list[Mark]) -> None:
+    """``merge_text`` merges texts whose mark lists are equal without comparing their keys."""
+    copies = [Mark(mark.type, dict(mark.attrs)) for mark in marks]
+    assert copies == marks
+    assert markdown_inline._mark_key(copies) == markdown_inline._mark_key(marks)
