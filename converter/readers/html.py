@@ -173,7 +173,8 @@ class Reader:
                 if item.sourceline is not None:
                     builder.line = item.sourceline + line_offset
                 if enter(item) and item.contents:
-                    todo.append(mark)
+                    if len(exits) > mark:  # else the children leave ``exits`` as they find it: no undo
+                        todo.append(mark)
                     todo.extend(reversed(item.contents))
                 else:
                     while len(exits) > mark:

@@ -198,13 +198,14 @@ def _apply_colwidths(table: Node, widths: list[int | None]) -> None:
     for row_index, row in enumerate(table.content):
         column = 0
         for cell in row.content:
-            while (row_index, column) in occupied:
+            while occupied and (row_index, column) in occupied:
                 column += 1
-            colspan = max(int(cell.attrs.get("colspan") or 1), 1)
-            rowspan = max(int(cell.attrs.get("rowspan") or 1), 1)
-            spanned = widths[column:column + colspan]
-            if len(spanned) == colspan and all(width is not None for width in spanned):
-                cell.attrs["colwidth"] = list(spanned)
+            attrs = cell.attrs
+            colspan = max(int(attrs.get("colspan") or 1), 1) if "colspan" in attrs else 1  # most: no spans
+            rowspan = max(int(attrs.get("rowspan") or 1), 1) if "rowspan" in attrs else 1
+            spanned = widths[column:column + colspan]  # a new list: the cell's own
+            if len(spanned) == colspan and None not in spanned:
+                attrs["colwidth"] = spanned
             for extra_row in range(1, rowspan):
                 occupied.update((row_index + extra_row, column + offset) for offset in range(colspan))
             column += colspan

@@ -185,8 +185,7 @@ def _is_code(node: Node) -> bool:
 
 
 def _trim_edges(content: list[Node], counts: Counter[str]) -> list[Node]:
-    """Drop line breaks and spaces at both ends (code excepted)."""
-    content = list(content)
+    """Drop line breaks and spaces at both ends (code excepted), in place (``clean`` hands it a new list)."""
     for step, strip in ((0, str.lstrip), (-1, str.rstrip)):
         while content:
             edge = content[step]

@@ -196,9 +196,10 @@ def _embedded_image(r: Reader, el: Element) -> bool:
 
 def _table_cell(r: Reader, el: Element) -> bool:
     """Confluence keeps a cell's colour in ``data-highlight-colour`` (a hex colour or a theme variable)."""
-    colour = el.get("data-highlight-colour")
-    if isinstance(colour, str) and colour.startswith("#") and not el.has_attr("bgcolor"):
-        el["bgcolor"] = colour
+    attrs = el.attrs
+    colour = attrs.get("data-highlight-colour")
+    if isinstance(colour, str) and colour.startswith("#") and "bgcolor" not in attrs:
+        attrs["bgcolor"] = colour
     return r.by_tag(el)
 
 

@@ -42,7 +42,7 @@ from productive_docs.converter.report import Report
 from productive_docs.converter.writers import html as html_writer
 from productive_docs.converter.writers.markdown_inline import InlineContext, write_inline
 from productive_docs.converter.writers.markdown_lowering import lower_for_markdown
-from productive_docs.converter.writers.markdown_table import html_reason, write_table
+from productive_docs.converter.writers.markdown_table import html_reason, table_grid, write_table
 from productive_docs.converter.writers.markdown_wrap import wrap
 
 BULLET_LISTS = frozenset({"ul", inferred.CHECKLIST})
@@ -321,13 +321,14 @@ def _list(node: Node, w: Writer) -> str:
 
 
 def _table(node: Node, w: Writer) -> str:
-    reason = html_reason(node) if w.allow_html else None
+    rows = table_grid(node)
+    reason = html_reason(node, rows) if w.allow_html else None
     if reason is not None:
         w.report.add(f"table with {reason}", "HTML table", node.line)
         return _html_block(node, w)
     w.inline.table = True
     try:
-        text = write_table(node, lambda content: _inline(content, w, _CELL_COLLAPSIBLE))
+        text = write_table(node, rows, lambda content: _inline(content, w, _CELL_COLLAPSIBLE))
     finally:
         w.inline.table = False
     if text is None:

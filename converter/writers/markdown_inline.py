@@ -474,5 +474,20 @@ def write_inline(nodes: list[Node], ctx: InlineContext) -> str:
 
 def _write_runs(nodes: list[Node], ctx: InlineContext) -> str:
     """``write_inline`` by the general way: marks grouped into runs, each run delimited."""
-    pieces = _pieces(merge_text(nodes), [], ctx, True)
-    return keep_trailing_whitespace(_emit(pieces, "\n", "\n", ctx))
+    merged = merge_text(nodes)
+    for node in merged:
+        if node.marks:
+            return keep_trailing_whitespace(_emit(_pieces(merged, [], ctx, True), "\n", "\n", ctx))
+    return keep_trailing_whitespace(_unmarked(merged, ctx))
+
+
+def _unmarked(nodes: list[Node], ctx: InlineContext) -> str:
+    """What ``_pieces`` and ``_emit`` make of nodes without marks (text and breaks, most cells): each leaf
+    as it is, one after the other (a test holds the two equal)."""
+    out: list[str] = []
+    line_start = True
+    for node in nodes:
+        ctx.in_link = False
+        out.append(_leaf(node, ctx, line_start))
+        line_start = node.type == "br"
+    return "".join(out)

@@ -24,22 +24,27 @@ GFM_ALIGN = {None: "---", "left": ":--", "center": ":-:", "right": "--:"}
 _DEFAULTS = SCHEMA["table_cell"].attrs
 
 
-def html_reason(node: Node) -> str | None:
-    """Why ``node`` must be an HTML table, or ``None`` when a pipe table can hold it."""
-    rows = node.content
-    if not rows or any(row.type != "table_row" or not row.content for row in rows):
+def html_reason(node: Node, rows: list[list[Node | None]] | None) -> str | None:
+    """Why ``node`` must be an HTML table, or ``None`` when a pipe table can hold it (``rows``: its
+    ``table_grid``)."""
+    if not node.content or any(row.type != "table_row" or not row.content for row in node.content):
         return "empty table or row"
     if any(value not in (None, "", [], {}) for key, value in node.attrs.items() if key != "id"):
         return "table attributes"
-    for row in rows:
+    for row in node.content:
         for cell in row.content:
             if attribute_line.META_KEYS & cell.attrs.keys():
                 return "cell attributes named like the attribute line's keys"
             if any(paragraph.type != "paragraph" for paragraph in cell.content):
                 return "block content in a cell"
-    if grid([row.content for row in rows]) is None:
+    if rows is None:
         return "rows of different lengths (merged cells counted)"
     return None
+
+
+def table_grid(node: Node) -> list[list[Node | None]] | None:
+    """The ``grid`` of a table node's rows (computed once for ``html_reason`` and ``write_table``)."""
+    return grid([row.content for row in node.content])
 
 
 def _span(cell: Node, key: str) -> int:
@@ -94,7 +99,7 @@ def _own_attrs(cell: Node, expected: str, breaks: list[int]) -> dict[str, Any]:
     """What the attribute line keeps of one cell: attrs GFM cannot say (spans too), its type when
     unexpected, its paragraphs' attrs, which breaks end a paragraph, and that it has no paragraph."""
     own = _present(cell.attrs, attribute_line.GFM_CELL_ATTRS)
-    if cell.attrs:  # most cells have no attrs, so no spans either
+    if "colspan" in cell.attrs or "rowspan" in cell.attrs:  # most cells span nothing
         own |= {key: _span(cell, key) for key in ("colspan", "rowspan") if _span(cell, key) > 1}
     if cell.type != expected:
         own["type"] = cell.type
@@ -126,10 +131,11 @@ def _shared(dicts: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def write_table(node: Node, inline: Callable[[list[Node]], str | None]) -> str | None:
-    """The pipe table (and attribute line) for ``node``; ``None`` when a cell's inline content cannot be
-    written in a table (``inline`` returned ``None`` for it)."""
-    rows = grid([row.content for row in node.content])
+def write_table(
+    node: Node, rows: list[list[Node | None]] | None, inline: Callable[[list[Node]], str | None]
+) -> str | None:
+    """The pipe table (and attribute line) for ``node`` (``rows``: its ``table_grid``); ``None`` when a
+    cell's inline content cannot be written in a table (``inline`` returned ``None`` for it)."""
     if rows is None:
         return None
     width = len(rows[0])

@@ -82,6 +82,9 @@ _INLINE = st.lists(
         st.builds(lambda text, marks: Node("text", text=text, marks=marks), _TEXT,
                   st.lists(st.sampled_from(_MARKS), max_size=3, unique_by=id)),
         st.just(Node("br")),
+        st.sampled_from([
+            Node("image", {"src": "https://x.org/i.png", "alt": "*"}), Node("image", {"src": "a b"}),
+        ]),
     ),
     max_size=6,
 )
@@ -115,3 +118,15 @@ def test_equal_marks_have_equal_keys(marks: list[Mark]) -> None:
     copies = [Mark(mark.type, dict(mark.attrs)) for mark in marks]
     assert copies == marks
     assert markdown_inline._mark_key(copies) == markdown_inline._mark_key(marks)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(nodes=_INLINE, table=st.booleans(), allow_html=st.booleans())
+def test_unmarked_shortcut_agrees_with_the_runs(nodes: list[Node], table: bool, allow_html: bool) -> None:
+    merged = markdown_inline.merge_text([Node(node.type, node.attrs, text=node.text) for node in nodes])
+    fast = InlineContext(Report(), allow_html=allow_html, table=table)
+    general = InlineContext(Report(), allow_html=allow_html, table=table)
+    expected = markdown_inline._emit(markdown_inline._pieces(merged, [], general, True), "\n", "\n", general)
+    assert markdown_inline._unmarked(merged, fast) == expected
+    assert (fast.in_link, fast.used_html) == (general.in_link, general.used_html)
