@@ -69,8 +69,8 @@ def clean(doc: Node, report: Report) -> None:
     while pending:  # no recursion: imported pages nest deeply
         node = pending.pop()
         if node.type in _TEXTBLOCKS:
-            content = _without_default_styles(node.content, node.type == "heading", counts)
-            node.content = _trim_edges(_marks_off_edges(_linked_urls(content, counts), counts), counts)
+            if not _untouched(node.content):
+                node.content = _tidied(node.content, node.type == "heading", counts)
             continue
         empty_lists, paragraphs = _census(node.content)
         if empty_lists:
@@ -84,6 +84,29 @@ def clean(doc: Node, report: Report) -> None:
     for kind, count in counts.items():
         what, became = _WHAT[kind]
         report.add(f"{what} ({count})", became)
+
+
+def _tidied(content: list[Node], heading: bool, counts: Counter[str]) -> list[Node]:
+    """A text block's content with every tidying step applied (a new list)."""
+    content = _without_default_styles(content, heading, counts)
+    return _trim_edges(_marks_off_edges(_linked_urls(content, counts), counts), counts)
+
+
+def _untouched(content: list[Node]) -> bool:
+    """True when ``_tidied`` would change nothing: no marks, no colon (so no URL), no line break or space at
+    either edge. Most text blocks (and empty ones) are like this; a test holds the two equal."""
+    for node in content:
+        if node.marks or ":" in (node.text or ""):
+            return False
+    if not content:
+        return True
+    first, last = content[0], content[-1]
+    return (
+        first.type != "br"
+        and last.type != "br"
+        and (first.type != "text" or (first.text or "").lstrip(_SPACE) == first.text)
+        and (last.type != "text" or (last.text or "").rstrip(_SPACE) == last.text)
+    )
 
 
 def _linked_urls(content: list[Node], counts: Counter[str]) -> list[Node]:

@@ -7,13 +7,16 @@ stands for, on text built from the characters that matter to it.
 
 from __future__ import annotations
 
+import copy
 import re
+from collections import Counter
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from productive_docs.converter import Report, convert
-from productive_docs.converter.readers import html_blocks, html_builder
+from productive_docs.converter.model import Mark, Node
+from productive_docs.converter.readers import html_blocks, html_builder, html_cleanup
 
 #: Whitespace of every kind the browser collapses, a non-breaking space (kept), and plain letters.
 _SPACES = st.lists(st.sampled_from([" ", "  ", "\t", "\n", "\r", "\f", "\xa0", "a", "b c"]), max_size=12).map(
@@ -64,3 +67,28 @@ def test_cells_and_text_blocks_without_read_attributes_read_as_by_the_rules(
         patch.setattr(html_blocks, "_CELL_READS", every_name)
         patch.setattr(html_blocks, "_TEXTBLOCK_READS", every_name)
         assert _converted(html) == fast
+
+
+_MARKS = [Mark("strong"), Mark("code"), Mark("link", {"href": "https://x.org/a b", "title": None}),
+          Mark("styles", {"color": "#000"})]
+_CONTENT = st.lists(
+    st.one_of(
+        st.builds(lambda text, marks: Node("text", text=text, marks=marks),
+                  st.lists(st.sampled_from([" ", "\xa0", "a", "b c", ":", "https://x.org", "\n"]), max_size=4)
+                  .map("".join), st.lists(st.sampled_from(_MARKS), max_size=2, unique_by=id)),
+        st.builds(lambda: Node("br")),
+        st.builds(lambda: Node("image", {"src": "i.png"})),
+    ),
+    max_size=5,
+)
+
+
+@pytest.mark.slow
+@settings(max_examples=400, deadline=None)
+@given(content=_CONTENT, heading=st.booleans())
+def test_untouched_text_blocks_are_what_tidying_leaves(content: list[Node], heading: bool) -> None:
+    """The clean-up leaves a text block as it is when ``_untouched`` says so: tidying it changes nothing."""
+    if html_cleanup._untouched(content):
+        counts: Counter[str] = Counter()
+        assert html_cleanup._tidied(copy.deepcopy(content), heading, counts) == content
+        assert not counts
