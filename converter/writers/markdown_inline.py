@@ -466,9 +466,15 @@ def write_inline(nodes: list[Node], ctx: InlineContext) -> str:
         return ""
     if len(nodes) == 1:  # the most common block, one unmarked text (a table cell, a plain paragraph)
         only = nodes[0]
-        if only.type == "text" and only.text and not only.marks:
-            ctx.in_link = False
-            return keep_trailing_whitespace(escape_line_start(escape_text(only.text, table=ctx.table)))
+        if only.type == "text" and only.text:
+            marks = only.marks
+            if not marks:
+                ctx.in_link = False
+                return keep_trailing_whitespace(escape_line_start(escape_text(only.text, table=ctx.table)))
+            if len(marks) == 1 and marks[0].type in DELIMITERS:  # one bold/italic/struck text: one run
+                ctx.in_link = False
+                wrap = Wrap(marks[0], [escape_text(only.text, table=ctx.table)])
+                return keep_trailing_whitespace(_emit([wrap], "\n", "\n", ctx))
     return _write_runs(nodes, ctx)
 
 

@@ -105,7 +105,7 @@ def test_one_mark_run_agrees_with_the_ranking(nodes: list[Node], data: st.DataOb
 @settings(max_examples=300, deadline=None)
 @given(nodes=_INLINE, table=st.booleans(), allow_html=st.booleans())
 def test_runs_shortcuts_agree_with_the_runs(nodes: list[Node], table: bool, allow_html: bool) -> None:
-    """No content and one text each have a shortcut in ``write_inline``."""
+    """No content, one text, one text under one delimited mark: each has a shortcut in ``write_inline``."""
     fast = InlineContext(Report(), allow_html=allow_html, table=table)
     general = InlineContext(Report(), allow_html=allow_html, table=table)
     assert write_inline(nodes, fast) == markdown_inline._write_runs(nodes, general)
@@ -130,3 +130,18 @@ def test_unmarked_shortcut_agrees_with_the_runs(nodes: list[Node], table: bool, 
     expected = markdown_inline._emit(markdown_inline._pieces(merged, [], general, True), "\n", "\n", general)
     assert markdown_inline._unmarked(merged, fast) == expected
     assert (fast.in_link, fast.used_html) == (general.in_link, general.used_html)
+
+
+@pytest.mark.slow
+@settings(max_examples=300, deadline=None)
+@given(value=_TEXT, mark=st.sampled_from(["strong", "em", "strike"]), table=st.booleans(),
+       allow_html=st.booleans())
+def test_one_delimited_text_shortcut_agrees_with_the_runs(
+    value: str, mark: str, table: bool, allow_html: bool
+) -> None:
+    nodes = [Node("text", text=value, marks=[Mark(mark)])]
+    fast = InlineContext(Report(), allow_html=allow_html, table=table)
+    general = InlineContext(Report(), allow_html=allow_html, table=table)
+    assert write_inline(nodes, fast) == markdown_inline._write_runs(nodes, general)
+    assert (fast.in_link, fast.used_html, fast.report.entries) == (
+        general.in_link, general.used_html, general.report.entries)
