@@ -26,15 +26,18 @@ import re
 from html import unescape
 from html.parser import HTMLParser
 
-#: A start tag the fast loop reads: plain name, plain attributes, ASCII whitespace only.
-_START = re.compile(
-    r"<([a-zA-Z][-a-zA-Z0-9]*)"
+#: The plain tokens, one alternative each: text up to a ``<`` or ``&`` (1); a start tag with a plain name
+#: (2), plain attributes (3) and ASCII whitespace only, maybe ``/>`` (4); an end tag ``</name>`` (5); a named
+#: (6) or numeric (7) reference ended by ``;``. ``Match.lastindex`` tells which one matched.
+_PLAIN = re.compile(
+    r"([^<&]+)"
+    r"|<([a-zA-Z][-a-zA-Z0-9]*)"
     r"((?:[ \t\n\r\f]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:=\"[^\"]*\"|='[^']*')?)*)"
-    r"[ \t\n\r\f]*(/?)>")
+    r"[ \t\n\r\f]*(/?)>"
+    r"|</([a-zA-Z][-a-zA-Z0-9]*)>"
+    r"|&(?:([a-zA-Z][a-zA-Z0-9]*)|#([0-9]+|[xX][0-9a-fA-F]+));")
+_TEXT, _START, _END, _ENTITY, _CHARREF = 1, 4, 5, 6, 7
 _ATTRIBUTE = re.compile(r"([a-zA-Z_:][-a-zA-Z0-9_:.]*)(=\"[^\"]*\"|='[^']*')?")
-_END = re.compile(r"</([a-zA-Z][-a-zA-Z0-9]*)>")
-_REFERENCE = re.compile(r"&(?:([a-zA-Z][a-zA-Z0-9]*)|#([0-9]+|[xX][0-9a-fA-F]+));")
-_NEXT = re.compile(r"[<&]")
 _TAG_OPEN = re.compile(r"<[a-zA-Z]")
 #: Elements whose content some version of the library reads in a mode of its own (CDATA, RCDATA,
 #: plaintext): their start tag is left to the library.
@@ -54,49 +57,45 @@ class Tokenizer(HTMLParser):
         n = len(rawdata)
         i = 0
         count = rawdata.count
-        start_match, end_match, next_search = _START.match, _END.match, _NEXT.search
+        plain = _PLAIN.match
         while i < n:
-            found = next_search(rawdata, i)
-            j = found.start() if found is not None else n
-            if i < j:
-                self.handle_data(rawdata[i:j])
-                self.lineno += count("\n", i, j)
-                i = j
-                if i == n:
-                    break
-            if rawdata[i] == "<":
-                token = start_match(rawdata, i)
-                if token is not None:
-                    tag = token.group(1).lower()
+            token = plain(rawdata, i)
+            if token is not None:
+                kind = token.lastindex
+                k = token.end()
+                if kind == _TEXT:
+                    self.handle_data(token.group(1))
+                    self.lineno += count("\n", i, k)
+                    i = k
+                    continue
+                if kind == _START:
+                    tag = token.group(2).lower()
                     if tag not in _OWN_MODE:
                         self.lasttag = tag
-                        attributes = token.group(2)
+                        attributes = token.group(3)
                         attrs = _attributes(attributes) if attributes else []
-                        if token.group(3):
+                        if token.group(4):
                             self.handle_startendtag(tag, attrs)
                         else:
                             self.handle_starttag(tag, attrs)
-                        k = token.end()
                         self.lineno += count("\n", i, k)
                         i = k
                         continue
+                elif kind == _END:
+                    self.handle_endtag(token.group(5).lower())
+                    i = k
+                    continue
+                elif kind == _ENTITY:
+                    self.handle_entityref(token.group(6))
+                    i = k
+                    continue
                 else:
-                    token = end_match(rawdata, i)
-                    if token is not None:
-                        self.handle_endtag(token.group(1).lower())
-                        i = token.end()
-                        continue
+                    self.handle_charref(token.group(7))
+                    i = k
+                    continue
+            if rawdata[i] == "<":
                 k = self._library_token(i)
             else:
-                token = _REFERENCE.match(rawdata, i)
-                if token is not None:
-                    name = token.group(1)
-                    if name is not None:
-                        self.handle_entityref(name)
-                    else:
-                        self.handle_charref(token.group(2))
-                    i = token.end()
-                    continue
                 following = rawdata[i + 1:i + 2]
                 if following and following != "#" and not ("a" <= following.lower() <= "z"):
                     self.handle_data("&")  # before neither a letter nor ``#``: text
