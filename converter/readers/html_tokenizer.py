@@ -7,10 +7,11 @@ in turn, and ``parse_starttag`` finds a tag's end with one long pattern and then
 attribute.
 
 ``Tokenizer.goahead`` reads the plain tokens itself: text, a start tag whose name and attributes are plain
-(a name of letters, digits and ``-``; attributes as ``name``, ``name="..."`` or ``name='...'``, ASCII
-whitespace between), an end tag ``</name>``, the references ``&name;``, ``&#123;`` and ``&#x1F;``, and a
-``&`` before neither a letter nor ``#``. On those every version of the library gives one reading, which this
-module gives too: the same events with the same arguments and line numbers (columns are not kept).
+(a name of letters, digits and ``-``; attributes as ``name``, ``name="..."`` or ``name='...'`` without a
+``&``, ASCII whitespace between), an end tag ``</name>``, the references ``&name;``, ``&#123;`` and
+``&#x1F;``, and a ``&`` before neither a letter nor ``#``. On those the library's versions agree (3.11 to
+3.13 tested here, CPython's current source read), and this module gives the same events with the same
+arguments and line numbers (columns are not kept).
 
 Every other token is read where the library's own ``goahead`` would read it, by the library's method for its
 kind (``parse_starttag``, ``parse_comment``...) on the whole text. The content of ``<script>``, ``<style>``
@@ -23,18 +24,20 @@ anything else, the library is given everything left. So on any Python the events
 from __future__ import annotations
 
 import re
-from html import unescape
 from html.parser import HTMLParser
 
-#: A start tag the fast loop reads: plain name, plain attributes, ASCII whitespace only.
-_START = re.compile(
-    r"<([a-zA-Z][-a-zA-Z0-9]*)"
+#: The plain tokens, one alternative each: text up to a ``<`` or ``&`` (1); a start tag with a plain name
+#: (2), plain attributes (3) and ASCII whitespace only, maybe ``/>`` (4); an end tag ``</name>`` (5); a named
+#: (6) or numeric (7) reference ended by ``;``. ``Match.lastindex`` tells which one matched.
+_PLAIN = re.compile(
+    r"([^<&]+)"
+    r"|<([a-zA-Z][-a-zA-Z0-9]*)"
     r"((?:[ \t\n\r\f]+[a-zA-Z_:][-a-zA-Z0-9_:.]*(?:=\"[^\"]*\"|='[^']*')?)*)"
-    r"[ \t\n\r\f]*(/?)>")
+    r"[ \t\n\r\f]*(/?)>"
+    r"|</([a-zA-Z][-a-zA-Z0-9]*)>"
+    r"|&(?:([a-zA-Z][a-zA-Z0-9]*)|#([0-9]+|[xX][0-9a-fA-F]+));")
+_TEXT, _START, _END, _ENTITY, _CHARREF = 1, 4, 5, 6, 7
 _ATTRIBUTE = re.compile(r"([a-zA-Z_:][-a-zA-Z0-9_:.]*)(=\"[^\"]*\"|='[^']*')?")
-_END = re.compile(r"</([a-zA-Z][-a-zA-Z0-9]*)>")
-_REFERENCE = re.compile(r"&(?:([a-zA-Z][a-zA-Z0-9]*)|#([0-9]+|[xX][0-9a-fA-F]+));")
-_NEXT = re.compile(r"[<&]")
 _TAG_OPEN = re.compile(r"<[a-zA-Z]")
 #: Elements whose content some version of the library reads in a mode of its own (CDATA, RCDATA,
 #: plaintext): their start tag is left to the library.
@@ -54,49 +57,45 @@ class Tokenizer(HTMLParser):
         n = len(rawdata)
         i = 0
         count = rawdata.count
-        start_match, end_match, next_search = _START.match, _END.match, _NEXT.search
+        plain = _PLAIN.match
         while i < n:
-            found = next_search(rawdata, i)
-            j = found.start() if found is not None else n
-            if i < j:
-                self.handle_data(rawdata[i:j])
-                self.lineno += count("\n", i, j)
-                i = j
-                if i == n:
-                    break
-            if rawdata[i] == "<":
-                token = start_match(rawdata, i)
-                if token is not None:
-                    tag = token.group(1).lower()
-                    if tag not in _OWN_MODE:
+            token = plain(rawdata, i)
+            if token is not None:
+                kind = token.lastindex
+                k = token.end()
+                if kind == _TEXT:
+                    self.handle_data(token.group(1))
+                    self.lineno += count("\n", i, k)
+                    i = k
+                    continue
+                if kind == _START:
+                    tag = token.group(2).lower()
+                    attributes = token.group(3)
+                    if tag not in _OWN_MODE and "&" not in attributes:
                         self.lasttag = tag
-                        attributes = token.group(2)
                         attrs = _attributes(attributes) if attributes else []
-                        if token.group(3):
+                        if token.group(4):
                             self.handle_startendtag(tag, attrs)
                         else:
                             self.handle_starttag(tag, attrs)
-                        k = token.end()
                         self.lineno += count("\n", i, k)
                         i = k
                         continue
+                elif kind == _END:
+                    self.handle_endtag(token.group(5).lower())
+                    i = k
+                    continue
+                elif kind == _ENTITY:
+                    self.handle_entityref(token.group(6))
+                    i = k
+                    continue
                 else:
-                    token = end_match(rawdata, i)
-                    if token is not None:
-                        self.handle_endtag(token.group(1).lower())
-                        i = token.end()
-                        continue
+                    self.handle_charref(token.group(7))
+                    i = k
+                    continue
+            if rawdata[i] == "<":
                 k = self._library_token(i)
             else:
-                token = _REFERENCE.match(rawdata, i)
-                if token is not None:
-                    name = token.group(1)
-                    if name is not None:
-                        self.handle_entityref(name)
-                    else:
-                        self.handle_charref(token.group(2))
-                    i = token.end()
-                    continue
                 following = rawdata[i + 1:i + 2]
                 if following and following != "#" and not ("a" <= following.lower() <= "z"):
                     self.handle_data("&")  # before neither a letter nor ``#``: text
@@ -160,16 +159,9 @@ class Tokenizer(HTMLParser):
 
 def _attributes(text: str) -> list[tuple[str, str | None]]:
     """The attributes of a plain start tag as the library gives them: names in lower case, a bare one
-    ``None``, a value without its quotes and with its character references resolved."""
-    attrs: list[tuple[str, str | None]] = []
-    for name, quoted in _ATTRIBUTE.findall(text):
-        value: str | None = None
-        if quoted:
-            value = quoted[2:-1]
-            if "&" in value:
-                value = unescape(value)
-        attrs.append((name.lower(), value))
-    return attrs
+    ``None``, a value without its quotes (a value with a ``&`` is left to the library, whose rules for
+    references in values differ between versions)."""
+    return [(name.lower(), quoted[2:-1] if quoted else None) for name, quoted in _ATTRIBUTE.findall(text)]
 
 
 __all__ = ["Tokenizer"]

@@ -225,7 +225,9 @@ class Element:
         return found
 
     def find(self, name: NameFilter = None, attrs: dict[str, Any] | None = None, *,
-             recursive: bool = True, **filters: Any) -> Element | None:
+             recursive: bool = True, outside: Element | None = None, **filters: Any) -> Element | None:
+        """The first element below matching ``name`` and the filters, in document order; ``outside``: an
+        element whose content is not searched (a page's body, when looking for its chrome)."""
         matches = _matcher(name, {**(attrs or {}), **filters})
         if not recursive:
             return next((node for node in self.contents if type(node) is Element and matches(node)), None)
@@ -235,7 +237,7 @@ class Element:
             if type(node) is Element:
                 if matches(node):
                     return node
-                if node.contents:
+                if node.contents and node is not outside:
                     todo += node.contents[::-1]
         return None
 

@@ -116,20 +116,22 @@ class AssetScan:
 
 
 def references(doc: Node) -> Iterator[Ref]:
-    """Every image src, file url and link href of a tree, in document order, with the nearest known line."""
+    """Every image src, file url and link href of a tree, in document order, with the nearest known line.
 
-    def walk(node: Node, line: int | None) -> Iterator[Ref]:
-        line = node.line if node.line is not None else line
+    A walk with a stack of its own (any depth; nested generators cost a step per level for every item)."""
+    todo: list[tuple[Node, int | None]] = [(doc, None)]
+    while todo:
+        node, line = todo.pop()
+        if node.line is not None:
+            line = node.line
         attr = REF_ATTRS.get(node.type)
         if attr and node.attrs.get(attr):
             yield Ref(IMAGE if node.type == "image" else FILE, str(node.attrs[attr]), line)
         for mark in node.marks:
             if mark.type == "link" and mark.attrs.get("href"):
                 yield Ref(LINK, str(mark.attrs["href"]), line)
-        for child in node.content:
-            yield from walk(child, line)
-
-    return walk(doc, None)
+        if node.content:
+            todo += [(child, line) for child in reversed(node.content)]
 
 
 def map_tree(doc: Node, change: Callable[[Node, int | None], Node]) -> Node:
@@ -137,10 +139,15 @@ def map_tree(doc: Node, change: Callable[[Node, int | None], Node]) -> Node:
     source line; ``change`` returns the node itself or a changed copy. Untouched subtrees are shared."""
 
     def visit(node: Node, line: int | None) -> Node:
-        line = node.line if node.line is not None else line
-        content = [visit(child, line) for child in node.content]
-        if any(new is not old for new, old in zip(content, node.content, strict=True)):
-            node = replace(node, content=content)
+        if node.line is not None:
+            line = node.line
+        children = node.content
+        if children:
+            content = [visit(child, line) for child in children]
+            for new, old in zip(content, children, strict=True):
+                if new is not old:
+                    node = replace(node, content=content)
+                    break
         return change(node, line)
 
     return visit(doc, None)
@@ -156,7 +163,7 @@ def rewrite_refs(doc: Node, new_refs: Mapping[str, str]) -> Node:
         attr = REF_ATTRS.get(node.type)
         if attr and attrs.get(attr) in new_refs:
             attrs = {**attrs, attr: new_refs[attrs[attr]]}
-        if any(m.type == "link" and m.attrs.get("href") in new_refs for m in marks):
+        if marks and any(m.type == "link" and m.attrs.get("href") in new_refs for m in marks):
             marks = [
                 Mark(m.type, {**m.attrs, "href": new_refs[m.attrs["href"]]})
                 if m.type == "link" and m.attrs.get("href") in new_refs

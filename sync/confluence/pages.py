@@ -72,8 +72,10 @@ def _title(soup: Element, space: str | None, file_name: str) -> str:
     return title
 
 
-def _attachments(soup: Element) -> list[Attachment]:
-    heading = soup.find(id="attachments")
+def _attachments(soup: Element, body: Element | None) -> list[Attachment]:
+    """The files the attachments section lists; the section is page chrome, so the body (most of the
+    page, before the section) is not searched for it."""
+    heading = soup.find(id="attachments", outside=body)
     section = heading.find_parent("div", class_="pageSection") if heading is not None else None
     if section is None:
         return []
@@ -90,6 +92,7 @@ def read_page(file_name: str, page: str | Element) -> PageMeta:
     space = _text(crumbs[0]) if crumbs else None
     meta = soup.find(class_="page-metadata")
     date = _DATE.search(_text(meta) or "")
+    body = soup.find(id="main-content")
     author = meta.find(class_="author") if meta is not None else None
     return PageMeta(
         file=file_name,
@@ -98,8 +101,8 @@ def read_page(file_name: str, page: str | Element) -> PageMeta:
         created_by=_text(author),
         last_modified=date.group(1) if date else None,
         breadcrumbs=[str(a["href"]) for a in crumbs if a["href"] != "index.html"],
-        attachments=_attachments(soup),
-        has_body=soup.find(id="main-content") is not None,
+        attachments=_attachments(soup, body),
+        has_body=body is not None,
     )
 
 

@@ -10,7 +10,7 @@ from productive_docs.sync.assets.files import write_atomic
 from productive_docs.sync.confluence.assets import AssetStore, safe_name
 from productive_docs.sync.confluence.export import open_export
 from productive_docs.sync.confluence.links import PageLinks, page_ref, tiny_link_id
-from productive_docs.sync.confluence.pages import page_id_of, read_page
+from productive_docs.sync.confluence.pages import Attachment, page_id_of, read_page
 from productive_docs.sync.confluence.tree import TreeNode, assign_paths, build_tree, read_index, slug
 
 FIXTURE = Path(__file__).resolve().parents[2] / "fixtures" / "confluence" / "tiny-export"
@@ -158,13 +158,17 @@ def test_write_atomic_makes_missing_folders_and_replaces_files(tmp_path: Path) -
     assert sorted(p.name for p in target.parent.iterdir()) == ["other.md", "page.md"]
 
 
-def test_the_attachments_section_is_the_first_element_with_its_id() -> None:
-    """``find(id=...)`` (its one-string fast path) gives the first in document order, at any depth."""
+def test_the_attachments_section_is_found_outside_the_body() -> None:
+    """``find(id=...)`` (its one-string fast path) gives the first in document order, at any depth; with
+    ``outside`` it does not look into that element. The attachments section is page chrome: an element of
+    the body with the same id neither hides it nor stands in for it."""
     page = ('<div id="main-content"><p>x<span><b id="attachments">in the body</b></span></p></div>'
             '<div class="pageSection"><h2 id="attachments">Attachments:</h2>'
             '<a href="attachments/1/2.png">a.png</a></div>')
     tree = parse_tree(page)
     heading = tree.find(id="attachments")
     assert heading is not None and heading.get_text() == "in the body"
+    outside = tree.find(id="attachments", outside=tree.find(id="main-content"))
+    assert outside is not None and outside.get_text() == "Attachments:"
     assert tree.find(id="missing") is None
-    assert read_page("p_1.html", page).attachments == []
+    assert read_page("p_1.html", page).attachments == [Attachment("attachments/1/2.png", "a.png")]

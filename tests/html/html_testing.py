@@ -14,6 +14,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFLUENCE = CORPORA / "confluence-varlab"
 XSS = CORPORA / "spec" / "markdown-it-py" / "xss.md"
 FIXTURES = ROOT / "fixtures" / "html"
+#: Every HTML file among the fixtures (all formats), for the tests that compare the parser with a reference.
+ALL_HTML = sorted(p for p in (ROOT / "fixtures").rglob("*.htm*") if p.is_file())
 
 
 def converter_strategies() -> ModuleType:

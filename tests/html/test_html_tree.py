@@ -8,15 +8,13 @@ import re
 from pathlib import Path
 
 import pytest
-from html_testing import CONFLUENCE, ROOT
+from html_testing import ALL_HTML, CONFLUENCE, ROOT
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from productive_docs.converter import Report, convert
 from productive_docs.converter.errors import InputError
 from productive_docs.converter.readers.html import parse, parse_tree, read
 from productive_docs.converter.readers.html_tree import Comment, Element, Stylesheet, from_soup
-
-FIXTURES = sorted(p for p in (ROOT / "fixtures").rglob("*.htm*") if p.is_file())
 
 
 def shape(root: Element) -> list[tuple[object, ...]]:
@@ -36,7 +34,7 @@ def assert_same_tree(html: str) -> None:
     assert shape(parse_tree(html)) == shape(expected)
 
 
-@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: str(p.relative_to(ROOT / "fixtures")))
+@pytest.mark.parametrize("path", ALL_HTML, ids=lambda p: str(p.relative_to(ROOT / "fixtures")))
 def test_fixture_trees_match_bs4(path: Path) -> None:
     assert_same_tree(path.read_text(encoding="utf-8", errors="replace"))
 
