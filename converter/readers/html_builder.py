@@ -138,14 +138,15 @@ class Builder:
         kind = node.type
         while True:
             top = frames[-1]
-            holds = SCHEMA[top.node.type].content
-            in_cell = top.flat or top.node.type in CELLS
+            top_type = top.node.type
+            holds = SCHEMA[top_type].content
+            in_cell = top.flat or top_type in CELLS
             too_deep = len(frames) > MAX_DEPTH and "paragraph" in holds
             if too_deep and not in_cell and kind != "paragraph":
                 return self._open_flat(node, f"nesting deeper than {MAX_DEPTH} levels")
             if kind in holds and not (in_cell and kind != "paragraph"):
                 return self._push(top, node, implicit)
-            if top.node.type in TEXTBLOCKS or self._stray_container(top, node):
+            if top_type in TEXTBLOCKS or self._stray_container(top, node):
                 self._pop()
             elif node.type in _ITEMS and (not in_cell or (node.type in _ROW_ITEMS and not top.flat)):
                 if not self._close_to_holder(node, crossing_cells=in_cell):
@@ -193,7 +194,7 @@ class Builder:
         if parent.flat and parent.prefix not in ("", "ol"):
             node.content.append(Node("text", text=parent.prefix))
             parent.prefix = ""
-        frame = Frame(node, implicit=implicit, preserve=self.preserve > 0)
+        frame = Frame(node, implicit, False, self.preserve > 0)  # positional: the most frequent frame
         self.frames.append(frame)
         return frame
 
