@@ -18,6 +18,12 @@ the median wall times (the pool is there to shorten the wait; only an otherwise 
 the CPU time of all processes (what the pool costs on top of one process), with the load average. An
 import of fewer than ``pool.MIN_PAGES`` pages stays in one process (the XML fixture has 7).
 
+Every run writes into a new folder, and all of them are removed after a kind's last run, not after each run:
+on an ext4 file system without a journal (this project's test machines) creating a file steps over every
+inode freed in the last 60 seconds (``recently_deleted`` in ``perf``), so a run following the removal of the
+previous run's 3,700 files spent about a third of its CPU time in the kernel on the bench's own clean-up
+(sys 4.0 s against 0.5 s), which no user's import pays.
+
     python3 bench/bench_imports.py [--rounds N] [KIND ...]
 """
 
@@ -46,8 +52,8 @@ KINDS = ("confluence", "confluence-storage", "docx", "notion", "confluence-xml")
 POOLED = ("confluence", "notion", "confluence-xml")
 
 
-def _measure(kind: str, jobs: int | None) -> dict[str, float | int | str]:
-    """Run one kind in this process: pages, seconds."""
+def _measure(kind: str, jobs: int | None, out: str) -> dict[str, float | int | str]:
+    """Run one kind in this process into the new folder ``out``: pages, seconds."""
     from productive_docs.sync.confluence.importer import import_export
     from productive_docs.sync.importers.confluence_xml import import_confluence_xml
     from productive_docs.sync.importers.docx import import_docx
@@ -55,24 +61,23 @@ def _measure(kind: str, jobs: int | None) -> dict[str, float | int | str]:
     from productive_docs.sync.importers.storage import import_storage
 
     started, cpu = time.perf_counter(), _cpu()
-    with tempfile.TemporaryDirectory() as out:
-        if kind == "confluence":
-            if not (CORPUS / "index.html").is_file():
-                return {"kind": kind, "skipped": "confluence-varlab corpus not beside the project"}
-            pages = import_export(CORPUS, Path(out) / "docs", progress=False, jobs=jobs).stats.pages
-            source = CORPUS.name
-        elif kind in ("notion", "confluence-xml"):
-            source_path = NOTION if kind == "notion" else CONFLUENCE_XML
-            importer = import_notion if kind == "notion" else import_confluence_xml
-            pages = importer(source_path, Path(out) / "docs", jobs=jobs).stats.pages
-            source = source_path.relative_to(ROOT).as_posix()
-        elif kind == "docx":
-            pages = import_docx(DOCX, Path(out) / "docs").stats.pages
-            source = "fixtures/docx/mammoth"
-        else:
-            pages = import_storage(STORAGE, Path(out) / "docs").stats.pages
-            source = "fixtures/confluence-storage/md2conf"
-        seconds, cpu = time.perf_counter() - started, _cpu() - cpu  # the clean-up of the folder left out
+    if kind == "confluence":
+        if not (CORPUS / "index.html").is_file():
+            return {"kind": kind, "skipped": "confluence-varlab corpus not beside the project"}
+        pages = import_export(CORPUS, Path(out) / "docs", progress=False, jobs=jobs).stats.pages
+        source = CORPUS.name
+    elif kind in ("notion", "confluence-xml"):
+        source_path = NOTION if kind == "notion" else CONFLUENCE_XML
+        importer = import_notion if kind == "notion" else import_confluence_xml
+        pages = importer(source_path, Path(out) / "docs", jobs=jobs).stats.pages
+        source = source_path.relative_to(ROOT).as_posix()
+    elif kind == "docx":
+        pages = import_docx(DOCX, Path(out) / "docs").stats.pages
+        source = "fixtures/docx/mammoth"
+    else:
+        pages = import_storage(STORAGE, Path(out) / "docs").stats.pages
+        source = "fixtures/confluence-storage/md2conf"
+    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
     return {"kind": kind, "source": source, "pages": pages, "seconds": seconds, "cpu": cpu}
 
 
@@ -82,8 +87,9 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def _child(kind: str, jobs: int | None) -> dict[str, float | int | str]:
-    command = [sys.executable, __file__, "--child", kind] + ([] if jobs is None else ["--jobs", str(jobs)])
+def _child(kind: str, jobs: int | None, out: Path) -> dict[str, float | int | str]:
+    command = [sys.executable, __file__, "--child", kind, "--out", str(out)]
+    command += [] if jobs is None else ["--jobs", str(jobs)]
     child = subprocess.run(command, capture_output=True, text=True, check=True)
     result: dict[str, float | int | str] = json.loads(child.stdout.strip().splitlines()[-1])
     return result
@@ -108,6 +114,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--jobs", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--rounds", type=int, default=3, help="interleaved runs of each kind (default 3)")
     parser.add_argument("kinds", nargs="*", metavar="KIND", help=", ".join(KINDS) + " (default: all)")
     args = parser.parse_args()
@@ -117,7 +124,7 @@ def main() -> None:
         from productive_docs.sync.cli.main import GC_THRESHOLDS
 
         gc.set_threshold(*GC_THRESHOLDS)  # as ``productive-docs import`` runs (pool workers inherit it)
-        result = _measure(args.child, args.jobs)
+        result = _measure(args.child, args.jobs, args.out)
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         result["peak_mb"] = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, children) / 1024
         print(json.dumps(result))
@@ -126,13 +133,15 @@ def main() -> None:
         print(f"{kind} ({_load()}):")
         pooled: list[dict[str, float | int | str]] = []
         single: list[dict[str, float | int | str]] = []
-        for _ in range(args.rounds):
-            if kind in POOLED:
-                pooled.append(_child(kind, None))
-                if "skipped" in pooled[-1]:
-                    print(f"  skipped ({pooled[-1]['skipped']})")
-                    break
-            single.append(_child(kind, 1))
+        with tempfile.TemporaryDirectory() as kept:  # every run's output removed after the last run
+            runs = (Path(kept) / f"run-{number}" for number in range(2 * args.rounds))
+            for _ in range(args.rounds):
+                if kind in POOLED:
+                    pooled.append(_child(kind, None, next(runs)))
+                    if "skipped" in pooled[-1]:
+                        print(f"  skipped ({pooled[-1]['skipped']})")
+                        break
+                single.append(_child(kind, 1, next(runs)))
         if not single:
             continue
         print(f"  {single[0]['source']}, {args.rounds} interleaved runs, medians (min-max):")
