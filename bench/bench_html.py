@@ -15,8 +15,10 @@ one big document.
 3. Stages (``--stages``): the import's per-page path on the whole pages (``sync.confluence.pages``: parse
    the page once, read its ``#main-content`` with the clean-up, write local Markdown), CPU ms per page for
    each stage: the tree (``html_tree.parse``), the reader (``read_parsed``), the Markdown writer
-   (``write_gfm``); and, as the floor under the tree, the standard library's tokenizer alone
-   (``HTMLParser`` with handlers that do nothing). Medians of rounds, with their spread.
+   (``write_gfm``); and, for comparison, the standard library's tokenizer alone (``HTMLParser`` with
+   handlers that do nothing): the floor of a tree built on its general loop, under which the tree now goes
+   by reading the plain tokens itself (``converter/readers/html_tokenizer.py``). Medians of rounds, with
+   their spread.
 
 The corpus is read by path (../shared/corpora/confluence-varlab); without it the bench says so and exits 0.
 
@@ -131,7 +133,7 @@ def builders(fragments: list[str], rounds: int) -> None:
 
 
 class _Tokenizer(HTMLParser):
-    """The standard library's tokenizer with handlers that do nothing: the floor under ``html_tree``."""
+    """The standard library's tokenizer with handlers that do nothing (its general loop on every token)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)  # as html_tree's builder
@@ -154,7 +156,7 @@ def _tokenize(html: str) -> None:
 
 def stages(pages: list[str], rounds: int) -> None:
     """CPU ms per page of each stage of the import's html -> md (the collector paused as the reader does)."""
-    names = ("tokenizer alone (the floor)", "tree (html_tree.parse)", "reader (read_parsed, clean-up)",
+    names = ("html.parser alone, no tree", "tree (html_tree.parse)", "reader (read_parsed, clean-up)",
              "Markdown writer (write_gfm)")
     runs: list[list[float]] = [[] for _ in names]
     clock = time.process_time
