@@ -46,11 +46,23 @@ _OWN_MODE = frozenset({
 })
 
 
+def _library_has_what_the_fast_loop_uses() -> bool:
+    """Whether this Python's ``HTMLParser`` has the internals the fast loop relies on (undocumented: its
+    mode, the pattern of that mode's end, its per-kind methods); without them the library reads alone."""
+    probe = HTMLParser(convert_charrefs=False)
+    return all(hasattr(probe, name) for name in (
+        "cdata_elem", "interesting", "rawdata", "lineno", "goahead", "parse_starttag", "parse_endtag",
+        "parse_comment", "parse_pi", "parse_html_declaration"))
+
+
+_FAST = _library_has_what_the_fast_loop_uses()
+
+
 class Tokenizer(HTMLParser):
     """``HTMLParser`` (``convert_charrefs=False``) whose ``goahead`` reads the common tokens itself."""
 
     def goahead(self, end: bool) -> None:
-        if end or self.convert_charrefs or self.cdata_elem is not None:
+        if end or not _FAST or self.convert_charrefs or self.cdata_elem is not None:
             super().goahead(end)  # ``close``: what ``feed`` left, as the library reads it
             return
         rawdata = self.rawdata

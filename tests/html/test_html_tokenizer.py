@@ -13,6 +13,7 @@ import pytest
 from html_testing import ALL_HTML, CONFLUENCE, ROOT
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from productive_docs.converter.readers import html_tokenizer
 from productive_docs.converter.readers.html_tokenizer import Tokenizer
 
 
@@ -143,3 +144,22 @@ _PIECES = st.one_of(
 @example("<style><b></style>x")
 def test_random_tag_soup_matches_the_library(html: str) -> None:
     _assert_same(html)
+
+
+def test_the_fast_loop_runs_here_and_stands_aside_without_the_internals_it_uses(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """On the Pythons this project supports the fast loop is the one compared above (else every
+    comparison would hold trivially); on one whose ``HTMLParser`` lacks the internals it uses, the library
+    reads alone."""
+    assert html_tokenizer._FAST
+    calls: list[int] = []
+    real = html_tokenizer.Tokenizer._library_token
+    monkeypatch.setattr(html_tokenizer.Tokenizer, "_library_token",
+                        lambda self, i: calls.append(i) or real(self, i))
+    html = "<!DOCTYPE html><p class='a'>x &amp; y</p><!-- c -->"
+    _assert_same(html)
+    assert calls  # the doctype and the comment went through the fast loop's hand-off
+    calls.clear()
+    monkeypatch.setattr(html_tokenizer, "_FAST", False)
+    _assert_same(html)
+    assert not calls
