@@ -3,7 +3,8 @@
 Target (issue 6): under 15 s. Prints seconds, pages per second, and the ratio to a baseline measured in the
 same process: markdownify over each page's ``#main-content`` (a plain HTML-to-Markdown pass with no tree,
 links, assets or report), so the figure says what the full import costs over the bare conversion. Medians
-(min-max) of ``--runs`` interleaved runs; exits 0 when it ran (a missed target is printed).
+(min-max) of ``--runs`` interleaved runs; exits 0 when it ran (a missed target is printed). Every run's
+output is kept until the last run (why: ``bench_imports.py``, on file systems without a journal).
 
     python3 bench/bench_confluence.py [EXPORT] [--runs N]
 """
@@ -49,11 +50,11 @@ def main() -> int:
         return 0
     bases: list[float] = []
     runs: list[float] = []
-    for _ in range(args.runs):
-        bases.append(baseline(args.export))
-        with tempfile.TemporaryDirectory() as out:
+    with tempfile.TemporaryDirectory() as kept:  # each run into a new folder, all removed at the end
+        for number in range(args.runs):
+            bases.append(baseline(args.export))
             started = time.perf_counter()
-            result = import_export(args.export, Path(out), progress=False)
+            result = import_export(args.export, Path(kept) / f"run-{number}", progress=False)
             runs.append(time.perf_counter() - started)
     pages, seconds, base = result.stats.pages, statistics.median(runs), statistics.median(bases)
     print(f"import-confluence {args.export.name}: {pages} pages in {seconds:.2f} s "
