@@ -154,17 +154,13 @@ class Reader:
         exits = self.exits
         enter = self.enter
         text = self.text
-        add_text = builder.add_text
         line_offset = self.line_offset
         todo: list[Any] = root.contents[::-1]
         while todo:
             item = todo.pop()
             kind = type(item)
             if kind is str:
-                if "@[" in item:
-                    text(item)
-                else:
-                    add_text(item)
+                text(item)
             elif kind is int:
                 while len(exits) > item:
                     exits.pop()()

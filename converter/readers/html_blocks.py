@@ -198,11 +198,11 @@ def _apply_colwidths(table: Node, widths: list[int | None]) -> None:
     for row_index, row in enumerate(table.content):
         column = 0
         for cell in row.content:
-            while occupied and (row_index, column) in occupied:
+            while (row_index, column) in occupied:
                 column += 1
             attrs = cell.attrs
-            colspan = max(int(attrs.get("colspan") or 1), 1) if "colspan" in attrs else 1  # most: no spans
-            rowspan = max(int(attrs.get("rowspan") or 1), 1) if "rowspan" in attrs else 1
+            colspan = max(int(attrs.get("colspan") or 1), 1)
+            rowspan = max(int(attrs.get("rowspan") or 1), 1)
             spanned = widths[column:column + colspan]  # a new list: the cell's own
             if len(spanned) == colspan and None not in spanned:
                 attrs["colwidth"] = spanned

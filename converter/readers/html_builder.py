@@ -287,11 +287,9 @@ class Builder:
         else:
             # whitespace only (most text between tags) is one space without a regex
             value = _COLLAPSE.sub(" ", value) if value.strip(_COLLAPSIBLE) else " "
-            frame = self.frames[-1]
-            if frame.node.type not in TEXTBLOCKS:
-                if value == " ":
-                    return
-                frame = self.open(Node("paragraph"), implicit=True)
+            if value == " " and self.top.node.type not in TEXTBLOCKS:
+                return
+            frame = self.textblock()
             content = frame.node.content
             if not frame.preserve and value[0] == " ":
                 last = content[-1] if content else None
@@ -300,7 +298,7 @@ class Builder:
                     value = value[1:]
             if not value:
                 return
-        marks = self._effective[-1] if self._effective else []
+        marks = self.current_marks()
         content = frame.node.content
         last = content[-1] if content else None
         if last is not None and last.type == "text" and last.marks == marks:

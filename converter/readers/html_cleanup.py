@@ -194,7 +194,7 @@ def _is_spacer(node: Node) -> bool:
 
 
 def _without_spacers(node: Node, counts: Counter[str]) -> list[Node]:
-    kept = [child for child in node.content if child.type != "paragraph" or not _is_spacer(child)]
+    kept = [child for child in node.content if not _is_spacer(child)]
     dropped = len(node.content) - len(kept)
     if not kept and node.type != "doc":
         kept, dropped = [Node("paragraph")], dropped - 1  # a list item, cell or column keeps one block

@@ -61,9 +61,7 @@ def grid(rows: list[list[Node]]) -> list[list[Node | None]] | None:
         for cell in row:
             while (r, c) in placed:
                 c += 1
-            attrs = cell.attrs
-            rowspan = _span(cell, "rowspan") if "rowspan" in attrs else 1  # most cells have neither
-            colspan = _span(cell, "colspan") if "colspan" in attrs else 1
+            rowspan, colspan = _span(cell, "rowspan"), _span(cell, "colspan")
             if rowspan == colspan == 1:  # most cells: their own position, free as the loop above found
                 placed[(r, c)] = cell
                 c += 1
@@ -99,8 +97,7 @@ def _own_attrs(cell: Node, expected: str, breaks: list[int]) -> dict[str, Any]:
     """What the attribute line keeps of one cell: attrs GFM cannot say (spans too), its type when
     unexpected, its paragraphs' attrs, which breaks end a paragraph, and that it has no paragraph."""
     own = _present(cell.attrs, attribute_line.GFM_CELL_ATTRS)
-    if "colspan" in cell.attrs or "rowspan" in cell.attrs:  # most cells span nothing
-        own |= {key: _span(cell, key) for key in ("colspan", "rowspan") if _span(cell, key) > 1}
+    own |= {key: _span(cell, key) for key in ("colspan", "rowspan") if _span(cell, key) > 1}
     if cell.type != expected:
         own["type"] = cell.type
     if any(paragraph.attrs for paragraph in cell.content):  # else every paragraph's would be empty
