@@ -60,7 +60,7 @@ def _measure(kind: str, jobs: int | None, out: str) -> dict[str, float | int | s
     from productive_docs.sync.importers.notion import import_notion
     from productive_docs.sync.importers.storage import import_storage
 
-    started, cpu = time.perf_counter(), _cpu()
+    started, (cpu, sys_cpu) = time.perf_counter(), _cpu()
     if kind == "confluence":
         if not (CORPUS / "index.html").is_file():
             return {"kind": kind, "skipped": "confluence-varlab corpus not beside the project"}
@@ -77,14 +77,16 @@ def _measure(kind: str, jobs: int | None, out: str) -> dict[str, float | int | s
     else:
         pages = import_storage(STORAGE, Path(out) / "docs").stats.pages
         source = "fixtures/confluence-storage/md2conf"
-    seconds, cpu = time.perf_counter() - started, _cpu() - cpu
-    return {"kind": kind, "source": source, "pages": pages, "seconds": seconds, "cpu": cpu}
+    seconds, (cpu_end, sys_end) = time.perf_counter() - started, _cpu()
+    return {"kind": kind, "source": source, "pages": pages, "seconds": seconds, "cpu": cpu_end - cpu,
+            "sys": sys_end - sys_cpu}
 
 
-def _cpu() -> float:
-    """CPU seconds of this process and of its finished children (the pool's workers)."""
+def _cpu() -> tuple[float, float]:
+    """CPU seconds (all, and the kernel's share) of this process and its finished children (workers)."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    kernel = own.ru_stime + children.ru_stime
+    return own.ru_utime + children.ru_utime + kernel, kernel
 
 
 def _child(kind: str, jobs: int | None, out: Path) -> dict[str, float | int | str]:
@@ -98,11 +100,12 @@ def _child(kind: str, jobs: int | None, out: Path) -> dict[str, float | int | st
 def _line(label: str, results: list[dict[str, float | int | str]]) -> float:
     seconds = [float(result["seconds"]) for result in results]
     cpus = [float(result["cpu"]) for result in results]
+    kernel = statistics.median(float(result["sys"]) for result in results)
     median, pages = statistics.median(seconds), int(results[0]["pages"])
     peak = max(float(result["peak_mb"]) for result in results)
     print(f"  {label:28} {pages} pages in {median:.2f} s ({min(seconds):.2f}-{max(seconds):.2f}) = "
           f"{pages / median:.1f} pages/s, CPU {statistics.median(cpus):.2f} s ({min(cpus):.2f}-"
-          f"{max(cpus):.2f}), peak memory {peak:.0f} MB")
+          f"{max(cpus):.2f}; kernel {kernel:.2f}), peak memory {peak:.0f} MB")
     return median
 
 
