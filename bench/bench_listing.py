@@ -75,14 +75,14 @@ def main() -> int:
                 for size in sizes:
                     seconds, query, count = list_all(client, server, docs[size])
                     assert count == size - 1, (count, size)
-                    whole[size].append(seconds * 1000 / size)
-                    store[size].append(query * 1000 / size)
+                    whole[size].append(seconds * 1e6 / size)
+                    store[size].append(query * 1e6 / size)
     small, big = sizes
     print(f"listing every page of a doc ({MAX_PAGE_SIZE} per request), time per listed page:")
     for name, table in (("whole request", whole), ("store query", store)):
         ratio = statistics.median(table[big]) / statistics.median(table[small])
-        print(f"  {name:13} {big:>6} pages: {summary(table[big], 'ms')}; {small} pages: "
-              f"{summary(table[small], 'ms')}; {ratio:.2f}x the small doc's (1.00x: linear)")
+        print(f"  {name:13} {big:>6} pages: {summary(table[big], 'µs', 1)}; {small} pages: "
+              f"{summary(table[small], 'µs', 1)}; {ratio:.2f}x the small doc's (1.00x: linear)")
     return 0
 
 
