@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
+import warnings
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
@@ -97,12 +98,30 @@ class _ReportOnce:
 def watch(folder: Path, client: Client, options: PushOptions, printer: Printer, *, debounce: float = DEBOUNCE,
           stop: threading.Event | None = None) -> int:
     """Watch ``folder`` until Ctrl-C (or ``stop`` is set); returns the exit code of the last push."""
+    with warnings.catch_warnings():
+        _quiet_observer()
+        return _watch(folder, client, options, printer, debounce, stop or threading.Event())
+
+
+def _quiet_observer() -> None:
+    """Silence the one warning watchdog's inotify observer prints about itself.
+
+    When folders are made inside one another at once (``mkdir -p a/b``, or the first push making
+    ``.productive-docs/base/c0``), the observer adds a watch for ``b`` twice: once walking ``a`` when ``a``
+    appears, once for ``b``'s own creation event. It keeps the same callback and says so in a
+    ``RuntimeWarning`` of a few kilobytes of its internals, which would land in the user's terminal.
+    """
+    warnings.filterwarnings("ignore", message="Callback with id .* already exists for watch",
+                            category=RuntimeWarning, module=r"watchdog\.")
+
+
+def _watch(folder: Path, client: Client, options: PushOptions, printer: Printer, debounce: float,
+           stop: threading.Event) -> int:
     root = Path(folder).resolve()
     changes = _Changes(root)
     observer = Observer()
     observer.schedule(changes, str(root), recursive=True)
     observer.start()
-    stop = stop or threading.Event()
     report = _ReportOnce(printer)
     printer.note(f"watching {folder} (Ctrl-C stops)")
     code, retry_at = _push(folder, client, options, printer, report), None

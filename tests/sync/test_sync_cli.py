@@ -125,6 +125,29 @@ def test_watch_pushes_a_saved_burst_once_after_the_debounce(make_tree, fast_clie
     assert not thread.is_alive()
 
 
+def test_watch_prints_no_warning_of_the_observer_when_folders_appear(make_tree, fast_client, recwarn):
+    """Folders made inside one another at once (``mkdir -p``; the first push's ``.productive-docs/base/c0``)
+    made watchdog's inotify observer print a RuntimeWarning of a few kilobytes about its own callbacks."""
+    root = make_tree(TREE)
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(root, fast_client, PushOptions(project_id="1"), Printer()),
+                              kwargs={"stop": stop})
+    thread.start()
+    try:
+        state = root / ".productive-docs" / "state.json"
+        deadline = time.monotonic() + 30
+        while "a.md" not in _synced(state) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        for number in range(100):
+            (root / f"new-{number}" / "nested" / "deeper").mkdir(parents=True)
+        time.sleep(1.0)
+    finally:
+        stop.set()
+        thread.join(10)
+    assert not thread.is_alive()
+    assert [str(warning.message)[:80] for warning in recwarn if "watchdog" in warning.filename] == []
+
+
 def test_state_path_can_be_overridden(env, make_tree, tmp_path: Path, capsys):
     root = make_tree(TREE)
     state = tmp_path / "elsewhere" / "state.json"
