@@ -1,4 +1,4 @@
-"""``productive-docs import SOURCE [-o OUT_DIR] [--from KIND] [--push]``: an export of another tool (a
+"""``productive-docs import SOURCE [DIR] [--from KIND] [--push]``: an export of another tool (a
 Confluence HTML or XML export, Confluence storage-format pages, Word documents, Google Docs, Notion) to a
 docs folder, and optionally on to Productive through the sync engine (same connection and output as
 ``push``). ``import-confluence EXPORT`` is the same command with ``--from confluence``. Every kind writes
@@ -96,19 +96,27 @@ def run(args: argparse.Namespace) -> int:
         raise _written(exc) from None
 
 
+def _out_arg(args: argparse.Namespace) -> str | None:
+    """The output folder given, as ``git clone SOURCE DIR`` takes it or with ``-o``."""
+    if args.out and args.out_dir and Path(args.out) != Path(args.out_dir):
+        raise UsageError(f"two output folders given ({args.out} and -o {args.out_dir}): give one")
+    return args.out or args.out_dir
+
+
 def _run(args: argparse.Namespace) -> int:
     export = Path(args.export)
+    out_arg = _out_arg(args)
     importer = _importer(args.kind or detect(export))
     progress = False if args.quiet else None
     if args.push:
         if args.preview:
             raise UsageError("--preview shows an import before it is pushed: leave out --push")
-        return _run_push(args, export, progress, importer)
+        return _run_push(args, export, Path(out_arg) if out_arg else None, progress, importer)
     if args.project or args.doc:
         raise UsageError("--project and --doc go with --push")
     if args.no_open and not args.preview:
         raise UsageError("--no-open goes with --preview")
-    out_dir = Path(args.out_dir) if args.out_dir else default_out_dir(export)
+    out_dir = Path(out_arg) if out_arg else default_out_dir(export)
     _check_out_dir(export, out_dir)
     result = importer(export, out_dir, progress=progress)
     if not args.quiet:
@@ -121,12 +129,11 @@ def _run(args: argparse.Namespace) -> int:
     return result.exit_code
 
 
-def _run_push(args: argparse.Namespace, export: Path, progress: bool | None,
+def _run_push(args: argparse.Namespace, export: Path, out_dir: Path | None, progress: bool | None,
               importer: Callable[..., ImportResult]) -> int:
     from productive_docs.sync.cli.commands import connect, push_options
     from productive_docs.sync.cli.output import Printer
 
-    out_dir = Path(args.out_dir) if args.out_dir else None
     if out_dir is not None:
         _check_out_dir(export, out_dir)
     state = push_state_path(export) if out_dir is None else default_path(out_dir)
@@ -166,14 +173,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("-o", "--out-dir", metavar="OUT_DIR", help="output folder (default: ./<export>-docs)")
+    parser.add_argument("out", nargs="?", metavar="DIR", help="output folder (default: ./<export>-docs)")
+    parser.add_argument("-o", "--out-dir", metavar="DIR", help="the same as DIR")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar and no summary line")
     parser.add_argument("--preview", action="store_true",
-                        help="then show the imported folder in the browser, as `preview OUT_DIR` does")
+                        help="then show the imported folder in the browser, as `preview DIR` does")
     parser.add_argument("--no-open", action="store_true", help="with --preview: print the URL only")
     push = parser.add_argument_group("push", "import, then push the folder to Productive in one go")
     push.add_argument("--push", action="store_true",
-                      help="push after importing (without -o: through a temporary folder, with the sync "
+                      help="push after importing (without DIR: through a temporary folder, with the sync "
                       "state kept in ./.productive-docs/ so a re-run updates the same doc)")
     target = push.add_mutually_exclusive_group()
     target.add_argument("--project", metavar="ID", help="first push: create the doc in this project")

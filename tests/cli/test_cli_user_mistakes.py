@@ -75,6 +75,17 @@ def test_import_refuses_a_folder_of_other_files(tmp_path: Path, capsys) -> None:
     assert main(["import-confluence", str(FIXTURE), "-o", str(out), "-q"]) == 0, "a re-import updates"
 
 
+def test_import_takes_its_folder_as_git_clone_does(tmp_path: Path, capsys) -> None:
+    """``import SOURCE DIR`` as ``git clone URL DIR``; ``-o DIR`` says the same; two different folders are
+    a mistake, refused before anything is written."""
+    assert main(["import", str(FIXTURE), str(tmp_path / "docs"), "-q"]) == 0
+    assert (tmp_path / "docs" / "index.md").is_file()
+    assert main(["import", str(FIXTURE), str(tmp_path / "docs"), "-o", str(tmp_path / "docs"), "-q"]) == 0
+    assert main(["import", str(FIXTURE), str(tmp_path / "a"), "-o", str(tmp_path / "b"), "-q"]) == 2
+    assert "two output folders" in _one_line(capsys.readouterr().err)
+    assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
 @pytest.mark.parametrize("where", ["file", "below a file"])
 def test_import_into_a_file_is_one_line(tmp_path: Path, capsys, where: str) -> None:
     blocker = tmp_path / "notes.txt"
