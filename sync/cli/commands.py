@@ -9,6 +9,7 @@ a fresh machine with no account.
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from productive_docs.sync.api.client import Client
 from productive_docs.sync.api.config import resolve_settings
 from productive_docs.sync.cli.output import Printer
 from productive_docs.sync.engine.identity import server_identity
+from productive_docs.sync.engine.journal import journal_path
 from productive_docs.sync.engine.lock import FolderLock
 from productive_docs.sync.engine.push.options import Prune, PushOptions, Via
 from productive_docs.sync.engine.result import SyncResult
@@ -84,12 +86,40 @@ def _state_path(args: argparse.Namespace) -> Path:
 
 def _synced_folder(args: argparse.Namespace) -> tuple[Path, str | None]:
     """DIR, or the ``docs_dir`` of the MkDocs project DIR is the root of (``sites.mkdocs.synced_folder``):
-    decided here once, so that the state, ``status`` and the printed paths all follow it."""
-    if not args.dir.is_dir():
-        return args.dir, None
+    decided here once, so that the state, ``status`` and the printed paths all follow it. DIR left out:
+    the synced folder the current folder is in (``_located``)."""
     from productive_docs.sync.engine.sites.mkdocs import synced_folder
 
-    return synced_folder(args.dir, getattr(args, "site", "auto"), args.state)
+    located = None
+    if args.dir is None:
+        args.dir, located = _located(args, synced_folder)
+    if not args.dir.is_dir():
+        return args.dir, located
+    folder, note = synced_folder(args.dir, getattr(args, "site", "auto"), args.state)
+    return folder, note or located
+
+
+def _located(args: argparse.Namespace,
+             synced_folder: Callable[..., tuple[Path, str | None]]) -> tuple[Path, str | None]:
+    """The folder ``status``, ``push`` and ``watch`` sync when DIR is left out, found as git finds its
+    repository: the nearest of the current folder and its parents that holds a sync state, or the current
+    folder when it is a MkDocs project whose ``docs_dir`` does. A folder never synced is not guessed at
+    (a push of the current folder could be a push of a home folder): its first push names it."""
+    if args.state is not None:
+        raise UsageError("with --state, give DIR too")
+    here = Path.cwd()
+    for folder in (here, *here.parents):
+        state = default_path(folder)
+        if state.exists() or journal_path(state).exists():
+            if folder == here:
+                return Path("."), None
+            shown = Path(os.path.relpath(folder))
+            return shown, f"syncing {shown}, the synced folder this one is in"
+    docs, _ = synced_folder(Path("."), getattr(args, "site", "auto"))
+    if docs != Path(".") and default_path(docs).exists():
+        return Path("."), None
+    raise UsageError("not in a synced folder (no .productive-docs/state.json here or above): give DIR; "
+                     "a first push names it: productive-docs push DIR --project ID")
 
 
 def _synced_printer(args: argparse.Namespace) -> Printer:

@@ -111,10 +111,14 @@ def _push_flags(parser: argparse.ArgumentParser) -> None:
                         "then finds its page even without the sync state)")
 
 
+#: DIR of ``status``, ``push`` and ``watch``.
+_DIR_HELP = "the synced folder (default: the one the current folder is in, as git finds its repository)"
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Adds ``status``, ``push``, ``pull`` and ``watch``."""
     status = subparsers.add_parser("status", help=summary("status"))
-    status.add_argument("dir", type=Path, metavar="DIR")
+    status.add_argument("dir", type=Path, metavar="DIR", nargs="?", help=_DIR_HELP)
     _target(status)
     status.add_argument("--diff", action="store_true",
                         help="show what changed on each side since the last sync, block by block")
@@ -130,7 +134,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     status.set_defaults(run=_body("run_status"))
 
     push = subparsers.add_parser("push", help=summary("push"))
-    push.add_argument("dir", type=Path, metavar="DIR")
+    push.add_argument("dir", type=Path, metavar="DIR", nargs="?", help=_DIR_HELP)
     _push_flags(push)
     _common(push)
     push.set_defaults(run=_body("run_push"))
@@ -144,7 +148,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     pull.set_defaults(run=_body("run_pull"))
 
     watch = subparsers.add_parser("watch", help=summary("watch"))
-    watch.add_argument("dir", type=Path, metavar="DIR")
+    watch.add_argument("dir", type=Path, metavar="DIR", nargs="?", help=_DIR_HELP)
     _push_flags(watch)
     watch.add_argument("--debounce", type=_positive(float), default=0.2, metavar="SECONDS",
                        help="quiet time after a save before pushing (default: 0.2)")

@@ -75,6 +75,33 @@ def test_without_a_token_the_embedded_server_is_used_and_remembered(no_account, 
     assert "starting afresh" in captured.err and _lines(captured.out, "created") == 4
 
 
+def test_dir_left_out_is_the_synced_folder_the_current_one_is_in(env, make_tree, monkeypatch, tmp_path,
+                                                                  capsys):
+    """``status`` and ``push`` without DIR, as git finds its repository: from a subfolder of a synced folder,
+    the synced folder; from a folder never synced, a one-line usage error and nothing pushed."""
+    root = make_tree(TREE)
+    assert main(["push", str(root), "--project", "1"]) == 0
+    capsys.readouterr()
+    monkeypatch.chdir(root / "sub")
+    assert main(["status", "--exit-code"]) == 0
+    captured = capsys.readouterr()
+    assert "syncing .., the synced folder this one is in" in captured.err
+    assert _lines(captured.out, "unchanged") == 4
+    (root / "a.md").write_text("# A\n\nChanged.\n", encoding="utf-8")
+    monkeypatch.chdir(root)
+    assert main(["push"]) == 0
+    captured = capsys.readouterr()
+    assert _lines(captured.out, "updated") == 1 and "syncing" not in captured.err
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "notes.md").write_text("# Notes\n", encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    assert main(["push", "--project", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "not in a synced folder" in err and err.count("\n") == 1
+    assert not (elsewhere / ".productive-docs").exists()
+
+
 def _synced(state: Path) -> dict[str, str]:
     """Key -> page id of the pages whose body the state records as written."""
     if not state.exists():
