@@ -118,8 +118,8 @@ def _located(args: argparse.Namespace,
     docs, _ = synced_folder(Path("."), getattr(args, "site", "auto"))
     if docs != Path(".") and default_path(docs).exists():
         return Path("."), None
-    raise UsageError("not in a synced folder (no .productive-docs/state.json here or above): give DIR; "
-                     "a first push names it: productive-docs push DIR --project ID")
+    raise UsageError("not in a synced folder (no .productive-docs/state.json here or above): give DIR "
+                     "(the first push or pull of a folder names it)")
 
 
 def _synced_printer(args: argparse.Namespace) -> Printer:
@@ -257,9 +257,13 @@ def run_status(args: argparse.Namespace) -> int:
 def run_pull(args: argparse.Namespace) -> int:
     from productive_docs.sync.engine.pull import PullOptions, pull_doc, pull_project
 
+    if args.project and args.dir is None:
+        raise UsageError("pull --project ID needs DIR (each doc of the project goes to a folder in it)")
     # a project's docs go to subfolders of DIR, one doc to DIR: at a MkDocs root, to its docs_dir
-    printer = _synced_printer(args) if args.doc else _printer(args)
+    printer = _printer(args) if args.project else _synced_printer(args)
     with reported(printer):
+        if not (args.doc or args.project):
+            args.doc = _synced_doc(args.dir, _state_path(args))
         check_pull_target(args.dir, _state_path(args), project=bool(args.project))
         check_state_folder(_state_path(args))
         with connect(args, printer) as connection:
@@ -277,6 +281,16 @@ def run_pull(args: argparse.Namespace) -> int:
         for name, value in result.requests.items():
             merged.requests[name] = merged.requests.get(name, 0) + value
     return _finish(printer, merged)
+
+
+def _synced_doc(folder: Path, state_path: Path) -> str:
+    """The doc ``folder`` is synced with (``pull`` without ``--doc``, as ``git pull`` pulls its remote)."""
+    from productive_docs.sync.engine.state import load
+
+    doc_id = load(state_path).doc_id if state_path.exists() else None
+    if doc_id is None:
+        raise UsageError(f"{folder}: not synced with a doc; give --doc ID or --project ID")
+    return doc_id
 
 
 def run_watch(args: argparse.Namespace) -> int:

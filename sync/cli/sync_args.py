@@ -140,10 +140,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     push.set_defaults(run=_body("run_push"))
 
     pull = subparsers.add_parser("pull", help=summary("pull"))
-    source = pull.add_mutually_exclusive_group(required=True)
-    source.add_argument("--doc", metavar="ID", help="the doc to pull")
+    source = pull.add_mutually_exclusive_group()
+    source.add_argument("--doc", metavar="ID", help="the doc to pull (default: the doc DIR is synced with)")
     source.add_argument("--project", metavar="ID", help="pull every doc of the project (a folder each)")
-    pull.add_argument("dir", type=Path, metavar="DIR")
+    pull.add_argument("dir", type=Path, metavar="DIR", nargs="?", help=_DIR_HELP)
     _common(pull)
     pull.set_defaults(run=_body("run_pull"))
 

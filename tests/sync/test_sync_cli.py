@@ -77,8 +77,9 @@ def test_without_a_token_the_embedded_server_is_used_and_remembered(no_account, 
 
 def test_dir_left_out_is_the_synced_folder_the_current_one_is_in(env, make_tree, monkeypatch, tmp_path,
                                                                   capsys):
-    """``status`` and ``push`` without DIR, as git finds its repository: from a subfolder of a synced folder,
-    the synced folder; from a folder never synced, a one-line usage error and nothing pushed."""
+    """``status``, ``push`` and ``pull`` without DIR, as git finds its repository: from a subfolder of a
+    synced folder, the synced folder (and its doc); from a folder never synced, a one-line usage error and
+    nothing pushed or pulled."""
     root = make_tree(TREE)
     assert main(["push", str(root), "--project", "1"]) == 0
     capsys.readouterr()
@@ -92,6 +93,10 @@ def test_dir_left_out_is_the_synced_folder_the_current_one_is_in(env, make_tree,
     assert main(["push"]) == 0
     captured = capsys.readouterr()
     assert _lines(captured.out, "updated") == 1 and "syncing" not in captured.err
+    monkeypatch.chdir(root / "sub")
+    assert main(["pull"]) == 0, "pull alone pulls the doc the folder is synced with, as git pull"
+    captured = capsys.readouterr()
+    assert _lines(captured.out, "unchanged") == 4 and "0 writes" in captured.out
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     (elsewhere / "notes.md").write_text("# Notes\n", encoding="utf-8")
@@ -99,6 +104,9 @@ def test_dir_left_out_is_the_synced_folder_the_current_one_is_in(env, make_tree,
     assert main(["push", "--project", "1"]) == 2
     err = capsys.readouterr().err
     assert "not in a synced folder" in err and err.count("\n") == 1
+    assert main(["pull"]) == 2 and "not in a synced folder" in capsys.readouterr().err
+    assert main(["pull", str(elsewhere)]) == 2
+    assert "not synced with a doc; give --doc ID" in capsys.readouterr().err
     assert not (elsewhere / ".productive-docs").exists()
 
 
