@@ -32,11 +32,13 @@ class Slot:
 class SlidingWindow:
     """At most ``limit`` events in any ``period`` seconds. Not locked: callers hold their own lock."""
 
-    def __init__(self, limit: int, period: float) -> None:
+    def __init__(self, limit: int, period: float, scope: str = "") -> None:
         if limit < 1 or period <= 0:
             raise ValueError(f"a rate limit needs a positive count and period, not {limit}/{period}")
         self.limit = limit
         self.period = period
+        #: Whose requests it counts ("token", "organisation"), for what a long wait tells the user.
+        self.scope = scope
         self._slots: deque[Slot] = deque()
 
     def wait_time(self, now: float) -> float:
@@ -77,14 +79,17 @@ class RateLimiter:
                 each.add(slot)
             return slot, 0.0, None
 
-    def acquire(self) -> Slot:
-        """Block until every window has room, then take a slot."""
+    def acquire(self, on_wait: Callable[[float, SlidingWindow | None], None] | None = None) -> Slot:
+        """Block until every window has room, then take a slot; ``on_wait(seconds, full window)`` is told
+        before each wait."""
         while True:
-            slot, wait, _ = self.try_acquire()
+            slot, wait, window = self.try_acquire()
             if slot is not None:
                 return slot
             with self._lock:
                 self.waited += wait
+            if on_wait is not None:
+                on_wait(wait, window)
             time.sleep(wait)
 
     def release(self, slot: Slot) -> None:
@@ -112,7 +117,8 @@ def shared_limiter(base_url: str, token: str, org_id: str, rate_limit: tuple[int
         for key in keys:
             window = _shared_windows.get(key)
             if window is None:
-                window = _shared_windows[key] = SlidingWindow(key[2], key[3])
+                scope = "token" if key[0] == "token" else "organisation"
+                window = _shared_windows[key] = SlidingWindow(key[2], key[3], scope)
             windows.append(window)
     return RateLimiter(windows=windows, lock=_shared_lock)
 

@@ -32,12 +32,14 @@ import requests.adapters
 import requests.utils
 from productive_docs.converter.errors import UsageError
 from productive_docs.sync.api import attachments_inferred, errors
-from productive_docs.sync.api.ratelimit import ORG_LIMIT, TOKEN_LIMIT, shared_limiter
+from productive_docs.sync.api.ratelimit import ORG_LIMIT, TOKEN_LIMIT, SlidingWindow, shared_limiter
 
 log = logging.getLogger(__name__)
 
 JSONAPI = "application/vnd.api+json"
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
+#: A wait this long (seconds) or longer is told to ``Transport.on_wait``.
+LONG_WAIT = 5.0
 #: Connections kept per host; enough for the sync's worker threads.
 POOL_SIZE = 32
 
@@ -119,6 +121,13 @@ class ClientStats:
             self.rate_limited += rate_limited
 
 
+def duration(seconds: float) -> str:
+    """``"42 s"``, ``"12 min 5 s"``, ``"30 min"``: a wait as a user reads it."""
+    whole = round(seconds)
+    minutes, rest = divmod(whole, 60)
+    return f"{whole} s" if not minutes else f"{minutes} min" if not rest else f"{minutes} min {rest} s"
+
+
 class _RedactToken(logging.Filter):
     """Keeps the token out of urllib3's debug lines, which show query strings (``get_file``'s ``token=``)."""
 
@@ -162,6 +171,10 @@ class Transport:
         self.max_backoff = max_backoff
         self.limiter = shared_limiter(self.base_url, token, self.org_id, rate_limit, org_rate_limit)
         self.stats = ClientStats()
+        #: Told, in words, of every wait of ``LONG_WAIT`` seconds or more (a rate limit reached, a 429's
+        #: hint): the command prints it, so a run that waits minutes for the organisation's window does
+        #: not look hung. None: waits are silent.
+        self.on_wait: Callable[[str], None] | None = None
         self._token = token
         self._redact = _RedactToken(token)
         logging.getLogger("urllib3.connectionpool").addFilter(self._redact)
@@ -240,6 +253,8 @@ class Transport:
                 raise failure
             delay = self._delay(failure, attempt)
             log.info("%s %s failed (%s); retry %d in %.2f s", method, path, failure, attempt + 1, delay)
+            if self.on_wait is not None and delay >= LONG_WAIT:
+                self.on_wait(f"{self._scrub(str(failure))}; retrying in {duration(delay)}")
             self.stats.count_retry(rate_limited)
             time.sleep(delay)
             attempt += 1
@@ -254,7 +269,7 @@ class Transport:
         form: tuple[dict[str, str], dict[str, Any]] | None = None,
     ) -> requests.Response:
         """One HTTP exchange inside a rate-limit slot."""
-        slot = self.limiter.acquire()
+        slot = self.limiter.acquire(None if self.on_wait is None else self._waiting)
         self.stats.count(method, endpoint)
         url = path if "://" in path else self.base_url + path
         headers = None if token_allowed(url, self.base_url) else _WITHOUT_AUTH
@@ -329,6 +344,13 @@ class Transport:
         if cls is errors.RateLimited:
             return errors.RateLimited(message, retry_after=_retry_after(response), **common)
         return cls(message, **common)
+
+    def _waiting(self, seconds: float, window: SlidingWindow | None) -> None:
+        """Tell ``on_wait`` of a long wait for the rate limiter."""
+        if self.on_wait is not None and seconds >= LONG_WAIT and window is not None:
+            whose = f" of the {window.scope}" if window.scope else ""
+            limit = f"{window.limit} requests per {duration(window.period)}"
+            self.on_wait(f"rate limit{whose} reached ({limit}): waiting {duration(seconds)}")
 
     def _delay(self, failure: errors.ApiError, attempt: int) -> float:
         """The server's hint on a 429, else exponential backoff with jitter."""

@@ -44,6 +44,7 @@ def connect(args: argparse.Namespace, printer: Printer) -> Iterator[Connection]:
     settings = resolve_settings(args.token, args.org, args.api_url, args.config)
     if settings.token:
         with Client.from_settings(args.token, args.org, args.api_url, args.config) as client:
+            client.transport.on_wait = printer.note
             yield Connection(client, server_identity(client), False)
         return
     from productive_docs.sync.server.app import default_db_path, embedded
@@ -53,6 +54,7 @@ def connect(args: argparse.Namespace, printer: Printer) -> Iterator[Connection]:
                  "set PRODUCTIVE_API_TOKEN and PRODUCTIVE_ORG_ID to sync with Productive")
     try:
         with Client(server.url, server.token, server.org_id) as client:
+            client.transport.on_wait = printer.note
             yield Connection(client, f"embedded:{default_db_path()}#org={server.org_id}", True)
     finally:
         server.stop()

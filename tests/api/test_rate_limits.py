@@ -130,3 +130,37 @@ def test_shared_windows_are_keyed_by_server_token_and_organisation() -> None:
     assert other_server.windows[0] is not token and other_server.windows[1] is not org
     assert "secret-1" not in repr(list(ratelimit._shared_windows.keys()))
     assert "secret-1" not in repr(one.__dict__)
+
+
+def test_a_long_wait_is_told_in_words(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A run that waits for a full window (the organisation's is 30 minutes) says so instead of looking
+    hung; short waits stay silent. Told: the client's own wait, and a 429's announced reset."""
+    from productive_docs.sync.api import transport
+
+    monkeypatch.setattr(transport, "LONG_WAIT", 0.3)
+    told: list[str] = []
+    with (
+        LocalServer().start() as server,
+        Client(server.url, server.token, server.org_id, org_rate_limit=(2, 0.6)) as client,
+    ):
+        client.transport.on_wait = told.append
+        for _ in range(3):
+            client.list_pages()
+        assert len(told) == 1, told
+        assert told[0].startswith("rate limit of the organisation reached (2 requests per 1 s): waiting ")
+    with (
+        LocalServer(rate_limit=(1, 0.6)).start() as server,
+        Client(server.url, server.token, server.org_id, rate_limit=(1000, 1.0)) as client,
+    ):
+        client.transport.on_wait = told.append
+        client.list_pages()
+        client.list_pages()
+        assert len(told) == 2 and "429" in told[1] and "retrying in 1 s" in told[1], told
+        assert server.token not in " ".join(told)
+
+
+def test_waits_read_as_a_user_reads_them() -> None:
+    from productive_docs.sync.api.transport import duration
+
+    assert [duration(s) for s in (0.4, 42, 59.6, 60, 725.2, 1800)] == [
+        "0 s", "42 s", "1 min", "1 min", "12 min 5 s", "30 min"]
