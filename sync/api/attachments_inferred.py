@@ -27,6 +27,11 @@ ATTACHMENT_TYPE_FILE = "attachment"
 # §4.10 [I]: the S3 bucket the guide posts to. The guide shows no storage URL in the create response, so
 # this is the fallback when the response names none (the local server names its own, see below).
 DEFAULT_STORAGE_URL = "https://productive-files-production.s3.eu-west-1.amazonaws.com"
+# §4.8/§4.10 [I]: Productive's rate limits count requests to its API, per token and per organisation; the
+# storage POST goes to S3, which knows neither. So it takes no slot of those windows: counted, an upload's
+# three requests (create, storage, PATCH) would bring a big first push to the organisation's 4,000 per
+# 30 minutes a third sooner. The local server agrees (its storage answers outside the API, unlimited).
+STORAGE_IN_RATE_LIMITS = False
 #: [I] attribute of the create response holding the storage URL to POST to (the local server sets it;
 #: Productive is not known to).
 STORAGE_URL_ATTR = "upload_url"

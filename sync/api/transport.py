@@ -268,8 +268,10 @@ class Transport:
         payload: dict[str, Any] | None,
         form: tuple[dict[str, str], dict[str, Any]] | None = None,
     ) -> requests.Response:
-        """One HTTP exchange inside a rate-limit slot."""
-        slot = self.limiter.acquire(None if self.on_wait is None else self._waiting)
+        """One HTTP exchange inside a rate-limit slot (none for the storage host, outside Productive's API and
+        its limits: ``attachments_inferred.STORAGE_IN_RATE_LIMITS``)."""
+        counted = form is None or attachments_inferred.STORAGE_IN_RATE_LIMITS
+        slot = self.limiter.acquire(None if self.on_wait is None else self._waiting) if counted else None
         self.stats.count(method, endpoint)
         url = path if "://" in path else self.base_url + path
         headers = None if token_allowed(url, self.base_url) else _WITHOUT_AUTH
@@ -289,7 +291,8 @@ class Transport:
             message = f"cannot reach {where}: {_why_unreachable(exc, self.timeout)}"
             raise errors.NetworkError(self._scrub(message)) from None
         finally:
-            self.limiter.release(slot)
+            if slot is not None:
+                self.limiter.release(slot)
         log.debug("%s %s -> %d", method, path, response.status_code)
         return response
 
