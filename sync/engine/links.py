@@ -59,23 +59,38 @@ def map_marks(doc: Node, change: Callable[[Mark, int | None], Mark]) -> Node:
     return map_tree(doc, change_marks)
 
 
+#: What a docs site's source may leave out of a linked page's file name, tried in turn: the npm docs write
+#: ``[npm outdated](npm-outdated)``, Docusaurus ``./setup``, VitePress ``/guide/setup``.
+IMPLIED_SUFFIXES = (".md", ".mdx", ".markdown", ".html")
+
+
 def _is_relative(href: str) -> bool:
     parts = urlsplit(href)
     return not parts.scheme and not parts.netloc and bool(parts.path) and not href.startswith("/")
 
 
+def _is_site_root(href: str) -> bool:
+    """A path from the site's root (``/commands/npm-outdated``): the synced folder's root, where a page
+    there has that path (else the link is left as it is, unreported: it may be a path of the web site)."""
+    parts = urlsplit(href)
+    return not parts.scheme and not parts.netloc and href.startswith("/") and not href.startswith("//")
+
+
 def target_key(href_path: str, from_source: str, keys: Mapping[str, object]) -> str | None:
-    """The page key a relative link points at, or None when it leaves the tree or names no page."""
-    base = posixpath.dirname(from_source)
-    path = posixpath.normpath(posixpath.join(base, unquote(href_path)))
+    """The page key a relative (or site-root) link points at, or None when it leaves the tree or names no
+    page; a name without a suffix may stand for a page file (``IMPLIED_SUFFIXES``) as on a docs site."""
+    base = "" if href_path.startswith("/") else posixpath.dirname(from_source)
+    path = posixpath.normpath(posixpath.join(base, unquote(href_path).lstrip("/")))
     if path == "." or path.endswith("/."):
         path = path[:-1]
     if path.startswith("../") or path == "..":
         return None
     candidates = [path, path.rstrip("/") + "/"] if path else [""]
-    folder, _, name = path.rpartition("/")
+    folder, _, name = path.rstrip("/").rpartition("/")
     if name.lower() in INDEX_NAMES:
         candidates.append(folder + "/" if folder else "")
+    elif name and "." not in name:
+        candidates += [path.rstrip("/") + suffix for suffix in IMPLIED_SUFFIXES]
     return next((key for key in candidates if key in keys), None)
 
 
@@ -86,10 +101,15 @@ def to_urls(doc: Node, source: str, keys: Mapping[str, object], ids: Mapping[str
 
     def change(mark: Mark, line: int | None) -> Mark:
         href = mark.attrs.get("href") if mark.type == "link" else None
-        if not isinstance(href, str) or not _is_relative(href) or is_file_link(href):
+        if not isinstance(href, str) or is_file_link(href):
             return mark  # file links are attachments, uploaded by ``sync.uploads``
+        site_root = _is_site_root(href)
+        if not (site_root or _is_relative(href)):
+            return mark
         path, _, fragment = href.partition("#")
         key = target_key(path, source, keys)
+        if key is None and site_root:
+            return mark
         if key is None:
             escapes = posixpath.normpath(posixpath.join(posixpath.dirname(source), path)).startswith("..")
             why = "points outside the synced tree" if escapes else "names no synced page"

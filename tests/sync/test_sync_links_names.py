@@ -40,6 +40,23 @@ def test_links_outside_the_tree_are_reported_and_unknown_ids_wait():
     assert doc2.waiting == {"faq.md"} and _hrefs(doc2.doc) == ["faq.md"]
 
 
+def test_a_docs_site_link_without_the_file_suffix_or_from_the_site_root_finds_its_page():
+    """The npm docs link ``[npm outdated](npm-outdated)`` and ``[npm outdated](/commands/npm-outdated)``
+    (``commands/npm-diff.md``): before, the first was reported as naming no page and the second left as a
+    path that means nothing in Productive. A site-root path naming no page stays as it is, unreported."""
+    pages = {"": 1, "commands/": 1, "commands/npm-outdated.md": 1, "commands/npm-diff.md": 1,
+             "using-npm/": 1, "using-npm/scripts.mdx": 1, "faq.md": 1}
+    ids = {key: str(20 + number) for number, key in enumerate(pages)}
+    doc = _doc("npm-outdated", "npm-outdated#synopsis", "/commands/npm-outdated", "../using-npm/scripts",
+               "/faq", "/", "/commands/", "/about-us", "npm-gone")
+    result = to_urls(doc, "commands/npm-diff.md", pages, ids, template=DEFAULT_TEMPLATE, org_id="7",
+                     root_id="20")
+    page = "https://app.productive.io/7/docs/doc/20?page={}".format
+    assert _hrefs(result.doc) == [page(22), page(22) + "#synopsis", page(22), page(25), page(26), page(20),
+                                  page(21), "/about-us", "npm-gone"]
+    assert result.problems == [("npm-gone", "names no synced page", None)]
+
+
 def test_a_link_problem_names_the_line_of_its_block():
     item = Node("li", content=[Node("paragraph", content=[text("x", [Mark("link", {"href": "gone.md"})])])],
                 line=7)
