@@ -135,6 +135,13 @@ def decide(key: str, local: LocalVersion | None, saved: PageState | None, remote
     return step
 
 
+def title_changed_note(remote: str, *, merged: bool = False) -> str:
+    """What a page's line says of a title changed in Productive only: a pull takes it, and so does a push
+    that merges Productive's changes into the file (``merged``)."""
+    how = "taken into the file" if merged else "pull to get it"
+    return f"title changed in Productive to {remote!r} ({how})"
+
+
 def _rename(step: Step, local: str, base: str, remote: str, force: bool) -> bool:
     """Three-way title: each side against the last-synced title. Changed locally only: rename; changed in
     Productive only: keep theirs (pull takes it); changed on both sides differently: a conflict (``--force``:
@@ -142,7 +149,7 @@ def _rename(step: Step, local: str, base: str, remote: str, force: bool) -> bool
     if local == remote:
         return False
     if local == base:
-        step.notes.append(f"title changed in Productive to {remote!r} (pull to get it)")
+        step.notes.append(title_changed_note(remote))
         return False
     if remote != base and not force:
         step.action = Action.CONFLICT

@@ -130,6 +130,28 @@ def test_a_title_changed_in_productive_is_not_reverted_by_push_and_pull_takes_it
     assert fast_client.get_page(guide_id).title == "Onboarding"
 
 
+def test_a_push_that_merges_says_it_took_productives_title_into_the_file(make_tree, fast_client):
+    """A title changed in Productive and a body changed on both sides: the push merges, and the merge writes
+    Productive's title into the file. Its line said "(pull to get it)", about a title the file already had."""
+    root = make_tree({"guide.md": GUIDE})
+    first = push_folder(root, fast_client, project_id="1")
+    guide_id = page_id(fast_client, first.doc_id, "Onboarding")
+    remote = fast_client.get_page(guide_id)
+    body = str(write(from_json(remote.body), "md")).replace("Closing words", "Closing words from Productive")
+    fast_client.replace_body_with_markdown(guide_id, body)
+    fast_client.rename(guide_id, "Start here")
+    path = root / "guide.md"
+    path.write_text(GUIDE.replace("Welcome to the team.", "Welcome aboard."), encoding="utf-8")
+    pushed = push_folder(root, fast_client)
+    outcome = {o.display: o for o in pushed.outcomes}["guide.md"]
+    assert pushed.exit_code == 0 and outcome.action == "updated", outcome
+    assert "title changed in Productive to 'Start here' (taken into the file)" in outcome.notes, outcome.notes
+    assert not [note for note in outcome.notes if "pull to get it" in note]
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("---\ntitle: Start here\n") and "Closing words from Productive" in text
+    assert fast_client.get_page(guide_id).title == "Start here"
+
+
 def test_a_title_changed_on_both_sides_differently_is_a_conflict(make_tree, fast_client):
     root = make_tree({"guide.md": GUIDE})
     first = push_folder(root, fast_client, project_id="1")

@@ -28,7 +28,7 @@ from productive_docs.sync.engine.documents import (
 from productive_docs.sync.engine.folder import LocalPage, fingerprint
 from productive_docs.sync.engine.frontmatter import set_page_id
 from productive_docs.sync.engine.page_assets import upload_page_assets
-from productive_docs.sync.engine.plan import Action, RemotePage, Step, decide
+from productive_docs.sync.engine.plan import Action, RemotePage, Step, decide, title_changed_note
 from productive_docs.sync.engine.push import reorder
 from productive_docs.sync.engine.push.conflicts import Conflicts
 from productive_docs.sync.engine.push.context import RunContext
@@ -207,6 +207,9 @@ class Executor:
         assert remote is not None
         item.step.notes.extend(merged.notes)
         write_atomic(path, merged.text.encode("utf-8"))
+        pulled = title_changed_note(remote.title)  # the merge wrote Productive's title into the file
+        item.step.notes = [title_changed_note(remote.title, merged=True) if note == pulled else note
+                           for note in item.step.notes]
         if merged.conflicts:
             ctx.save(item.page.key, seen=remote.version_number)
             if merged.marked:
