@@ -33,6 +33,7 @@ from productive_docs.converter.errors import InputError
 from productive_docs.converter.model import LIST_BLOCKS, Node, normalize
 from productive_docs.converter.report import Report
 from productive_docs.sync.engine.blocks import LocalDoc, block_key, body_blocks, keys_of
+from productive_docs.sync.engine.result import MARKERS_LEFT
 
 from productive_docs import converter
 
@@ -477,5 +478,5 @@ def refuse_markers(text: str, source: str | None = None) -> None:
     """Stop a push of a file that still holds conflict markers (``InputError`` naming the line)."""
     line = first_marker(text)
     if line is not None:
-        raise InputError("unresolved merge conflict (markers `<<<<<<< local` ... `>>>>>>> productive`); "
+        raise InputError(f"{MARKERS_LEFT} (markers `<<<<<<< local` ... `>>>>>>> productive`); "
                          "keep what you want, delete the markers, then push again", source, line)

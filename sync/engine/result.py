@@ -13,6 +13,9 @@ if TYPE_CHECKING:
 
 #: Exit codes of sync commands: a failed file, a conflict (conflict wins when both happen).
 EXIT_FAILED, EXIT_CONFLICT = 1, 3
+#: What the error of a file that still holds the conflict markers a merge wrote says
+#: (``merge.refuse_markers``): the conflict goes on until the user settles it.
+MARKERS_LEFT = "unresolved merge conflict"
 
 
 class OutcomeAction(StrEnum):
@@ -57,6 +60,12 @@ class Outcome:
     #: ``status --diff``: unified diff lines, Productive's version against the local file.
     diff: list[str] = field(default_factory=list)
 
+    @property
+    def in_conflict(self) -> bool:
+        """A conflict: found by this run, or left in the file as markers by an earlier one."""
+        return self.action == OutcomeAction.CONFLICT or (
+            self.action == OutcomeAction.FAILED and MARKERS_LEFT in (self.error or ""))
+
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"path": self.display, "action": str(self.action), "page_id": self.page_id,
                                 "title": self.title}
@@ -84,10 +93,9 @@ class SyncResult:
 
     @property
     def exit_code(self) -> int:
-        actions = {outcome.action for outcome in self.outcomes}
-        if OutcomeAction.CONFLICT in actions:
+        if any(outcome.in_conflict for outcome in self.outcomes):  # markers left in a file are one too
             return EXIT_CONFLICT
-        return EXIT_FAILED if OutcomeAction.FAILED in actions else 0
+        return EXIT_FAILED if any(outcome.action == OutcomeAction.FAILED for outcome in self.outcomes) else 0
 
     @contextmanager
     def counting(self, stats: ClientStats) -> Iterator[None]:

@@ -229,9 +229,9 @@ def holds_document(body: dict | None, doc: Node) -> bool:
 def status_exit_code(result: SyncResult) -> int:
     """``status --exit-code``: 0 both sides in step, 1 a push or a pull would change something (or a file
     cannot be read), 3 a conflict."""
-    actions = {outcome.action for outcome in result.outcomes}
-    if OutcomeAction.CONFLICT in actions:
+    if result.exit_code == EXIT_CONFLICT:
         return EXIT_CONFLICT
+    actions = {outcome.action for outcome in result.outcomes}
     notes = [note for outcome in result.outcomes for note in outcome.notes] + result.notes
     pull = any(CHANGED_IN_PRODUCTIVE in note or MOVED_IN_PRODUCTIVE in note or "created in Productive" in note
                for note in notes)

@@ -70,10 +70,6 @@ class _Changes(FileSystemEventHandler):
         return bool(parts) and STATE_DIR not in parts and not path.name.endswith((REMOTE_SUFFIX, ".tmp"))
 
 
-#: Part of the error of a file that still holds the conflict markers a merge wrote (``merge.refuse_markers``).
-_MARKERS_LEFT = "unresolved merge conflict"
-
-
 class _ReportOnce:
     """Prints what a push did, except a page still in the conflict already reported (each push of the
     watch meets it again until the user merges it, as the conflict or, once the markers are in its file,
@@ -84,8 +80,7 @@ class _ReportOnce:
         self.in_conflict: set[str] = set()
 
     def __call__(self, outcome: Outcome) -> None:
-        still = outcome.action == OutcomeAction.FAILED and _MARKERS_LEFT in (outcome.error or "")
-        if outcome.action == OutcomeAction.CONFLICT or still:
+        if outcome.in_conflict:
             if outcome.key in self.in_conflict:
                 return
             self.in_conflict.add(outcome.key)

@@ -193,6 +193,18 @@ def conflicted(make_tree, client) -> tuple[Path, str, str]:
     return root, doc_id, guide
 
 
+def test_markers_left_in_a_file_keep_the_conflict_exit_code(env, make_tree, fast_client, capsys):
+    """The conflict goes on while its markers are in the file: ``status --exit-code`` said 1 ("a push would
+    change something") and ``push`` 1 (a failed file) for it; 3, as when the push found it."""
+    root, _, _ = conflicted(make_tree, fast_client)
+    capsys.readouterr()
+    assert main(["status", str(root), "--exit-code"]) == 3
+    assert main(["push", str(root)]) == 3
+    assert "unresolved merge conflict" in capsys.readouterr().out
+    (root / "other.md").write_bytes(b"\xff")
+    assert main(["push", str(root)]) == 3, "a conflict wins over a failed file"
+
+
 def test_resolve_ours_keeps_the_file_side_and_the_next_push_sends_it(make_tree, fast_client, capsys):
     root, doc_id, guide = conflicted(make_tree, fast_client)
     path = root / "guide.md"
