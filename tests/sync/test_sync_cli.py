@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 from productive_docs.sync.cli.main import main
 from productive_docs.sync.cli.output import Printer
 from productive_docs.sync.engine.push.options import PushOptions
-from productive_docs.sync.engine.watch import watch
+from productive_docs.sync.engine.watch import DEBOUNCE, watch
 
 TREE = {
     "index.md": "# Docs\n\nSee [a](a.md).\n",
@@ -122,21 +124,32 @@ def _synced(state: Path) -> dict[str, str]:
 WATCH_MARGIN = 10.0
 
 
+@contextmanager
+def _watching(root: Path, client, debounce: float) -> Iterator[threading.Thread]:
+    """``watch`` of ``root`` in a thread, once its first push has synced ``a.md``; stopped (and checked
+    to stop) when the block ends."""
+    stop = threading.Event()
+    thread = threading.Thread(target=watch, args=(root, client, PushOptions(project_id="1"), Printer()),
+                              kwargs={"debounce": debounce, "stop": stop})
+    thread.start()
+    try:
+        deadline = time.monotonic() + 30
+        while "a.md" not in _synced(root / ".productive-docs" / "state.json") and time.monotonic() < deadline:
+            time.sleep(0.05)
+        yield thread
+    finally:
+        stop.set()
+        thread.join(10)
+    assert not thread.is_alive()
+
+
 def test_watch_pushes_a_saved_burst_once_after_the_debounce(make_tree, fast_client):
     """The push follows a save by itself, not before the folder was quiet for the debounce, once for a burst
     of saves; the write time comes from the server, so a slow machine cannot make this flaky."""
     root = make_tree(TREE)
-    stop = threading.Event()
     debounce = 0.5
-    thread = threading.Thread(target=watch, args=(root, fast_client, PushOptions(project_id="1"), Printer()),
-                              kwargs={"debounce": debounce, "stop": stop})
-    thread.start()
-    try:
-        state = root / ".productive-docs" / "state.json"
-        deadline = time.monotonic() + 30
-        while "a.md" not in _synced(state) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        page_id = _synced(state)["a.md"]
+    with _watching(root, fast_client, debounce) as thread:
+        page_id = _synced(root / ".productive-docs" / "state.json")["a.md"]
         version = fast_client.get_page(page_id).version_number
         time.sleep(debounce + 0.2)
         saved_at = time.time()  # before the saves: the watch cannot have seen them earlier
@@ -154,32 +167,16 @@ def test_watch_pushes_a_saved_burst_once_after_the_debounce(make_tree, fast_clie
         (root / "b.md").write_bytes(b"\xff")
         time.sleep(debounce + 0.3)
         assert thread.is_alive(), "a bad file must not stop the watch"
-    finally:
-        stop.set()
-        thread.join(10)
-    assert not thread.is_alive()
 
 
 def test_watch_prints_no_warning_of_the_observer_when_folders_appear(make_tree, fast_client, recwarn):
     """Folders made inside one another at once (``mkdir -p``; the first push's ``.productive-docs/base/c0``)
     made watchdog's inotify observer print a RuntimeWarning of a few kilobytes about its own callbacks."""
     root = make_tree(TREE)
-    stop = threading.Event()
-    thread = threading.Thread(target=watch, args=(root, fast_client, PushOptions(project_id="1"), Printer()),
-                              kwargs={"stop": stop})
-    thread.start()
-    try:
-        state = root / ".productive-docs" / "state.json"
-        deadline = time.monotonic() + 30
-        while "a.md" not in _synced(state) and time.monotonic() < deadline:
-            time.sleep(0.05)
+    with _watching(root, fast_client, DEBOUNCE):
         for number in range(100):
             (root / f"new-{number}" / "nested" / "deeper").mkdir(parents=True)
         time.sleep(1.0)
-    finally:
-        stop.set()
-        thread.join(10)
-    assert not thread.is_alive()
     assert [str(warning.message)[:80] for warning in recwarn if "watchdog" in warning.filename] == []
 
 
