@@ -16,7 +16,6 @@ from productive_docs.sync.cli.main import main
 from productive_docs.sync.cli.output import Printer
 from productive_docs.sync.engine.push.options import PushOptions
 from productive_docs.sync.engine.watch import DEBOUNCE, watch
-from watchdog.observers import inotify
 
 TREE = {
     "index.md": "# Docs\n\nSee [a](a.md).\n",
@@ -180,7 +179,8 @@ def test_watch_prints_no_warning_of_the_observer_when_folders_appear(make_tree, 
             (root / f"new-{number}" / "nested" / "deeper").mkdir(parents=True)
         time.sleep(0.5)
         # the observer's own message, as watchdog 7 words it, sent for sure; and one it must still show
-        where = {"filename": inotify.__file__, "lineno": 1, "module": "watchdog.observers.inotify"}
+        module = "watchdog.observers.inotify"
+        where = {"filename": module.replace(".", "/") + ".py", "lineno": 1, "module": module}
         message = "Callback with id '1' already exists for watch <Watch>. It will be Overwritten."
         warnings.warn_explicit(message, RuntimeWarning, **where)
         warnings.warn_explicit("another warning of the observer", RuntimeWarning, **where)
