@@ -94,15 +94,14 @@ def _synced_folder(args: argparse.Namespace) -> tuple[Path, str | None]:
 
     located = None
     if args.dir is None:
-        args.dir, located = _located(args, synced_folder)
+        args.dir, located = _located(args)
     if not args.dir.is_dir():
         return args.dir, located
     folder, note = synced_folder(args.dir, getattr(args, "site", "auto"), args.state)
     return folder, note or located
 
 
-def _located(args: argparse.Namespace,
-             synced_folder: Callable[..., tuple[Path, str | None]]) -> tuple[Path, str | None]:
+def _located(args: argparse.Namespace) -> tuple[Path, str | None]:
     """The folder ``status``, ``push`` and ``watch`` sync when DIR is left out, found as git finds its
     repository: the nearest of the current folder and its parents that holds a sync state, or the current
     folder when it is a MkDocs project whose ``docs_dir`` does. A folder never synced is not guessed at
@@ -117,6 +116,8 @@ def _located(args: argparse.Namespace,
                 return Path("."), None
             shown = Path(os.path.relpath(folder))
             return shown, f"syncing {shown}, the synced folder this one is in"
+    from productive_docs.sync.engine.sites.mkdocs import synced_folder
+
     docs, _ = synced_folder(Path("."), getattr(args, "site", "auto"))
     if docs != Path(".") and default_path(docs).exists():
         return Path("."), None
@@ -289,7 +290,7 @@ def _synced_doc(folder: Path, state_path: Path) -> str:
     """The doc ``folder`` is synced with (``pull`` without ``--doc``, as ``git pull`` pulls its remote)."""
     from productive_docs.sync.engine.state import load
 
-    doc_id = load(state_path).doc_id if state_path.exists() else None
+    doc_id = load(state_path).doc_id  # an empty state when there is none
     if doc_id is None:
         raise UsageError(f"{folder}: not synced with a doc; give --doc ID or --project ID")
     return doc_id
