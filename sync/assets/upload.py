@@ -16,7 +16,7 @@ uploads only for the pages whose write goes ahead (``sync.engine.page_assets``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -127,6 +127,8 @@ class AssetPlan:
     #: Content hashes of the records the document uses (with ``uploads``: every record it will use).
     used: set[str]
     report: AssetReport
+    #: The local files the assets were read from (``data:`` URLs have none).
+    files: list[Path] = field(default_factory=list)
 
 
 def plan_assets(
@@ -161,7 +163,8 @@ def plan_assets(
         if asset.kind == FILE:
             uploaded_files[record.url] = asset
     doc = _as_file_nodes(rewrite_refs(doc, new_refs), uploaded_files)
-    return AssetPlan(doc, None if page_id is None else str(page_id), uploads, used, report)
+    files = [asset.path for asset in scan.assets.values() if asset.path is not None]
+    return AssetPlan(doc, None if page_id is None else str(page_id), uploads, used, report, files)
 
 
 def upload_planned(plan: AssetPlan, client: Client, records: Records) -> tuple[Node, AssetReport]:

@@ -9,6 +9,9 @@ times), so they live in ``stamps.json`` beside the state, ignored by git, never 
 
 A file changed twice within the file system's time resolution keeps its stamp (git's "racy" case), so a
 stamp is only noted for a file last modified more than ``SETTLED`` seconds before it was read.
+
+A page's local images and attached files get stamps too (``assets``): a page file unchanged since its last
+sync is parsed again only when one of the files it uploaded may have changed, not on every push.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ class Stamps:
         self.path = path
         self.salt = hashlib.sha256(salt.encode("utf-8")).hexdigest()[:16]
         self.entries: dict[str, list[str]] = {}
+        #: Page key -> [path relative to the folder, stamp] of each local file its assets were read from.
+        self.assets: dict[str, list[list[str]]] = {}
         self.changed = False
         self.started_ns = time.time_ns()
         if path is None:
@@ -51,6 +56,10 @@ class Stamps:
             if isinstance(pages, dict):
                 self.entries = {key: entry for key, entry in pages.items()
                                 if isinstance(entry, list) and len(entry) == 2}
+            assets = data.get("assets")
+            if isinstance(assets, dict):
+                self.assets = {key: files for key, files in assets.items() if isinstance(files, list)
+                               and all(isinstance(one, list) and len(one) == 2 for one in files)}
 
     def fingerprint(self, key: str, status: os.stat_result) -> str | None:
         """The fingerprint noted for the file of ``key`` if it still has the stamp it had then."""
@@ -68,13 +77,53 @@ class Stamps:
             self.entries[key] = entry
             self.changed = True
 
+    def assets_unchanged(self, key: str, folder: Path) -> bool:
+        """Whether every file the page's assets were read from still has the stamp noted then."""
+        files = self.assets.get(key)
+        if files is None:
+            return False
+        for relative, stamp in files:
+            try:
+                if stamp_of(os.stat(folder / relative)) != stamp:
+                    return False
+            except OSError:
+                return False
+        return True
+
+    def note_assets(self, key: str, folder: Path, paths: list[Path] | None) -> None:
+        """Note the stamps of the files the page's assets were read from just now (None: forget them, as
+        when an asset is missing or still to upload: the page is then parsed again next time)."""
+        files: list[list[str]] | None = []
+        for path in paths or ():
+            try:
+                status = os.stat(path)
+                relative = path.resolve().relative_to(folder.resolve()).as_posix()
+            except (OSError, ValueError):
+                files = None
+                break
+            if self.started_ns - status.st_mtime_ns < SETTLED * 1e9:
+                files = None
+                break
+            assert files is not None
+            files.append([relative, stamp_of(status)])
+        if paths is None or files is None:
+            if self.assets.pop(key, None) is not None:
+                self.changed = True
+            return
+        files.sort()
+        if self.assets.get(key) != files:
+            self.assets[key] = files
+            self.changed = True
+
     def save(self, keys: set[str]) -> None:
         """Write the stamps of the pages still in the folder (``keys``), when something changed."""
-        gone = self.entries.keys() - keys
+        gone = (self.entries.keys() | self.assets.keys()) - keys
         for key in gone:
-            del self.entries[key]
+            self.entries.pop(key, None)
+            self.assets.pop(key, None)
         if self.path is None or not (self.changed or gone):
             return
-        data = {"format": FORMAT, "salt": self.salt, "pages": dict(sorted(self.entries.items()))}
+        data = {"format": FORMAT, "salt": self.salt, "pages": dict(sorted(self.entries.items())),
+                "assets": dict(sorted(self.assets.items()))}
         write_atomic(self.path, json.dumps(data, separators=(",", ":")) + "\n")
         self.changed = False

@@ -14,6 +14,7 @@ from productive_docs.sync.engine.folder import LocalTree
 from productive_docs.sync.engine.plan import RemotePage
 from productive_docs.sync.engine.push.options import PushOptions
 from productive_docs.sync.engine.result import SyncResult
+from productive_docs.sync.engine.stamps import Stamps
 from productive_docs.sync.engine.state import State
 
 
@@ -46,6 +47,8 @@ class RunContext:
     last_places: dict[str | None, float] | None = None
     #: Set when a worker failed fatally: the others stop before their next page.
     stopping: threading.Event = field(default_factory=threading.Event)
+    #: The stamps of the folder's files on this machine (``sync.engine.stamps``), None: not kept.
+    stamps: Stamps | None = None
 
     @property
     def link_template(self) -> str:

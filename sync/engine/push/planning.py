@@ -98,7 +98,10 @@ class Planner:
         ctx = self.ctx
         saved = ctx.state.pages.get(item.page.key)
         unchanged_file = item.page.unparsed is not None and saved is not None and saved.hash is not None
-        if unchanged_file and saved is not None and saved.hash is not None and not saved.assets and all(
+        # the files its assets were read from unchanged too (``stamps``): else a changed image is missed
+        assets_unchanged = saved is not None and (not saved.assets or (
+            ctx.stamps is not None and ctx.stamps.assets_unchanged(item.page.key, ctx.folder)))
+        if unchanged_file and saved is not None and saved.hash is not None and assets_unchanged and all(
                 ctx.ids.get(key) == page_id for key, page_id in (saved.links or {}).items()):
             item.version = LocalVersion(saved.hash, saved.blocks, lambda n: self.full(item).prefix_hash(n))
             item.targets = dict(saved.links or {})
@@ -114,6 +117,10 @@ class Planner:
             item.problems, item.targets = prepared.problems, prepared.targets
             if item.assets is not None and item.assets.plan.uploads and saved is not None:
                 item.version = planned_version(item.assets, ctx.options_key)
+            if ctx.stamps is not None and item.assets is not None:
+                plan = item.assets.plan
+                settled = not (plan.uploads or plan.report.pending or plan.report.problems)
+                ctx.stamps.note_assets(item.page.key, ctx.folder, plan.files if settled else None)
 
     @staticmethod
     def depends_on(item: Work, changed: set[str]) -> bool:

@@ -112,7 +112,7 @@ class Push:
         tree = scan(self.folder, remembered(state.pages), fingerprint_salt(key), site, self.held,
                     stamps=stamps)
         ctx = RunContext(self.folder, self.client, options, state, self.state_path, self.result, tree, key,
-                         mapping=mapping)
+                         mapping=mapping, stamps=stamps)
         self.extra_writes = ctx.extra_writes
         reporter = self.reporter = Reporter(self.result, state, tree.pages, self.on_outcome)
         if self.on_start:
