@@ -182,12 +182,16 @@ def test_import_confluence_preview_shows_the_imported_folder(tmp_path: Path) -> 
     process = subprocess.Popen([sys.executable, "-m", "productive_docs.sync.cli.main", "import-confluence",
                                 str(export), "-o", str(out_dir), "-q", "--preview", "--no-open"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path)
+    lines = lines_of(process)  # the only reader of its output (``communicate`` would close it under it)
     try:
-        url = wait_for_url(lines_of(process), [])
+        url = wait_for_url(lines, [])
         page = BeautifulSoup(requests.get(url, timeout=10).text, "html.parser")
         assert len(page.select("nav.sidebar .tree a")) > 1
     finally:
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=WAIT)
+        process.wait(timeout=WAIT)
+    err = process.stderr.read()
+    while lines.get(timeout=WAIT) is not None:
+        pass
     assert process.returncode == 0, err  # Ctrl-C ends a preview cleanly (130 would mean "interrupted")
     assert main(["import-confluence", str(export), "--push", "--preview"]) == 2
