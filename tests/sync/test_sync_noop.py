@@ -13,11 +13,8 @@ from productive_docs.sync.engine.push.run import push_folder
 TREE = {"guide/a.md": "# A\n\nText.\n", "guide/b.md": "# B\n\nMore.\n", "index.md": "# Docs\n\nHi.\n"}
 
 
-def test_a_no_op_push_prepares_no_page_and_a_new_child_updates_its_folder(make_tree, fast_client,
-                                                                           monkeypatch):
-    root = make_tree(TREE)
-    push_folder(root, fast_client, project_id="1")
-    push_folder(root, fast_client)
+def _counting_prepared(monkeypatch) -> list[str]:
+    """The keys of the pages a push prepares (parses and plans) from now on, in order."""
     prepared: list[str] = []
     real = planning.prepare
 
@@ -26,6 +23,15 @@ def test_a_no_op_push_prepares_no_page_and_a_new_child_updates_its_folder(make_t
         return real(page, *args, **kwargs)
 
     monkeypatch.setattr(planning, "prepare", counting)
+    return prepared
+
+
+def test_a_no_op_push_prepares_no_page_and_a_new_child_updates_its_folder(make_tree, fast_client,
+                                                                           monkeypatch):
+    root = make_tree(TREE)
+    push_folder(root, fast_client, project_id="1")
+    push_folder(root, fast_client)
+    prepared = _counting_prepared(monkeypatch)
     result = push_folder(root, fast_client)
     assert result.requests["writes"] == 0 and prepared == []
     (root / "guide" / "c.md").write_text("# C\n\nNew.\n", encoding="utf-8")
@@ -100,14 +106,7 @@ def test_a_no_op_push_prepares_no_page_with_an_image_and_a_changed_image_is_stil
         os.utime(path, (time.time() - 60, time.time() - 60))
     push_folder(root, fast_client, project_id="1")
     push_folder(root, fast_client)  # the image's stamp is noted once it has been uploaded
-    prepared: list[str] = []
-    real = planning.prepare
-
-    def counting(page, *args, **kwargs):
-        prepared.append(page.key)
-        return real(page, *args, **kwargs)
-
-    monkeypatch.setattr(planning, "prepare", counting)
+    prepared = _counting_prepared(monkeypatch)
     assert push_folder(root, fast_client).requests["writes"] == 0 and prepared == []
     (root / "guide" / "logo.png").write_bytes(b"\x89PNG two")
     result = push_folder(root, fast_client)
