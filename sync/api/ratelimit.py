@@ -111,14 +111,14 @@ def shared_limiter(base_url: str, token: str, org_id: str, rate_limit: tuple[int
     """A limiter whose per-token window is shared by every limiter of the same server and token, and whose
     per-organisation window by every limiter of the same server and organisation (with the same limits)."""
     server = base_url.rstrip("/")
-    keys = [("token", _digest(server, token), *rate_limit), ("org", _digest(server, org_id), *org_rate_limit)]
+    keys = [("token", _digest(server, token), *rate_limit),
+            ("organisation", _digest(server, org_id), *org_rate_limit)]
     windows = []
     with _shared_lock:
         for key in keys:
             window = _shared_windows.get(key)
             if window is None:
-                scope = "token" if key[0] == "token" else "organisation"
-                window = _shared_windows[key] = SlidingWindow(key[2], key[3], scope)
+                window = _shared_windows[key] = SlidingWindow(key[2], key[3], key[0])
             windows.append(window)
     return RateLimiter(windows=windows, lock=_shared_lock)
 

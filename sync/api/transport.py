@@ -271,7 +271,7 @@ class Transport:
         """One HTTP exchange inside a rate-limit slot (none for the storage host, outside Productive's API and
         its limits: ``attachments_inferred.STORAGE_IN_RATE_LIMITS``)."""
         counted = form is None or attachments_inferred.STORAGE_IN_RATE_LIMITS
-        slot = self.limiter.acquire(None if self.on_wait is None else self._waiting) if counted else None
+        slot = self.limiter.acquire(self._waiting) if counted else None
         self.stats.count(method, endpoint)
         url = path if "://" in path else self.base_url + path
         headers = None if token_allowed(url, self.base_url) else _WITHOUT_AUTH

@@ -110,8 +110,7 @@ def _located(args: argparse.Namespace) -> tuple[Path, str | None]:
         raise UsageError("with --state, give DIR too")
     here = Path.cwd()
     for folder in (here, *here.parents):
-        state = default_path(folder)
-        if state.exists() or journal_path(state).exists():
+        if _has_state(folder):
             if folder == here:
                 return Path("."), None
             shown = Path(os.path.relpath(folder))
@@ -119,10 +118,16 @@ def _located(args: argparse.Namespace) -> tuple[Path, str | None]:
     from productive_docs.sync.engine.sites.mkdocs import synced_folder
 
     docs, _ = synced_folder(Path("."), getattr(args, "site", "auto"))
-    if docs != Path(".") and default_path(docs).exists():
+    if docs != Path(".") and _has_state(docs):
         return Path("."), None
     raise UsageError("not in a synced folder (no .productive-docs/state.json here or above): give DIR "
                      "(the first push or pull of a folder names it)")
+
+
+def _has_state(folder: Path) -> bool:
+    """Whether ``folder`` was synced: its state file, or the journal of a first push cut short."""
+    state = default_path(folder)
+    return state.exists() or journal_path(state).exists()
 
 
 def _synced_printer(args: argparse.Namespace) -> Printer:

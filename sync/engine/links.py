@@ -72,8 +72,7 @@ def _is_relative(href: str) -> bool:
 def _is_site_root(href: str) -> bool:
     """A path from the site's root (``/commands/npm-outdated``): the synced folder's root, where a page
     there has that path (else the link is left as it is, unreported: it may be a path of the web site)."""
-    parts = urlsplit(href)
-    return not parts.scheme and not parts.netloc and href.startswith("/") and not href.startswith("//")
+    return href.startswith("/") and not href.startswith("//")
 
 
 def target_key(href_path: str, from_source: str, keys: Mapping[str, object]) -> str | None:
@@ -85,12 +84,13 @@ def target_key(href_path: str, from_source: str, keys: Mapping[str, object]) -> 
         path = path[:-1]
     if path.startswith("../") or path == "..":
         return None
-    candidates = [path, path.rstrip("/") + "/"] if path else [""]
-    folder, _, name = path.rstrip("/").rpartition("/")
+    bare = path.rstrip("/")
+    candidates = [path, bare + "/"] if path else [""]
+    folder, _, name = bare.rpartition("/")
     if name.lower() in INDEX_NAMES:
         candidates.append(folder + "/" if folder else "")
     elif name and "." not in name:
-        candidates += [path.rstrip("/") + suffix for suffix in IMPLIED_SUFFIXES]
+        candidates += [bare + suffix for suffix in IMPLIED_SUFFIXES]
     return next((key for key in candidates if key in keys), None)
 
 

@@ -68,7 +68,7 @@ class Stamps:
 
     def note(self, key: str, status: os.stat_result, fingerprint: str) -> None:
         """Note the fingerprint of a file read just now (``status`` taken before reading it)."""
-        if self.started_ns - status.st_mtime_ns < SETTLED * 1e9:
+        if not self._settled(status):
             if self.entries.pop(key, None) is not None:
                 self.changed = True
             return
@@ -93,27 +93,32 @@ class Stamps:
     def note_assets(self, key: str, folder: Path, paths: list[Path] | None) -> None:
         """Note the stamps of the files the page's assets were read from just now (None: forget them, as
         when an asset is missing or still to upload: the page is then parsed again next time)."""
-        files: list[list[str]] | None = []
-        for path in paths or ():
+        files = None if paths is None else self._settled_stamps(paths, folder)
+        if files is None:
+            if self.assets.pop(key, None) is not None:
+                self.changed = True
+        elif self.assets.get(key) != files:
+            self.assets[key] = files
+            self.changed = True
+
+    def _settled_stamps(self, paths: list[Path], folder: Path) -> list[list[str]] | None:
+        """[path relative to ``folder``, stamp] of each file, sorted; None if one is gone, outside the
+        folder or not settled."""
+        files = []
+        for path in paths:
             try:
                 status = os.stat(path)
                 relative = path.resolve().relative_to(folder.resolve()).as_posix()
             except (OSError, ValueError):
-                files = None
-                break
-            if self.started_ns - status.st_mtime_ns < SETTLED * 1e9:
-                files = None
-                break
-            assert files is not None
+                return None
+            if not self._settled(status):
+                return None
             files.append([relative, stamp_of(status)])
-        if paths is None or files is None:
-            if self.assets.pop(key, None) is not None:
-                self.changed = True
-            return
-        files.sort()
-        if self.assets.get(key) != files:
-            self.assets[key] = files
-            self.changed = True
+        return sorted(files)
+
+    def _settled(self, status: os.stat_result) -> bool:
+        """Whether the file was left alone long enough before this run for its stamp to stand for it."""
+        return self.started_ns - status.st_mtime_ns >= SETTLED * 1e9
 
     def save(self, keys: set[str]) -> None:
         """Write the stamps of the pages still in the folder (``keys``), when something changed."""

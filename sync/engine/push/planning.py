@@ -98,11 +98,10 @@ class Planner:
         ctx = self.ctx
         saved = ctx.state.pages.get(item.page.key)
         unchanged_file = item.page.unparsed is not None and saved is not None and saved.hash is not None
-        # the files its assets were read from unchanged too (``stamps``): else a changed image is missed
-        assets_unchanged = saved is not None and (not saved.assets or (
-            ctx.stamps is not None and ctx.stamps.assets_unchanged(item.page.key, ctx.folder)))
-        if unchanged_file and saved is not None and saved.hash is not None and assets_unchanged and all(
-                ctx.ids.get(key) == page_id for key, page_id in (saved.links or {}).items()):
+        if unchanged_file and saved is not None and saved.hash is not None and all(
+                ctx.ids.get(key) == page_id for key, page_id in (saved.links or {}).items()) and (
+                not saved.assets  # else the files its assets were read from unchanged too (``stamps``)
+                or (ctx.stamps is not None and ctx.stamps.assets_unchanged(item.page.key, ctx.folder))):
             item.version = LocalVersion(saved.hash, saved.blocks, lambda n: self.full(item).prefix_hash(n))
             item.targets = dict(saved.links or {})
             return
